@@ -1,0 +1,123 @@
+/*
+ * fake-bootmgr.c - test only: stands where the Windows Boot Manager would
+ *
+ * It reads the machine's ACPI tables back the way Windows would find
+ * them (RSDP from the configuration table, then XSDT) and prints every
+ * field the payload's fixes touch, plus each table's checksum state,
+ * then powers the machine off.  Its table reading is written apart from
+ * the fixer on purpose: the test must not trust the code it tests.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <efi.h>
+#include <efilib.h>
+
+#include "testlib.h"
+
+#define HEADER_LENGTH 36
+
+struct fadt_block {
+	const CHAR16 *name;
+	UINTN legacy;   /* 32-bit field offset */
+	UINTN extended; /* X_ GAS offset; its address is at +4 */
+};
+
+static const struct fadt_block fadt_blocks[] = {
+	{ L"PM1a_EVT_BLK", 0x38, 0x94 }, { L"PM1b_EVT_BLK", 0x3C, 0xA0 },
+	{ L"PM1a_CNT_BLK", 0x40, 0xAC }, { L"PM1b_CNT_BLK", 0x44, 0xB8 },
+	{ L"PM2_CNT_BLK", 0x48, 0xC4 },  { L"PM_TMR_BLK", 0x4C, 0xD0 },
+	{ L"GPE0_BLK", 0x50, 0xDC },     { L"GPE1_BLK", 0x54, 0xE8 },
+};
+
+static UINT8 *find_rsdp(EFI_SYSTEM_TABLE *system_table)
+{
+	EFI_GUID acpi20 = ACPI_20_TABLE_GUID;
+
+	for (UINTN i = 0; i < system_table->NumberOfTableEntries; i++)
+		if (CompareMem(&system_table->ConfigurationTable[i].VendorGuid,
+			       &acpi20, sizeof(acpi20)) == 0)
+			return system_table->ConfigurationTable[i].VendorTable;
+	return NULL;
+}
+
+static void print_madt(const UINT8 *madt)
+{
+	Print(L"W7G2T madt.flags=0x%x\n", tl_le32(madt + 0x28));
+}
+
+static void print_fadt(const UINT8 *fadt, UINT32 length)
+{
+	for (UINTN i = 0; i < sizeof(fadt_blocks) / sizeof(fadt_blocks[0]); i++) {
+		const struct fadt_block *block = &fadt_blocks[i];
+
+		if (block->extended + 12 > length)
+			continue;
+		Print(L"W7G2T fadt.%s=0x%x x=0x%lx\n", block->name,
+		      tl_le32(fadt + block->legacy), tl_le64(fadt + block->extended + 4));
+	}
+}
+
+static void print_srat(const UINT8 *srat, UINT32 length)
+{
+	UINTN memory_index = 0;
+
+	for (UINTN offset = 48; offset + 2 <= length; offset += srat[offset + 1]) {
+		const UINT8 *entry = srat + offset;
+
+		if (entry[1] < 2 || offset + entry[1] > length) {
+			Print(L"W7G2T srat.malformed at %d\n", offset);
+			return;
+		}
+		if (entry[0] != 1 || entry[1] != 40)
+			continue;
+		Print(L"W7G2T srat.mem[%d] base=0x%lx length=0x%lx flags=0x%x\n",
+		      memory_index++, tl_le64(entry + 8), tl_le64(entry + 16),
+		      tl_le32(entry + 28));
+	}
+}
+
+static void print_table(const UINT8 *table)
+{
+	UINT32 length = tl_le32(table + 4);
+	CHAR16 signature[5];
+
+	for (int i = 0; i < 4; i++)
+		signature[i] = table[i];
+	signature[4] = 0;
+	Print(L"W7G2T table %s length=%d checksum=%a\n", signature, length,
+	      tl_sum(table, length) == 0 ? "ok" : "BAD");
+	if (CompareMem(table, "APIC", 4) == 0)
+		print_madt(table);
+	else if (CompareMem(table, "FACP", 4) == 0)
+		print_fadt(table, length);
+	else if (CompareMem(table, "SRAT", 4) == 0)
+		print_srat(table, length);
+}
+
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *system_table);
+
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *system_table)
+{
+	EFI_LOADED_IMAGE *loaded_image;
+	UINT8 *rsdp, *xsdt;
+
+	InitializeLib(image, system_table);
+	Print(L"W7G2T bootmgr: started\n");
+	if (BS->HandleProtocol(image, &LoadedImageProtocol, (void **)&loaded_image) == EFI_SUCCESS &&
+	    loaded_image->LoadOptionsSize >= sizeof(CHAR16))
+		Print(L"W7G2T bootmgr: load options \"%s\"\n", (CHAR16 *)loaded_image->LoadOptions);
+
+	rsdp = find_rsdp(system_table);
+	if (!rsdp || rsdp[15] < 2) {
+		Print(L"W7G2T bootmgr: no ACPI 2.0 RSDP\n");
+		tl_power_off();
+	}
+	xsdt = (UINT8 *)(UINTN)tl_le64(rsdp + 24);
+	Print(L"W7G2T rsdp revision=%d checksum=%a\n", rsdp[15],
+	      tl_sum(rsdp, 20) == 0 && tl_sum(rsdp, tl_le32(rsdp + 20)) == 0 ? "ok" : "BAD");
+	print_table(xsdt);
+	for (UINT32 offset = HEADER_LENGTH; offset + 8 <= tl_le32(xsdt + 4); offset += 8)
+		print_table((UINT8 *)(UINTN)tl_le64(xsdt + offset));
+	Print(L"W7G2T bootmgr: done\n");
+	tl_power_off();
+}

@@ -1,0 +1,103 @@
+# lib-firmware.sh - boot EFI programs in QEMU + OVMF and read the serial log
+#
+# A test builds an ESP image (FAT, mtools), lays out the programs it
+# needs, boots it with boot_esp and asserts on the lines the programs
+# print.  Lines meant for the tests start with "W7G2T ".
+#
+# SPDX-License-Identifier: MIT
+
+. "$top_srcdir/tests/lib.sh"
+
+FIXTURES=$top_srcdir/tests/fixtures/gen2-acpi
+PAYLOAD=$top_builddir/payload/win7gen2.efi
+HARNESS=$top_builddir/tests/efi/gen2-harness.efi
+FAKE_BOOTMGR=$top_builddir/tests/efi/fake-bootmgr.efi
+BOOT_TIMEOUT=${WIN7GEN2_BOOT_TIMEOUT:-180}
+
+require_firmware() {
+	test -n "$QEMU" && test "$QEMU" != no && test -x "$QEMU" ||
+		skip_all "qemu-system-x86_64 not found (apt-get install qemu-system-x86)"
+	test -n "$OVMF_CODE" && test -f "$OVMF_CODE" ||
+		skip_all "OVMF not found (apt-get install ovmf)"
+	test -n "$MFORMAT" && test "$MFORMAT" != no ||
+		skip_all "mtools not found (apt-get install mtools)"
+	test -f "$PAYLOAD" && test -f "$HARNESS" && test -f "$FAKE_BOOTMGR" ||
+		skip_all "EFI programs not built (gnu-efi missing?)"
+}
+
+# esp_new IMAGE: an empty 32 MiB FAT image.
+esp_new() {
+	rm -f "$1" &&
+	"$MFORMAT" -i "$1" -C -T 65536 -h 64 -s 32 -v W7G2TEST :: >/dev/null
+}
+
+# esp_put IMAGE SOURCE \PATH\IN\IMAGE: copy a file in, making folders.
+esp_put() {
+	dest=$(printf '%s' "$3" | tr '\\' /)
+	dir=${dest%/*}
+	sofar=
+	oldifs=$IFS; IFS=/
+	for part in $dir; do
+		test -n "$part" || continue
+		sofar=$sofar/$part
+		"$MMD" -i "$1" "::$sofar" 2>/dev/null || :
+	done
+	IFS=$oldifs
+	"$MCOPY" -o -i "$1" "$2" "::$dest"
+}
+
+# esp_gen2: the layout most tests use.  The harness boots first, then the
+# payload sits where Windows' boot manager was, the fake boot manager
+# where the wrap put the original.
+esp_gen2() {
+	esp_new "$1" &&
+	esp_put "$1" "$HARNESS" '\EFI\BOOT\BOOTX64.EFI' &&
+	esp_put "$1" "$PAYLOAD" '\EFI\Microsoft\Boot\bootmgfw.efi' &&
+	esp_put "$1" "$FAKE_BOOTMGR" '\EFI\Microsoft\Boot\bootmgfw.original.efi'
+}
+
+# esp_gen2_tables IMAGE: the real Gen2 dumps, for the harness to install.
+esp_gen2_tables() {
+	for table in xsdt facp apic srat waet spcr bgrt fpdt oem0 dsdt; do
+		esp_put "$1" "$FIXTURES/$table.dat" "\\win7gen2-test\\acpi\\$table.dat" ||
+			return 1
+	done
+}
+
+# esp_config IMAGE TEXT: win7gen2.cfg beside the payload.
+esp_config() {
+	printf '%s\n' "$2" >win7gen2.cfg &&
+	esp_put "$1" win7gen2.cfg '\EFI\Microsoft\Boot\win7gen2.cfg'
+}
+
+# boot_esp IMAGE LOG: boot until the machine powers off; LOG gets the
+# serial console without terminal escapes or carriage returns.
+boot_esp() {
+	vars=$TRASH/vars.fd
+	if test -n "$OVMF_VARS"; then
+		cp "$OVMF_VARS" "$vars"
+		pflash_vars="-drive if=pflash,format=raw,unit=1,file=$vars"
+	else
+		pflash_vars=
+	fi
+	timeout "$BOOT_TIMEOUT" "$QEMU" -machine q35 -m 512 -nodefaults \
+		-display none -no-reboot -net none \
+		-serial "file:$2.raw" \
+		-drive "if=pflash,format=raw,unit=0,readonly=on,file=$OVMF_CODE" \
+		$pflash_vars \
+		-drive "if=none,id=esp,format=raw,file=$1" \
+		-device virtio-blk-pci,drive=esp \
+		</dev/null >"$2.qemu" 2>&1
+	status=$?
+	sed -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\r//g' "$2.raw" >"$2"
+	if test $status -ne 0; then
+		say "qemu exited with $status (124: timed out after ${BOOT_TIMEOUT}s)"
+		cat "$2.qemu" >&2
+		return 1
+	fi
+}
+
+# w7g2_lines LOG: the lines the test programs printed for us.
+w7g2_lines() {
+	sed -n 's/^.*\(W7G2T .*\)$/\1/p' "$1"
+}
