@@ -294,13 +294,26 @@ static const char *set_verbose(struct config *config, struct span v)
 	return NULL;
 }
 
-static const char *set_error_timeout(struct config *config, struct span v)
+static const char *set_menu_default(struct config *config, struct span v)
+{
+	if (span_is(v, "install"))
+		config->menu_default = CONFIG_MODE_INSTALL;
+	else if (span_is(v, "rescue"))
+		config->menu_default = CONFIG_MODE_RESCUE;
+	else if (span_is(v, "continue"))
+		config->menu_default = CONFIG_MODE_CONTINUE;
+	else
+		return "expected install, rescue or continue";
+	return NULL;
+}
+
+static const char *set_seconds(unsigned *field, struct span v)
 {
 	uint64_t seconds;
 
 	if (!parse_uint(v, CONFIG_MAX_TIMEOUT, &seconds))
 		return "expected seconds from 0 to " CONFIG_STR(CONFIG_MAX_TIMEOUT);
-	config->error_timeout = (unsigned)seconds;
+	*field = (unsigned)seconds;
 	return NULL;
 }
 
@@ -323,7 +336,15 @@ static const char *apply(struct config *config, struct span key,
 	if (span_is(key, "verbose"))
 		return set_verbose(config, value);
 	if (span_is(key, "error_timeout"))
-		return set_error_timeout(config, value);
+		return set_seconds(&config->error_timeout, value);
+	if (span_is(key, "menu"))
+		return set_bool(&config->menu, value);
+	if (span_is(key, "menu_timeout"))
+		return set_seconds(&config->menu_timeout, value);
+	if (span_is(key, "menu_default"))
+		return set_menu_default(config, value);
+	if (span_is(key, "answer_prompt"))
+		return set_bool(&config->answer_prompt, value);
 	return "unknown key";
 }
 
@@ -372,6 +393,10 @@ void config_defaults(struct config *config)
 	config->target[0] = '\0';
 	config->verbose = 1;
 	config->error_timeout = 10;
+	config->menu = false;
+	config->menu_timeout = 10;
+	config->menu_default = CONFIG_MODE_INSTALL;
+	config->answer_prompt = false;
 }
 
 unsigned config_parse(struct config *config, const char *text, size_t length,

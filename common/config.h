@@ -27,6 +27,13 @@ enum config_gen2 {
 	CONFIG_GEN2_OFF,   /* never fix, only chainload */
 };
 
+/* What the ISO menu does when nobody chooses. */
+enum config_mode {
+	CONFIG_MODE_INSTALL,  /* unattended install (WinPE reads "install") */
+	CONFIG_MODE_RESCUE,   /* repair installed systems ("rescue") */
+	CONFIG_MODE_CONTINUE, /* start the original loader, no mode set */
+};
+
 struct config {
 	enum config_gen2 gen2;
 	bool fix_madt;
@@ -36,13 +43,18 @@ struct config {
 	char target[CONFIG_MAX_PATH]; /* "" = default: <own name>.original.efi */
 	unsigned verbose;         /* 0 quiet, 1 normal, 2 debug (adds timing) */
 	unsigned error_timeout;   /* seconds to show an error before returning */
+	bool menu;                /* ISO: offer Install / Rescue / Continue */
+	unsigned menu_timeout;    /* seconds until menu_default is taken */
+	enum config_mode menu_default;
+	bool answer_prompt;       /* press a key for the CD loader's prompt */
 };
 
 /* line is 1-based; message is a constant string. */
 typedef void (*config_warn_fn)(void *ctx, unsigned line, const char *message);
 
 /* Defaults: gen2 auto, every fix on, SRAT limit 2 TiB, default target,
- * verbose 1, error_timeout 10. */
+ * verbose 1, error_timeout 10, no menu (menu_timeout 10, menu_default
+ * install), answer_prompt off: right for a wrapped disk. */
 void config_defaults(struct config *config);
 
 /*

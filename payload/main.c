@@ -20,10 +20,15 @@
 #include "gen2.h"
 #include "input.h"
 #include "log.h"
+#include "menu.h"
+#include "prompt.h"
 #include "timing.h"
+#include "win7gen2.h"
 
-#define CONFIG_FILE_NAME L"win7gen2.cfg"
-#define ORIGINAL_SUFFIX L".original.efi"
+#define WIDE_(text) L##text
+#define WIDE(text) WIDE_(text)
+#define CONFIG_FILE_NAME WIDE(WIN7GEN2_CONFIG_NAME)
+#define ORIGINAL_SUFFIX WIDE(WIN7GEN2_ORIGINAL_SUFFIX)
 #define MAX_TARGETS 4
 #define ARRAY_SIZE(array) (sizeof(array) / sizeof((array)[0]))
 
@@ -33,6 +38,10 @@ static const CHAR16 *const fallback_targets[] = {
 	L"\\EFI\\Microsoft\\Boot\\bootmgfw.original.efi",
 	L"\\EFI\\Boot\\bootx64.original.efi",
 };
+
+/* Lets tools recognise this file as our payload (see win7gen2.h). */
+static const char payload_marker[] __attribute__((used)) =
+	WIN7GEN2_PAYLOAD_MARKER WIN7GEN2_VERSION;
 
 struct payload {
 	EFI_HANDLE image;
@@ -190,6 +199,40 @@ static void report_timing(struct payload *payload)
 		  L"win7gen2: %ld.%03ld ms from entry to StartImage\n", us / 1000, us % 1000);
 }
 
+static EFI_STATUS start_child(struct payload *payload, const struct chainload *chain,
+			      EFI_HANDLE child)
+{
+	struct prompt_answer answer;
+	EFI_STATUS status;
+
+	if (!payload->config.answer_prompt)
+		return chainload_start(chain, child);
+	status = prompt_answer_install(&answer, payload->system_table);
+	if (EFI_ERROR(status))
+		log_print(&payload->log, LOG_ERROR,
+			  L"win7gen2: cannot answer the CD prompt (%r); press a key when asked\n",
+			  status);
+	else
+		log_print(&payload->log, LOG_DEBUG, L"win7gen2: answering the CD prompt\n");
+	status = chainload_start(chain, child);
+	prompt_answer_remove(&answer);
+	return status;
+}
+
+static void choose_mode(struct payload *payload)
+{
+	enum config_mode mode;
+	EFI_STATUS status;
+
+	if (!payload->config.menu)
+		return;
+	mode = menu_choose(payload->system_table, &payload->config, &payload->log);
+	status = menu_set_mode(mode);
+	if (EFI_ERROR(status))
+		log_print(&payload->log, LOG_ERROR,
+			  L"win7gen2: cannot record the choice for Windows PE: %r\n", status);
+}
+
 static EFI_STATUS start_original(struct payload *payload)
 {
 	struct attempt targets[MAX_TARGETS];
@@ -210,7 +253,7 @@ static EFI_STATUS start_original(struct payload *payload)
 			continue;
 		log_print(&payload->log, LOG_INFO, L"win7gen2: starting %s\n", targets[i].path);
 		report_timing(payload);
-		status = chainload_start(&chain, child);
+		status = start_child(payload, &chain, child);
 		targets[i].status = status;
 		/* A boot manager that exits cleanly handed control back on
 		 * purpose (the user chose to); the firmware decides what next. */
@@ -267,6 +310,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *system_table)
 	log_print(&payload.log, LOG_DEBUG, L"win7gen2: loaded from %s\n", payload.own_path);
 
 	fix_tables(&payload);
+	choose_mode(&payload);
 
 	status = start_original(&payload);
 	if (!EFI_ERROR(status))

@@ -12,7 +12,14 @@
 #include <efi.h>
 #include <efilib.h>
 
+#include "file.h"
 #include "testlib.h"
+#include "win7gen2.h"
+
+#define WIDE_(text) L##text
+#define WIDE(text) WIDE_(text)
+#define CD_PROMPT_MARKER L"\\win7gen2-test\\cd-prompt"
+#define CD_PROMPT_SECONDS 5
 
 #define HEADER_LENGTH 36
 
@@ -94,18 +101,68 @@ static void print_table(const UINT8 *table)
 		print_srat(table, length);
 }
 
+static void print_mode(void)
+{
+	EFI_GUID vendor = WIN7GEN2_VENDOR_GUID_INIT;
+	CHAR8 value[32];
+	UINTN size = sizeof(value) - 1;
+	UINT32 attributes = 0;
+	EFI_STATUS status;
+
+	status = RT->GetVariable(WIDE(WIN7GEN2_MODE_VARIABLE), &vendor, &attributes,
+				 &size, value);
+	if (EFI_ERROR(status)) {
+		Print(L"W7G2T bootmgr: mode variable %r\n", status);
+		return;
+	}
+	value[size] = 0;
+	Print(L"W7G2T bootmgr: mode variable \"%a\" attributes=0x%x\n", value, attributes);
+}
+
+/*
+ * Like Windows' CD boot manager: ask for a key, and without one within
+ * a few seconds give up so the firmware tries the next device.
+ */
+static BOOLEAN cd_prompt(EFI_SYSTEM_TABLE *system_table)
+{
+	SIMPLE_INPUT_INTERFACE *input = system_table->ConIn;
+	EFI_EVENT events[2];
+	EFI_INPUT_KEY key;
+	UINTN index;
+
+	Print(L"Press any key to boot from CD or DVD");
+	input->Reset(input, FALSE);
+	BS->CreateEvent(EVT_TIMER, 0, NULL, NULL, &events[1]);
+	BS->SetTimer(events[1], TimerRelative, CD_PROMPT_SECONDS * 10000000ull);
+	events[0] = input->WaitForKey;
+	BS->WaitForEvent(2, events, &index);
+	BS->CloseEvent(events[1]);
+	Print(L"\n");
+	if (index != 0 || input->ReadKeyStroke(input, &key) != EFI_SUCCESS) {
+		Print(L"W7G2T cdboot: no key, falling through to the next device\n");
+		return FALSE;
+	}
+	Print(L"W7G2T cdboot: key 0x%x\n", key.UnicodeChar);
+	return TRUE;
+}
+
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *system_table);
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *system_table)
 {
-	EFI_LOADED_IMAGE *loaded_image;
+	EFI_LOADED_IMAGE *loaded_image = NULL;
 	UINT8 *rsdp, *xsdt;
 
 	InitializeLib(image, system_table);
 	Print(L"W7G2T bootmgr: started\n");
-	if (BS->HandleProtocol(image, &LoadedImageProtocol, (void **)&loaded_image) == EFI_SUCCESS &&
-	    loaded_image->LoadOptionsSize >= sizeof(CHAR16))
+	if (BS->HandleProtocol(image, &LoadedImageProtocol, (void **)&loaded_image) != EFI_SUCCESS)
+		loaded_image = NULL;
+	if (loaded_image && loaded_image->LoadOptionsSize >= sizeof(CHAR16))
 		Print(L"W7G2T bootmgr: load options \"%s\"\n", (CHAR16 *)loaded_image->LoadOptions);
+	if (loaded_image && file_probe(loaded_image->DeviceHandle, CD_PROMPT_MARKER) == EFI_SUCCESS &&
+	    !cd_prompt(system_table))
+		tl_power_off();
+	print_mode();
 
 	rsdp = find_rsdp(system_table);
 	if (!rsdp || rsdp[15] < 2) {

@@ -70,31 +70,59 @@ esp_config() {
 	esp_put "$1" win7gen2.cfg '\EFI\Microsoft\Boot\win7gen2.cfg'
 }
 
-# boot_esp IMAGE LOG: boot until the machine powers off; LOG gets the
-# serial console without terminal escapes or carriage returns.
-boot_esp() {
+# run_qemu IMAGE SERIAL: boot IMAGE as the only disk, COM1 going to the
+# QEMU character device SERIAL; exits when the machine powers off.
+run_qemu() {
 	vars=$TRASH/vars.fd
+	pflash_vars=
 	if test -n "$OVMF_VARS"; then
 		cp "$OVMF_VARS" "$vars"
 		pflash_vars="-drive if=pflash,format=raw,unit=1,file=$vars"
-	else
-		pflash_vars=
 	fi
+	# shellcheck disable=SC2086 # pflash_vars is empty or two words
 	timeout "$BOOT_TIMEOUT" "$QEMU" -machine q35 -m 512 -nodefaults \
 		-display none -no-reboot -net none \
-		-serial "file:$2.raw" \
+		-serial "$2" \
 		-drive "if=pflash,format=raw,unit=0,readonly=on,file=$OVMF_CODE" \
 		$pflash_vars \
 		-drive "if=none,id=esp,format=raw,file=$1" \
-		-device virtio-blk-pci,drive=esp \
-		</dev/null >"$2.qemu" 2>&1
-	status=$?
-	sed -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\r//g' "$2.raw" >"$2"
-	if test $status -ne 0; then
-		say "qemu exited with $status (124: timed out after ${BOOT_TIMEOUT}s)"
-		cat "$2.qemu" >&2
+		-device virtio-blk-pci,drive=esp
+}
+
+# clean_serial LOG STATUS: LOG from LOG.raw without terminal escapes or
+# carriage returns; fails, saying why, unless qemu's STATUS was 0.
+clean_serial() {
+	sed -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\r//g' "$1.raw" >"$1"
+	if test "$2" -ne 0; then
+		say "qemu exited with $2 (124: timed out after ${BOOT_TIMEOUT}s)"
+		cat "$1.qemu" >&2
 		return 1
 	fi
+}
+
+# boot_esp IMAGE LOG: boot until the machine powers off; LOG gets the
+# serial console.
+boot_esp() {
+	run_qemu "$1" "file:$2.raw" </dev/null >"$2.qemu" 2>&1
+	clean_serial "$2" $?
+}
+
+# boot_esp_keys IMAGE LOG TEXT KEYS: as boot_esp, and once TEXT shows
+# on the serial console, type KEYS there.
+boot_esp_keys() {
+	fifo=$TRASH/keys.fifo
+	rm -f "$fifo" && mkfifo "$fifo" || return 1
+	run_qemu "$1" stdio <"$fifo" >"$2.raw" 2>"$2.qemu" &
+	qemu_pid=$!
+	exec 7>"$fifo"
+	while ! grep -q "$3" "$2.raw" 2>/dev/null && kill -0 $qemu_pid 2>/dev/null; do
+		sleep 0.2
+	done
+	printf '%s' "$4" >&7
+	wait $qemu_pid
+	status=$?
+	exec 7>&-
+	clean_serial "$2" $status
 }
 
 # w7g2_lines LOG: the lines the test programs printed for us.

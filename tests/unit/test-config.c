@@ -68,6 +68,10 @@ static void test_defaults(void)
 	tap_is_str(c.target, "", "default target empty");
 	tap_is_u64(c.verbose, 1, "default verbose 1");
 	tap_is_u64(c.error_timeout, 10, "default error_timeout 10");
+	tap_is_u64(c.menu, false, "default: no menu (a wrapped disk boots straight on)");
+	tap_is_u64(c.menu_timeout, 10, "default menu_timeout 10");
+	tap_is_u64(c.menu_default, CONFIG_MODE_INSTALL, "default menu_default install");
+	tap_is_u64(c.answer_prompt, false, "default answer_prompt off");
 }
 
 static void test_empty(void)
@@ -126,6 +130,34 @@ static void test_every_key(void)
 		   "target stored");
 	tap_is_u64(c.verbose, 2, "verbose = 2");
 	tap_is_u64(c.error_timeout, 0, "error_timeout = 0");
+}
+
+/* The ISO's settings: the menu and the CD loader's prompt. */
+static void test_menu_keys(void)
+{
+	struct config c;
+	struct warnings w;
+
+	tap_is_u64(parse(&c, &w,
+			 "menu = on\n"
+			 "menu_timeout = 5\n"
+			 "menu_default = rescue\n"
+			 "answer_prompt = yes\n"), 0, "menu keys: no warning");
+	tap_is_u64(c.menu, true, "menu = on");
+	tap_is_u64(c.menu_timeout, 5, "menu_timeout = 5");
+	tap_is_u64(c.menu_default, CONFIG_MODE_RESCUE, "menu_default = rescue");
+	tap_is_u64(c.answer_prompt, true, "answer_prompt = yes");
+
+	tap_is_u64(parse(&c, &w, "menu_default = Continue"), 0, "menu_default = Continue");
+	tap_is_u64(c.menu_default, CONFIG_MODE_CONTINUE, "menu_default continue, any case");
+
+	tap_is_u64(parse(&c, &w, "menu_default = install\nmenu_default = reboot\n"), 1,
+		   "menu_default = reboot refused");
+	tap_is_u64(w.line[0], 2, "menu_default refusal on line 2");
+	tap_is_u64(c.menu_default, CONFIG_MODE_INSTALL, "refused menu_default keeps install");
+	tap_is_u64(parse(&c, &w, "menu_timeout = 3601"), 1, "menu_timeout above 3600 refused");
+	tap_is_u64(c.menu_timeout, 10, "refused menu_timeout keeps the default");
+	tap_is_u64(parse(&c, &w, "menu = maybe"), 1, "menu = maybe refused");
 }
 
 static void test_keywords(void)
@@ -625,6 +657,7 @@ int main(void)
 	test_empty();
 	test_every_key();
 	test_keywords();
+	test_menu_keys();
 	test_case_and_spacing();
 	test_line_ends();
 	test_comments();

@@ -1,0 +1,44 @@
+/*
+ * win7gen2.h - names every part of win7gen2 must agree on
+ *
+ * The payload, the host command and the WinPE agent meet on disk and in
+ * firmware variables; these are the names they meet by.  Plain macros,
+ * usable from UEFI, Linux and Windows code alike.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef WIN7GEN2_NAMES_H
+#define WIN7GEN2_NAMES_H
+
+/*
+ * win7gen2.efi carries this ASCII string followed by its version, so a
+ * tool can tell our payload from a Microsoft loader without running it.
+ */
+#define WIN7GEN2_PAYLOAD_MARKER "win7gen2-payload-marker:"
+
+/* The payload keeps the loader it wraps beside itself under this suffix:
+ * bootmgfw.efi -> bootmgfw.original.efi. */
+#define WIN7GEN2_ORIGINAL_SUFFIX ".original.efi"
+
+/* The settings file beside the payload. */
+#define WIN7GEN2_CONFIG_NAME "win7gen2.cfg"
+
+/*
+ * The user's choice on the ISO menu reaches Windows PE in a volatile
+ * variable (boot service + runtime access) under this vendor GUID:
+ *   name  "Win7Gen2Mode"
+ *   value ASCII, no NUL: "install"  unattended install with our answer file
+ *                        "rescue"   repair the installed systems found
+ *                        "continue" Windows Setup as on the original media
+ * No variable (an older payload, or none at all) means "install".  Windows reads it with
+ * GetFirmwareEnvironmentVariable(L"Win7Gen2Mode", WIN7GEN2_VENDOR_GUID_STRING, ...).
+ */
+#define WIN7GEN2_VENDOR_GUID_STRING "{7be720a5-3037-4b51-8449-4e8ddab6d584}"
+#define WIN7GEN2_VENDOR_GUID_INIT \
+	{ 0x7be720a5, 0x3037, 0x4b51, { 0x84, 0x49, 0x4e, 0x8d, 0xda, 0xb6, 0xd5, 0x84 } }
+#define WIN7GEN2_MODE_VARIABLE "Win7Gen2Mode"
+#define WIN7GEN2_MODE_INSTALL "install"
+#define WIN7GEN2_MODE_RESCUE "rescue"
+#define WIN7GEN2_MODE_CONTINUE "continue"
+
+#endif
