@@ -8,7 +8,8 @@
 
 #include "file.h"
 
-static EFI_STATUS open_file(EFI_HANDLE device, const CHAR16 *path, EFI_FILE **file)
+static EFI_STATUS open_mode(EFI_HANDLE device, const CHAR16 *path, UINT64 mode,
+			   EFI_FILE **file)
 {
 	EFI_FILE *root;
 	EFI_STATUS status;
@@ -16,9 +17,14 @@ static EFI_STATUS open_file(EFI_HANDLE device, const CHAR16 *path, EFI_FILE **fi
 	root = LibOpenRoot(device);
 	if (!root)
 		return EFI_UNSUPPORTED;
-	status = root->Open(root, file, (CHAR16 *)path, EFI_FILE_MODE_READ, 0);
+	status = root->Open(root, file, (CHAR16 *)path, mode, 0);
 	root->Close(root);
 	return status;
+}
+
+static EFI_STATUS open_file(EFI_HANDLE device, const CHAR16 *path, EFI_FILE **file)
+{
+	return open_mode(device, path, EFI_FILE_MODE_READ, file);
 }
 
 /* A directory opens like a file; callers want files only. */
@@ -89,6 +95,76 @@ EFI_STATUS file_read(EFI_HANDLE device, const CHAR16 *path, UINTN max_size,
 	*data = buffer;
 	*size = read_size;
 out:
+	file->Close(file);
+	return status;
+}
+
+EFI_STATUS file_delete(EFI_HANDLE device, const CHAR16 *path)
+{
+	EFI_FILE *file;
+	EFI_STATUS status;
+
+	status = open_mode(device, path, EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE, &file);
+	if (EFI_ERROR(status))
+		return status;
+	/* Delete() closes the handle whatever it returns. */
+	return file->Delete(file);
+}
+
+EFI_STATUS file_write(EFI_HANDLE device, const CHAR16 *path, const void *data, UINTN size)
+{
+	EFI_FILE *file;
+	UINTN written = size;
+	EFI_STATUS status;
+
+	/* EFI has no truncate-on-open: a longer old file would keep its tail. */
+	status = file_delete(device, path);
+	if (EFI_ERROR(status) && status != EFI_NOT_FOUND)
+		return status;
+	status = open_mode(device, path,
+			   EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE | EFI_FILE_MODE_CREATE, &file);
+	if (EFI_ERROR(status))
+		return status;
+	status = file->Write(file, &written, (void *)data);
+	if (!EFI_ERROR(status) && written != size)
+		status = EFI_VOLUME_FULL;
+	if (!EFI_ERROR(status))
+		status = file->Flush(file);
+	file->Close(file);
+	return status;
+}
+
+EFI_STATUS file_rename(EFI_HANDLE device, const CHAR16 *path, const CHAR16 *new_name)
+{
+	EFI_FILE *file;
+	EFI_FILE_INFO *info, *renamed;
+	UINTN name_size = (StrLen(new_name) + 1) * sizeof(CHAR16);
+	UINTN size;
+	EFI_STATUS status;
+
+	status = open_mode(device, path, EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE, &file);
+	if (EFI_ERROR(status))
+		return status;
+	info = LibFileInfo(file);
+	if (!info) {
+		file->Close(file);
+		return EFI_DEVICE_ERROR;
+	}
+	/* SetInfo takes the whole record, with the new name at its end. */
+	size = SIZE_OF_EFI_FILE_INFO + name_size;
+	renamed = AllocateZeroPool(size);
+	if (!renamed) {
+		status = EFI_OUT_OF_RESOURCES;
+	} else {
+		CopyMem(renamed, info, SIZE_OF_EFI_FILE_INFO);
+		renamed->Size = size;
+		CopyMem(renamed->FileName, new_name, name_size);
+		status = file->SetInfo(file, &GenericFileInfo, size, renamed);
+		if (!EFI_ERROR(status))
+			status = file->Flush(file);
+		FreePool(renamed);
+	}
+	FreePool(info);
 	file->Close(file);
 	return status;
 }

@@ -22,6 +22,19 @@ EFI_STATUS file_read(EFI_HANDLE device, const CHAR16 *path, UINTN max_size,
 EFI_STATUS file_probe(EFI_HANDLE device, const CHAR16 *path);
 
 /*
+ * Create or replace path with size bytes of data, flushed to the disk.
+ * Replacing truncates first: callers that must never leave a torn file
+ * write to a temporary name and rename.
+ */
+EFI_STATUS file_write(EFI_HANDLE device, const CHAR16 *path, const void *data, UINTN size);
+
+/* Delete path; EFI_NOT_FOUND if it was not there. */
+EFI_STATUS file_delete(EFI_HANDLE device, const CHAR16 *path);
+
+/* Rename path to new_name in the same folder (new_name has no '\'). */
+EFI_STATUS file_rename(EFI_HANDLE device, const CHAR16 *path, const CHAR16 *new_name);
+
+/*
  * The path of a loaded image on its volume ("\EFI\BOOT\BOOTX64.EFI"),
  * made from the file-path nodes of its device path.
  */

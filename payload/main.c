@@ -22,6 +22,7 @@
 #include "log.h"
 #include "menu.h"
 #include "prompt.h"
+#include "rescue.h"
 #include "timing.h"
 #include "win7gen2.h"
 
@@ -31,6 +32,14 @@
 #define ORIGINAL_SUFFIX WIDE(WIN7GEN2_ORIGINAL_SUFFIX)
 #define MAX_TARGETS 4
 #define ARRAY_SIZE(array) (sizeof(array) / sizeof((array)[0]))
+#define PAYLOAD_MAX_SIZE (4u * 1024 * 1024)
+
+enum rescue_choice { RESCUE_BOOT_FILES, RESCUE_WINDOWS_PE };
+
+static const CHAR16 *const rescue_titles[] = {
+	[RESCUE_BOOT_FILES] = L"Repair the boot files on every disk now, then restart",
+	[RESCUE_WINDOWS_PE] = L"Start Windows PE to repair boot files and registry",
+};
 
 /* Where Windows keeps its boot manager on a disk we have wrapped; tried
  * after the copy beside us, so a payload copied elsewhere still boots. */
@@ -219,6 +228,34 @@ static EFI_STATUS start_child(struct payload *payload, const struct chainload *c
 	return status;
 }
 
+/*
+ * Rescue without Windows PE: the payload copies itself (the file it was
+ * loaded from) in front of every bare Windows boot manager, then
+ * restarts so the repaired disk can boot.
+ */
+static void repair_boot_files(struct payload *payload)
+{
+	EFI_INPUT_KEY key;
+	void *self;
+	UINTN size, failures;
+	EFI_STATUS status;
+
+	status = file_read(payload->loaded_image->DeviceHandle, payload->own_path,
+			   PAYLOAD_MAX_SIZE, &self, &size);
+	if (EFI_ERROR(status)) {
+		log_print(&payload->log, LOG_ERROR, L"win7gen2: cannot read %s: %r\n",
+			  payload->own_path, status);
+		return;
+	}
+	failures = rescue_boot_files(&payload->log, self, size);
+	FreePool(self);
+	log_print(&payload->log, LOG_ERROR,
+		  L"win7gen2: boot file repair %a; restarting in %d s (press a key to restart now).\n",
+		  failures ? "left problems (see above)" : "done", payload->config.error_timeout);
+	input_wait_key(payload->system_table, payload->config.error_timeout, &key);
+	RT->ResetSystem(EfiResetCold, EFI_SUCCESS, 0, NULL);
+}
+
 static void choose_mode(struct payload *payload)
 {
 	enum config_mode mode;
@@ -227,6 +264,11 @@ static void choose_mode(struct payload *payload)
 	if (!payload->config.menu)
 		return;
 	mode = menu_choose(payload->system_table, &payload->config, &payload->log);
+	if (mode == CONFIG_MODE_RESCUE &&
+	    menu_pick(payload->system_table, &payload->log, rescue_titles,
+		      ARRAY_SIZE(rescue_titles), RESCUE_WINDOWS_PE,
+		      payload->config.menu_timeout) == RESCUE_BOOT_FILES)
+		repair_boot_files(payload);
 	status = menu_set_mode(mode);
 	if (EFI_ERROR(status))
 		log_print(&payload->log, LOG_ERROR,

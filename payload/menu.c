@@ -16,6 +16,7 @@
 
 #define WIDE_(text) L##text
 #define WIDE(text) WIDE_(text)
+#define ARRAY_SIZE(array) (sizeof(array) / sizeof((array)[0]))
 
 static const CHAR16 *const mode_titles[] = {
 	[CONFIG_MODE_INSTALL] = L"Install Windows 7",
@@ -23,51 +24,43 @@ static const CHAR16 *const mode_titles[] = {
 	[CONFIG_MODE_CONTINUE] = L"Continue to Windows Setup unchanged",
 };
 
-static BOOLEAN key_to_mode(const EFI_INPUT_KEY *key, enum config_mode fallback,
-			   enum config_mode *mode)
+UINTN menu_pick(EFI_SYSTEM_TABLE *system_table, struct log *log,
+		const CHAR16 *const *titles, UINTN count, UINTN default_choice,
+		unsigned timeout)
 {
-	switch (key->UnicodeChar) {
-	case L'1': case L'i': case L'I':
-		*mode = CONFIG_MODE_INSTALL;
-		return TRUE;
-	case L'2': case L'r': case L'R':
-		*mode = CONFIG_MODE_RESCUE;
-		return TRUE;
-	case L'3': case L'c': case L'C':
-		*mode = CONFIG_MODE_CONTINUE;
-		return TRUE;
-	case CHAR_CARRIAGE_RETURN:
-		*mode = fallback;
-		return TRUE;
+	unsigned remaining = timeout;
+	EFI_INPUT_KEY key;
+
+	log_print(log, LOG_ERROR, L"\n");
+	for (UINTN i = 0; i < count; i++)
+		log_print(log, LOG_ERROR, L"  %d. %s%s\n", i + 1, titles[i],
+			  i == default_choice ? L"  (default)" : L"");
+	log_print(log, LOG_ERROR, L"\nChoose 1-%d; \"%s\" starts in %d s.\n",
+		  count, titles[default_choice], remaining);
+
+	/* One second at a time, so a stray key does not restart the clock. */
+	while (remaining > 0) {
+		if (input_wait_key(system_table, 1, &key) != EFI_SUCCESS) {
+			remaining--;
+			continue;
+		}
+		if (key.UnicodeChar == CHAR_CARRIAGE_RETURN)
+			break;
+		if (key.UnicodeChar >= L'1' && key.UnicodeChar < L'1' + count) {
+			default_choice = key.UnicodeChar - L'1';
+			break;
+		}
 	}
-	return FALSE;
+	log_print(log, LOG_ERROR, L"win7gen2: %s\n", titles[default_choice]);
+	return default_choice;
 }
 
 enum config_mode menu_choose(EFI_SYSTEM_TABLE *system_table, const struct config *config,
 			     struct log *log)
 {
-	enum config_mode choice = config->menu_default;
-	unsigned remaining = config->menu_timeout;
-	EFI_INPUT_KEY key;
-
-	log_print(log, LOG_ERROR, L"\n");
-	for (unsigned mode = CONFIG_MODE_INSTALL; mode <= CONFIG_MODE_CONTINUE; mode++)
-		log_print(log, LOG_ERROR, L"  %d. %s%s\n", mode + 1, mode_titles[mode],
-			  mode == config->menu_default ? L"  (default)" : L"");
-	log_print(log, LOG_ERROR, L"\nChoose 1-3; \"%s\" starts in %d s.\n",
-		  mode_titles[config->menu_default], remaining);
-
-	/* One second at a time, so a stray key does not restart the clock. */
-	while (remaining > 0) {
-		if (input_wait_key(system_table, 1, &key) == EFI_SUCCESS) {
-			if (key_to_mode(&key, config->menu_default, &choice))
-				break;
-			continue;
-		}
-		remaining--;
-	}
-	log_print(log, LOG_ERROR, L"win7gen2: %s\n", mode_titles[choice]);
-	return choice;
+	return (enum config_mode)menu_pick(system_table, log, mode_titles,
+					   ARRAY_SIZE(mode_titles), config->menu_default,
+					   config->menu_timeout);
 }
 
 EFI_STATUS menu_set_mode(enum config_mode mode)

@@ -1,5 +1,5 @@
 /*
- * menu.h - the ISO's boot menu and the mode it hands to Windows PE
+ * menu.h - the ISO's boot menus and the mode handed to Windows PE
  *
  * SPDX-License-Identifier: MIT
  */
@@ -12,10 +12,16 @@
 #include "log.h"
 
 /*
- * Show Install / Rescue / Continue and wait up to config->menu_timeout
- * seconds; a key that is not a choice cancels nothing, it just is not
- * an answer.  Returns the choice (config->menu_default on timeout).
+ * Show numbered choices and wait up to timeout seconds for a digit
+ * (Enter takes the default).  A key that is no choice is ignored and the
+ * clock keeps running: on a headless VM the default always comes.
+ * Returns the index chosen, default_choice on timeout.
  */
+UINTN menu_pick(EFI_SYSTEM_TABLE *system_table, struct log *log,
+		const CHAR16 *const *titles, UINTN count, UINTN default_choice,
+		unsigned timeout);
+
+/* Install / Rescue / Continue, with the settings' default and timeout. */
 enum config_mode menu_choose(EFI_SYSTEM_TABLE *system_table, const struct config *config,
 			     struct log *log);
 

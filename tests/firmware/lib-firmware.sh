@@ -70,23 +70,30 @@ esp_config() {
 	esp_put "$1" win7gen2.cfg '\EFI\Microsoft\Boot\win7gen2.cfg'
 }
 
-# run_qemu IMAGE SERIAL: boot IMAGE as the only disk, COM1 going to the
-# QEMU character device SERIAL; exits when the machine powers off.
+# run_qemu IMAGE SERIAL: boot IMAGE, COM1 going to the QEMU character
+# device SERIAL; exits when the machine powers off or resets.  A second
+# disk is attached when SECOND_DISK names one (it boots after IMAGE).
 run_qemu() {
 	vars=$TRASH/vars.fd
 	pflash_vars=
+	second_disk=
+	if test -n "${SECOND_DISK:-}"; then
+		second_disk="-drive if=none,id=second,format=raw,file=$SECOND_DISK
+			-device virtio-blk-pci,drive=second,bootindex=1"
+	fi
 	if test -n "$OVMF_VARS"; then
 		cp "$OVMF_VARS" "$vars"
 		pflash_vars="-drive if=pflash,format=raw,unit=1,file=$vars"
 	fi
-	# shellcheck disable=SC2086 # pflash_vars is empty or two words
+	# shellcheck disable=SC2086 # pflash_vars, second_disk: empty or words
 	timeout "$BOOT_TIMEOUT" "$QEMU" -machine q35 -m 512 -nodefaults \
 		-display none -no-reboot -net none \
 		-serial "$2" \
 		-drive "if=pflash,format=raw,unit=0,readonly=on,file=$OVMF_CODE" \
 		$pflash_vars \
 		-drive "if=none,id=esp,format=raw,file=$1" \
-		-device virtio-blk-pci,drive=esp
+		-device virtio-blk-pci,drive=esp,bootindex=0 \
+		$second_disk
 }
 
 # clean_serial LOG STATUS: LOG from LOG.raw without terminal escapes or
@@ -107,22 +114,41 @@ boot_esp() {
 	clean_serial "$2" $?
 }
 
-# boot_esp_keys IMAGE LOG TEXT KEYS: as boot_esp, and once TEXT shows
-# on the serial console, type KEYS there.
+# boot_esp_keys IMAGE LOG TEXT KEYS [TEXT KEYS]...: as boot_esp, and
+# each time the next TEXT shows on the serial console, type its KEYS.
 boot_esp_keys() {
+	image=$1 log=$2
+	shift 2
 	fifo=$TRASH/keys.fifo
 	rm -f "$fifo" && mkfifo "$fifo" || return 1
-	run_qemu "$1" stdio <"$fifo" >"$2.raw" 2>"$2.qemu" &
+	run_qemu "$image" stdio <"$fifo" >"$log.raw" 2>"$log.qemu" &
 	qemu_pid=$!
 	exec 7>"$fifo"
-	while ! grep -q "$3" "$2.raw" 2>/dev/null && kill -0 $qemu_pid 2>/dev/null; do
-		sleep 0.2
+	while test $# -ge 2; do
+		while ! grep -q "$1" "$log.raw" 2>/dev/null && kill -0 $qemu_pid 2>/dev/null; do
+			sleep 0.2
+		done
+		printf '%s' "$2" >&7
+		shift 2
 	done
-	printf '%s' "$4" >&7
 	wait $qemu_pid
 	status=$?
 	exec 7>&-
-	clean_serial "$2" $status
+	clean_serial "$log" $status
+}
+
+# gpt_disk IMAGE: a 200 MiB disk with a GPT: partition 1 an EFI system
+# partition, partition 2 a basic data partition, both FAT.  mtools reach
+# them as IMAGE@@1M and IMAGE@@101M.
+gpt_disk() {
+	rm -f "$1" &&
+	truncate -s 200M "$1" &&
+	printf '%s\n' "label: gpt" \
+		"start=1MiB, size=100MiB, type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B" \
+		"start=101MiB, size=98MiB, type=EBD0A0A2-B9E5-4433-87C0-68B6B72699C7" |
+		sfdisk --quiet "$1" &&
+	"$MFORMAT" -i "$1@@1M" -T 204800 -h 64 -s 32 -v ESP :: &&
+	"$MFORMAT" -i "$1@@101M" -T 200704 -h 64 -s 32 -v DATA ::
 }
 
 # w7g2_lines LOG: the lines the test programs printed for us.
