@@ -41,4 +41,17 @@
 #define WIN7GEN2_MODE_RESCUE "rescue"
 #define WIN7GEN2_MODE_CONTINUE "continue"
 
+/*
+ * Whoever repairs an installed system (the WinPE agent, win7gen2 fix)
+ * leaves the outcome on the ESP for the payload to show at the next
+ * boot.  ASCII text, CRLF or LF:
+ *   line 1     "win7gen2 status: ok" or "win7gen2 status: failed"
+ *   lines 2..  a short summary a person can act on
+ * The full log goes to WIN7GEN2_LOG_PATH beside it.
+ */
+#define WIN7GEN2_STATUS_PATH "\\EFI\\win7gen2\\status.txt"
+#define WIN7GEN2_LOG_PATH "\\EFI\\win7gen2\\log.txt"
+#define WIN7GEN2_STATUS_OK "win7gen2 status: ok"
+#define WIN7GEN2_STATUS_FAILED "win7gen2 status: failed"
+
 #endif

@@ -23,6 +23,7 @@
 #include "menu.h"
 #include "prompt.h"
 #include "rescue.h"
+#include "status.h"
 #include "timing.h"
 #include "win7gen2.h"
 
@@ -229,6 +230,45 @@ static EFI_STATUS start_child(struct payload *payload, const struct chainload *c
 }
 
 /*
+ * On an installed system, if the last repair (the WinPE agent or
+ * win7gen2 fix) recorded a failure, say so before Windows starts: this
+ * screen may be the only place a person looks.
+ */
+static void show_last_status(struct payload *payload)
+{
+	struct status status;
+	EFI_INPUT_KEY key;
+	void *text;
+	UINTN size;
+
+	if (file_read(payload->loaded_image->DeviceHandle, WIDE(WIN7GEN2_STATUS_PATH),
+		      STATUS_MAX_SIZE, &text, &size) != EFI_SUCCESS)
+		return;
+	status_parse(text, size, &status);
+	if (status.failed) {
+		log_print(&payload->log, LOG_ERROR,
+			  L"\nwin7gen2: the last repair of this system reported a failure:\n");
+		for (unsigned i = 0; i < status.count; i++) {
+			CHAR16 line[STATUS_MAX_LINE + 1];
+			UINTN n;
+
+			for (n = 0; n < status.line[i].length; n++) {
+				char c = status.line[i].text[n];
+
+				line[n] = c >= 0x20 && c <= 0x7e ? (CHAR16)c : L'?';
+			}
+			line[n] = 0;
+			log_print(&payload->log, LOG_ERROR, L"  %s\n", line);
+		}
+		log_print(&payload->log, LOG_ERROR,
+			  L"Full log: %a on this disk.  Continuing in %d s.\n\n",
+			  WIN7GEN2_LOG_PATH, payload->config.error_timeout);
+		input_wait_key(payload->system_table, payload->config.error_timeout, &key);
+	}
+	FreePool(text);
+}
+
+/*
  * Rescue without Windows PE: the payload copies itself (the file it was
  * loaded from) in front of every bare Windows boot manager, then
  * restarts so the repaired disk can boot.
@@ -261,8 +301,6 @@ static void choose_mode(struct payload *payload)
 	enum config_mode mode;
 	EFI_STATUS status;
 
-	if (!payload->config.menu)
-		return;
 	mode = menu_choose(payload->system_table, &payload->config, &payload->log);
 	if (mode == CONFIG_MODE_RESCUE &&
 	    menu_pick(payload->system_table, &payload->log, rescue_titles,
@@ -352,7 +390,10 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *system_table)
 	log_print(&payload.log, LOG_DEBUG, L"win7gen2: loaded from %s\n", payload.own_path);
 
 	fix_tables(&payload);
-	choose_mode(&payload);
+	if (payload.config.menu)
+		choose_mode(&payload);
+	else
+		show_last_status(&payload);
 
 	status = start_original(&payload);
 	if (!EFI_ERROR(status))
