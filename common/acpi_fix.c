@@ -31,6 +31,11 @@
  *    Length, the checksum byte, the subtable offset).
  *  - A switched-off fix reports one SKIPPED event for its table
  *    ("disabled by configuration") and reads nothing else.
+ *  - acpi_fix_all() refuses (SKIPPED, field "Table", old_value = the
+ *    other address, "overlaps another table") a MADT/FADT/SRAT that
+ *    shares a byte with another listed table, a root table or the RSDP.
+ *    That is what makes "running twice changes nothing" true for any
+ *    memory contents; real firmware never overlaps its tables.
  *  - Root table entries that are 0 are empty slots and ignored; entries
  *    that cannot be mapped get a SKIPPED event (table "XSDT"/"RSDT",
  *    field "Entry", address = the entry).
@@ -38,7 +43,10 @@
  *    XSDT/RSDT (any signature, root tables themselves not included); a
  *    single-table fixer counts the table it was given.
  *  - acpi_fix_all() returns -1 when no root table at all was usable,
- *    since the header promises 0 only when one could be read.
+ *    since the header promises 0 only when one could be read, and when
+ *    an RSDP of revision 2 or later fails its extended checks (the
+ *    RSDT pointer of such an RSDP is not trusted either).  RSDP
+ *    problems are reported with table "RSDP".
  *
  * SPDX-License-Identifier: MIT
  */
@@ -57,11 +65,13 @@
 /* Root System Description Pointer. */
 #define RSDP_V1_LENGTH          20
 #define RSDP_V2_LENGTH          36
-#define RSDP_MAX_LENGTH         1024  /* 36 today; anything near 1 KiB is junk */
+#define RSDP_MAX_LENGTH         1024  /* 36 today; 1 KiB is junk */
+#define RSDP_CHECKSUM           8
 #define RSDP_REVISION           15
 #define RSDP_RSDT_ADDRESS       16
 #define RSDP_LENGTH             20
 #define RSDP_XSDT_ADDRESS       24
+#define RSDP_EXTENDED_CHECKSUM  32
 
 /* MADT. */
 #define MADT_FLAGS              0x28
@@ -76,7 +86,7 @@
 #define GAS_SPACE_SYSTEM_IO     1
 
 /* SRAT. */
-#define SRAT_SUBTABLES          48    /* header + 4-byte revision + 8 reserved */
+#define SRAT_SUBTABLES          48    /* header, revision, 8 reserved */
 #define SRAT_MIN_LENGTH         SRAT_SUBTABLES
 #define SRAT_SUBTABLE_HEADER    2     /* type, length */
 #define SRAT_TYPE_MEMORY        1
@@ -103,6 +113,8 @@ static const struct fadt_block fadt_blocks[] = {
 	{ "GPE1_BLK",     0x54, 0xE8 },
 };
 
+#define FADT_BLOCK_COUNT (sizeof(fadt_blocks) / sizeof(fadt_blocks[0]))
+
 /* One acpi_fix_* call: where events go and what they add up to. */
 struct fix_run {
 	const struct acpi_fix_options *options;
@@ -121,16 +133,28 @@ struct table_view {
 	uint32_t length;
 };
 
-/* Addresses already handled in this run, so a table listed twice is
- * fixed and reported once. */
-struct visited {
-	uint64_t address[ACPI_MAX_VISITED];
-	unsigned count;
+/* The bytes a decision of ours about one object depends on. */
+struct extent {
+	uint64_t address;
+	uint64_t length;  /* 0: not mapped, occupies nothing we know of */
+};
+
+/*
+ * What acpi_fix_all() found before writing anything: the RSDP and root
+ * tables, and each distinct listed table once (so a table listed in
+ * both XSDT and RSDT is fixed and reported once).
+ */
+struct census {
+	struct extent roots[3];  /* RSDP, XSDT, RSDT */
+	unsigned root_count;
+	struct extent tables[ACPI_MAX_VISITED];
+	unsigned table_count;
 };
 
 struct rsdp_info {
-	uint64_t xsdt;  /* 0 when the revision has none */
+	uint64_t xsdt;    /* 0 when the revision has none */
 	uint32_t rsdt;
+	uint32_t length;  /* bytes the checks covered */
 };
 
 static uint32_t get_le32(const uint8_t *p)
@@ -313,7 +337,8 @@ static bool table_usable(struct fix_run *run, struct table_view *table,
 	uint32_t length;
 
 	if (!bytes || table->available < HEADER_LENGTH) {
-		report_skipped(run, table, "Header", bytes ? table->available : 0,
+		report_skipped(run, table, "Header",
+			       bytes ? table->available : 0,
 			       "header exceeds mapped memory");
 		return false;
 	}
@@ -325,11 +350,13 @@ static bool table_usable(struct fix_run *run, struct table_view *table,
 	}
 	length = get_le32(bytes + HEADER_LENGTH_FIELD);
 	if (length < HEADER_LENGTH || length < min_length) {
-		report_skipped(run, table, "Length", length, "length too short");
+		report_skipped(run, table, "Length", length,
+			       "length too short");
 		return false;
 	}
 	if (length > ACPI_MAX_TABLE_LENGTH) {
-		report_skipped(run, table, "Length", length, "length too large");
+		report_skipped(run, table, "Length", length,
+			       "length too large");
 		return false;
 	}
 	if (length > table->available) {
@@ -433,7 +460,7 @@ static bool fix_fadt(struct fix_run *run, struct table_view *table)
 	    !table_usable(run, table, FADT_MIN_LENGTH))
 		return false;
 
-	for (size_t i = 0; i < sizeof(fadt_blocks) / sizeof(fadt_blocks[0]); i++)
+	for (size_t i = 0; i < FADT_BLOCK_COUNT; i++)
 		if (fix_fadt_block(run, table, &fadt_blocks[i]))
 			changed = true;
 	if (changed)
@@ -649,16 +676,19 @@ static bool read_rsdp(struct fix_run *run, const struct acpi_memory *memory,
 		return false;
 	}
 	if (acpi_checksum(bytes, RSDP_V1_LENGTH) != 0) {
-		report_skipped(run, &view, "Checksum", bytes[8],
+		report_skipped(run, &view, "Checksum", bytes[RSDP_CHECKSUM],
 			       "bad checksum");
 		return false;
 	}
 	rsdp->rsdt = get_le32(bytes + RSDP_RSDT_ADDRESS);
 	rsdp->xsdt = 0;
+	rsdp->length = RSDP_V1_LENGTH;
 	if (bytes[RSDP_REVISION] < 2)
 		return true;
 
-	/* ACPI 2.0+: the extended part must be as sound as the first. */
+	/* ACPI 2.0+: the extended part must be as sound as the first, or
+	 * the whole RSDP is suspect, its RSDT pointer included (ACPICA
+	 * refuses such an RSDP too). */
 	bytes = map(memory, address, RSDP_V2_LENGTH);
 	if (!bytes) {
 		report_skipped(run, &view, "Length", RSDP_V2_LENGTH,
@@ -667,11 +697,13 @@ static bool read_rsdp(struct fix_run *run, const struct acpi_memory *memory,
 	}
 	length = get_le32(bytes + RSDP_LENGTH);
 	if (length < RSDP_V2_LENGTH) {
-		report_skipped(run, &view, "Length", length, "length too short");
+		report_skipped(run, &view, "Length", length,
+			       "length too short");
 		return false;
 	}
 	if (length > RSDP_MAX_LENGTH) {
-		report_skipped(run, &view, "Length", length, "length too large");
+		report_skipped(run, &view, "Length", length,
+			       "length too large");
 		return false;
 	}
 	bytes = map(memory, address, length);
@@ -681,31 +713,125 @@ static bool read_rsdp(struct fix_run *run, const struct acpi_memory *memory,
 		return false;
 	}
 	if (acpi_checksum(bytes, length) != 0) {
-		report_skipped(run, &view, "ExtendedChecksum", bytes[32],
-			       "bad checksum");
+		report_skipped(run, &view, "ExtendedChecksum",
+			       bytes[RSDP_EXTENDED_CHECKSUM], "bad checksum");
 		return false;
 	}
 	rsdp->xsdt = get_le64(bytes + RSDP_XSDT_ADDRESS);
+	rsdp->length = length;
 	return true;
 }
 
-/* Returns false when address was handled before in this run. */
-static bool visit(struct fix_run *run, const struct table_view *root,
-		  struct visited *visited, uint64_t address)
+/*
+ * How far a table reaches as far as our checks go: its Length when that
+ * is plausible, else just the header its refusal was based on.
+ */
+static uint64_t extent_length(const uint8_t *header)
+{
+	uint32_t length = get_le32(header + HEADER_LENGTH_FIELD);
+
+	if (length < HEADER_LENGTH || length > ACPI_MAX_TABLE_LENGTH)
+		return HEADER_LENGTH;
+	return length;
+}
+
+static void add_extent(struct extent *extent, uint64_t address,
+		       uint64_t length)
+{
+	extent->address = address;
+	extent->length = length;
+}
+
+/* Written without a + b, which can wrap at the top of the space. */
+static bool extents_overlap(const struct extent *a, const struct extent *b)
+{
+	if (a->address <= b->address)
+		return b->address - a->address < a->length;
+	return a->address - b->address < b->length;
+}
+
+/* The first other object that shares a byte with table, or NULL. */
+static const struct extent *overlapping(const struct census *census,
+					const struct extent *table)
+{
+	for (unsigned i = 0; i < census->root_count; i++)
+		if (extents_overlap(&census->roots[i], table))
+			return &census->roots[i];
+	for (unsigned i = 0; i < census->table_count; i++)
+		if (census->tables[i].address != table->address &&
+		    extents_overlap(&census->tables[i], table))
+			return &census->tables[i];
+	return NULL;
+}
+
+static bool census_has(const struct census *census, uint64_t address)
+{
+	for (unsigned i = 0; i < census->table_count; i++)
+		if (census->tables[i].address == address)
+			return true;
+	return false;
+}
+
+/* Record one root table entry; unmapped ones are reported here, once. */
+static void census_entry(struct fix_run *run, const struct acpi_memory *memory,
+			 const struct table_view *root, uint64_t address,
+			 struct census *census)
 {
 	struct table_view entry = { .signature = root->signature,
 				    .address = address };
+	struct table_view table;
+	struct extent *extent;
 
-	for (unsigned i = 0; i < visited->count; i++)
-		if (visited->address[i] == address)
-			return false;
-	if (visited->count == ACPI_MAX_VISITED) {
+	if (address == 0 || census_has(census, address))
+		return;
+	if (census->table_count == ACPI_MAX_VISITED) {
 		/* Without a record it might be fixed twice; refuse. */
 		report_skipped(run, &entry, "Entry", address,
 			       "too many tables");
-		return false;
+		return;
 	}
-	visited->address[visited->count++] = address;
+	extent = &census->tables[census->table_count++];
+	map_header(memory, address, &table);
+	if (!table.bytes) {
+		add_extent(extent, address, 0);
+		report_skipped(run, &entry, "Entry", address,
+			       "table not mapped");
+		return;
+	}
+	add_extent(extent, address, extent_length(table.bytes));
+}
+
+/*
+ * Take in a root table and the tables it lists.  entry_size is 8 for
+ * the XSDT and 4 for the RSDT.  Returns false when the root table itself
+ * is unusable.
+ */
+static bool census_root(struct fix_run *run, const struct acpi_memory *memory,
+			uint64_t address, const char *signature,
+			uint32_t entry_size, struct census *census)
+{
+	struct table_view root;
+	uint32_t count;
+	bool usable = map_root(run, memory, address, signature, &root);
+
+	/* Even a refused root is kept clear of writes: a fix must not
+	 * turn it into something that reads differently next time. */
+	if (root.bytes)
+		add_extent(&census->roots[census->root_count++], address,
+			   extent_length(root.bytes));
+	if (!usable)
+		return false;
+
+	/* A trailing partial entry is ignored: it points nowhere we know. */
+	count = (root.length - HEADER_LENGTH) / entry_size;
+	for (uint32_t i = 0; i < count; i++) {
+		const uint8_t *slot = root.bytes + HEADER_LENGTH +
+				      i * entry_size;
+		uint64_t entry = entry_size == 8 ? get_le64(slot)
+						 : get_le32(slot);
+
+		census_entry(run, memory, &root, entry, census);
+	}
 	return true;
 }
 
@@ -726,58 +852,44 @@ static table_fixer fixer_for(const uint8_t *header, const char **signature)
 	return NULL;
 }
 
+/*
+ * A table that shares bytes with another one, a root table or the RSDP
+ * is refused: real firmware never lays tables out like that, and a
+ * write there would change what the other object says.
+ */
 static void fix_listed_table(struct fix_run *run,
 			     const struct acpi_memory *memory,
-			     const struct table_view *root, uint64_t address)
+			     const struct census *census,
+			     const struct extent *extent)
 {
 	struct table_view table;
+	const struct extent *other;
 	table_fixer fixer;
 
-	map_header(memory, address, &table);
-	if (!table.bytes) {
-		table.signature = root->signature;
-		report_skipped(run, &table, "Entry", address,
-			       "table not mapped");
-		return;
-	}
+	map_header(memory, extent->address, &table);
+	if (!table.bytes)
+		return;  /* reported by census_entry() */
 	run->summary->tables_seen++;
 
 	fixer = fixer_for(table.bytes, &table.signature);
 	if (!fixer)
 		return;
+	other = overlapping(census, extent);
+	if (other) {
+		report_skipped(run, &table, "Table", other->address,
+			       "overlaps another table");
+		return;
+	}
 	map_whole(memory, &table);
 	if (fixer(run, &table))
 		run->summary->tables_written++;
 }
 
 /*
- * Fix every table a root table lists.  entry_size is 8 for the XSDT and
- * 4 for the RSDT.  Returns false when the root table itself is unusable.
+ * Two passes: first everything is read and checked, then tables are
+ * fixed.  So no write can change what the walk itself sees, and with
+ * overlapping tables refused a second run finds nothing to do.
  */
-static bool walk_root(struct fix_run *run, const struct acpi_memory *memory,
-		      uint64_t address, const char *signature,
-		      uint32_t entry_size, struct visited *visited)
-{
-	struct table_view root;
-	uint32_t count;
-
-	if (!map_root(run, memory, address, signature, &root))
-		return false;
-
-	/* A trailing partial entry is ignored: it points nowhere we know. */
-	count = (root.length - HEADER_LENGTH) / entry_size;
-	for (uint32_t i = 0; i < count; i++) {
-		const uint8_t *slot = root.bytes + HEADER_LENGTH + i * entry_size;
-		uint64_t entry = entry_size == 8 ? get_le64(slot)
-						 : get_le32(slot);
-
-		if (entry == 0 || !visit(run, &root, visited, entry))
-			continue;
-		fix_listed_table(run, memory, &root, entry);
-	}
-	return true;
-}
-
 int acpi_fix_all(const struct acpi_memory *memory, uint64_t rsdp_address,
 		 const struct acpi_fix_options *options,
 		 struct acpi_fix_summary *summary)
@@ -786,24 +898,34 @@ int acpi_fix_all(const struct acpi_memory *memory, uint64_t rsdp_address,
 	struct acpi_fix_summary scratch;
 	struct fix_run run;
 	struct rsdp_info rsdp;
-	struct visited visited;
+	struct census census;
 	unsigned roots = 0;
 
 	start_run(&run, options, &defaults, summary, &scratch);
 	clear_summary(run.summary);
-	visited.count = 0;
-
 	if (!memory || !memory->map)
 		return -1;
 	if (!read_rsdp(&run, memory, rsdp_address, &rsdp))
 		return -1;
+
+	census.root_count = 0;
+	census.table_count = 0;
+	add_extent(&census.roots[census.root_count++], rsdp_address,
+		   rsdp.length);
 	if (rsdp.xsdt &&
-	    walk_root(&run, memory, rsdp.xsdt, "XSDT", 8, &visited))
+	    census_root(&run, memory, rsdp.xsdt, "XSDT", 8, &census))
 		roots++;
 	if (rsdp.rsdt &&
-	    walk_root(&run, memory, rsdp.rsdt, "RSDT", 4, &visited))
+	    census_root(&run, memory, rsdp.rsdt, "RSDT", 4, &census))
 		roots++;
-	return roots ? 0 : -1;
+	if (!roots)
+		return -1;
+
+	for (unsigned i = 0; i < census.table_count; i++)
+		if (census.tables[i].length)
+			fix_listed_table(&run, memory, &census,
+					 &census.tables[i]);
+	return 0;
 }
 
 static bool copy_root_ids(const struct acpi_memory *memory, uint64_t address,

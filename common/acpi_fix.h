@@ -54,6 +54,7 @@ enum acpi_fix_status {
  * such as "PM1a_EVT_BLK" or "Flags.PCAT_COMPAT" or "MemAffinity[5].Flags",
  * reason a constant string (never NULL for SKIPPED, may be NULL otherwise).
  * address is where the table lives, so two copies can be told apart.
+ * The strings are valid only during the report callback: copy, don't keep.
  */
 struct acpi_fix_event {
 	char table[5];

@@ -135,7 +135,7 @@ static void fix_tables(struct payload *payload)
 	options.srat_limit = config->srat_limit;
 	log_print(&payload->log, LOG_INFO, L"win7gen2: fixing ACPI tables (RSDP at 0x%lx)\n", rsdp);
 	if (acpi_fix_and_report(rsdp, &options, &payload->log, &summary) < 0) {
-		log_print(&payload->log, LOG_ERROR, L"win7gen2: RSDP unusable, no table changed\n");
+		log_print(&payload->log, LOG_ERROR, L"win7gen2: RSDP or root table unusable, no table changed\n");
 		return;
 	}
 	log_print(&payload->log, LOG_INFO,

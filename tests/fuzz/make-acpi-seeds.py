@@ -113,6 +113,35 @@ def rsdt_only_image(fx):
     return bytes(image.data)
 
 
+def overlap_image(fx):
+    """Two MADTs that overlap, listed B then A, where fixing both would
+    make a second run differ from the first - why acpi_fix_all() refuses
+    overlapping tables (it must skip both here and write nothing).
+
+    A (44 bytes, valid, Flags 0) starts 0x20 into B (48 bytes).  A's
+    checksum byte lies inside B, so B is made to fail its checksum by
+    exactly the amount A's fix will change it: the first run skips B and
+    fixes A, which makes B valid; B's Flags are A's revision byte (4,
+    PCAT_COMPAT clear), so the second run fixes B."""
+    image = Image()
+    b_at, a_at = 0x100, 0x120
+    a = bytearray(fx["apic"][:44])
+    struct.pack_into("<I", a, 4, 44)
+    a[8] = 4
+    struct.pack_into("<I", a, 0x28, 0)
+    image.put(a_at, seal(a))
+    b = bytearray(fx["apic"][:0x20])
+    struct.pack_into("<I", b, 4, 0x30)
+    image.put(b_at, b)
+    image.data[b_at + 9] = 0
+    image.data[b_at + 9] = (1 - sum(image.data[b_at:b_at + 0x30])) & 0xFF
+    image.put(RSDT_AT, root_table(b"RSDT", fx["xsdt"],
+                                  [BASE + b_at, BASE + a_at], 4,
+                                  b"VRTUAL", b"MICROSFT"))
+    image.put(RSDP_AT, rsdp(0, BASE + RSDT_AT, 0))
+    return bytes(image.data)
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     top = os.path.dirname(os.path.dirname(here))
@@ -142,6 +171,8 @@ def main():
                                           with_rsdt=True, extra_madt=True),
         # The image cut in the middle of the SRAT: its Length overruns.
         "truncated.bin": full[:len(full) - len(fx["waet"]) - 300],
+        # Overlapping MADTs: refused, or a second run would differ.
+        "overlap.bin": overlap_image(fx),
     }
 
     os.makedirs(args.out, exist_ok=True)

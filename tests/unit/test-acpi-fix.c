@@ -125,7 +125,8 @@ static bool load(struct blob *blob, const char *name)
 	}
 	blob->length = (size_t)size;
 	blob->bytes = malloc(blob->length);
-	if (!blob->bytes || fread(blob->bytes, 1, blob->length, f) != blob->length) {
+	if (!blob->bytes ||
+	    fread(blob->bytes, 1, blob->length, f) != blob->length) {
 		fclose(f);
 		return false;
 	}
@@ -412,8 +413,8 @@ static void expect_summary(const struct acpi_fix_summary *s, const char *what,
 static void expect_log_sound(const struct log *log,
 			     const struct acpi_fix_summary *s, const char *what)
 {
-	tap_is_u64(log->broken, 0, "%s: every event keeps the header's promises",
-		   what);
+	tap_is_u64(log->broken, 0,
+		   "%s: every event keeps the header's promises", what);
 	tap_is_u64(log->count, s->applied + s->already_correct + s->skipped,
 		   "%s: one event per counted outcome", what);
 }
@@ -504,14 +505,17 @@ static void check_gen2_fadt(struct image *image, const char *what)
 	size_t n = 1;
 
 	for (size_t i = 0; i < 8; i++) {
-		tap_is_u64(get32(t + fadt_expect[i].legacy), fadt_expect[i].want,
+		size_t legacy = fadt_expect[i].legacy;
+
+		tap_is_u64(get32(t + legacy), fadt_expect[i].want,
 			   "%s: FADT %s", what, fadt_expect[i].name);
 		if (fadt_expect[i].want)
-			allowed[n++] = (struct range){ fadt_expect[i].legacy, 4 };
+			allowed[n++] = (struct range){ legacy, 4 };
 	}
 	tap_ok(table_sums_to_zero(t), "%s: FADT checksum valid", what);
 	tap_is_u64(diff_outside(fx.facp.bytes, t, fx.facp.length, allowed, n),
-		   -1, "%s: FADT only filled fields and checksum changed", what);
+		   -1, "%s: FADT only filled fields and checksum changed",
+		   what);
 	tap_ok(!memcmp(t + 0x58, fx.facp.bytes + 0x58, 6),
 	       "%s: FADT block lengths 0x58..0x5D untouched", what);
 }
@@ -532,7 +536,8 @@ static void check_gen2_srat(struct image *image, uint64_t limit,
 		if (mem[i].base >= limit) {
 			if (after == 0 && before != 0)
 				disabled++;
-			allowed[nallowed++] = (struct range){ mem[i].offset + 28, 4 };
+			allowed[nallowed++] =
+				(struct range){ mem[i].offset + 28, 4 };
 		} else if (after == before) {
 			kept++;
 		}
@@ -544,7 +549,8 @@ static void check_gen2_srat(struct image *image, uint64_t limit,
 	tap_ok(table_sums_to_zero(t), "%s: SRAT checksum valid", what);
 	tap_is_u64(diff_outside(fx.srat.bytes, t, fx.srat.length, allowed,
 				nallowed),
-		   -1, "%s: SRAT only disabled flags and checksum changed", what);
+		   -1, "%s: SRAT only disabled flags and checksum changed",
+		   what);
 }
 
 static void check_untouched(struct image *image, uint64_t address,
@@ -751,7 +757,9 @@ static void test_srat_limit(void)
 
 static void test_switches(void)
 {
-	static const char *const names[] = { "fix_madt", "fix_fadt", "fix_srat" };
+	static const char *const names[] = {
+		"fix_madt", "fix_fadt", "fix_srat",
+	};
 
 	for (int which = 0; which < 3; which++) {
 		struct image *image = gen2_image();
@@ -769,7 +777,8 @@ static void test_switches(void)
 		tap_is_u64(acpi_fix_all(&memory, image->rsdp, &options,
 					&summary), 0, "%s: returns 0", what);
 		if (which == 0) {
-			check_untouched(image, image->apic, &fx.apic, what, "MADT");
+			check_untouched(image, image->apic, &fx.apic, what,
+					"MADT");
 			expect_event(log, what, "APIC", "Table",
 				     ACPI_FIX_SKIPPED, 0, 0,
 				     "disabled by configuration");
@@ -779,7 +788,8 @@ static void test_switches(void)
 			check_gen2_madt(image, what);
 		}
 		if (which == 1) {
-			check_untouched(image, image->facp, &fx.facp, what, "FADT");
+			check_untouched(image, image->facp, &fx.facp, what,
+					"FADT");
 			expect_event(log, what, "FACP", "Table",
 				     ACPI_FIX_SKIPPED, 0, 0,
 				     "disabled by configuration");
@@ -789,7 +799,8 @@ static void test_switches(void)
 			check_gen2_fadt(image, what);
 		}
 		if (which == 2) {
-			check_untouched(image, image->srat, &fx.srat, what, "SRAT");
+			check_untouched(image, image->srat, &fx.srat, what,
+					"SRAT");
 			expect_event(log, what, "SRAT", "Table",
 				     ACPI_FIX_SKIPPED, 0, 0,
 				     "disabled by configuration");
@@ -1047,6 +1058,19 @@ static void test_refusals(void)
 		       "SRAT one byte short", "SRAT", "Subtables",
 		       mem[15].offset, "malformed subtable");
 
+	{
+		/* One byte after the last subtable: not even a header. */
+		uint8_t longer[753];
+
+		memcpy(longer, fx.srat.bytes, sizeof(srat));
+		longer[752] = 0;
+		put32(longer + 4, sizeof(longer));
+		seal(longer);
+		expect_refused(acpi_fix_srat, longer, sizeof(longer),
+			       sizeof(longer), "SRAT stray last byte", "SRAT",
+			       "Subtables", 752, "malformed subtable");
+	}
+
 	memcpy(srat, fx.srat.bytes, sizeof(srat));
 	put32(srat + 4, 40);
 	seal(srat);
@@ -1162,6 +1186,95 @@ static void test_roots_with_two_madts(void)
 	free(image);
 }
 
+/*
+ * Tables that share bytes are refused: a fix to one would rewrite the
+ * other, and a second run could then find new work (or new garbage).
+ */
+static void test_overlapping_tables(void)
+{
+	struct image *image = gen2_image();
+	struct acpi_memory memory = image_memory(image);
+	struct acpi_fix_options options;
+	struct acpi_fix_summary summary;
+	struct log *log = calloc(1, sizeof(*log));
+	uint8_t *before = malloc(SPACE_SIZE);
+	uint64_t late, inside_waet, entries[4];
+	const char *what = "overlap";
+
+	/* A second MADT 64 bytes into the first, and one inside WAET. */
+	late = image->apic + 64;
+	memcpy(at(image, late), fx.apic.bytes, fx.apic.length);
+	inside_waet = image->waet + 20;
+	memcpy(at(image, inside_waet), fx.apic.bytes, fx.apic.length);
+	entries[0] = image->apic;
+	entries[1] = late;
+	entries[2] = image->waet;
+	entries[3] = inside_waet;
+	write_xsdt(image, entries, 4);
+	write_rsdp(image, 2, 0, image->xsdt);
+	memcpy(before, image->bytes, SPACE_SIZE);
+
+	log_options(&options, log);
+	tap_is_u64(acpi_fix_all(&memory, image->rsdp, &options, &summary), 0,
+		   "%s: returns 0", what);
+	tap_ok(!memcmp(before, image->bytes, SPACE_SIZE),
+	       "%s: nothing written", what);
+	expect_summary(&summary, what, 4, 0, 0, 0, 3);
+	expect_log_sound(log, &summary, what);
+	tap_is_u64(log->count, 3, "%s: three refusals", what);
+	for (unsigned i = 0; i < log->count && i < 3; i++) {
+		static const unsigned which[3] = { 0, 1, 3 };
+		const uint64_t other[4] = { late, image->apic, 0, image->waet };
+
+		tap_is_str(log->records[i].reason, "overlaps another table",
+			   "%s: MADT %u refused", what, i);
+		tap_is_u64(log->records[i].address, entries[which[i]],
+			   "%s: MADT %u address", what, i);
+		tap_is_u64(log->records[i].old_value, other[which[i]],
+			   "%s: MADT %u names what it overlaps", what, i);
+	}
+
+	/* A MADT whose Length (104) reaches into the RSDT listing it, 64
+	 * bytes on, is refused the same way. */
+	free(image);
+	image = gen2_image();
+	memory = image_memory(image);
+	entries[0] = image->base + RSDT_OFFSET - 64;
+	memcpy(at(image, entries[0]), fx.apic.bytes, 64);
+	write_rsdt(image, entries, 1);
+	write_rsdp(image, 0, image->rsdt, 0);
+	memcpy(before, image->bytes, SPACE_SIZE);
+	log_options(&options, log);
+	tap_is_u64(acpi_fix_all(&memory, image->rsdp, &options, &summary), 0,
+		   "MADT into RSDT: returns 0");
+	expect_event(log, "MADT into RSDT", "APIC", "Table", ACPI_FIX_SKIPPED,
+		     image->rsdt, image->rsdt, "overlaps another table");
+	tap_ok(!memcmp(before, image->bytes, SPACE_SIZE),
+	       "MADT into RSDT: nothing written");
+
+	/* Tables that only touch (one ends where the next starts) are
+	 * fine: both fixed. */
+	free(image);
+	image = gen2_image();
+	memory = image_memory(image);
+	entries[0] = image->facp;
+	entries[1] = image->facp + fx.facp.length;
+	memcpy(at(image, entries[1]), fx.apic.bytes, fx.apic.length);
+	write_xsdt(image, entries, 2);
+	write_rsdp(image, 2, 0, image->xsdt);
+	tap_is_u64(acpi_fix_all(&memory, image->rsdp, NULL, &summary), 0,
+		   "adjacent tables: returns 0");
+	expect_summary(&summary, "adjacent tables", 2, 2, 5, 4, 0);
+	tap_is_u64(get32(at(image, entries[1]) + 0x28), 1,
+		   "adjacent tables: MADT fixed");
+	tap_is_u64(get32(at(image, image->facp) + 0x4C), 0x408,
+		   "adjacent tables: FADT fixed");
+
+	free(before);
+	free(log);
+	free(image);
+}
+
 static void test_rsdt_only(void)
 {
 	struct image *image = gen2_image();
@@ -1248,6 +1361,8 @@ static void test_root_ids(void)
 
 	tap_ok(!acpi_root_ids(&memory, image->base + 0x10000, oem_id,
 			      oem_table_id), "root ids: unmapped RSDP");
+	tap_ok(!acpi_root_ids(NULL, image->rsdp, oem_id, oem_table_id),
+	       "root ids: no memory");
 	free(image);
 }
 
@@ -1310,6 +1425,85 @@ static void test_bad_rsdp(void)
 				"MADT");
 		free(image);
 	}
+}
+
+/* Revision-2 RSDP whose Length is wrong, or runs off mapped memory. */
+static void test_bad_rsdp_length(void)
+{
+	static const struct {
+		const char *what;
+		size_t at;          /* offset of the RSDP in the space */
+		uint32_t length;
+		const char *reason;
+	} cases[] = {
+		{ "RSDP Length 20", RSDP_OFFSET, 20, "length too short" },
+		{ "RSDP Length 5000", RSDP_OFFSET, 5000, "length too large" },
+		{ "RSDP v2 part unmapped", SPACE_SIZE - 30, 36,
+		  "length exceeds mapped memory" },
+		{ "RSDP Length past the end", SPACE_SIZE - 40, 64,
+		  "length exceeds mapped memory" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct image *image = gen2_image();
+		struct acpi_memory memory = image_memory(image);
+		struct acpi_fix_options options;
+		struct acpi_fix_summary summary;
+		struct log *log = calloc(1, sizeof(*log));
+		uint8_t rsdp[36], *p = image->bytes + cases[i].at;
+		size_t room = SPACE_SIZE - cases[i].at;
+		const char *what = cases[i].what;
+
+		memcpy(rsdp, image->bytes + RSDP_OFFSET, 36);
+		put32(rsdp + 20, cases[i].length);
+		rsdp[32] = 0;
+		rsdp[32] = (uint8_t)(0x100 - sum8(rsdp, 36));
+		memcpy(p, rsdp, room < 36 ? room : 36);
+		log_options(&options, log);
+		tap_is_u64(acpi_fix_all(&memory, image->base + cases[i].at,
+					&options, &summary), -1,
+			   "%s: returns -1", what);
+		expect_event(log, what, "RSDP", "Length", ACPI_FIX_SKIPPED,
+			     cases[i].length, cases[i].length, cases[i].reason);
+		check_untouched(image, image->apic, &fx.apic, what, "MADT");
+		free(log);
+		free(image);
+	}
+}
+
+/* More distinct tables than ACPI_MAX_VISITED: the rest are refused. */
+static void test_too_many_tables(void)
+{
+	enum { COUNT = ACPI_MAX_VISITED + 6, AT = 0x2000 };
+	struct image *image = gen2_image();
+	struct acpi_memory memory = image_memory(image);
+	struct acpi_fix_options options;
+	struct acpi_fix_summary summary;
+	struct log *log = calloc(1, sizeof(*log));
+	uint64_t entries[COUNT];
+	const struct record *r;
+
+	entries[0] = image->apic;
+	for (size_t i = 1; i < COUNT; i++)
+		entries[i] = 0x100000000ull + i * 0x1000;  /* unmapped */
+	write_root(image, AT, "XSDT", entries, COUNT, 8, "VRTUAL",
+		   "MICROSFT");
+	write_rsdp(image, 2, 0, image->base + AT);
+	log_options(&options, log);
+	tap_is_u64(acpi_fix_all(&memory, image->rsdp, &options, &summary), 0,
+		   "too many tables: returns 0");
+	check_gen2_madt(image, "too many tables");
+	tap_is_u64(count_events(log, "XSDT", "Entry"), COUNT - 1,
+		   "too many tables: every unmapped entry reported");
+	r = &log->records[ACPI_MAX_VISITED - 1];
+	tap_is_str(log->count >= ACPI_MAX_VISITED ? r->reason : NULL,
+		   "too many tables", "too many tables: entry 65 refused");
+	tap_is_u64(log->count >= ACPI_MAX_VISITED ? r->address : 0,
+		   entries[ACPI_MAX_VISITED],
+		   "too many tables: refused entry address");
+	expect_summary(&summary, "too many tables", 1, 1, 1, 0, COUNT - 1);
+	free(log);
+	free(image);
 }
 
 static void test_bad_roots(void)
@@ -1424,7 +1618,8 @@ static void test_helpers(void)
 	struct acpi_fix_options options;
 	const uint8_t bytes[4] = { 0x80, 0x80, 0x01, 0xFF };
 
-	tap_is_u64(acpi_checksum(bytes, 4), 0x00, "acpi_checksum wraps mod 256");
+	tap_is_u64(acpi_checksum(bytes, 4), 0x00,
+		   "acpi_checksum wraps mod 256");
 	tap_is_u64(acpi_checksum(bytes, 3), 0x01, "acpi_checksum partial");
 	tap_is_u64(acpi_checksum(fx.srat.bytes, fx.srat.length), 0,
 		   "acpi_checksum of a real table is 0");
@@ -1461,10 +1656,13 @@ int main(void)
 	test_single_fixers();
 	test_both_roots_same_tables();
 	test_roots_with_two_madts();
+	test_overlapping_tables();
 	test_rsdt_only();
 	test_rsdp_revision_1();
 	test_root_ids();
 	test_bad_rsdp();
+	test_bad_rsdp_length();
+	test_too_many_tables();
 	test_bad_roots();
 	return tap_done();
 }
