@@ -31,11 +31,13 @@ static bool line_is(const struct status_line *line, const char *word)
 	for (i = 0; i < line->length && word[i]; i++)
 		if (line->text[i] != word[i])
 			return false;
+	if (word[i])
+		return false; /* the line ended inside the word */
 	/* Trailing blanks after the keyword are tolerated. */
 	for (; i < line->length; i++)
 		if (line->text[i] != ' ' && line->text[i] != '\t')
 			return false;
-	return !word[i];
+	return true;
 }
 
 void status_parse(const char *text, size_t length, struct status *status)
