@@ -70,8 +70,9 @@ esp_config() {
 	esp_put "$1" win7gen2.cfg '\EFI\Microsoft\Boot\win7gen2.cfg'
 }
 
-# run_qemu IMAGE SERIAL: boot IMAGE, COM1 going to the QEMU character
-# device SERIAL; exits when the machine powers off or resets.  A second
+# run_qemu IMAGE SERIAL: boot IMAGE (a disk, or a DVD when it ends in
+# .iso), COM1 going to the QEMU character device SERIAL; exits when the
+# machine powers off or resets.  A second
 # disk is attached when SECOND_DISK names one (it boots after IMAGE).
 run_qemu() {
 	vars=$TRASH/vars.fd
@@ -81,6 +82,14 @@ run_qemu() {
 		second_disk="-drive if=none,id=second,format=raw,file=$SECOND_DISK
 			-device virtio-blk-pci,drive=second,bootindex=1"
 	fi
+	case $1 in
+	*.iso)
+		boot_drive="if=none,id=boot,media=cdrom,readonly=on,format=raw,file=$1"
+		boot_device="ide-cd,drive=boot,bus=ide.0,bootindex=0" ;;
+	*)
+		boot_drive="if=none,id=boot,format=raw,file=$1"
+		boot_device="virtio-blk-pci,drive=boot,bootindex=0" ;;
+	esac
 	if test -n "$OVMF_VARS"; then
 		cp "$OVMF_VARS" "$vars"
 		pflash_vars="-drive if=pflash,format=raw,unit=1,file=$vars"
@@ -91,8 +100,7 @@ run_qemu() {
 		-serial "$2" \
 		-drive "if=pflash,format=raw,unit=0,readonly=on,file=$OVMF_CODE" \
 		$pflash_vars \
-		-drive "if=none,id=esp,format=raw,file=$1" \
-		-device virtio-blk-pci,drive=esp,bootindex=0 \
+		-drive "$boot_drive" -device "$boot_device" \
 		$second_disk
 }
 
