@@ -1,0 +1,498 @@
+/*
+ * esp.c - plan the EFI system partition: win7gen2.efi in front of Windows
+ *
+ * The layout (BRIEF.md section 3, and the convention of the proven shim
+ * and UefiSeven): on an installed disk the firmware starts
+ * \EFI\Microsoft\Boot\bootmgfw.efi (its boot entry) or \EFI\Boot\bootx64.efi
+ * (the fallback path).  Each becomes win7gen2.efi, and the Microsoft file
+ * is kept beside it as <name>.original.efi, which the payload starts.
+ * The boot manager finds its BCD in its own folder, so the rename is
+ * transparent to it.
+ *
+ * What is at a loader's path decides what to do:
+ *
+ *   loader path          <name>.original.efi   plan
+ *   -------------------  --------------------  ------------------------------
+ *   Microsoft loader     missing               wrap: copy it to the original,
+ *                                              then the payload over it
+ *   Microsoft loader     Microsoft loader      an update replaced our payload:
+ *                                              re-wrap and keep the newer file
+ *                                              as the original; the previous
+ *                                              original is kept once as
+ *                                              <name>.original.old.efi
+ *                                              (none when both are the same)
+ *   our payload          Microsoft loader      right if the same bytes; update
+ *                                              an older (or same-version,
+ *                                              different) payload; keep a
+ *                                              newer one
+ *   our payload          missing               the payload falls back to the
+ *                                              other loader's original, if any;
+ *                                              else a problem
+ *   missing              Microsoft loader      put the payload back
+ *   missing              missing               nothing to wrap (fine for one
+ *                                              of the two, not for both)
+ *   not an x64 image     -                     left alone, reported
+ *
+ * "Microsoft loader" stands for any x64 EFI image without our marker:
+ * the project's own tests put a stand-in boot manager there, and another
+ * system may have put its loader at the fallback path.  Both are wrapped
+ * alike; reports say which it looks like (efi_image_name).
+ *
+ * Order of the writes, so that a crash at any point leaves a bootable
+ * ESP: the original is written (by copy, never by moving the loader away)
+ * before the payload replaces the loader, and every write is atomic
+ * (backend.h).  Beside every loader that is (or becomes) the payload,
+ * win7gen2.cfg for an installed disk (diskcfg.h).
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diskcfg.h"
+#include "efi_image.h"
+#include "plan.h"
+#include "win7gen2.h"
+
+#define ESP_PATH_MAX 160
+#define CONFIG_READ_MAX (1024u * 1024)
+
+struct loader {
+	const char *dir;  /* on the ESP */
+	const char *name; /* without ".efi" */
+};
+
+static const struct loader loaders[] = {
+	{ "EFI\\Microsoft\\Boot", "bootmgfw" },
+	{ "EFI\\Boot", "bootx64" },
+};
+
+#define LOADER_COUNT (sizeof(loaders) / sizeof(loaders[0]))
+
+/* One file as found at planning time. */
+struct found_file {
+	char path[ESP_PATH_MAX];
+	enum fix_status status; /* FIX_OK, FIX_NOT_FOUND or FIX_ERROR */
+	struct fix_bytes bytes;
+	struct efi_image_id id;
+	struct fix_error error;
+};
+
+struct loader_state {
+	const struct loader *loader;
+	unsigned group;              /* the steps for this loader */
+	struct found_file file;      /* <name>.efi */
+	struct found_file original;  /* <name>.original.efi */
+	struct found_file old_original; /* <name>.original.old.efi, read if needed */
+	char config[ESP_PATH_MAX];
+	bool original_after;         /* a Microsoft loader is at the original path afterwards */
+	bool payload_after;          /* the payload is at the loader path afterwards */
+};
+
+static void read_found(struct fix_plan *plan, struct found_file *file)
+{
+	file->status = plan->backend->read_file(plan->backend_ctx, FIX_VOLUME_ESP, file->path,
+						FIX_MAX_LOADER_SIZE, &file->bytes,
+						&file->error);
+	if (file->status == FIX_OK)
+		efi_image_identify(file->bytes.data, file->bytes.size, &file->id);
+}
+
+static bool same_bytes(const struct fix_bytes *a, const uint8_t *b, size_t b_size)
+{
+	return a->size == b_size && (b_size == 0 || memcmp(a->data, b, b_size) == 0);
+}
+
+static bool is_foreign(const struct found_file *file)
+{
+	return file->status == FIX_OK && file->id.kind == EFI_IMAGE_FOREIGN;
+}
+
+/* "Microsoft loader, 1312 bytes", "win7gen2 payload 0.1.0". */
+static void describe(const struct found_file *file, char *buf, size_t size)
+{
+	if (file->status == FIX_NOT_FOUND)
+		snprintf(buf, size, "missing");
+	else if (file->id.kind == EFI_IMAGE_PAYLOAD)
+		snprintf(buf, size, "win7gen2 payload %s", file->id.version);
+	else
+		snprintf(buf, size, "%s, %lu bytes", efi_image_name(&file->id),
+			 (unsigned long)file->bytes.size);
+}
+
+static const char *leaf(const char *path)
+{
+	const char *slash = strrchr(path, '\\');
+
+	return slash ? slash + 1 : path;
+}
+
+/* The payload bytes are the caller's, and outlive the plan (fix.h). */
+static void add_payload_write(struct fix_plan *plan, struct fix_item *item,
+			      const struct loader_state *state)
+{
+	if (item)
+		item->group = state->group;
+	item_action(plan, item, FIX_ACTION_WRITE_FILE, FIX_VOLUME_ESP, state->file.path, NULL,
+		    plan->options.payload, plan->options.payload_size, NULL);
+}
+
+/* A plan-owned copy: found files are released when planning ends. */
+static uint8_t *copy_bytes(struct fix_plan *plan, const struct fix_bytes *bytes)
+{
+	uint8_t *copy = malloc(bytes->size ? bytes->size : 1);
+
+	if (!copy) {
+		plan->out_of_memory = true;
+		return NULL;
+	}
+	if (bytes->size)
+		memcpy(copy, bytes->data, bytes->size);
+	return copy;
+}
+
+/* The loader's own bytes, kept as the original. */
+static void add_original_write(struct fix_plan *plan, struct fix_item *item,
+			       struct loader_state *state)
+{
+	uint8_t *copy = copy_bytes(plan, &state->file.bytes);
+
+	if (item)
+		item->group = state->group;
+	if (copy)
+		item_action(plan, item, FIX_ACTION_WRITE_FILE, FIX_VOLUME_ESP,
+			    state->original.path, NULL, copy, state->file.bytes.size, copy);
+}
+
+static void plan_wrap(struct fix_plan *plan, struct loader_state *state)
+{
+	const struct found_file *file = &state->file, *original = &state->original;
+	char found[96], was[96];
+	struct fix_item *item;
+
+	describe(file, found, sizeof(found));
+	if (original->status == FIX_NOT_FOUND) {
+		item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_CHANGE, "\\%s", original->path);
+		item_before(plan, item, "missing");
+		item_after(plan, item, "a copy of %s (%s)", leaf(file->path), found);
+		add_original_write(plan, item, state);
+	} else if (is_foreign(original) &&
+		   same_bytes(&original->bytes, file->bytes.data, file->bytes.size)) {
+		/* The original is already a copy of this loader: only the
+		 * payload is missing (put back by hand, or an interrupted run). */
+		item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_RIGHT, "\\%s", original->path);
+		item_before(plan, item, "the same loader as %s (%s)", leaf(file->path), found);
+	} else if (is_foreign(original)) {
+		/* An update wrote a newer boot manager over win7gen2.efi: the
+		 * file at the loader path is the newer one. */
+		struct found_file *old = &state->old_original;
+		uint8_t *copy;
+		char old_found[96];
+
+		read_found(plan, old);
+		describe(old, old_found, sizeof(old_found));
+		describe(original, was, sizeof(was));
+		item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_CHANGE, "\\%s", old->path);
+		item_before(plan, item, "%s", old->status == FIX_ERROR ? "unreadable" : old_found);
+		item_after(plan, item, "the previous original (%s)", was);
+		item_detail(plan, item,
+			    "win7gen2.efi at %s was replaced by another loader, as a Windows "
+			    "update does: that newer loader becomes the original, and the "
+			    "previous original is kept here (one generation)", leaf(file->path));
+		if (item)
+			item->group = state->group;
+		copy = copy_bytes(plan, &original->bytes);
+		if (copy)
+			item_action(plan, item, FIX_ACTION_RENAME_FILE, FIX_VOLUME_ESP, old->path,
+				    original->path, copy, original->bytes.size, copy);
+
+		item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_CHANGE, "\\%s", original->path);
+		item_before(plan, item, "%s", was);
+		item_after(plan, item, "the newer loader from %s (%s)", leaf(file->path), found);
+		add_original_write(plan, item, state);
+	} else {
+		/* Our payload or junk where the original belongs: not a loader
+		 * anyone should start.  The Microsoft file replaces it. */
+		describe(original, was, sizeof(was));
+		item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_CHANGE, "\\%s", original->path);
+		item_before(plan, item, "%s, not a loader to start", was);
+		item_after(plan, item, "a copy of %s (%s)", leaf(file->path), found);
+		add_original_write(plan, item, state);
+	}
+
+	item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_CHANGE, "\\%s", file->path);
+	item_before(plan, item, "%s", found);
+	item_after(plan, item, "win7gen2 payload %s", plan->payload_version);
+	add_payload_write(plan, item, state);
+	state->original_after = true;
+	state->payload_after = true;
+}
+
+static void plan_payload_in_place(struct fix_plan *plan, struct loader_state *state)
+{
+	const struct found_file *file = &state->file, *original = &state->original;
+	struct fix_item *item;
+	char was[96];
+	int order;
+
+	state->payload_after = true;
+	state->original_after = is_foreign(original);
+	if (same_bytes(&file->bytes, plan->options.payload, plan->options.payload_size)) {
+		item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_RIGHT, "\\%s", file->path);
+		item_before(plan, item, "win7gen2 payload %s", file->id.version);
+	} else if ((order = efi_image_version_compare(file->id.version,
+						      plan->payload_version)) > 0) {
+		item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_NOTE, "\\%s", file->path);
+		item_before(plan, item, "win7gen2 payload %s", file->id.version);
+		item_detail(plan, item, "newer than the payload given (%s); kept",
+			    plan->payload_version);
+	} else {
+		item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_CHANGE, "\\%s", file->path);
+		item_before(plan, item, "win7gen2 payload %s%s", file->id.version,
+			    order == 0 ? " (a different build)" : "");
+		item_after(plan, item, "win7gen2 payload %s", plan->payload_version);
+		add_payload_write(plan, item, state);
+	}
+
+	if (is_foreign(original)) {
+		item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_RIGHT, "\\%s", original->path);
+		describe(original, was, sizeof(was));
+		item_before(plan, item, "%s", was);
+	} else if (original->status == FIX_OK) {
+		/* Starting this would start the payload again, or junk. */
+		describe(original, was, sizeof(was));
+		item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_PROBLEM, "\\%s", original->path);
+		item_before(plan, item, "%s, not a loader to start", was);
+		item_detail(plan, item,
+			    "put the Microsoft boot manager here (a copy of "
+			    "Windows\\Boot\\EFI\\bootmgfw.efi from the Windows volume)");
+	}
+	/* A missing original is judged once both loaders are planned. */
+}
+
+static void plan_missing_loader(struct fix_plan *plan, struct loader_state *state)
+{
+	const struct found_file *file = &state->file, *original = &state->original;
+	struct fix_item *item;
+	char was[96];
+
+	if (original->status == FIX_NOT_FOUND) {
+		item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_NOTE, "\\%s", file->path);
+		item_before(plan, item, "missing");
+		item_detail(plan, item, "nothing to wrap here");
+		return;
+	}
+	describe(original, was, sizeof(was));
+	if (is_foreign(original)) {
+		item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_CHANGE, "\\%s", file->path);
+		item_before(plan, item, "missing (its original is there: %s, %s)",
+			    leaf(original->path), was);
+		item_after(plan, item, "win7gen2 payload %s", plan->payload_version);
+		add_payload_write(plan, item, state);
+		state->original_after = true;
+		state->payload_after = true;
+		return;
+	}
+	item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_PROBLEM, "\\%s", file->path);
+	item_before(plan, item, "missing, and %s is %s", leaf(original->path), was);
+	item_detail(plan, item,
+		    "no Microsoft loader to wrap: put the Windows Boot Manager back "
+		    "(bcdboot, or a copy of Windows\\Boot\\EFI\\bootmgfw.efi)");
+}
+
+static void plan_loader(struct fix_plan *plan, struct loader_state *state)
+{
+	const struct found_file *file = &state->file, *original = &state->original;
+	struct fix_item *item;
+	char was[96];
+
+	state->group = plan_new_group(plan);
+	if (file->status == FIX_ERROR || original->status == FIX_ERROR) {
+		const struct found_file *bad = file->status == FIX_ERROR ? file : original;
+
+		item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_PROBLEM, "\\%s", bad->path);
+		item_before(plan, item, "cannot be read: %s", bad->error.message);
+		item_detail(plan, item, "%s and its original are left as they are",
+			    leaf(file->path));
+		return;
+	}
+	if (file->status == FIX_NOT_FOUND) {
+		plan_missing_loader(plan, state);
+		return;
+	}
+	switch (file->id.kind) {
+	case EFI_IMAGE_FOREIGN:
+		plan_wrap(plan, state);
+		return;
+	case EFI_IMAGE_PAYLOAD:
+		plan_payload_in_place(plan, state);
+		return;
+	case EFI_IMAGE_NOT_X64:
+		break;
+	}
+	describe(file, was, sizeof(was));
+	item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_PROBLEM, "\\%s", file->path);
+	item_before(plan, item, "%s", was);
+	item_detail(plan, item, "not a boot loader win7gen2 can wrap; left alone");
+}
+
+/* A payload without its own original starts the other loader's. */
+static void plan_missing_originals(struct fix_plan *plan, struct loader_state *states)
+{
+	for (size_t i = 0; i < LOADER_COUNT; i++) {
+		const struct loader_state *other = &states[(i + 1) % LOADER_COUNT];
+		struct fix_item *item;
+
+		if (!states[i].payload_after || states[i].original_after)
+			continue;
+		if (other->original_after) {
+			item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_NOTE, "\\%s",
+					states[i].original.path);
+			item_before(plan, item, "missing");
+			item_detail(plan, item,
+				    "win7gen2.efi at %s falls back to \\%s, which is there",
+				    leaf(states[i].file.path), other->original.path);
+		} else {
+			item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_PROBLEM, "\\%s",
+					states[i].original.path);
+			item_before(plan, item, "missing");
+			item_detail(plan, item,
+				    "win7gen2.efi at %s has no Windows Boot Manager to start: "
+				    "copy Windows\\Boot\\EFI\\bootmgfw.efi from the Windows volume "
+				    "here, then run win7gen2 fix again", leaf(states[i].file.path));
+		}
+	}
+}
+
+static void plan_config(struct fix_plan *plan, const struct loader_state *state)
+{
+	struct fix_bytes bytes = { NULL, 0 };
+	struct text content = TEXT_INIT;
+	struct fix_error error;
+	struct fix_item *item;
+	enum fix_status status;
+	unsigned warnings = 0;
+	size_t size;
+	uint8_t *data;
+
+	if (!state->payload_after)
+		return;
+	status = plan->backend->read_file(plan->backend_ctx, FIX_VOLUME_ESP, state->config,
+					  CONFIG_READ_MAX, &bytes, &error);
+	if (status == FIX_ERROR) {
+		item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_PROBLEM, "\\%s", state->config);
+		item_before(plan, item, "cannot be read: %s", error.message);
+		return;
+	}
+	if (status == FIX_NOT_FOUND) {
+		diskcfg_new(&content, plan->options.tool_version);
+		item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_CHANGE, "\\%s", state->config);
+		item_before(plan, item, "missing");
+		item_after(plan, item, "settings for an installed disk: menu = off, "
+			   "answer_prompt = off");
+	} else {
+		switch (diskcfg_check(bytes.data, bytes.size, &content, &warnings)) {
+		case DISKCFG_RIGHT:
+			item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_RIGHT, "\\%s",
+					state->config);
+			item_before(plan, item, "menu and answer_prompt off (%lu bytes, kept)",
+				    (unsigned long)bytes.size);
+			if (warnings)
+				item_detail(plan, item,
+					    "%u line(s) the payload will skip with a warning",
+					    warnings);
+			free(bytes.data);
+			text_free(&content);
+			return;
+		case DISKCFG_TOO_BIG:
+			item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_PROBLEM, "\\%s",
+					state->config);
+			item_before(plan, item, "turns the menu or the CD prompt on");
+			item_detail(plan, item,
+				    "too large to add \"menu = off\" where the payload reads "
+				    "it; set menu = off and answer_prompt = off in it by hand");
+			free(bytes.data);
+			text_free(&content);
+			return;
+		case DISKCFG_APPEND:
+			break;
+		}
+		item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_CHANGE, "\\%s", state->config);
+		item_before(plan, item, "turns the menu or the CD prompt on");
+		item_after(plan, item, "the same, with lines added that turn them off");
+	}
+
+	/* The whole new file: the old bytes (if any) then the new text. */
+	if (content.failed || bytes.size > SIZE_MAX - content.length - 1) {
+		plan->out_of_memory = true;
+		free(bytes.data);
+		text_free(&content);
+		return;
+	}
+	size = bytes.size + content.length;
+	data = malloc(size ? size : 1);
+	if (!data) {
+		plan->out_of_memory = true;
+	} else {
+		if (bytes.size)
+			memcpy(data, bytes.data, bytes.size);
+		memcpy(data + bytes.size, text_string(&content), content.length);
+		if (item)
+			item->group = state->group;
+		item_action(plan, item, FIX_ACTION_WRITE_FILE, FIX_VOLUME_ESP, state->config,
+			    NULL, data, size, data);
+	}
+	free(bytes.data);
+	text_free(&content);
+}
+
+static bool join(char *buf, const char *dir, const char *name, const char *suffix)
+{
+	int n = snprintf(buf, ESP_PATH_MAX, "%s\\%s%s", dir, name, suffix);
+
+	return n > 0 && n < ESP_PATH_MAX;
+}
+
+bool plan_esp(struct fix_plan *plan)
+{
+	struct loader_state states[LOADER_COUNT];
+	bool found = false;
+
+	memset(states, 0, sizeof(states));
+	for (size_t i = 0; i < LOADER_COUNT; i++) {
+		struct loader_state *state = &states[i];
+		const struct loader *loader = &loaders[i];
+
+		state->loader = loader;
+		/* The names are constants that fit; a failure is a bug here. */
+		if (!join(state->file.path, loader->dir, loader->name, ".efi") ||
+		    !join(state->original.path, loader->dir, loader->name,
+			  WIN7GEN2_ORIGINAL_SUFFIX) ||
+		    !join(state->old_original.path, loader->dir, loader->name,
+			  FIX_OLD_ORIGINAL_SUFFIX) ||
+		    !join(state->config, loader->dir, WIN7GEN2_CONFIG_NAME, "")) {
+			plan->out_of_memory = true;
+			return true;
+		}
+	}
+	for (size_t i = 0; i < LOADER_COUNT; i++) {
+		read_found(plan, &states[i].file);
+		read_found(plan, &states[i].original);
+		found = found || states[i].file.status != FIX_NOT_FOUND ||
+			states[i].original.status != FIX_NOT_FOUND;
+	}
+	if (found) {
+		for (size_t i = 0; i < LOADER_COUNT; i++) {
+			plan_loader(plan, &states[i]);
+			plan_config(plan, &states[i]);
+		}
+		plan_missing_originals(plan, states);
+	}
+	for (size_t i = 0; i < LOADER_COUNT; i++) {
+		free(states[i].file.bytes.data);
+		free(states[i].original.bytes.data);
+		free(states[i].old_original.bytes.data);
+	}
+	return found;
+}
