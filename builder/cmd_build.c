@@ -1,0 +1,796 @@
+/*
+ * cmd_build.c - win7gen2 build: a Gen2-bootable, unattended installer ISO
+ *
+ * Streaming: the source ISO is never unpacked.  Only boot.wim, the UEFI
+ * boot image and install.wim's header and XML are read out of it (and
+ * install.wim whole only when boot.wim lacks the Gen2 drivers); boot.wim
+ * is changed in place with wimlib, a new EFI boot image is made with
+ * mkfs.fat + mtools, and xorriso writes OUT from IN with those two files
+ * mapped in, every other file copied straight through.
+ *
+ * Nothing half-written ever appears at OUT: all work happens in a
+ * private folder beside OUT (same file system, so the last step is a
+ * rename), removed on success and failure alike.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "commands.h"
+#include "drivers.h"
+#include "efiimg.h"
+#include "embedded.h"
+#include "files.h"
+#include "interrupt.h"
+#include "iso.h"
+#include "media.h"
+#include "password.h"
+#include "payload.h"
+#include "ui.h"
+#include "unattend.h"
+#include "wimfile.h"
+#include "win7gen2.h"
+
+#define STAGE_DIR_IN_WIM "\\win7gen2"
+#define ANSWER_FILE_IN_WIM "\\win7gen2\\autounattend.xml"
+#define DRIVERS_IN_WIM "\\win7gen2\\drivers"
+#define USER_DRIVERS_IN_WIM "\\win7gen2\\drivers\\user"
+#define WINPESHL_IN_WIM "\\Windows\\System32\\winpeshl.ini"
+#define EFI_BOOT_DIR "/EFI/BOOT/"
+/* Room for boot.wim's growth, the EFI image, xorriso's own needs. */
+#define SPACE_MARGIN (32u << 20)
+
+struct build_options {
+	const char *iso;
+	const char *output;
+	const char *edition;
+	const char *user;
+	const char *password;
+	const char *computer_name;
+	const char *locale;
+	const char *timezone;
+	const char *product_key;
+	const char *unattend;
+	const char *drivers;
+	const char *payload;
+	unsigned menu_timeout;
+	bool force;
+	bool append;
+	enum ui_level level;
+};
+
+struct build {
+	struct build_options opt;
+	struct ui ui;
+	struct buf err;
+	struct media media;
+	bool media_open;
+	char *tempdir;
+	char *payload_path;
+	char payload_version[32];
+	unsigned edition;
+	enum media_loader loader;
+	char *loader_copy;
+	char generated_password[PASSWORD_LENGTH + 1];
+	struct driver_plan drivers;
+	bool drivers_staged;
+	bool replaced_winpeshl;
+	uint64_t out_size;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: win7gen2 build --iso IN --output OUT [OPTIONS]\n"
+		"\n"
+		"Write OUT, a copy of the Windows 7 SP1 x64 ISO IN that installs Windows 7\n"
+		"on a Hyper-V Generation 2 VM with nobody at the keyboard.  IN is read, never\n"
+		"changed.  Work happens in a private folder beside OUT (same file system),\n"
+		"removed at the end; OUT appears only when complete.\n"
+		"\n"
+		"  --iso IN              the Windows 7 SP1 x64 ISO\n"
+		"  --output OUT          the ISO to write\n"
+		"  -f, --force           replace OUT if it exists\n"
+		"  --edition NAME|INDEX  the edition to install (see `win7gen2 inspect IN`);\n"
+		"                        needed when install.wim holds more than one\n"
+		"  --user NAME           the administrator account to create   (win7)\n"
+		"  --password TEXT       its password; without it a strong one is generated\n"
+		"                        and shown once at the end\n"
+		"  --computer-name NAME  the new system's name                 (WIN7-GEN2)\n"
+		"  --locale TAG          language and formats                  (en-US)\n"
+		"  --timezone ZONE       Windows time zone name                (UTC)\n"
+		"  --product-key KEY     XXXXX-XXXXX-XXXXX-XXXXX-XXXXX          (none)\n"
+		"  --unattend FILE       use this answer file instead of writing one (the\n"
+		"                        five options above then do not apply)\n"
+		"  --drivers DIR         add these INF driver packages for Setup and the\n"
+		"                        installed system\n"
+		"  --payload FILE        win7gen2.efi to use                   (the built one)\n"
+		"  --menu-timeout SEC    seconds the boot menu waits before installing (10)\n"
+		"  --append              copy IN, then add the changed files as a new session\n"
+		"                        (about twice as fast; OUT is larger by the old\n"
+		"                        boot.wim)\n"
+		"  -q, --quiet           print only errors and the final report\n"
+		"  -v, --verbose         say more about each step\n"
+		"  -h, --help            show this help\n"
+		"\n"
+		"Exit status: 0 written, 1 refused or failed (OUT untouched), 2 usage error.\n");
+}
+
+/* ---- options ------------------------------------------------------- */
+
+static int parse_unsigned(const char *text, unsigned max, unsigned *value)
+{
+	char *end;
+	unsigned long parsed;
+
+	if (*text < '0' || *text > '9')
+		return -1;
+	errno = 0;
+	parsed = strtoul(text, &end, 10);
+	if (errno || *end || parsed > max)
+		return -1;
+	*value = (unsigned)parsed;
+	return 0;
+}
+
+static int check_option(const char *option, const char *value, const char *problem)
+{
+	if (!problem)
+		return 0;
+	fprintf(stderr, "win7gen2 build: --%s \"%s\": %s\n", option, value, problem);
+	return -1;
+}
+
+static int parse_options(int argc, char **argv, struct build_options *opt)
+{
+	enum { O_ISO = 256, O_OUTPUT, O_EDITION, O_USER, O_PASSWORD, O_COMPUTER, O_LOCALE,
+	       O_TIMEZONE, O_KEY, O_UNATTEND, O_DRIVERS, O_PAYLOAD, O_TIMEOUT, O_APPEND };
+	static const struct option options[] = {
+		{ "iso", required_argument, NULL, O_ISO },
+		{ "output", required_argument, NULL, O_OUTPUT },
+		{ "force", no_argument, NULL, 'f' },
+		{ "edition", required_argument, NULL, O_EDITION },
+		{ "user", required_argument, NULL, O_USER },
+		{ "password", required_argument, NULL, O_PASSWORD },
+		{ "computer-name", required_argument, NULL, O_COMPUTER },
+		{ "locale", required_argument, NULL, O_LOCALE },
+		{ "timezone", required_argument, NULL, O_TIMEZONE },
+		{ "product-key", required_argument, NULL, O_KEY },
+		{ "unattend", required_argument, NULL, O_UNATTEND },
+		{ "drivers", required_argument, NULL, O_DRIVERS },
+		{ "payload", required_argument, NULL, O_PAYLOAD },
+		{ "menu-timeout", required_argument, NULL, O_TIMEOUT },
+		{ "append", no_argument, NULL, O_APPEND },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool answer_options = false;
+	int c;
+
+	opt->user = "win7";
+	opt->computer_name = "WIN7-GEN2";
+	opt->locale = "en-US";
+	opt->timezone = "UTC";
+	opt->menu_timeout = 10;
+	opt->level = UI_NORMAL;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "fqvh", options, NULL)) != -1) {
+		switch (c) {
+		case O_ISO: opt->iso = optarg; break;
+		case O_OUTPUT: opt->output = optarg; break;
+		case 'f': opt->force = true; break;
+		case O_EDITION: opt->edition = optarg; break;
+		case O_USER: opt->user = optarg; answer_options = true; break;
+		case O_PASSWORD: opt->password = optarg; answer_options = true; break;
+		case O_COMPUTER: opt->computer_name = optarg; answer_options = true; break;
+		case O_LOCALE: opt->locale = optarg; answer_options = true; break;
+		case O_TIMEZONE: opt->timezone = optarg; answer_options = true; break;
+		case O_KEY: opt->product_key = optarg; answer_options = true; break;
+		case O_UNATTEND: opt->unattend = optarg; break;
+		case O_DRIVERS: opt->drivers = optarg; break;
+		case O_PAYLOAD: opt->payload = optarg; break;
+		case O_TIMEOUT:
+			if (parse_unsigned(optarg, 3600, &opt->menu_timeout) < 0) {
+				fprintf(stderr, "win7gen2 build: --menu-timeout \"%s\": give whole "
+					"seconds from 0 to 3600\n", optarg);
+				return -1;
+			}
+			break;
+		case O_APPEND: opt->append = true; break;
+		case 'q': opt->level = UI_QUIET; break;
+		case 'v': opt->level = UI_VERBOSE; break;
+		case 'h': usage(stdout); exit(0);
+		default: return -1;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "win7gen2 build: unexpected argument \"%s\" (see --help)\n",
+			argv[optind]);
+		return -1;
+	}
+	if (!opt->iso || !opt->output) {
+		fprintf(stderr, "win7gen2 build: --iso IN and --output OUT are needed (see --help)\n");
+		return -1;
+	}
+	if (opt->unattend && (answer_options || opt->edition)) {
+		fprintf(stderr, "win7gen2 build: --unattend FILE is a whole answer file: --edition, "
+			"--user, --password, --computer-name, --locale, --timezone and "
+			"--product-key do not apply with it\n");
+		return -1;
+	}
+	if (check_option("user", opt->user, unattend_check_user(opt->user)) < 0 ||
+	    (opt->password && check_option("password", "...", unattend_check_text(opt->password)) < 0) ||
+	    check_option("computer-name", opt->computer_name,
+			 unattend_check_computer_name(opt->computer_name)) < 0 ||
+	    check_option("locale", opt->locale, unattend_check_locale(opt->locale)) < 0 ||
+	    check_option("timezone", opt->timezone, unattend_check_text(opt->timezone)) < 0 ||
+	    (opt->product_key && check_option("product-key", opt->product_key,
+					      unattend_check_product_key(opt->product_key)) < 0))
+		return -1;
+	return 0;
+}
+
+/* ---- refusals before any work -------------------------------------- */
+
+static int check_paths(struct build *b)
+{
+	struct stat in, out;
+
+	if (stat(b->opt.iso, &in) < 0) {
+		buf_printf(&b->err, "cannot read %s: %s", b->opt.iso, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(in.st_mode) && !S_ISBLK(in.st_mode)) {
+		buf_printf(&b->err, "%s is not a file", b->opt.iso);
+		return -1;
+	}
+	if (stat(b->opt.output, &out) == 0) {
+		/* The same file under another name (hard link, symlink, ./x)
+		 * is still the same file. */
+		if (out.st_dev == in.st_dev && out.st_ino == in.st_ino) {
+			buf_printf(&b->err, "--output %s is the input ISO itself; write the new ISO "
+				   "to another file", b->opt.output);
+			return -1;
+		}
+		if (S_ISDIR(out.st_mode)) {
+			buf_printf(&b->err, "--output %s is a folder; give a file name", b->opt.output);
+			return -1;
+		}
+		if (!b->opt.force) {
+			buf_printf(&b->err, "%s exists; give --force to replace it", b->opt.output);
+			return -1;
+		}
+	} else if (errno != ENOENT) {
+		buf_printf(&b->err, "cannot check %s: %s", b->opt.output, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int check_payload(struct build *b)
+{
+	int rc;
+
+	b->payload_path = b->opt.payload ? strdup(b->opt.payload) : payload_default_path();
+	if (!b->payload_path) {
+		buf_puts(&b->err, "out of memory");
+		return -1;
+	}
+	rc = payload_recognize(b->payload_path, b->payload_version, sizeof(b->payload_version),
+			       &b->err);
+	if (rc < 0) {
+		if (!b->opt.payload)
+			buf_puts(&b->err, " (build it with tools/build, or give --payload FILE)");
+		return -1;
+	}
+	if (rc == 0) {
+		buf_printf(&b->err, "%s is not win7gen2.efi (no \"%s\" marker in it); give the "
+			   "win7gen2.efi that tools/build makes", b->payload_path,
+			   WIN7GEN2_PAYLOAD_MARKER);
+		return -1;
+	}
+	return 0;
+}
+
+static int check_space(struct build *b)
+{
+	const struct iso_file *efi = b->media.uefi_entry && b->media.uefi_entry->path ?
+		iso_find(&b->media.listing, b->media.uefi_entry->path) : NULL;
+	uint64_t in_size = 0, need, free_bytes;
+	char *dir = parent_dir(b->opt.output);
+	struct stat st;
+	dev_t device;
+	int rc;
+
+	if (!dir) {
+		buf_puts(&b->err, "out of memory");
+		return -1;
+	}
+	if (stat(b->opt.iso, &st) == 0)
+		in_size = (uint64_t)st.st_size;
+	/* OUT is about IN's size; beside it the temporary folder holds a
+	 * copy of boot.wim (changed in place), the EFI images and the
+	 * staged drivers.  install.wim, when needed, is checked later. */
+	need = in_size + 2 * b->media.boot_wim->size + (efi ? 2 * efi->size : 0) +
+	       2 * b->drivers.user_bytes + SPACE_MARGIN;
+	rc = free_space(dir, &free_bytes, &device, &b->err);
+	if (rc == 0 && free_bytes < need) {
+		buf_printf(&b->err, "too little free space in %s: %" PRIu64 " MiB free, about %"
+			   PRIu64 " MiB needed (the new ISO and a copy of boot.wim)",
+			   dir, free_bytes >> 20, (need + (1 << 20) - 1) >> 20);
+		rc = -1;
+	}
+	free(dir);
+	return rc;
+}
+
+/* ---- choices --------------------------------------------------------- */
+
+static bool edition_matches(const struct wim_image_meta *image, const char *wanted)
+{
+	return (image->name && strcasecmp(image->name, wanted) == 0) ||
+	       (image->display_name && strcasecmp(image->display_name, wanted) == 0) ||
+	       (image->edition_id && strcasecmp(image->edition_id, wanted) == 0) ||
+	       (image->flags && strcasecmp(image->flags, wanted) == 0);
+}
+
+static void list_editions(const struct wim_meta *install, struct buf *err)
+{
+	for (unsigned i = 0; i < install->count; i++)
+		buf_printf(err, "\n  %u  %s", i + 1,
+			   install->images[i].name ? install->images[i].name : "(no name)");
+}
+
+static int choose_edition(struct build *b)
+{
+	const struct wim_meta *install = &b->media.install;
+	const char *wanted = b->opt.edition;
+	unsigned index = 0, matches = 0;
+
+	if (b->opt.unattend) {
+		b->edition = install->count == 1 ? 1 : 0; /* the user's file chooses */
+		return 0;
+	}
+	if (!wanted) {
+		if (install->count == 1) {
+			b->edition = 1;
+			return 0;
+		}
+		buf_printf(&b->err, "install.wim holds %u editions; choose one with --edition "
+			   "NAME or INDEX:", install->count);
+		list_editions(install, &b->err);
+		return -1;
+	}
+	if (parse_unsigned(wanted, UINT32_MAX, &index) == 0) {
+		if (index >= 1 && index <= install->count) {
+			b->edition = index;
+			return 0;
+		}
+	} else {
+		for (unsigned i = 0; i < install->count; i++)
+			if (edition_matches(&install->images[i], wanted)) {
+				index = i + 1;
+				matches++;
+			}
+		if (matches == 1) {
+			b->edition = index;
+			return 0;
+		}
+	}
+	buf_printf(&b->err, "--edition \"%s\" %s; install.wim holds:", wanted,
+		   matches > 1 ? "matches more than one edition" : "is no edition in this ISO");
+	list_editions(install, &b->err);
+	return -1;
+}
+
+/* Copies the chosen loader out of the ISO or boot.wim.  Windows
+ * binaries are copied, never changed. */
+static int take_loader(struct build *b)
+{
+	struct media *media = &b->media;
+
+	b->loader = media_choose_loader(media);
+	switch (b->loader) {
+	case LOADER_BOOTMGFW: {
+		const char *path[1] = { "\\Windows\\Boot\\EFI\\bootmgfw.efi" };
+
+		b->loader_copy = path_join(b->tempdir, "bootmgfw.efi");
+		if (!b->loader_copy)
+			break;
+		return wimfile_extract_flat(media->boot, media->setup_image, path, 1, b->tempdir,
+					    &b->err);
+	}
+	case LOADER_CDBOOT_NOPROMPT: {
+		const char *from[1] = { media->cdboot_noprompt->path };
+		const char *to[1];
+
+		b->loader_copy = path_join(b->tempdir, "cdboot_noprompt.efi");
+		if (!b->loader_copy)
+			break;
+		to[0] = b->loader_copy;
+		return iso_extract(media->iso, from, to, 1, NULL, NULL, &b->err);
+	}
+	case LOADER_EFISYS_NOPROMPT: {
+		const char *from[1] = { media->efisys_noprompt->path };
+		char *image = path_join(b->tempdir, "efisys_noprompt.bin");
+		const char *to[1] = { image };
+		int rc;
+
+		b->loader_copy = path_join(b->tempdir, "efisys_noprompt-bootx64.efi");
+		if (!image || !b->loader_copy) {
+			free(image);
+			break;
+		}
+		rc = iso_extract(media->iso, from, to, 1, NULL, NULL, &b->err);
+		if (rc == 0) {
+			rc = efiimg_get(image, "/EFI/BOOT/BOOTX64.EFI", b->loader_copy, &b->err);
+			if (rc == 0)
+				buf_puts(&b->err, "efisys_noprompt.bin has no \\EFI\\BOOT\\BOOTX64.EFI");
+			rc = rc == 1 ? 0 : -1;
+		}
+		free(image);
+		return rc;
+	}
+	case LOADER_CD_PROMPT:
+		b->loader_copy = strdup(media->efi_loader_copy);
+		if (!b->loader_copy)
+			break;
+		return 0;
+	case LOADER_NONE:
+		buf_puts(&b->err, "found no Windows EFI loader to start: boot.wim's Setup image "
+			 "has no Windows\\Boot\\EFI\\bootmgfw.efi and the UEFI boot image no "
+			 "\\EFI\\BOOT\\BOOTX64.EFI");
+		return -1;
+	}
+	buf_puts(&b->err, "out of memory");
+	return -1;
+}
+
+/* ---- boot.wim -------------------------------------------------------- */
+
+static int write_answer_file(struct build *b, const char *path)
+{
+	struct unattend_settings settings = {
+		.image_index = b->edition,
+		.locale = b->opt.locale,
+		.timezone = b->opt.timezone,
+		.computer_name = b->opt.computer_name,
+		.user = b->opt.user,
+		.password = b->opt.password,
+		.product_key = b->opt.product_key,
+		.driver_path = b->drivers_staged ? "X:" DRIVERS_IN_WIM : NULL,
+	};
+	struct buf text = BUF_INIT;
+	int rc;
+
+	if (b->opt.unattend)
+		return copy_file(b->opt.unattend, path, &b->err);
+	if (!settings.password) {
+		if (password_generate(b->generated_password) < 0) {
+			buf_puts(&b->err, "cannot get random bytes for a password: give --password");
+			return -1;
+		}
+		settings.password = b->generated_password;
+	}
+	rc = unattend_render(unattend_template, &settings, &text, &b->err);
+	if (rc == 0)
+		rc = write_file(path, text.data, text.len, &b->err);
+	buf_free(&text);
+	return rc;
+}
+
+static int write_winpeshl(struct build *b, const char *path)
+{
+	/* WinPE starts what [LaunchApps] lists instead of its default
+	 * (sources\setup.exe without an answer file).  Until the WinPE agent
+	 * exists, Setup itself with our answer file. */
+	static const char text[] =
+		"; written by win7gen2 build: start Windows Setup with the answer file\r\n"
+		"[LaunchApps]\r\n"
+		"X:\\sources\\setup.exe, /unattend:X:" ANSWER_FILE_IN_WIM "\r\n";
+
+	b->replaced_winpeshl = wimfile_exists(b->media.boot, b->media.setup_image, WINPESHL_IN_WIM);
+	return write_file(path, text, sizeof(text) - 1, &b->err);
+}
+
+static int change_boot_wim(struct build *b)
+{
+	char *stage = path_join(b->tempdir, "stage");
+	char *win7gen2 = stage ? path_join(stage, "win7gen2") : NULL;
+	char *drivers = win7gen2 ? path_join(win7gen2, "drivers") : NULL;
+	char *answer = win7gen2 ? path_join(win7gen2, "autounattend.xml") : NULL;
+	char *payload = win7gen2 ? path_join(win7gen2, "win7gen2.efi") : NULL;
+	char *winpeshl = path_join(b->tempdir, "winpeshl.ini");
+	struct wimlib_update_command commands[3];
+	size_t count = 0;
+	int code, rc = -1;
+
+	if (!drivers || !answer || !payload || !winpeshl) {
+		buf_puts(&b->err, "out of memory");
+		goto out;
+	}
+	if (mkdir(stage, 0700) < 0 || mkdir(win7gen2, 0755) < 0 || mkdir(drivers, 0755) < 0) {
+		buf_printf(&b->err, "cannot make %s: %s", drivers, strerror(errno));
+		goto out;
+	}
+	if (drivers_gather(&b->media, b->edition ? b->edition : 1, drivers, &b->drivers,
+			   &b->ui, &b->err) < 0)
+		goto out;
+	b->drivers_staged = b->drivers.package_count > 0 || b->opt.drivers;
+	if (!b->drivers_staged)
+		rmdir(drivers);
+	if (write_answer_file(b, answer) < 0 || copy_file(b->payload_path, payload, &b->err) < 0 ||
+	    write_winpeshl(b, winpeshl) < 0)
+		goto out;
+
+	memset(commands, 0, sizeof(commands));
+	commands[count].op = WIMLIB_UPDATE_OP_ADD;
+	commands[count].add.fs_source_path = win7gen2;
+	commands[count].add.wim_target_path = (char *)STAGE_DIR_IN_WIM;
+	count++;
+	commands[count].op = WIMLIB_UPDATE_OP_ADD;
+	commands[count].add.fs_source_path = winpeshl;
+	commands[count].add.wim_target_path = (char *)WINPESHL_IN_WIM;
+	count++;
+	if (b->opt.drivers) {
+		commands[count].op = WIMLIB_UPDATE_OP_ADD;
+		commands[count].add.fs_source_path = (char *)b->opt.drivers;
+		commands[count].add.wim_target_path = (char *)USER_DRIVERS_IN_WIM;
+		count++;
+	}
+	ui_step(&b->ui, "changing boot.wim image %d (%s)", b->media.setup_image,
+		media_setup_meta(&b->media)->name ? media_setup_meta(&b->media)->name : "Setup");
+	code = wimlib_update_image(b->media.boot, b->media.setup_image, commands, count, 0);
+	if (code) {
+		buf_printf(&b->err, "cannot change boot.wim: %s (wimlib error %d)",
+			   wimlib_get_error_string(code), code);
+		goto out;
+	}
+	rc = wimfile_commit(b->media.boot, &b->ui, &b->err);
+out:
+	free(stage);
+	free(win7gen2);
+	free(drivers);
+	free(answer);
+	free(payload);
+	free(winpeshl);
+	return rc;
+}
+
+/* ---- EFI boot image and the ISO ------------------------------------ */
+
+static int write_config(struct build *b, const char *path)
+{
+	struct buf text = BUF_INIT;
+	int rc;
+
+	buf_printf(&text,
+		   "# win7gen2.cfg - written by win7gen2 build %s for this installer ISO\r\n"
+		   "menu = on\r\n"
+		   "menu_timeout = %u\r\n"
+		   "menu_default = install\r\n",
+		   WIN7GEN2_VERSION, b->opt.menu_timeout);
+	if (media_loader_prompts(b->loader))
+		buf_puts(&text, "# the CD loader asks \"Press any key to boot from CD or DVD\"\r\n"
+			 "answer_prompt = on\r\n");
+	if (buf_failed(&text)) {
+		buf_puts(&b->err, "out of memory");
+		buf_free(&text);
+		return -1;
+	}
+	rc = write_file(path, text.data, text.len, &b->err);
+	buf_free(&text);
+	return rc;
+}
+
+static void copy_progress(void *ctx, uint64_t done, uint64_t total)
+{
+	ui_progress(ctx, done, total);
+}
+
+static int write_iso(struct build *b)
+{
+	char *config = path_join(b->tempdir, WIN7GEN2_CONFIG_NAME);
+	char *efi_image = path_join(b->tempdir, "win7gen2-efisys.bin");
+	char *out_tmp = path_join(b->tempdir, "output.iso");
+	struct efiimg_file files[3];
+	struct iso_replacement replacements[2];
+	struct iso_write_job job;
+	uint64_t efi_size = 0;
+	struct stat st;
+	int rc = -1;
+
+	if (!config || !efi_image || !out_tmp) {
+		buf_puts(&b->err, "out of memory");
+		goto out;
+	}
+	if (write_config(b, config) < 0)
+		goto out;
+	files[0].disk_path = b->payload_path;
+	files[0].fat_path = EFI_BOOT_DIR "BOOTX64.EFI";
+	files[1].disk_path = b->loader_copy;
+	files[1].fat_path = EFI_BOOT_DIR "BOOTX64" WIN7GEN2_ORIGINAL_SUFFIX;
+	files[2].disk_path = config;
+	files[2].fat_path = EFI_BOOT_DIR WIN7GEN2_CONFIG_NAME;
+	ui_step(&b->ui, "making the EFI boot image");
+	if (efiimg_create(efi_image, files, 3, &efi_size, &b->err) < 0)
+		goto out;
+
+	replacements[0].disk_path = b->media.boot_wim_copy;
+	replacements[0].iso_path = b->media.boot_wim->path;
+	replacements[1].disk_path = efi_image;
+	replacements[1].iso_path = b->media.uefi_entry->path;
+	memset(&job, 0, sizeof(job));
+	job.in = b->opt.iso;
+	job.out = out_tmp;
+	job.listing = &b->media.listing;
+	job.replacements = replacements;
+	job.replacement_count = 2;
+	job.boot_image_path = b->media.uefi_entry->path;
+	job.boot_image_size = efi_size;
+	job.append = b->opt.append;
+	job.on_progress = ui_tool_progress;
+	job.on_copy_progress = copy_progress;
+	job.ctx = &b->ui;
+	ui_step(&b->ui, b->opt.append ?
+		"copying the ISO, then adding the changed files as a new session" :
+		"writing the new ISO (every other file streams through unchanged)");
+	rc = iso_write(&job, &b->err);
+	ui_progress_end(&b->ui);
+	if (rc < 0)
+		goto out;
+	if (interrupt_requested()) {
+		buf_puts(&b->err, "interrupted");
+		rc = -1;
+		goto out;
+	}
+	if (stat(out_tmp, &st) == 0)
+		b->out_size = (uint64_t)st.st_size;
+	chmod(out_tmp, 0644);
+	if (rename(out_tmp, b->opt.output) < 0) {
+		buf_printf(&b->err, "cannot move the new ISO to %s: %s", b->opt.output,
+			   strerror(errno));
+		rc = -1;
+	}
+out:
+	free(config);
+	free(efi_image);
+	free(out_tmp);
+	return rc;
+}
+
+/* ---- the report ------------------------------------------------------ */
+
+static void report(struct build *b)
+{
+	const struct wim_image_meta *setup = media_setup_meta(&b->media);
+	const char *base = strrchr(b->opt.output, '/');
+	const char *vm = b->opt.unattend ? "win7" : b->opt.computer_name;
+
+	base = base ? base + 1 : b->opt.output;
+	printf("win7gen2: wrote %s (%" PRIu64 " MiB)\n", b->opt.output, b->out_size >> 20);
+	printf("Changed:\n");
+	printf("  EFI boot image   \\EFI\\BOOT\\BOOTX64.EFI is win7gen2.efi %s; it starts %s,\n"
+	       "                   kept beside it as \\EFI\\BOOT\\BOOTX64%s; boot menu %u s\n",
+	       b->payload_version, media_loader_describe(b->loader), WIN7GEN2_ORIGINAL_SUFFIX,
+	       b->opt.menu_timeout);
+	printf("  boot.wim image %d (%s):\n", b->media.setup_image,
+	       setup && setup->name ? setup->name : "Setup");
+	if (b->opt.unattend)
+		printf("    %s        your answer file %s\n", ANSWER_FILE_IN_WIM, b->opt.unattend);
+	else
+		printf("    %s        edition %u (%s), user %s, computer %s, %s, %s,\n"
+		       "        Remote Desktop on; disk 0 wiped: EFI 100 MB, MSR 128 MB, Windows\n",
+		       ANSWER_FILE_IN_WIM, b->edition,
+		       b->media.install.images[b->edition - 1].name ?
+		       b->media.install.images[b->edition - 1].name : "",
+		       b->opt.user, b->opt.computer_name, b->opt.locale, b->opt.timezone);
+	printf("    %s  %s WinPE start Setup with it\n", WINPESHL_IN_WIM,
+	       b->replaced_winpeshl ? "replaced: makes" : "added: makes");
+	printf("    \\win7gen2\\win7gen2.efi           for the installed system\n");
+	if (b->drivers.from_install)
+		for (size_t i = 0; i < b->drivers.package_count; i++)
+			printf("    %s\\%s  from install.wim\n", DRIVERS_IN_WIM, b->drivers.packages[i]);
+	if (b->opt.drivers)
+		printf("    %s  your packages (%u INF files) from %s\n", USER_DRIVERS_IN_WIM,
+		       b->drivers.user_inf_count, b->opt.drivers);
+	if (!b->drivers_staged)
+		printf("    (VMBus and storvsc drivers: already in the Setup image)\n");
+	printf("Kept: every other file, the BIOS boot entry, Joliet names, volume label \"%s\".\n",
+	       b->media.listing.volume_id);
+	if (b->generated_password[0])
+		printf("\nPassword for %s (generated, shown only now): %s\n", b->opt.user,
+		       b->generated_password);
+	printf("\nOn the Hyper-V host (PowerShell as administrator; copy %s to C:\\ISO first):\n",
+	       base);
+	printf("  New-VM -Name \"%s\" -Generation 2 -MemoryStartupBytes 2GB -NewVHDPath "
+	       "\"%s.vhdx\" -NewVHDSizeBytes 64GB -SwitchName \"Default Switch\"\n", vm, vm);
+	printf("  Add-VMDvdDrive -VMName \"%s\" -Path \"C:\\ISO\\%s\"; Set-VMFirmware -VMName "
+	       "\"%s\" -EnableSecureBoot Off -FirstBootDevice (Get-VMDvdDrive -VMName \"%s\")\n",
+	       vm, base, vm, vm);
+	printf("  Start-VM -Name \"%s\"\n", vm);
+}
+
+/* ---- the whole job --------------------------------------------------- */
+
+static int run_build(struct build *b)
+{
+	enum media_verdict verdict;
+	char *out_dir;
+
+	if (check_payload(b) < 0 || check_paths(b) < 0)
+		return -1;
+	if (b->opt.unattend && unattend_check_file(b->opt.unattend, &b->err) < 0)
+		return -1;
+	if (drivers_scan_user(b->opt.drivers, &b->drivers, &b->err) < 0)
+		return -1;
+	verdict = media_open_iso(&b->media, b->opt.iso, &b->ui, &b->err);
+	b->media_open = true;
+	if (verdict != MEDIA_OK || check_space(b) < 0)
+		return -1;
+
+	out_dir = parent_dir(b->opt.output);
+	if (!out_dir || tempdir_create(out_dir, &b->tempdir, &b->err) < 0) {
+		free(out_dir);
+		return -1;
+	}
+	free(out_dir);
+	ui_detail(&b->ui, "temporary folder %s", b->tempdir);
+	verdict = media_read(&b->media, b->tempdir, &b->ui, &b->err);
+	if (verdict != MEDIA_OK)
+		return -1;
+	if (b->media.efi_loader_is_payload) {
+		buf_printf(&b->err, "%s was made by win7gen2 %s already; build from the original "
+			   "Windows 7 ISO", b->opt.iso, b->media.payload_version);
+		return -1;
+	}
+	if (choose_edition(b) < 0 || take_loader(b) < 0)
+		return -1;
+	ui_detail(&b->ui, "loader to chain: %s", media_loader_describe(b->loader));
+	if (change_boot_wim(b) < 0 || write_iso(b) < 0)
+		return -1;
+	return 0;
+}
+
+int cmd_build(int argc, char **argv)
+{
+	struct build b;
+	int status;
+
+	memset(&b, 0, sizeof(b));
+	if (parse_options(argc, argv, &b.opt) < 0)
+		return EXIT_USAGE;
+	ui_init(&b.ui, b.opt.level);
+	interrupt_catch();
+	if (wimfile_init(&b.err) < 0) {
+		ui_error(&b.ui, "build", "%s", buf_str(&b.err));
+		buf_free(&b.err);
+		return 1;
+	}
+	status = run_build(&b) == 0 ? 0 : 1;
+	if (status == 0)
+		report(&b);
+	else
+		ui_error(&b.ui, "build", "%s", buf_failed(&b.err) ? "out of memory" : buf_str(&b.err));
+	if (b.media_open)
+		media_close(&b.media);
+	tempdir_remove(b.tempdir);
+	free(b.tempdir);
+	free(b.payload_path);
+	free(b.loader_copy);
+	drivers_plan_free(&b.drivers);
+	buf_free(&b.err);
+	wimlib_global_cleanup();
+	return status;
+}

@@ -1,0 +1,335 @@
+/*
+ * cmd_inspect.c - win7gen2 inspect: what a Windows ISO holds
+ *
+ * Reads only what `build` would read (media.c) and shows it, as text or
+ * as JSON for scripts.  Exit status 0 when the ISO can be used by
+ * `build`, 1 when not (the reason is shown), 2 on a usage error.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "commands.h"
+#include "files.h"
+#include "media.h"
+#include "ui.h"
+#include "wimfile.h"
+
+static const char *const verdict_names[] = {
+	[MEDIA_OK] = "ok",
+	[MEDIA_ERROR] = "read-error",
+	[MEDIA_NOT_ISO] = "not-iso",
+	[MEDIA_NOT_WINDOWS] = "not-windows-media",
+	[MEDIA_NOT_X64] = "not-x64",
+	[MEDIA_NOT_WINDOWS7] = "not-windows-7",
+	[MEDIA_BAD_WIM] = "corrupt-wim",
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: win7gen2 inspect [OPTIONS] ISO\n"
+		"\n"
+		"Show what a Windows ISO holds and whether `win7gen2 build` can use it:\n"
+		"El Torito entries, architecture, version, build and service pack,\n"
+		"editions with their indexes, whether boot.wim's Setup image holds the\n"
+		"VMBus and synthetic SCSI drivers, which loader the new EFI boot image\n"
+		"would start, and whether the ISO was made by win7gen2.\n"
+		"\n"
+		"Only boot.wim, the UEFI boot image and install.wim's header and XML are\n"
+		"read; boot.wim is copied to a private folder in $TMPDIR (else /tmp),\n"
+		"removed at the end.\n"
+		"\n"
+		"  --json         print JSON (for scripts) instead of text\n"
+		"  -v, --verbose  say more while reading\n"
+		"  -h, --help     show this help\n"
+		"\n"
+		"Exit status: 0 usable, 1 not usable or unreadable, 2 usage error.\n");
+}
+
+static const char *or_empty(const char *text)
+{
+	return text ? text : "";
+}
+
+/* ---- text ---------------------------------------------------------- */
+
+static void print_image_line(const char *label, const struct wim_image_meta *image,
+			     const char *note)
+{
+	char scratch[24];
+
+	printf("  %-16s %u: %s", label, image->index, or_empty(image->name));
+	if (image->edition_id)
+		printf(" (%s)", image->edition_id);
+	printf(", %s", wim_arch_name(image->arch, scratch, sizeof(scratch)));
+	if (image->has_version)
+		printf(", %u.%u.%u SP%u", image->major, image->minor, image->build, image->sp_level);
+	printf("%s\n", note);
+}
+
+static void print_text(const struct media *media, enum media_verdict verdict, const char *problem)
+{
+	const struct wim_image_meta *setup = media_setup_meta(media);
+	struct buf text = BUF_INIT;
+	char scratch[24];
+
+	printf("%s\n", media->iso);
+	if (media->listing.volume_id[0] || verdict != MEDIA_NOT_ISO)
+		printf("  %-16s %s\n", "volume label", media->listing.volume_id);
+	for (size_t i = 0; i < media->listing.entry_count; i++) {
+		const struct eltorito_entry *entry = &media->listing.entries[i];
+
+		printf("  %-16s %u: %s%s, emulation %s, %u sectors, %s\n",
+		       i == 0 ? "El Torito" : "", entry->number, entry->platform_name,
+		       entry->bootable ? "" : " (not bootable)", entry->emulation,
+		       entry->load_sectors, entry->path ? entry->path : "(not in the file tree)");
+	}
+	if (setup) {
+		media_describe_version(setup, &text);
+		printf("  %-16s %s, %s\n", "Windows", buf_str(&text),
+		       wim_arch_name(setup->arch, scratch, sizeof(scratch)));
+		if (setup->has_version)
+			printf("  %-16s %u (service pack build %u)\n", "service pack",
+			       setup->sp_level, setup->sp_build);
+	}
+	for (unsigned i = 0; i < media->boot_image_count; i++)
+		print_image_line(i == 0 ? "boot.wim" : "", &media->boot_images[i],
+				 (int)i + 1 == media->setup_image ? "  <- Setup" : "");
+	for (unsigned i = 0; i < media->install.count; i++)
+		print_image_line(i == 0 ? "editions" : "", &media->install.images[i], "");
+	if (verdict == MEDIA_OK) {
+		for (size_t i = 0; i < MEDIA_DRIVER_COUNT; i++) {
+			const struct media_driver *driver = &media->drivers[i];
+
+			printf("  %-16s %s (%s) in Setup's image: %s\n", i == 0 ? "Gen2 drivers" : "",
+			       driver->what, driver->sys_name,
+			       driver->sys_in_setup && driver->service_in_setup ? "yes" :
+			       driver->sys_in_setup ? "file only, no service in the SYSTEM hive" :
+			       "no");
+		}
+		if (media->driver_note)
+			printf("  %-16s (%s)\n", "", media->driver_note);
+		if (media->setup_has_staged_drivers)
+			printf("  %-16s driver packages staged by win7gen2 in \\win7gen2\\drivers, "
+			       "named in the answer file\n", "");
+		printf("  %-16s %s\n", "no-prompt CD",
+		       media->cdboot_noprompt ? media->cdboot_noprompt->path :
+		       media->efisys_noprompt ? media->efisys_noprompt->path : "none");
+		printf("  %-16s %s\n", "bootmgfw.efi", media->setup_has_bootmgfw ?
+		       "in boot.wim's Setup image" : "not in boot.wim's Setup image");
+		printf("  %-16s %s\n", "would chain", media_loader_describe(media_choose_loader(media)));
+		if (media->efi_loader_is_payload)
+			printf("  %-16s yes, win7gen2 %s (the EFI boot image starts win7gen2.efi)\n",
+			       "made by win7gen2", media->payload_version);
+		else
+			printf("  %-16s no\n", "made by win7gen2");
+	}
+	if (verdict == MEDIA_OK && media->efi_loader_is_payload)
+		printf("  %-16s no: made by win7gen2 already; build from the original ISO\n",
+		       "usable");
+	else if (verdict == MEDIA_OK)
+		printf("  %-16s yes\n", "usable");
+	else
+		printf("  %-16s no: %s\n", "usable", problem);
+	buf_free(&text);
+}
+
+/* ---- JSON ---------------------------------------------------------- */
+
+static void json_key(struct buf *out, const char *key)
+{
+	buf_put_json_string(out, key);
+	buf_puts(out, ": ");
+}
+
+static void json_string_or_null(struct buf *out, const char *text)
+{
+	if (text)
+		buf_put_json_string(out, text);
+	else
+		buf_puts(out, "null");
+}
+
+static void json_image(struct buf *out, const struct wim_image_meta *image)
+{
+	char scratch[24];
+
+	buf_printf(out, "{\"index\": %u, ", image->index);
+	json_key(out, "name");
+	json_string_or_null(out, image->name);
+	buf_puts(out, ", ");
+	json_key(out, "edition_id");
+	json_string_or_null(out, image->edition_id);
+	buf_puts(out, ", ");
+	json_key(out, "arch");
+	buf_put_json_string(out, wim_arch_name(image->arch, scratch, sizeof(scratch)));
+	if (image->has_version)
+		buf_printf(out, ", \"version\": \"%u.%u\", \"build\": %u, \"service_pack\": %u, "
+			   "\"service_pack_build\": %u",
+			   image->major, image->minor, image->build, image->sp_level, image->sp_build);
+	buf_puts(out, "}");
+}
+
+static void json_file_or_null(struct buf *out, const struct iso_file *file)
+{
+	json_string_or_null(out, file ? file->path : NULL);
+}
+
+static void print_json(const struct media *media, enum media_verdict verdict, const char *problem)
+{
+	const struct wim_image_meta *setup = media_setup_meta(media);
+	bool usable = verdict == MEDIA_OK && !media->efi_loader_is_payload;
+	struct buf out = BUF_INIT;
+
+	buf_puts(&out, "{\n  ");
+	json_key(&out, "iso");
+	buf_put_json_string(&out, media->iso);
+	buf_puts(&out, ",\n  ");
+	json_key(&out, "volume_label");
+	buf_put_json_string(&out, media->listing.volume_id);
+	buf_printf(&out, ",\n  \"usable\": %s,\n  ", usable ? "true" : "false");
+	json_key(&out, "verdict");
+	buf_put_json_string(&out, verdict_names[verdict]);
+	buf_puts(&out, ",\n  ");
+	json_key(&out, "problem");
+	json_string_or_null(&out, verdict == MEDIA_OK ?
+			    (media->efi_loader_is_payload ? "made by win7gen2 already" : NULL) :
+			    problem);
+	buf_puts(&out, ",\n  \"el_torito\": [");
+	for (size_t i = 0; i < media->listing.entry_count; i++) {
+		const struct eltorito_entry *entry = &media->listing.entries[i];
+
+		buf_printf(&out, "%s\n    {\"number\": %u, \"platform\": ", i ? "," : "",
+			   entry->number);
+		buf_put_json_string(&out, entry->platform_name);
+		buf_printf(&out, ", \"bootable\": %s, \"emulation\": ",
+			   entry->bootable ? "true" : "false");
+		buf_put_json_string(&out, entry->emulation);
+		buf_printf(&out, ", \"load_sectors\": %u, \"path\": ", entry->load_sectors);
+		json_string_or_null(&out, entry->path);
+		buf_puts(&out, "}");
+	}
+	buf_puts(&out, media->listing.entry_count ? "\n  ],\n  " : "],\n  ");
+	json_key(&out, "windows");
+	if (setup) {
+		struct buf text = BUF_INIT;
+
+		media_describe_version(setup, &text);
+		buf_puts(&out, "{\"description\": ");
+		buf_put_json_string(&out, buf_str(&text));
+		buf_puts(&out, ", \"image\": ");
+		json_image(&out, setup);
+		buf_puts(&out, "}");
+		buf_free(&text);
+	} else {
+		buf_puts(&out, "null");
+	}
+	buf_printf(&out, ",\n  \"boot_wim\": {\"setup_image\": %d, \"images\": [",
+		   media->setup_image);
+	for (unsigned i = 0; i < media->boot_image_count; i++) {
+		buf_puts(&out, i ? ",\n    " : "\n    ");
+		json_image(&out, &media->boot_images[i]);
+	}
+	buf_puts(&out, media->boot_image_count ? "\n  ]},\n  \"editions\": [" :
+						 "]},\n  \"editions\": [");
+	for (unsigned i = 0; i < media->install.count; i++) {
+		buf_puts(&out, i ? ",\n    " : "\n    ");
+		json_image(&out, &media->install.images[i]);
+	}
+	buf_puts(&out, media->install.count ? "\n  ]" : "]");
+	if (verdict == MEDIA_OK) {
+		buf_puts(&out, ",\n  \"setup_drivers\": {");
+		for (size_t i = 0; i < MEDIA_DRIVER_COUNT; i++) {
+			const struct media_driver *driver = &media->drivers[i];
+
+			buf_printf(&out, "%s\"%s\": {\"file\": %s, \"service\": %s}", i ? ", " : "",
+				   driver->service, driver->sys_in_setup ? "true" : "false",
+				   driver->service_in_setup ? "true" : "false");
+		}
+		buf_printf(&out, ", \"complete\": %s, \"staged_by_win7gen2\": %s, \"note\": ",
+			   media_setup_has_drivers(media) ? "true" : "false",
+			   media->setup_has_staged_drivers ? "true" : "false");
+		json_string_or_null(&out, media->driver_note);
+		buf_puts(&out, "},\n  \"loaders\": {");
+		buf_printf(&out, "\"bootmgfw_in_setup_image\": %s, \"cdboot_noprompt\": ",
+			   media->setup_has_bootmgfw ? "true" : "false");
+		json_file_or_null(&out, media->cdboot_noprompt);
+		buf_puts(&out, ", \"efisys_noprompt\": ");
+		json_file_or_null(&out, media->efisys_noprompt);
+		buf_puts(&out, ", \"would_chain\": ");
+		buf_put_json_string(&out, media_loader_describe(media_choose_loader(media)));
+		buf_printf(&out, ", \"prompt\": %s},\n  ",
+			   media_loader_prompts(media_choose_loader(media)) ? "true" : "false");
+		buf_printf(&out, "\"made_by_win7gen2\": %s, \"payload_version\": ",
+			   media->efi_loader_is_payload ? "true" : "false");
+		json_string_or_null(&out, media->efi_loader_is_payload ? media->payload_version : NULL);
+	}
+	buf_puts(&out, "\n}\n");
+	if (buf_failed(&out))
+		fputs("win7gen2 inspect: out of memory\n", stderr);
+	else
+		fputs(buf_str(&out), stdout);
+	buf_free(&out);
+}
+
+int cmd_inspect(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool json = false;
+	enum ui_level level = UI_QUIET;
+	struct buf err = BUF_INIT;
+	struct media media;
+	enum media_verdict verdict;
+	char *tempdir = NULL;
+	struct ui ui;
+	int opt, status = 1;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "vh", options, NULL)) != -1) {
+		switch (opt) {
+		case 'j': json = true; break;
+		case 'v': level = UI_VERBOSE; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "win7gen2 inspect: give one ISO (see --help)\n");
+		return EXIT_USAGE;
+	}
+	ui_init(&ui, level);
+	if (wimfile_init(&err) < 0 || tempdir_create(NULL, &tempdir, &err) < 0) {
+		ui_error(&ui, "inspect", "%s", buf_str(&err));
+		buf_free(&err);
+		return 1;
+	}
+	verdict = media_open(&media, argv[optind], tempdir, &ui, &err);
+	if (verdict == MEDIA_ERROR || verdict == MEDIA_NOT_ISO) {
+		ui_error(&ui, "inspect", "%s", buf_str(&err));
+	} else {
+		if (json)
+			print_json(&media, verdict, buf_str(&err));
+		else
+			print_text(&media, verdict, buf_str(&err));
+		if (verdict != MEDIA_OK)
+			ui_error(&ui, "inspect", "%s", buf_str(&err));
+		status = verdict == MEDIA_OK && !media.efi_loader_is_payload ? 0 : 1;
+	}
+	media_close(&media);
+	tempdir_remove(tempdir);
+	free(tempdir);
+	buf_free(&err);
+	wimlib_global_cleanup();
+	return status;
+}

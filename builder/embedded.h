@@ -1,0 +1,12 @@
+/*
+ * embedded.h - text files compiled into the builder (builder/embed-text.sh)
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef WIN7GEN2_EMBEDDED_H
+#define WIN7GEN2_EMBEDDED_H
+
+/* overlay/autounattend.xml: the answer file template. */
+extern const char unattend_template[];
+
+#endif

@@ -1,0 +1,308 @@
+/*
+ * files.c - the builder's private temporary folder and small file chores
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#define _GNU_SOURCE
+#include "files.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <fcntl.h>
+#include <dirent.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+char *path_join(const char *dir, const char *name)
+{
+	struct buf path = BUF_INIT;
+
+	buf_printf(&path, "%s/%s", dir, name);
+	return buf_take(&path);
+}
+
+char *parent_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return strdup(".");
+	if (slash == path)
+		return strdup("/");
+	return strndup(path, (size_t)(slash - path));
+}
+
+int tempdir_create(const char *parent, char **path, struct buf *err)
+{
+	const char *base = parent;
+	struct buf template = BUF_INIT;
+
+	if (!base) {
+		base = getenv("TMPDIR");
+		if (!base || !*base)
+			base = "/tmp";
+	}
+	buf_printf(&template, "%s/.win7gen2-tmp-XXXXXX", base);
+	*path = buf_take(&template);
+	if (!*path) {
+		buf_puts(err, "out of memory");
+		return -1;
+	}
+	if (!mkdtemp(*path)) {
+		buf_printf(err, "cannot make a temporary folder in %s: %s", base, strerror(errno));
+		free(*path);
+		*path = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+void tempdir_remove(const char *path)
+{
+	if (path)
+		nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+}
+
+int free_space(const char *dir, uint64_t *bytes, dev_t *device, struct buf *err)
+{
+	struct statvfs vfs;
+	struct stat st;
+
+	if (statvfs(dir, &vfs) < 0 || stat(dir, &st) < 0) {
+		buf_printf(err, "cannot tell the free space in %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	*bytes = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+	*device = st.st_dev;
+	return 0;
+}
+
+int read_file(const char *path, size_t max, unsigned char **data, size_t *size, struct buf *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	unsigned char *bytes;
+	size_t done = 0;
+
+	*data = NULL;
+	*size = 0;
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		buf_printf(err, "cannot read %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > max) {
+		buf_printf(err, "%s is not a file of at most %zu bytes", path, max);
+		close(fd);
+		return -1;
+	}
+	bytes = malloc((size_t)st.st_size + 1);
+	if (!bytes) {
+		buf_puts(err, "out of memory");
+		close(fd);
+		return -1;
+	}
+	while (done < (size_t)st.st_size) {
+		ssize_t n = read(fd, bytes + done, (size_t)st.st_size - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			buf_printf(err, "cannot read %s: %s", path, n ? strerror(errno) : "file shrank");
+			free(bytes);
+			close(fd);
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	close(fd);
+	bytes[done] = '\0';
+	*data = bytes;
+	*size = done;
+	return 0;
+}
+
+int write_file(const char *path, const void *data, size_t size, struct buf *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	const unsigned char *p = data;
+
+	if (fd < 0) {
+		buf_printf(err, "cannot create %s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (size) {
+		ssize_t n = write(fd, p, size);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			buf_printf(err, "cannot write %s: %s", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		p += n;
+		size -= (size_t)n;
+	}
+	if (close(fd) < 0) {
+		buf_printf(err, "cannot write %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int copy_file(const char *from, const char *to, struct buf *err)
+{
+	unsigned char *data;
+	size_t size;
+	int rc;
+
+	/* Only small files (loaders, configs) are copied this way. */
+	if (read_file(from, 256u << 20, &data, &size, err) < 0)
+		return -1;
+	rc = write_file(to, data, size, err);
+	free(data);
+	return rc;
+}
+
+static int walk(const char *dir, unsigned depth,
+		int (*visit)(void *ctx, const char *path, uint64_t size), void *ctx,
+		struct buf *err)
+{
+	DIR *handle;
+	struct dirent *entry;
+	int rc = 0;
+
+	if (depth > 32) {
+		buf_printf(err, "%s: folders nested too deep", dir);
+		return -1;
+	}
+	handle = opendir(dir);
+	if (!handle) {
+		buf_printf(err, "cannot read the folder %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while (rc == 0 && (entry = readdir(handle))) {
+		struct stat st;
+		char *path;
+
+		if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0)
+			continue;
+		path = path_join(dir, entry->d_name);
+		if (!path) {
+			buf_puts(err, "out of memory");
+			rc = -1;
+			break;
+		}
+		if (lstat(path, &st) < 0) {
+			buf_printf(err, "cannot read %s: %s", path, strerror(errno));
+			rc = -1;
+		} else if (S_ISDIR(st.st_mode)) {
+			rc = walk(path, depth + 1, visit, ctx, err);
+		} else if (S_ISREG(st.st_mode)) {
+			rc = visit(ctx, path, (uint64_t)st.st_size);
+		}
+		free(path);
+	}
+	closedir(handle);
+	return rc;
+}
+
+int dir_walk(const char *dir, int (*visit)(void *ctx, const char *path, uint64_t size),
+	     void *ctx, struct buf *err)
+{
+	return walk(dir, 0, visit, ctx, err) < 0 ? -1 : 0;
+}
+
+int copy_big_file(const char *from, const char *to,
+		  void (*progress)(void *ctx, uint64_t done, uint64_t total), void *ctx,
+		  struct buf *err)
+{
+	int in = open(from, O_RDONLY | O_CLOEXEC);
+	int out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	bool in_kernel = true;
+	uint64_t done = 0, total = 0;
+	struct stat st;
+	char *chunk = NULL;
+	int rc = -1;
+
+	if (in < 0 || out < 0 || fstat(in, &st) < 0) {
+		buf_printf(err, "cannot copy %s to %s: %s", from, to, strerror(errno));
+		goto out;
+	}
+	total = (uint64_t)st.st_size;
+	while (done < total) {
+		size_t want = total - done > (64u << 20) ? (64u << 20) : (size_t)(total - done);
+		ssize_t n;
+
+		if (in_kernel) {
+			n = copy_file_range(in, NULL, out, NULL, want, 0);
+			if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL ||
+				      errno == EOPNOTSUPP)) {
+				in_kernel = false; /* across file systems, old kernels */
+				continue;
+			}
+		} else {
+			if (!chunk && !(chunk = malloc(1u << 20))) {
+				buf_puts(err, "out of memory");
+				goto out;
+			}
+			n = read(in, chunk, want > (1u << 20) ? (1u << 20) : want);
+			if (n > 0) {
+				ssize_t written = 0;
+
+				while (written < n) {
+					ssize_t w = write(out, chunk + written, (size_t)(n - written));
+
+					if (w < 0 && errno == EINTR)
+						continue;
+					if (w < 0)
+						goto write_error;
+					written += w;
+				}
+			}
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto write_error;
+		if (n == 0) {
+			buf_printf(err, "cannot copy %s: it shrank while being copied", from);
+			goto out;
+		}
+		done += (uint64_t)n;
+		if (progress)
+			progress(ctx, done, total);
+	}
+	if (close(out) < 0) {
+		out = -1;
+		goto write_error;
+	}
+	out = -1;
+	rc = 0;
+	goto out;
+write_error:
+	buf_printf(err, "cannot copy %s to %s: %s", from, to, strerror(errno));
+out:
+	free(chunk);
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+	return rc;
+}

@@ -1,0 +1,404 @@
+/*
+ * media.c - what a Windows ISO holds, as far as win7gen2 cares
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "media.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "efiimg.h"
+#include "files.h"
+#include "hive.h"
+#include "payload.h"
+#include "wimfile.h"
+
+#define BOOT_WIM_PATH "/sources/boot.wim"
+#define INSTALL_WIM_PATH "/sources/install.wim"
+#define INSTALL_ESD_PATH "/sources/install.esd"
+#define CDBOOT_NOPROMPT_PATH "/efi/microsoft/boot/cdboot_noprompt.efi"
+#define EFISYS_NOPROMPT_PATH "/efi/microsoft/boot/efisys_noprompt.bin"
+
+static const struct media_driver gen2_drivers[MEDIA_DRIVER_COUNT] = {
+	{ "VMBus", "vmbus.sys", "vmbus", false, false },
+	{ "synthetic SCSI", "storvsc.sys", "storvsc", false, false },
+};
+
+const struct wim_image_meta *media_setup_meta(const struct media *media)
+{
+	if (media->setup_image < 1 || (unsigned)media->setup_image > media->boot_image_count)
+		return NULL;
+	return &media->boot_images[media->setup_image - 1];
+}
+
+bool media_setup_has_drivers(const struct media *media)
+{
+	for (size_t i = 0; i < MEDIA_DRIVER_COUNT; i++)
+		if (!media->drivers[i].sys_in_setup || !media->drivers[i].service_in_setup)
+			return false;
+	return true;
+}
+
+void media_describe_version(const struct wim_image_meta *meta, struct buf *out)
+{
+	const char *name = "Windows";
+
+	if (!meta->has_version) {
+		buf_puts(out, "unknown version");
+		return;
+	}
+	if (meta->major == 6 && meta->minor == 0)
+		name = "Windows Vista / Server 2008";
+	else if (meta->major == 6 && meta->minor == 1)
+		name = "Windows 7 / Server 2008 R2";
+	else if (meta->major == 6 && meta->minor == 2)
+		name = "Windows 8 / Server 2012";
+	else if (meta->major == 6 && meta->minor == 3)
+		name = "Windows 8.1 / Server 2012 R2";
+	else if (meta->major == 10)
+		name = "Windows 10 or later";
+	buf_printf(out, "%s, version %u.%u build %u", name, meta->major, meta->minor, meta->build);
+	if (meta->sp_level)
+		buf_printf(out, " SP%u", meta->sp_level);
+}
+
+/* ---- the checks, in the order a refusal should name them ---------- */
+
+static enum media_verdict check_arch_and_version(const struct wim_image_meta *meta,
+						 const char *where, struct buf *err)
+{
+	char scratch[24];
+
+	if (meta->arch != WIM_ARCH_X64) {
+		buf_printf(err, "%s is %s Windows; Hyper-V Generation 2 boots only 64-bit (x64) "
+			   "Windows: use a 64-bit Windows 7 SP1 ISO",
+			   where, wim_arch_name(meta->arch, scratch, sizeof(scratch)));
+		return MEDIA_NOT_X64;
+	}
+	if (!meta->has_version) {
+		buf_printf(err, "%s does not say which Windows version it is (no VERSION in its "
+			   "WIM XML); win7gen2 needs Windows 7 / Server 2008 R2 (6.1)", where);
+		return MEDIA_NOT_WINDOWS7;
+	}
+	if (meta->major > 6 || (meta->major == 6 && meta->minor >= 2)) {
+		buf_printf(err, "%s is ", where);
+		media_describe_version(meta, err);
+		buf_puts(err, ", which already boots on Hyper-V Generation 2 as it is: "
+			 "win7gen2 is only needed for Windows 7 / Server 2008 R2 (6.1)");
+		return MEDIA_NOT_WINDOWS7;
+	}
+	if (meta->major != 6 || meta->minor != 1) {
+		buf_printf(err, "%s is ", where);
+		media_describe_version(meta, err);
+		buf_puts(err, "; win7gen2 supports Windows 7 / Server 2008 R2 (6.1) only");
+		return MEDIA_NOT_WINDOWS7;
+	}
+	return MEDIA_OK;
+}
+
+static enum media_verdict find_files(struct media *media, struct buf *err)
+{
+	media->boot_wim = iso_find(&media->listing, BOOT_WIM_PATH);
+	media->install_wim = iso_find(&media->listing, INSTALL_WIM_PATH);
+	media->bios_entry = iso_find_entry(&media->listing, ELTORITO_BIOS);
+	media->uefi_entry = iso_find_entry(&media->listing, ELTORITO_UEFI);
+	media->cdboot_noprompt = iso_find(&media->listing, CDBOOT_NOPROMPT_PATH);
+	media->efisys_noprompt = iso_find(&media->listing, EFISYS_NOPROMPT_PATH);
+	if (!media->boot_wim) {
+		buf_printf(err, "%s is an ISO image but not Windows installation media: it has no "
+			   "sources/boot.wim (volume label \"%s\"); use a Windows 7 SP1 x64 ISO",
+			   media->iso, media->listing.volume_id);
+		return MEDIA_NOT_WINDOWS;
+	}
+	return MEDIA_OK;
+}
+
+static enum media_verdict read_boot_wim(struct media *media, struct ui *ui, struct buf *err)
+{
+	const char *iso_paths[1] = { media->boot_wim->path };
+	const char *disk_paths[1];
+	struct wimlib_wim_info info;
+	const struct wim_image_meta *setup;
+
+	media->boot_wim_copy = path_join(media->tempdir, "boot.wim");
+	if (!media->boot_wim_copy) {
+		buf_puts(err, "out of memory");
+		return MEDIA_ERROR;
+	}
+	disk_paths[0] = media->boot_wim_copy;
+	ui_detail(ui, "copying %s (%" PRIu64 " bytes) out of the ISO", media->boot_wim->path,
+		  media->boot_wim->size);
+	if (iso_extract(media->iso, iso_paths, disk_paths, 1, ui_tool_progress, ui, err) < 0)
+		return MEDIA_ERROR;
+	ui_progress_end(ui);
+	if (wimfile_open(media->boot_wim_copy, &media->boot, err) < 0) {
+		struct buf why = BUF_INIT;
+
+		buf_puts(&why, buf_str(err));
+		buf_reset(err);
+		buf_printf(err, "sources/boot.wim is not a usable WIM: %s", buf_str(&why));
+		buf_free(&why);
+		return MEDIA_BAD_WIM;
+	}
+	wimlib_get_wim_info(media->boot, &info);
+	media->boot_image_count = info.image_count;
+	media->boot_images = calloc(info.image_count ? info.image_count : 1,
+				    sizeof(media->boot_images[0]));
+	if (!media->boot_images) {
+		buf_puts(err, "out of memory");
+		return MEDIA_ERROR;
+	}
+	for (unsigned i = 0; i < info.image_count; i++)
+		wimfile_image_meta(media->boot, (int)i + 1, &media->boot_images[i]);
+	media->setup_image = wimfile_setup_image(media->boot);
+	setup = media_setup_meta(media);
+	if (!setup) {
+		buf_puts(err, "sources/boot.wim has no Windows Setup image (no boot index, no "
+			 "image named \"...Setup...\"); this is not Windows installation media");
+		return MEDIA_NOT_WINDOWS;
+	}
+	return check_arch_and_version(setup, "sources/boot.wim", err);
+}
+
+static void check_setup_image(struct media *media, struct ui *ui)
+{
+	static const char hive_in_wim[] = "\\Windows\\System32\\config\\SYSTEM";
+	const char *paths[1] = { hive_in_wim };
+	struct buf path = BUF_INIT, why = BUF_INIT;
+	char *hive_dir = path_join(media->tempdir, "setup-hive");
+	char *hive = hive_dir ? path_join(hive_dir, "SYSTEM") : NULL;
+	bool have_hive;
+
+	memcpy(media->drivers, gen2_drivers, sizeof(media->drivers));
+	media->setup_has_bootmgfw =
+		wimfile_exists(media->boot, media->setup_image, "\\Windows\\Boot\\EFI\\bootmgfw.efi");
+	media->setup_has_win7gen2 = wimfile_exists(media->boot, media->setup_image, "\\win7gen2");
+	media->setup_has_staged_drivers =
+		wimfile_exists(media->boot, media->setup_image, "\\win7gen2\\drivers");
+	for (size_t i = 0; i < MEDIA_DRIVER_COUNT; i++) {
+		buf_reset(&path);
+		buf_printf(&path, "\\Windows\\System32\\drivers\\%s", media->drivers[i].sys_name);
+		media->drivers[i].sys_in_setup =
+			wimfile_exists(media->boot, media->setup_image, buf_str(&path));
+	}
+	/* The driver file alone does nothing: WinPE loads it only when the
+	 * SYSTEM hive has its service. */
+	have_hive = hive && wimfile_extract_flat(media->boot, media->setup_image, paths, 1,
+						 hive_dir, &why) == 0;
+	for (size_t i = 0; have_hive && i < MEDIA_DRIVER_COUNT; i++)
+		if (hive_has_service(hive, media->drivers[i].service,
+				     &media->drivers[i].service_in_setup, &why) < 0)
+			have_hive = false;
+	if (!have_hive) {
+		media->driver_note = strdup(why.len ? buf_str(&why) : "cannot read the SYSTEM hive");
+		ui_detail(ui, "Setup image's SYSTEM hive: %s", buf_str(&why));
+	}
+	buf_free(&path);
+	buf_free(&why);
+	free(hive);
+	free(hive_dir);
+}
+
+static enum media_verdict read_install_wim(struct media *media, struct buf *err)
+{
+	char *header_copy = path_join(media->tempdir, "install-header.bin");
+	char *xml_copy = path_join(media->tempdir, "install-xml.bin");
+	unsigned char *header = NULL, *xml = NULL;
+	size_t header_size, xml_size;
+	struct wim_header_info info;
+	enum media_verdict verdict = MEDIA_ERROR;
+	const char *why;
+
+	if (!header_copy || !xml_copy) {
+		buf_puts(err, "out of memory");
+		goto out;
+	}
+	if (iso_extract_range(media->iso, media->install_wim->path, 0,
+			      media->install_wim->size < WIM_HEADER_SIZE ? media->install_wim->size
+									 : WIM_HEADER_SIZE,
+			      header_copy, err) < 0 ||
+	    read_file(header_copy, WIM_HEADER_SIZE, &header, &header_size, err) < 0)
+		goto out;
+	if (wim_header_parse(header, header_size, media->install_wim->size, &info, &why) < 0) {
+		buf_printf(err, "sources/install.wim is not a usable WIM: %s", why);
+		verdict = MEDIA_BAD_WIM;
+		goto out;
+	}
+	if (iso_extract_range(media->iso, media->install_wim->path, info.xml_offset,
+			      info.xml_size, xml_copy, err) < 0 ||
+	    read_file(xml_copy, WIM_XML_MAX_SIZE, &xml, &xml_size, err) < 0)
+		goto out;
+	if (xml_size != info.xml_size) {
+		buf_puts(err, "sources/install.wim: its XML data could not be read whole");
+		goto out;
+	}
+	if (wim_xml_parse(xml, xml_size, &media->install, &why) < 0) {
+		buf_printf(err, "sources/install.wim is not a usable WIM: %s", why);
+		verdict = MEDIA_BAD_WIM;
+		goto out;
+	}
+	verdict = MEDIA_OK;
+	for (unsigned i = 0; i < media->install.count && verdict == MEDIA_OK; i++) {
+		struct buf where = BUF_INIT;
+
+		buf_printf(&where, "sources/install.wim image %u (\"%s\")", i + 1,
+			   media->install.images[i].name ? media->install.images[i].name : "");
+		verdict = check_arch_and_version(&media->install.images[i], buf_str(&where), err);
+		buf_free(&where);
+	}
+out:
+	free(header);
+	free(xml);
+	free(header_copy);
+	free(xml_copy);
+	return verdict;
+}
+
+static enum media_verdict read_efi_image(struct media *media, struct buf *err)
+{
+	const char *iso_paths[1];
+	const char *disk_paths[1];
+	struct buf why = BUF_INIT;
+	int rc;
+
+	if (!media->uefi_entry) {
+		buf_puts(err, "the ISO has no UEFI El Torito boot entry, which every Windows 7 x64 "
+			 "ISO has; use an unmodified Windows 7 SP1 x64 ISO");
+		return MEDIA_NOT_WINDOWS;
+	}
+	if (!media->uefi_entry->path) {
+		buf_puts(err, "the ISO's UEFI boot image is not a file in its tree; win7gen2 "
+			 "cannot replace it");
+		return MEDIA_NOT_WINDOWS;
+	}
+	media->efi_image_copy = path_join(media->tempdir, "efisys.bin");
+	media->efi_loader_copy = path_join(media->tempdir, "efi-bootx64.efi");
+	if (!media->efi_image_copy || !media->efi_loader_copy) {
+		buf_puts(err, "out of memory");
+		return MEDIA_ERROR;
+	}
+	iso_paths[0] = media->uefi_entry->path;
+	disk_paths[0] = media->efi_image_copy;
+	if (iso_extract(media->iso, iso_paths, disk_paths, 1, NULL, NULL, err) < 0)
+		return MEDIA_ERROR;
+	rc = efiimg_get(media->efi_image_copy, "/EFI/BOOT/BOOTX64.EFI", media->efi_loader_copy, err);
+	if (rc < 0)
+		return MEDIA_ERROR;
+	if (rc == 0) {
+		free(media->efi_loader_copy);
+		media->efi_loader_copy = NULL;
+		return MEDIA_OK;
+	}
+	rc = payload_recognize(media->efi_loader_copy, media->payload_version,
+			       sizeof(media->payload_version), &why);
+	media->efi_loader_is_payload = rc == 1;
+	buf_free(&why);
+	return MEDIA_OK;
+}
+
+enum media_verdict media_open_iso(struct media *media, const char *iso, struct ui *ui,
+				  struct buf *err)
+{
+	char volume_id[33];
+	int rc;
+
+	memset(media, 0, sizeof(*media));
+	media->iso = iso;
+	rc = iso_is_iso9660(iso, volume_id, err);
+	if (rc < 0)
+		return MEDIA_ERROR;
+	if (rc == 0) {
+		buf_printf(err, "%s is not an ISO image (no ISO 9660 volume descriptor at "
+			   "sector 16); give the Windows 7 SP1 x64 installation ISO", iso);
+		return MEDIA_NOT_ISO;
+	}
+	ui_step(ui, "reading %s", iso);
+	if (iso_list(iso, &media->listing, err) < 0)
+		return MEDIA_ERROR;
+	return find_files(media, err);
+}
+
+enum media_verdict media_read(struct media *media, const char *tempdir, struct ui *ui,
+			      struct buf *err)
+{
+	enum media_verdict verdict;
+
+	media->tempdir = tempdir;
+	verdict = read_boot_wim(media, ui, err);
+	if (verdict == MEDIA_OK && !media->install_wim) {
+		buf_printf(err, "the ISO has no sources/install.wim%s; win7gen2 needs Windows 7 "
+			   "installation media with its install.wim",
+			   iso_find(&media->listing, INSTALL_ESD_PATH) ? " (only install.esd)" : "");
+		verdict = MEDIA_NOT_WINDOWS;
+	}
+	if (verdict == MEDIA_OK)
+		verdict = read_install_wim(media, err);
+	if (verdict == MEDIA_OK)
+		verdict = read_efi_image(media, err);
+	if (verdict == MEDIA_OK)
+		check_setup_image(media, ui);
+	return verdict;
+}
+
+enum media_verdict media_open(struct media *media, const char *iso, const char *tempdir,
+			      struct ui *ui, struct buf *err)
+{
+	enum media_verdict verdict = media_open_iso(media, iso, ui, err);
+
+	return verdict == MEDIA_OK ? media_read(media, tempdir, ui, err) : verdict;
+}
+
+void media_close(struct media *media)
+{
+	if (media->boot)
+		wimlib_free(media->boot);
+	for (unsigned i = 0; media->boot_images && i < media->boot_image_count; i++)
+		wim_image_meta_clear(&media->boot_images[i]);
+	free(media->boot_images);
+	free(media->boot_wim_copy);
+	free(media->driver_note);
+	wim_meta_free(&media->install);
+	free(media->efi_image_copy);
+	free(media->efi_loader_copy);
+	iso_listing_free(&media->listing);
+	memset(media, 0, sizeof(*media));
+}
+
+enum media_loader media_choose_loader(const struct media *media)
+{
+	if (media->setup_has_bootmgfw)
+		return LOADER_BOOTMGFW;
+	if (media->cdboot_noprompt)
+		return LOADER_CDBOOT_NOPROMPT;
+	if (media->efisys_noprompt)
+		return LOADER_EFISYS_NOPROMPT;
+	if (media->efi_loader_copy && !media->efi_loader_is_payload)
+		return LOADER_CD_PROMPT;
+	return LOADER_NONE;
+}
+
+const char *media_loader_describe(enum media_loader loader)
+{
+	switch (loader) {
+	case LOADER_BOOTMGFW:
+		return "Windows Boot Manager from boot.wim's Setup image "
+		       "(Windows\\Boot\\EFI\\bootmgfw.efi; no \"Press any key\" prompt)";
+	case LOADER_CDBOOT_NOPROMPT:
+		return "the media's no-prompt CD loader (efi/microsoft/boot/cdboot_noprompt.efi)";
+	case LOADER_EFISYS_NOPROMPT:
+		return "the no-prompt CD loader in efi/microsoft/boot/efisys_noprompt.bin";
+	case LOADER_CD_PROMPT:
+		return "the CD loader of the UEFI boot image (\\EFI\\BOOT\\BOOTX64.EFI; asks "
+		       "\"Press any key\", which win7gen2.efi answers)";
+	case LOADER_NONE:
+		break;
+	}
+	return "none found";
+}
+
+bool media_loader_prompts(enum media_loader loader)
+{
+	return loader == LOADER_CD_PROMPT;
+}

@@ -1,0 +1,30 @@
+/*
+ * payload.h - finding and recognizing win7gen2.efi
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef WIN7GEN2_PAYLOAD_H
+#define WIN7GEN2_PAYLOAD_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+/*
+ * Where win7gen2.efi is when --payload is not given:
+ * ../payload/win7gen2.efi from the program's own folder when that exists
+ * (run from the build tree), else WIN7GEN2_PAYLOAD_DEFAULT when the
+ * build defines it (the installed copy).  malloc'd.
+ */
+char *payload_default_path(void);
+
+/*
+ * Looks for WIN7GEN2_PAYLOAD_MARKER in a file.  1 when it is our
+ * payload (its version, printable ASCII after the marker, goes to
+ * version), 0 when not, -1 when the file cannot be read.
+ */
+int payload_recognize(const char *path, char *version, size_t version_size, struct buf *err);
+int payload_recognize_bytes(const unsigned char *data, size_t size, char *version,
+			    size_t version_size);
+
+#endif

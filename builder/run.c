@@ -1,0 +1,198 @@
+/*
+ * run.c - start an external tool and wait for it, without a shell
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#define _GNU_SOURCE
+#include "run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define ERR_KEEP (64 * 1024)
+#define READ_CHUNK 8192
+
+struct line_splitter {
+	struct buf partial;
+};
+
+static void feed_stderr(struct run *run, struct line_splitter *lines,
+			const char *data, size_t len)
+{
+	buf_append(&run->err, data, len);
+	if (run->err.len > 4 * ERR_KEEP)
+		buf_keep_tail(&run->err, ERR_KEEP);
+	if (!run->on_stderr_line)
+		return;
+	for (size_t i = 0; i < len; i++) {
+		/* xorriso's pacifier ends lines with \n; some tools redraw
+		 * with \r, which counts as a line end too. */
+		if (data[i] == '\n' || data[i] == '\r') {
+			if (lines->partial.len)
+				run->on_stderr_line(run->ctx, buf_str(&lines->partial));
+			buf_reset(&lines->partial);
+		} else if (lines->partial.len < 4096) {
+			buf_append(&lines->partial, data + i, 1);
+		}
+	}
+}
+
+static int spawn(struct run *run, int out_fd, int err_fd, pid_t *pid)
+{
+	posix_spawn_file_actions_t actions;
+	int rc;
+
+	if (posix_spawn_file_actions_init(&actions))
+		return ENOMEM;
+	rc = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+	if (!rc)
+		rc = out_fd >= 0 ? posix_spawn_file_actions_adddup2(&actions, out_fd, 1)
+				 : posix_spawn_file_actions_addopen(&actions, 1, "/dev/null",
+								    O_WRONLY, 0);
+	if (!rc)
+		rc = posix_spawn_file_actions_adddup2(&actions, err_fd, 2);
+	if (!rc)
+		rc = posix_spawnp(pid, run->argv[0], &actions, NULL,
+				  (char *const *)run->argv, environ);
+	posix_spawn_file_actions_destroy(&actions);
+	return rc;
+}
+
+int run_tool(struct run *run)
+{
+	int out_pipe[2] = { -1, -1 }, err_pipe[2] = { -1, -1 };
+	struct line_splitter lines = { BUF_INIT };
+	struct pollfd fds[2];
+	pid_t pid;
+	int status, rc;
+
+	run->exit_status = -1;
+	run->signal = 0;
+	buf_reset(&run->out);
+	buf_reset(&run->err);
+	if ((run->capture_stdout && pipe2(out_pipe, O_CLOEXEC) < 0) ||
+	    pipe2(err_pipe, O_CLOEXEC) < 0) {
+		buf_printf(&run->err, "cannot make a pipe: %s", strerror(errno));
+		goto fail_pipes;
+	}
+	rc = spawn(run, out_pipe[1], err_pipe[1], &pid);
+	if (rc) {
+		buf_printf(&run->err, "cannot start %s: %s%s", run->argv[0], strerror(rc),
+			   rc == ENOENT ? " (not installed? see tools/install-deps)" : "");
+		goto fail_pipes;
+	}
+	if (out_pipe[1] >= 0)
+		close(out_pipe[1]);
+	close(err_pipe[1]);
+	out_pipe[1] = err_pipe[1] = -1;
+
+	fds[0].fd = out_pipe[0];
+	fds[0].events = POLLIN;
+	fds[1].fd = err_pipe[0];
+	fds[1].events = POLLIN;
+	while (fds[0].fd >= 0 || fds[1].fd >= 0) {
+		char chunk[READ_CHUNK];
+
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (int i = 0; i < 2; i++) {
+			ssize_t n;
+
+			if (fds[i].fd < 0 || !fds[i].revents)
+				continue;
+			n = read(fds[i].fd, chunk, sizeof(chunk));
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				close(fds[i].fd);
+				fds[i].fd = -1;
+				continue;
+			}
+			if (i == 0)
+				buf_append(&run->out, chunk, (size_t)n);
+			else
+				feed_stderr(run, &lines, chunk, (size_t)n);
+		}
+	}
+	buf_free(&lines.partial);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			buf_printf(&run->err, "waitpid: %s", strerror(errno));
+			return -1;
+		}
+	buf_keep_tail(&run->err, ERR_KEEP);
+	if (WIFEXITED(status))
+		run->exit_status = WEXITSTATUS(status);
+	else if (WIFSIGNALED(status))
+		run->signal = WTERMSIG(status);
+	if (buf_failed(&run->out) || buf_failed(&run->err))
+		return -1;
+	return run->exit_status == 0 ? 0 : -1;
+
+fail_pipes:
+	for (int i = 0; i < 2; i++) {
+		if (out_pipe[i] >= 0)
+			close(out_pipe[i]);
+		if (err_pipe[i] >= 0)
+			close(err_pipe[i]);
+	}
+	return -1;
+}
+
+/* The last few non-empty lines, without progress noise. */
+static void put_stderr_tail(const struct run *run, struct buf *msg)
+{
+	const char *text = buf_str(&run->err);
+	const char *starts[8];
+	size_t count = 0;
+
+	for (const char *line = text; *line;) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+
+		if (len && !memmem(line, len, ": UPDATE :", 10)) {
+			if (count == 8)
+				memmove(starts, starts + 1, sizeof(starts[0]) * --count);
+			starts[count++] = line;
+		}
+		line += len + (end ? 1 : 0);
+	}
+	for (size_t i = 0; i < count; i++) {
+		const char *end = strchr(starts[i], '\n');
+		size_t len = end ? (size_t)(end - starts[i]) : strlen(starts[i]);
+
+		buf_puts(msg, "\n  ");
+		buf_append(msg, starts[i], len);
+	}
+}
+
+void run_explain(const struct run *run, struct buf *msg)
+{
+	if (run->exit_status > 0)
+		buf_printf(msg, "%s exited with status %d", run->argv[0], run->exit_status);
+	else if (run->signal)
+		buf_printf(msg, "%s was killed by signal %d (%s)", run->argv[0], run->signal,
+			   strsignal(run->signal));
+	else if (run->exit_status == 0)
+		buf_printf(msg, "%s: out of memory reading its output", run->argv[0]);
+	else
+		buf_printf(msg, "%s did not run", run->argv[0]);
+	put_stderr_tail(run, msg);
+}
+
+void run_free(struct run *run)
+{
+	buf_free(&run->out);
+	buf_free(&run->err);
+}

@@ -1,0 +1,42 @@
+/*
+ * run.h - start an external tool and wait for it, without a shell
+ *
+ * The builder leaves ISO9660, FAT and El Torito to tools that own those
+ * formats (xorriso, mkfs.fat, mtools).  Each runs from an argv array
+ * (posix_spawnp, PATH search), stdin from /dev/null; its stderr is kept
+ * so a failure message can show what the tool said.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef WIN7GEN2_RUN_H
+#define WIN7GEN2_RUN_H
+
+#include <stdbool.h>
+
+#include "buf.h"
+
+struct run {
+	/* in */
+	const char *const *argv;   /* argv[0] is looked up in PATH */
+	bool capture_stdout;       /* else stdout goes to /dev/null */
+	/* Called with each complete stderr line (no newline), e.g. to show
+	 * xorriso's progress; may be NULL. */
+	void (*on_stderr_line)(void *ctx, const char *line);
+	void *ctx;
+	/* out */
+	struct buf out;            /* stdout, when captured */
+	struct buf err;            /* stderr, the last 64 KiB */
+	int exit_status;           /* -1: could not start, or killed */
+	int signal;                /* the signal that ended it, or 0 */
+};
+
+/* Runs the tool to its end.  0 when it exited with status 0; -1
+ * otherwise, with run_explain() able to say why. */
+int run_tool(struct run *run);
+
+/* "TOOL exited with status N: <its last stderr lines>" into msg. */
+void run_explain(const struct run *run, struct buf *msg);
+
+void run_free(struct run *run);
+
+#endif

@@ -1,0 +1,93 @@
+/*
+ * ui.c - what the builder tells the person running it
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "ui.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+void ui_init(struct ui *ui, enum ui_level level)
+{
+	memset(ui, 0, sizeof(*ui));
+	ui->level = level;
+	ui->tty = isatty(STDERR_FILENO) == 1;
+}
+
+void ui_progress_end(struct ui *ui)
+{
+	if (ui->progress_shown) {
+		fputs("\r\033[K", stderr);
+		ui->progress_shown = false;
+	}
+}
+
+void ui_step(struct ui *ui, const char *format, ...)
+{
+	va_list ap;
+
+	if (ui->level < UI_NORMAL)
+		return;
+	ui_progress_end(ui);
+	fputs("win7gen2: ", stderr);
+	va_start(ap, format);
+	vfprintf(stderr, format, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void ui_detail(struct ui *ui, const char *format, ...)
+{
+	va_list ap;
+
+	if (ui->level < UI_VERBOSE)
+		return;
+	ui_progress_end(ui);
+	fputs("win7gen2:   ", stderr);
+	va_start(ap, format);
+	vfprintf(stderr, format, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void ui_progress(struct ui *ui, uint64_t done, uint64_t total)
+{
+	if (ui->level < UI_NORMAL || !ui->tty || total == 0)
+		return;
+	fprintf(stderr, "\r\033[K  %3u%%  %" PRIu64 " of %" PRIu64 " MiB",
+		(unsigned)(done * 100 / total), done >> 20, total >> 20);
+	ui->progress_shown = true;
+}
+
+void ui_progress_text(struct ui *ui, const char *text)
+{
+	if (ui->level < UI_NORMAL || !ui->tty)
+		return;
+	fprintf(stderr, "\r\033[K  %.100s", text);
+	ui->progress_shown = true;
+}
+
+void ui_error(struct ui *ui, const char *command, const char *format, ...)
+{
+	va_list ap;
+
+	ui_progress_end(ui);
+	fprintf(stderr, "win7gen2 %s: ", command);
+	va_start(ap, format);
+	vfprintf(stderr, format, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void ui_tool_progress(void *ctx, const char *line)
+{
+	const char *update = strstr(line, ": UPDATE : ");
+
+	/* "xorriso : UPDATE : 41.25% done, estimate finish ..." */
+	if (update)
+		ui_progress_text(ctx, update + 11);
+}

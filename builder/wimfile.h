@@ -1,0 +1,58 @@
+/*
+ * wimfile.h - the WIM operations of the builder, on top of wimlib
+ *
+ * boot.wim is small enough to copy out of the ISO and change with wimlib;
+ * these helpers keep wimlib's error codes and strings together so every
+ * failure can say what wimlib said.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef WIN7GEN2_WIMFILE_H
+#define WIN7GEN2_WIMFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <wimlib.h>
+
+#include "buf.h"
+#include "ui.h"
+#include "wimxml.h"
+
+/* wimlib_global_init once per process: Windows paths match without
+ * regard to case, as on Windows. */
+int wimfile_init(struct buf *err);
+
+int wimfile_open(const char *path, WIMStruct **wim, struct buf *err);
+
+/* Name, edition, architecture and version of one image, from the WIM's
+ * XML through wimlib. */
+int wimfile_image_meta(WIMStruct *wim, int image, struct wim_image_meta *meta);
+
+/* The image Windows Setup boots: the boot index when set, else the first
+ * image whose name says "Setup". 0 when there is none. */
+int wimfile_setup_image(WIMStruct *wim);
+
+/* True when path (e.g. "\\Windows\\Boot\\EFI\\bootmgfw.efi") is in the image. */
+bool wimfile_exists(WIMStruct *wim, int image, const char *path);
+
+/* Copies the files at paths into dir, each under its own name. */
+int wimfile_extract_flat(WIMStruct *wim, int image, const char *const *paths,
+			 size_t count, const char *dir, struct buf *err);
+
+/* Copies a directory tree (path in the image) to dir/<its name>. */
+int wimfile_extract_tree(WIMStruct *wim, int image, const char *path,
+			 const char *dir, struct buf *err);
+
+/*
+ * The driver packages in Windows\System32\DriverStore\FileRepository
+ * that hold a file named sys_name (e.g. "vmbus.sys"): their folder
+ * names, appended to *names (count in *count; free each and the array).
+ */
+int wimfile_find_packages(WIMStruct *wim, int image, const char *sys_name,
+			  char ***names, size_t *count, struct buf *err);
+
+/* Writes the changes back into the same file, with progress. */
+int wimfile_commit(WIMStruct *wim, struct ui *ui, struct buf *err);
+
+#endif

@@ -1,0 +1,260 @@
+#!/bin/sh
+# win7gen2 build end to end on the synthetic Windows 7 ISO; OUT checked
+# with xorriso, isoinfo, wimlib-imagex, mtools and xmllint, never with the
+# builder's own code.
+
+. "$top_srcdir/tests/builder/lib-builder.sh"
+require_builder
+
+test_expect_success 'setup: build from the sample, edition by name' '
+	sample sample.iso &&
+	mkdir out &&
+	"$WIN7GEN2" build --iso sample.iso --output out/new.iso --edition "windows 7 ultimate" \
+		--user Alice --computer-name W7-TEST --locale de-DE \
+		--timezone "W. Europe Standard Time" >report 2>progress &&
+	test -s out/new.iso
+'
+
+test_expect_success 'OUT alone is left beside it: no temporary files' '
+	no_leftovers out new.iso
+'
+
+test_expect_success 'El Torito: BIOS entry kept, UEFI entry loads the whole new image' '
+	eltorito out/new.iso >entries &&
+	grep -x "1 BIOS 8 /boot/etfsboot.com" entries &&
+	iso_get out/new.iso /efi/microsoft/boot/efisys.bin efisys.bin &&
+	sectors=$(( $(stat -c %s efisys.bin) / 512 )) &&
+	grep -x "2 UEFI $sectors /efi/microsoft/boot/efisys.bin" entries
+'
+
+test_expect_success 'volume label and Joliet kept; no Rock Ridge added' '
+	isoinfo -d -i out/new.iso >pvd &&
+	grep -x "Volume id: GRMCPRXFRER_EN_DVD" pvd &&
+	grep "Joliet with UCS level" pvd &&
+	! grep "Rock Ridge signatures" pvd
+'
+
+test_expect_success 'the ISO 9660 primary tree has the same full names as the source' '
+	primary_names sample.iso >names.in &&
+	primary_names out/new.iso >names.out &&
+	test_cmp names.in names.out &&
+	grep -x "/EFI/MICROSOFT/BOOT/BCD" names.out
+'
+
+test_expect_success 'files other than boot.wim and efisys.bin stream through unchanged' '
+	for f in /sources/install.wim /bootmgr /boot/etfsboot.com /efi/microsoft/boot/bcd \
+		 /sources/setup.exe /sources/ei.cfg; do
+		rm -f a b &&
+		iso_get sample.iso $f a && iso_get out/new.iso $f b && cmp a b || return 1
+	done
+'
+
+test_expect_success 'EFI image: payload as BOOTX64.EFI, the original loader beside it' '
+	MTOOLS_SKIP_CHECK=1 mcopy -n -i efisys.bin ::/EFI/BOOT/BOOTX64.EFI bootx64.efi &&
+	cmp bootx64.efi "$PAYLOAD" &&
+	MTOOLS_SKIP_CHECK=1 mcopy -n -i efisys.bin ::/EFI/BOOT/BOOTX64.original.efi original.efi &&
+	cmp original.efi "$FAKE_BOOTMGR" &&
+	grep "Windows Boot Manager from boot.wim" report
+'
+
+test_expect_success 'EFI image: win7gen2.cfg for ISO mode, no prompt answering' '
+	MTOOLS_SKIP_CHECK=1 mcopy -n -i efisys.bin ::/EFI/BOOT/win7gen2.cfg cfg &&
+	tr -d "\r" <cfg | grep -v "^#" >cfg.lines &&
+	printf "%s\n" "menu = on" "menu_timeout = 10" "menu_default = install" >expected &&
+	test_cmp expected cfg.lines
+'
+
+test_expect_success 'boot.wim: answer file, payload, winpeshl.ini and driver packages in Setup' '
+	iso_get out/new.iso /sources/boot.wim boot.wim &&
+	wimlib-imagex info boot.wim >info &&
+	grep -x "Boot Index:     2" info &&
+	wimlib-imagex dir boot.wim 2 >files &&
+	grep -x "/win7gen2/autounattend.xml" files &&
+	grep -x "/win7gen2/win7gen2.efi" files &&
+	grep -ix "/win7gen2/drivers/wvmbus.inf_amd64_neutral_[0-9a-f]*/vmbus.sys" files &&
+	grep -ix "/win7gen2/drivers/wstorvsc.inf_amd64_neutral_[0-9a-f]*/storvsc.sys" files &&
+	grep -x "/Windows/System32/winpeshl.ini" files &&
+	wim_get boot.wim 2 /win7gen2/win7gen2.efi . && cmp win7gen2.efi "$PAYLOAD" &&
+	! wimlib-imagex dir boot.wim 1 | grep -i win7gen2
+'
+
+test_expect_success 'winpeshl.ini starts Setup with the answer file' '
+	wim_get boot.wim 2 /Windows/System32/winpeshl.ini . &&
+	tr -d "\r" <winpeshl.ini | grep -v "^;" >lines &&
+	printf "%s\n" "[LaunchApps]" \
+		"X:\\sources\\setup.exe, /unattend:X:\\win7gen2\\autounattend.xml" >expected &&
+	test_cmp expected lines
+'
+
+# ans XPATH: a value from the answer file (namespaces ignored).
+ans() {
+	xmllint --xpath "string($1)" autounattend.xml
+}
+
+test_expect_success 'the answer file is well-formed and installs the chosen edition' '
+	wim_get boot.wim 2 /win7gen2/autounattend.xml . &&
+	xmllint --noout autounattend.xml &&
+	test "$(ans "//*[local-name()=\"MetaData\"]/*[local-name()=\"Key\"]")" = /IMAGE/INDEX &&
+	index=$(ans "//*[local-name()=\"MetaData\"]/*[local-name()=\"Value\"]") &&
+	test "$index" = 2 &&
+	iso_get sample.iso /sources/install.wim install.wim &&
+	wimlib-imagex info install.wim "$index" | grep -x "Name:                   Windows 7 ULTIMATE"
+'
+
+test_expect_success 'the answer file: GPT disk 0 wiped into EFI 100 MB, MSR 128 MB, Windows' '
+	test "$(ans "//*[local-name()=\"Disk\"]/*[local-name()=\"DiskID\"]")" = 0 &&
+	test "$(ans "//*[local-name()=\"WillWipeDisk\"]")" = true &&
+	xmllint --xpath "//*[local-name()=\"CreatePartition\"]/*[local-name()=\"Type\"]/text()" \
+		autounattend.xml | tr "\n" " " >types &&
+	test "$(cat types)" = "EFI MSR Primary " &&
+	test "$(ans "//*[local-name()=\"CreatePartition\"][1]/*[local-name()=\"Size\"]")" = 100 &&
+	test "$(ans "//*[local-name()=\"CreatePartition\"][2]/*[local-name()=\"Size\"]")" = 128 &&
+	test "$(ans "//*[local-name()=\"InstallTo\"]/*[local-name()=\"PartitionID\"]")" = 3
+'
+
+test_expect_success 'the answer file: user values, EULA, OOBE skipped, Remote Desktop on' '
+	test "$(ans "//*[local-name()=\"LocalAccount\"]/*[local-name()=\"Name\"]")" = Alice &&
+	test "$(ans "//*[local-name()=\"ComputerName\"]")" = W7-TEST &&
+	test "$(ans "//*[local-name()=\"TimeZone\"]")" = "W. Europe Standard Time" &&
+	test "$(ans "(//*[local-name()=\"UserLocale\"])[1]")" = de-DE &&
+	test "$(ans "//*[local-name()=\"AcceptEula\"]")" = true &&
+	test "$(ans "//*[local-name()=\"SkipMachineOOBE\"]")" = true &&
+	test "$(ans "//*[local-name()=\"fDenyTSConnections\"]")" = false &&
+	test "$(ans "//*[local-name()=\"FirewallGroup\"]/*[local-name()=\"Active\"]")" = true &&
+	! grep -i "<ProductKey>" autounattend.xml
+'
+
+test_expect_success 'the answer file names the staged drivers for windowsPE and offlineServicing' '
+	test "$(ans "//*[@pass=\"windowsPE\"]//*[local-name()=\"DriverPaths\"]//*[local-name()=\"Path\"]")" = "X:\\win7gen2\\drivers" &&
+	test "$(ans "//*[@pass=\"offlineServicing\"]/*[@name=\"Microsoft-Windows-PnpCustomizationsNonWinPE\"]//*[local-name()=\"Path\"]")" = "X:\\win7gen2\\drivers"
+'
+
+test_expect_success 'a generated password: printed once, strong, the one in the answer file' '
+	password=$(sed -n "s/^Password for Alice (generated, shown only now): //p" report) &&
+	test ${#password} -ge 16 &&
+	echo "$password" | grep "[A-Z]" | grep "[a-z]" | grep "[0-9]" &&
+	test "$(ans "//*[local-name()=\"Password\"]/*[local-name()=\"Value\"]")" = "$password" &&
+	test $(grep -c -F -e "$password" report) -eq 1
+'
+
+test_expect_success 'the report: what changed and three Hyper-V lines' '
+	grep "^win7gen2: wrote out/new.iso" report &&
+	grep "^  New-VM -Name \"W7-TEST\" -Generation 2 " report &&
+	grep "Set-VMFirmware -VMName \"W7-TEST\" -EnableSecureBoot Off -FirstBootDevice" report &&
+	grep "Add-VMDvdDrive -VMName \"W7-TEST\" -Path \"C:\\\\ISO\\\\new.iso\"" report &&
+	grep -x "  Start-VM -Name \"W7-TEST\"" report &&
+	grep "from install.wim" report
+'
+
+test_expect_success 'progress names each step; --quiet prints none of it' '
+	grep "^win7gen2: reading sample.iso" progress &&
+	grep "^win7gen2: boot.wim.s Setup image lacks the Gen2 drivers: copying install.wim" progress &&
+	grep "^win7gen2: writing the new ISO" progress &&
+	"$WIN7GEN2" build --quiet --iso sample.iso --output quiet.iso --edition 1 \
+		>quiet.report 2>quiet.progress &&
+	test ! -s quiet.progress &&
+	grep "^win7gen2: wrote quiet.iso" quiet.report
+'
+
+test_expect_success 'user values are XML-escaped' '
+	"$WIN7GEN2" build --quiet --iso sample.iso --output esc.iso --edition 1 \
+		--password "<&>\"'"'"'pw" --timezone "A & B <zone>" >/dev/null &&
+	iso_get esc.iso /sources/boot.wim esc.wim &&
+	mkdir esc && wim_get esc.wim 2 /win7gen2/autounattend.xml esc &&
+	xmllint --noout esc/autounattend.xml &&
+	test "$(xmllint --xpath "string(//*[local-name()=\"Password\"]/*[local-name()=\"Value\"])" esc/autounattend.xml)" = "<&>\"'"'"'pw" &&
+	test "$(xmllint --xpath "string(//*[local-name()=\"TimeZone\"])" esc/autounattend.xml)" = "A & B <zone>"
+'
+
+test_expect_success 'a product key goes into UserData' '
+	"$WIN7GEN2" build --quiet --iso sample.iso --output key.iso --edition 2 --password p \
+		--product-key ABCDE-12345-FGHIJ-67890-KLMNO >/dev/null &&
+	iso_get key.iso /sources/boot.wim key.wim &&
+	mkdir key && wim_get key.wim 2 /win7gen2/autounattend.xml key &&
+	test "$(xmllint --xpath "string(//*[local-name()=\"ProductKey\"]/*[local-name()=\"Key\"])" key/autounattend.xml)" = ABCDE-12345-FGHIJ-67890-KLMNO
+'
+
+test_expect_success 'drivers already in boot.wim: none copied, no DriverPaths' '
+	sample boot.iso --drivers boot &&
+	"$WIN7GEN2" build --iso boot.iso --output boot-out.iso --edition 1 --password p \
+		>boot.report 2>boot.progress &&
+	! grep "copying install.wim" boot.progress &&
+	iso_get boot-out.iso /sources/boot.wim b.wim &&
+	! wimlib-imagex dir b.wim 2 | grep -i "^/win7gen2/drivers" &&
+	mkdir bw && wim_get b.wim 2 /win7gen2/autounattend.xml bw &&
+	! grep DriverPaths bw/autounattend.xml
+'
+
+test_expect_success '--drivers DIR: the user packages staged and named' '
+	mkdir -p mydrivers/netvsc && printf "[Version]\r\n" >mydrivers/netvsc/wnetvsc.inf &&
+	echo sys >mydrivers/netvsc/netvsc60.sys &&
+	"$WIN7GEN2" build --quiet --iso boot.iso --output user.iso --edition 1 --password p \
+		--drivers mydrivers >user.report &&
+	iso_get user.iso /sources/boot.wim u.wim &&
+	wimlib-imagex dir u.wim 2 | grep -x "/win7gen2/drivers/user/netvsc/wnetvsc.inf" &&
+	mkdir u && wim_get u.wim 2 /win7gen2/autounattend.xml u &&
+	test "$(xmllint --xpath "string(//*[@pass=\"windowsPE\"]//*[local-name()=\"Path\"])" u/autounattend.xml)" = "X:\\win7gen2\\drivers"
+'
+
+test_expect_success '--unattend FILE: the user answer file is used as it is' '
+	printf "<?xml version=\"1.0\"?>\n<unattend xmlns=\"urn:schemas-microsoft-com:unattend\"><!-- mine --></unattend>\n" >mine.xml &&
+	"$WIN7GEN2" build --quiet --iso sample.iso --output mine.iso --unattend mine.xml >/dev/null &&
+	iso_get mine.iso /sources/boot.wim m.wim &&
+	mkdir m && wim_get m.wim 2 /win7gen2/autounattend.xml m &&
+	cmp mine.xml m/autounattend.xml
+'
+
+test_expect_success 'no plain boot manager, a no-prompt CD loader: that one is chained' '
+	sample np.iso --no-bootmgfw --noprompt-loader &&
+	"$WIN7GEN2" build --quiet --iso np.iso --output np-out.iso --edition 1 --password p >np.report &&
+	grep "no-prompt CD loader (efi/microsoft/boot/cdboot_noprompt.efi)" np.report &&
+	iso_get np-out.iso /efi/microsoft/boot/efisys.bin np.bin &&
+	MTOOLS_SKIP_CHECK=1 mcopy -n -i np.bin ::/EFI/BOOT/win7gen2.cfg np.cfg &&
+	! grep answer_prompt np.cfg
+'
+
+test_expect_success 'only the CD loader with its prompt: chained, and answer_prompt = on' '
+	sample prompt.iso --no-bootmgfw &&
+	"$WIN7GEN2" build --quiet --iso prompt.iso --output prompt-out.iso --edition 1 \
+		--password p --menu-timeout 3 >prompt.report &&
+	grep "the CD loader of the UEFI boot image" prompt.report &&
+	iso_get prompt-out.iso /efi/microsoft/boot/efisys.bin p.bin &&
+	MTOOLS_SKIP_CHECK=1 mcopy -n -i p.bin ::/EFI/BOOT/win7gen2.cfg p.cfg &&
+	tr -d "\r" <p.cfg | grep -x "answer_prompt = on" &&
+	tr -d "\r" <p.cfg | grep -x "menu_timeout = 3" &&
+	MTOOLS_SKIP_CHECK=1 mcopy -n -i p.bin ::/EFI/BOOT/BOOTX64.original.efi p.efi &&
+	cmp p.efi "$FAKE_BOOTMGR"
+'
+
+test_expect_success '--append: the same ISO contents, unchanged files left where they were' '
+	"$WIN7GEN2" build --quiet --append --iso sample.iso --output out/app.iso \
+		--edition 2 --password p >/dev/null &&
+	no_leftovers out new.iso app.iso &&
+	eltorito out/app.iso >app.entries &&
+	grep -x "1 BIOS 8 /boot/etfsboot.com" app.entries &&
+	iso_get out/app.iso /efi/microsoft/boot/efisys.bin app.bin &&
+	grep -x "2 UEFI $(( $(stat -c %s app.bin) / 512 )) /efi/microsoft/boot/efisys.bin" app.entries &&
+	MTOOLS_SKIP_CHECK=1 mcopy -n -i app.bin ::/EFI/BOOT/BOOTX64.EFI app.efi &&
+	cmp app.efi "$PAYLOAD" &&
+	isoinfo -d -i out/app.iso >app.pvd &&
+	grep -x "Volume id: GRMCPRXFRER_EN_DVD" app.pvd && grep "Joliet with UCS level" app.pvd &&
+	primary_names out/app.iso >app.names && test_cmp names.in app.names &&
+	iso_get out/app.iso /sources/boot.wim app.wim &&
+	wimlib-imagex dir app.wim 2 | grep -x "/win7gen2/autounattend.xml" &&
+	rm -f a b && iso_get sample.iso /sources/install.wim a &&
+	iso_get out/app.iso /sources/install.wim b && cmp a b &&
+	xorriso -indev sample.iso -find /sources/install.wim -exec report_lba -- 2>/dev/null |
+		grep "^File data lba:" >lba.in &&
+	xorriso -indev out/app.iso -find /sources/install.wim -exec report_lba -- 2>/dev/null |
+		grep "^File data lba:" >lba.out &&
+	test_cmp lba.in lba.out
+'
+
+test_expect_success '--force replaces an existing OUT' '
+	echo old >exists.iso &&
+	"$WIN7GEN2" build --quiet --force --iso sample.iso --output exists.iso --edition 1 \
+		--password p >/dev/null &&
+	isoinfo -d -i exists.iso | grep -x "Volume id: GRMCPRXFRER_EN_DVD"
+'
+
+test_done

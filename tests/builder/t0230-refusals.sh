@@ -1,0 +1,143 @@
+#!/bin/sh
+# Every refusal of win7gen2 build: exit status 1, a message that says
+# what was found and what is needed, and nothing at OUT afterwards (nor
+# any temporary file beside it).
+
+. "$top_srcdir/tests/builder/lib-builder.sh"
+require_builder
+
+# refuse NAME MESSAGE_REGEX BUILD_ARGS...: build into out/NAME.iso must fail
+# with status 1 and MESSAGE on stderr, leaving out/ as it was.
+refuse() {
+	name=$1; message=$2; shift 2
+	mkdir -p out &&
+	(cd out && ls -A) >before &&
+	"$WIN7GEN2" build "$@" --output "out/$name.iso" >stdout 2>stderr
+	status=$?
+	cat stderr
+	test $status -eq 1 &&
+	grep -E -e "$message" stderr &&
+	test ! -e "out/$name.iso" &&
+	(cd out && ls -A) >after &&
+	test_cmp before after
+}
+
+test_expect_success 'setup: sample ISOs' '
+	sample sample.iso &&
+	sample x86.iso --arch x86 &&
+	sample w8.iso --version 6.2.9200 --sp 0 &&
+	sample none.iso --drivers none &&
+	sample one.iso --editions 1 &&
+	cp sample.iso badboot.iso &&
+	poke badboot.iso $(( $(file_offset badboot.iso /sources/boot.wim) + 8 )) "99 99 99 99" &&
+	cp sample.iso badinstall.iso &&
+	poke badinstall.iso $(( $(file_offset badinstall.iso /sources/install.wim) + 80 )) \
+		"ff ff ff ff ff ff ff 7f"
+'
+
+test_expect_success 'not an ISO' '
+	echo "hello" >text.iso &&
+	refuse text "text.iso is not an ISO image \(no ISO 9660 volume descriptor" --iso text.iso
+'
+
+test_expect_success 'an ISO that is not Windows media' '
+	mkdir tree && echo data >tree/README.TXT &&
+	xorriso -as mkisofs -quiet -V DATA -o data.iso tree &&
+	refuse data "data.iso is an ISO image but not Windows installation media: it has no sources/boot.wim" \
+		--iso data.iso
+'
+
+test_expect_success 'x86 Windows' '
+	refuse x86 "is x86 Windows; Hyper-V Generation 2 boots only 64-bit \(x64\) Windows" \
+		--iso x86.iso --edition 1
+'
+
+test_expect_success 'Windows 8: it already boots on Gen2' '
+	refuse w8 "Windows 8 / Server 2012, version 6.2 build 9200, which already boots on Hyper-V Generation 2 as it is" \
+		--iso w8.iso --edition 1
+'
+
+test_expect_success 'a corrupt boot.wim: wimlib.s reason passed on' '
+	refuse badboot "sources/boot.wim is not a usable WIM: The WIM header was invalid \(wimlib error [0-9]+\)" \
+		--iso badboot.iso --edition 1
+'
+
+test_expect_success 'a corrupt install.wim: what is wrong with it' '
+	refuse badinstall "sources/install.wim is not a usable WIM: its XML data lies outside the file" \
+		--iso badinstall.iso --edition 1
+'
+
+test_expect_success 'an unknown edition: the editions there are listed' '
+	refuse unknown "--edition \"Starter\" is no edition in this ISO; install.wim holds:" \
+		--iso sample.iso --edition Starter &&
+	grep -x "  1  Windows 7 PROFESSIONAL" stderr &&
+	grep -x "  2  Windows 7 ULTIMATE" stderr &&
+	refuse index "--edition \"3\" is no edition in this ISO" --iso sample.iso --edition 3
+'
+
+test_expect_success 'several editions and none chosen: stop and list them' '
+	refuse several "install.wim holds 2 editions; choose one with --edition NAME or INDEX:" \
+		--iso sample.iso &&
+	grep -x "  2  Windows 7 ULTIMATE" stderr
+'
+
+test_expect_success 'one edition needs no --edition (the refusals above are not blanket)' '
+	"$WIN7GEN2" build --quiet --iso one.iso --output one-out.iso --password p >/dev/null &&
+	test -s one-out.iso
+'
+
+test_expect_success 'OUT exists: untouched without --force' '
+	mkdir -p out && echo precious >out/exists.iso &&
+	"$WIN7GEN2" build --iso sample.iso --output out/exists.iso --edition 1 2>stderr
+	test $? -eq 1 &&
+	grep "out/exists.iso exists; give --force to replace it" stderr &&
+	test "$(cat out/exists.iso)" = precious &&
+	rm out/exists.iso
+'
+
+test_expect_success 'OUT = IN, by the same name, another name or a hard link; even with --force' '
+	cp sample.iso in.iso && sum=$(md5sum <in.iso) &&
+	for out in in.iso ./in.iso "$PWD/in.iso"; do
+		"$WIN7GEN2" build --force --iso in.iso --output "$out" --edition 1 2>stderr
+		test $? -eq 1 && grep "is the input ISO itself" stderr || return 1
+	done &&
+	ln in.iso link.iso &&
+	"$WIN7GEN2" build --force --iso in.iso --output link.iso --edition 1 2>stderr
+	test $? -eq 1 && grep "link.iso is the input ISO itself" stderr &&
+	test "$(md5sum <in.iso)" = "$sum"
+'
+
+test_expect_success 'a payload that is not win7gen2.efi' '
+	refuse payload "is not win7gen2.efi \(no \"win7gen2-payload-marker:\" marker in it\)" \
+		--iso sample.iso --edition 1 --payload "$FAKE_BOOTMGR"
+'
+
+test_expect_success 'the Gen2 drivers nowhere on the media' '
+	refuse nodrivers "the VMBus driver \(vmbus.sys\) is neither installed in boot.wim.s Setup image nor in a driver package in install.wim image 1.*--drivers DIR" \
+		--iso none.iso --edition 1
+'
+
+test_expect_success 'an answer file that is not well-formed XML' '
+	printf "<unattend><settings></unattend>\n" >broken.xml &&
+	refuse broken "broken.xml is not well-formed XML \(line [0-9]+: " --iso sample.iso --unattend broken.xml
+'
+
+test_expect_success 'an ISO win7gen2 already made' '
+	"$WIN7GEN2" build --quiet --iso sample.iso --output made.iso --edition 1 --password p >/dev/null &&
+	refuse again "made.iso was made by win7gen2 .* already; build from the original Windows 7 ISO" \
+		--iso made.iso --edition 1
+'
+
+test_expect_success 'usage errors exit with status 2 before any work' '
+	"$WIN7GEN2" build --iso sample.iso 2>stderr; test $? -eq 2 &&
+	grep -- "--iso IN and --output OUT are needed" stderr &&
+	"$WIN7GEN2" build --iso sample.iso --output x.iso --computer-name "bad name!" 2>stderr
+	test $? -eq 2 && grep -- "--computer-name \"bad name!\": it may hold only letters" stderr &&
+	"$WIN7GEN2" build --iso sample.iso --output x.iso --product-key 123 2>stderr
+	test $? -eq 2 && grep -- "--product-key \"123\": it must look like XXXXX" stderr &&
+	"$WIN7GEN2" build --iso sample.iso --output x.iso --unattend a.xml --user bob 2>stderr
+	test $? -eq 2 && grep -- "--unattend FILE is a whole answer file" stderr &&
+	test ! -e x.iso
+'
+
+test_done

@@ -1,0 +1,138 @@
+/*
+ * test-unattend.c - the answer file from the template, and value checks
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "embedded.h"
+#include "password.h"
+#include "tap.h"
+#include "unattend.h"
+
+static const struct unattend_settings defaults = {
+	.image_index = 2,
+	.locale = "en-US",
+	.timezone = "UTC",
+	.computer_name = "WIN7-GEN2",
+	.user = "win7",
+	.password = "pw",
+	.product_key = NULL,
+	.driver_path = NULL,
+};
+
+static char *render(const char *template_text, const struct unattend_settings *settings)
+{
+	struct buf out = BUF_INIT, err = BUF_INIT;
+	char *text = NULL;
+
+	if (unattend_render(template_text, settings, &out, &err) == 0)
+		text = buf_take(&out);
+	else
+		tap_diag("render: %s", buf_str(&err));
+	buf_free(&out);
+	buf_free(&err);
+	return text;
+}
+
+static void test_template(void)
+{
+	struct unattend_settings settings = defaults;
+	char *text;
+
+	text = render(unattend_template, &settings);
+	tap_ok(text != NULL, "the shipped template renders");
+	if (text) {
+		tap_ok(strstr(text, "<Value>2</Value>") != NULL, "the image index is filled in");
+		tap_ok(!strstr(text, "DriverPaths"), "no drivers: no DriverPaths sections");
+		tap_ok(!strstr(text, "<ProductKey>"), "no key: no ProductKey");
+		tap_ok(strstr(text, "@FirewallAPI.dll,-28752") != NULL,
+		       "an at-sign that is no field stays as it is");
+		tap_ok(!strstr(text, "<!--@"), "no section markers are left");
+		tap_ok(strstr(text, "\r\n") != NULL, "Windows line ends");
+	}
+	free(text);
+
+	settings.driver_path = "X:\\win7gen2\\drivers";
+	settings.product_key = "ABCDE-12345-FGHIJ-67890-KLMNO";
+	settings.password = "<a&b>\"'";
+	text = render(unattend_template, &settings);
+	if (text) {
+		tap_ok(strstr(text, "<Path>X:\\win7gen2\\drivers</Path>") != NULL, "the driver path");
+		tap_ok(strstr(text, "pass=\"offlineServicing\"") != NULL, "offlineServicing with drivers");
+		tap_ok(strstr(text, "<Key>ABCDE-12345-FGHIJ-67890-KLMNO</Key>") != NULL, "the key");
+		tap_ok(strstr(text, "<Value>&lt;a&amp;b&gt;&quot;&apos;</Value>") != NULL,
+		       "the password is XML-escaped");
+	} else {
+		tap_ok(false, "the template renders with drivers and a key");
+	}
+	free(text);
+}
+
+static void test_render_errors(void)
+{
+	struct unattend_settings settings = defaults;
+	struct buf out = BUF_INIT, err = BUF_INIT;
+
+	tap_ok(unattend_render("<a>@NOPE@</a>\n", &settings, &out, &err) < 0 &&
+	       strstr(buf_str(&err), "@NOPE@"), "an unknown field is an error naming it");
+	buf_reset(&err);
+	tap_ok(unattend_render("<!--@end:drivers-->\n", &settings, &out, &err) < 0,
+	       "an end without a start is an error");
+	buf_reset(&err);
+	tap_ok(unattend_render("<!--@if:drivers-->\n", &settings, &out, &err) < 0,
+	       "a section left open is an error");
+	buf_reset(&err);
+	settings.user = "a\x01";
+	tap_ok(unattend_render("<a>@USER@</a>\n", &settings, &out, &err) < 0,
+	       "a control character cannot go into XML");
+	buf_free(&out);
+	buf_free(&err);
+}
+
+static void test_checks(void)
+{
+	tap_ok(!unattend_check_computer_name("WIN7-GEN2"), "computer name WIN7-GEN2");
+	tap_ok(unattend_check_computer_name("ABCDEFGHIJKLMNOP") != NULL, "16 characters is too long");
+	tap_ok(unattend_check_computer_name("12345") != NULL, "digits only");
+	tap_ok(unattend_check_computer_name("a_b") != NULL, "underscore");
+	tap_ok(unattend_check_computer_name("") != NULL, "empty");
+	tap_ok(!unattend_check_user("Alice"), "user Alice");
+	tap_ok(unattend_check_user("a/b") != NULL, "a slash in a user name");
+	tap_ok(unattend_check_user("Administrator") != NULL, "the built-in Administrator");
+	tap_ok(unattend_check_user("123456789012345678901") != NULL, "21 characters");
+	tap_ok(!unattend_check_product_key("ABCDE-12345-FGHIJ-67890-KLMNO"), "a key");
+	tap_ok(unattend_check_product_key("ABCDE-12345-FGHIJ-67890-KLMN") != NULL, "a short key");
+	tap_ok(unattend_check_product_key("ABCDE_12345-FGHIJ-67890-KLMNO") != NULL, "a bad separator");
+	tap_ok(!unattend_check_locale("sr-Latn-CS"), "locale sr-Latn-CS");
+	tap_ok(unattend_check_locale("en US") != NULL, "a space in a locale");
+}
+
+static void test_password(void)
+{
+	char a[PASSWORD_LENGTH + 1], b[PASSWORD_LENGTH + 1];
+	bool upper = false, lower = false, digit = false, other = false;
+
+	tap_ok(password_generate(a) == 0 && password_generate(b) == 0, "passwords generated");
+	tap_is_u64(strlen(a), PASSWORD_LENGTH, "its length");
+	tap_ok(strcmp(a, b) != 0, "two differ");
+	for (const char *p = a; *p; p++) {
+		upper = upper || (*p >= 'A' && *p <= 'Z');
+		lower = lower || (*p >= 'a' && *p <= 'z');
+		digit = digit || (*p >= '0' && *p <= '9');
+		other = other || strchr("#%+-=@_", *p);
+	}
+	tap_ok(upper && lower && digit && other, "upper, lower, digit and symbol: %s", a);
+	tap_ok(!strpbrk(a, "0O1lI<>&\"'"), "nothing ambiguous or needing XML escapes");
+}
+
+int main(void)
+{
+	test_template();
+	test_render_errors();
+	test_checks();
+	test_password();
+	return tap_done();
+}
