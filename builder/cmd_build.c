@@ -42,6 +42,7 @@
 
 #define STAGE_DIR_IN_WIM "\\win7gen2"
 #define ANSWER_FILE_IN_WIM "\\win7gen2\\autounattend.xml"
+#define AGENT_IN_WIM "\\win7gen2\\win7gen2pe.exe"
 #define DRIVERS_IN_WIM "\\win7gen2\\drivers"
 #define USER_DRIVERS_IN_WIM "\\win7gen2\\drivers\\user"
 #define WINPESHL_IN_WIM "\\Windows\\System32\\winpeshl.ini"
@@ -62,6 +63,7 @@ struct build_options {
 	const char *unattend;
 	const char *drivers;
 	const char *payload;
+	const char *agent;
 	unsigned menu_timeout;
 	bool force;
 	bool append;
@@ -77,6 +79,7 @@ struct build {
 	char *tempdir;
 	char *payload_path;
 	char payload_version[32];
+	char *agent_path;
 	unsigned edition;
 	enum media_loader loader;
 	char *loader_copy;
@@ -114,6 +117,7 @@ static void usage(FILE *out)
 		"  --drivers DIR         add these INF driver packages for Setup and the\n"
 		"                        installed system\n"
 		"  --payload FILE        win7gen2.efi to use                   (the built one)\n"
+		"  --agent FILE          win7gen2pe.exe, the Windows PE agent  (the built one)\n"
 		"  --menu-timeout SEC    seconds the boot menu waits before installing (10)\n"
 		"  --append              copy IN, then add the changed files as a new session\n"
 		"                        (about twice as fast; OUT is larger by the old\n"
@@ -153,7 +157,7 @@ static int check_option(const char *option, const char *value, const char *probl
 static int parse_options(int argc, char **argv, struct build_options *opt)
 {
 	enum { O_ISO = 256, O_OUTPUT, O_EDITION, O_USER, O_PASSWORD, O_COMPUTER, O_LOCALE,
-	       O_TIMEZONE, O_KEY, O_UNATTEND, O_DRIVERS, O_PAYLOAD, O_TIMEOUT, O_APPEND };
+	       O_TIMEZONE, O_KEY, O_UNATTEND, O_DRIVERS, O_PAYLOAD, O_AGENT, O_TIMEOUT, O_APPEND };
 	static const struct option options[] = {
 		{ "iso", required_argument, NULL, O_ISO },
 		{ "output", required_argument, NULL, O_OUTPUT },
@@ -168,6 +172,7 @@ static int parse_options(int argc, char **argv, struct build_options *opt)
 		{ "unattend", required_argument, NULL, O_UNATTEND },
 		{ "drivers", required_argument, NULL, O_DRIVERS },
 		{ "payload", required_argument, NULL, O_PAYLOAD },
+		{ "agent", required_argument, NULL, O_AGENT },
 		{ "menu-timeout", required_argument, NULL, O_TIMEOUT },
 		{ "append", no_argument, NULL, O_APPEND },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -200,6 +205,7 @@ static int parse_options(int argc, char **argv, struct build_options *opt)
 		case O_UNATTEND: opt->unattend = optarg; break;
 		case O_DRIVERS: opt->drivers = optarg; break;
 		case O_PAYLOAD: opt->payload = optarg; break;
+		case O_AGENT: opt->agent = optarg; break;
 		case O_TIMEOUT:
 			if (parse_unsigned(optarg, 3600, &opt->menu_timeout) < 0) {
 				fprintf(stderr, "win7gen2 build: --menu-timeout \"%s\": give whole "
@@ -298,6 +304,32 @@ static int check_payload(struct build *b)
 		buf_printf(&b->err, "%s is not win7gen2.efi (no \"%s\" marker in it); give the "
 			   "win7gen2.efi that tools/build makes", b->payload_path,
 			   WIN7GEN2_PAYLOAD_MARKER);
+		return -1;
+	}
+	return 0;
+}
+
+/* Without the agent the new system would not be fixed after Setup, and
+ * would not boot on Gen2: no agent, no ISO. */
+static int check_agent(struct build *b)
+{
+	int rc;
+
+	b->agent_path = b->opt.agent ? strdup(b->opt.agent) : agent_default_path();
+	if (!b->agent_path) {
+		buf_puts(&b->err, "out of memory");
+		return -1;
+	}
+	rc = agent_recognize(b->agent_path, &b->err);
+	if (rc < 0) {
+		if (!b->opt.agent)
+			buf_puts(&b->err, " (the Windows PE agent: build it with tools/build, "
+				 "which needs gcc-mingw-w64-x86-64, or give --agent FILE)");
+		return -1;
+	}
+	if (rc == 0) {
+		buf_printf(&b->err, "%s is not win7gen2pe.exe, the Windows PE agent; give the "
+			   "one tools/build makes", b->agent_path);
 		return -1;
 	}
 	return 0;
@@ -493,12 +525,12 @@ static int write_answer_file(struct build *b, const char *path)
 static int write_winpeshl(struct build *b, const char *path)
 {
 	/* WinPE starts what [LaunchApps] lists instead of its default
-	 * (sources\setup.exe without an answer file).  Until the WinPE agent
-	 * exists, Setup itself with our answer file. */
+	 * (sources\setup.exe without an answer file): our agent, which runs
+	 * wpeinit and Setup with the answer file, then fixes the new system. */
 	static const char text[] =
-		"; written by win7gen2 build: start Windows Setup with the answer file\r\n"
+		"; written by win7gen2 build: start the win7gen2 agent\r\n"
 		"[LaunchApps]\r\n"
-		"X:\\sources\\setup.exe, /unattend:X:" ANSWER_FILE_IN_WIM "\r\n";
+		"X:" AGENT_IN_WIM "\r\n";
 
 	b->replaced_winpeshl = wimfile_exists(b->media.boot, b->media.setup_image, WINPESHL_IN_WIM);
 	return write_file(path, text, sizeof(text) - 1, &b->err);
@@ -511,12 +543,13 @@ static int change_boot_wim(struct build *b)
 	char *drivers = win7gen2 ? path_join(win7gen2, "drivers") : NULL;
 	char *answer = win7gen2 ? path_join(win7gen2, "autounattend.xml") : NULL;
 	char *payload = win7gen2 ? path_join(win7gen2, "win7gen2.efi") : NULL;
+	char *agent = win7gen2 ? path_join(win7gen2, "win7gen2pe.exe") : NULL;
 	char *winpeshl = path_join(b->tempdir, "winpeshl.ini");
 	struct wimlib_update_command commands[3];
 	size_t count = 0;
 	int code, rc = -1;
 
-	if (!drivers || !answer || !payload || !winpeshl) {
+	if (!drivers || !answer || !payload || !agent || !winpeshl) {
 		buf_puts(&b->err, "out of memory");
 		goto out;
 	}
@@ -531,7 +564,7 @@ static int change_boot_wim(struct build *b)
 	if (!b->drivers_staged)
 		rmdir(drivers);
 	if (write_answer_file(b, answer) < 0 || copy_file(b->payload_path, payload, &b->err) < 0 ||
-	    write_winpeshl(b, winpeshl) < 0)
+	    copy_file(b->agent_path, agent, &b->err) < 0 || write_winpeshl(b, winpeshl) < 0)
 		goto out;
 
 	memset(commands, 0, sizeof(commands));
@@ -564,6 +597,7 @@ out:
 	free(drivers);
 	free(answer);
 	free(payload);
+	free(agent);
 	free(winpeshl);
 	return rc;
 }
@@ -696,8 +730,11 @@ static void report(struct build *b)
 		       b->media.install.images[b->edition - 1].name ?
 		       b->media.install.images[b->edition - 1].name : "",
 		       b->opt.user, b->opt.computer_name, b->opt.locale, b->opt.timezone);
-	printf("    %s  %s WinPE start Setup with it\n", WINPESHL_IN_WIM,
+	printf("    %s  %s WinPE start the agent\n", WINPESHL_IN_WIM,
 	       b->replaced_winpeshl ? "replaced: makes" : "added: makes");
+	printf("    %s         the agent: runs Setup with the answer file, then fixes\n"
+	       "        the new system for Gen2 (the payload in front of its boot manager,\n"
+	       "        registry), or repairs installed systems in Rescue mode\n", AGENT_IN_WIM);
 	printf("    \\win7gen2\\win7gen2.efi           for the installed system\n");
 	if (b->drivers.from_install)
 		for (size_t i = 0; i < b->drivers.package_count; i++)
@@ -729,7 +766,7 @@ static int run_build(struct build *b)
 	enum media_verdict verdict;
 	char *out_dir;
 
-	if (check_payload(b) < 0 || check_paths(b) < 0)
+	if (check_payload(b) < 0 || check_agent(b) < 0 || check_paths(b) < 0)
 		return -1;
 	if (b->opt.unattend && unattend_check_file(b->opt.unattend, &b->err) < 0)
 		return -1;
@@ -788,6 +825,7 @@ int cmd_build(int argc, char **argv)
 	tempdir_remove(b.tempdir);
 	free(b.tempdir);
 	free(b.payload_path);
+	free(b.agent_path);
 	free(b.loader_copy);
 	drivers_plan_free(&b.drivers);
 	buf_free(&b.err);

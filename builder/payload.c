@@ -11,52 +11,88 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <stdio.h>
+
 #include "files.h"
+#include "marker.h"
 #include "win7gen2.h"
 
 /* A payload is a small EFI program; a loader never reaches this either. */
 #define PAYLOAD_MAX_SIZE (64u << 20)
 
-char *payload_default_path(void)
+/*
+ * Run from the build tree, a file built beside the program (relative to
+ * its folder); installed, the copy the build put at installed (NULL when
+ * the build named none).
+ */
+static char *built_or_installed(const char *relative, const char *installed,
+				const char *bare_name)
 {
 	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	char *dir, *path = NULL;
 
-	/* Run from the build tree: the payload built beside it. */
 	if (n > 0) {
 		self[n] = '\0';
 		dir = parent_dir(self);
-		path = dir ? path_join(dir, "../payload/win7gen2.efi") : NULL;
+		path = dir ? path_join(dir, relative) : NULL;
 		free(dir);
 		if (path && access(path, R_OK) == 0)
 			return path;
 	}
-#ifdef WIN7GEN2_PAYLOAD_DEFAULT
-	free(path);
-	return strdup(WIN7GEN2_PAYLOAD_DEFAULT);
-#else
-	return path ? path : strdup("win7gen2.efi");
+	if (installed) {
+		free(path);
+		return strdup(installed);
+	}
+	return path ? path : strdup(bare_name);
+}
+
+#ifndef WIN7GEN2_PAYLOAD_DEFAULT
+#define WIN7GEN2_PAYLOAD_DEFAULT NULL
 #endif
+#ifndef WIN7GEN2_AGENT_DEFAULT
+#define WIN7GEN2_AGENT_DEFAULT NULL
+#endif
+
+char *payload_default_path(void)
+{
+	return built_or_installed("../payload/win7gen2.efi", WIN7GEN2_PAYLOAD_DEFAULT,
+				  "win7gen2.efi");
+}
+
+char *agent_default_path(void)
+{
+	return built_or_installed("../overlay/agent/win7gen2pe.exe", WIN7GEN2_AGENT_DEFAULT,
+				  "win7gen2pe.exe");
 }
 
 int payload_recognize_bytes(const unsigned char *data, size_t size, char *version,
 			    size_t version_size)
 {
-	static const char marker[] = WIN7GEN2_PAYLOAD_MARKER;
-	const unsigned char *hit = memmem(data, size, marker, sizeof(marker) - 1);
-	size_t n = 0;
+	char found[MARKER_VERSION_MAX];
 
 	if (version_size)
 		version[0] = '\0';
-	if (!hit)
+	if (!marker_find(data, size, found))
 		return 0;
-	hit += sizeof(marker) - 1;
-	while (hit < data + size && *hit > 0x20 && *hit < 0x7f && n + 1 < version_size)
-		version[n++] = (char)*hit++;
 	if (version_size)
-		version[n] = '\0';
+		snprintf(version, version_size, "%s", found);
 	return 1;
+}
+
+int agent_recognize(const char *path, struct buf *err)
+{
+	static const char marker[] = WIN7GEN2_AGENT_MARKER;
+	unsigned char *data;
+	size_t size;
+	int rc;
+
+	if (read_file(path, PAYLOAD_MAX_SIZE, &data, &size, err) < 0)
+		return -1;
+	rc = size > 2 && data[0] == 'M' && data[1] == 'Z' &&
+	     memmem(data, size, marker, sizeof(marker) - 1) != NULL;
+	free(data);
+	return rc;
 }
 
 int payload_recognize(const char *path, char *version, size_t version_size, struct buf *err)

@@ -19,6 +19,18 @@
 char *payload_default_path(void);
 
 /*
+ * The same for the WinPE agent: ../overlay/agent/win7gen2pe.exe from the
+ * program's folder, else WIN7GEN2_AGENT_DEFAULT.  malloc'd.
+ */
+char *agent_default_path(void);
+
+/*
+ * 1 when path is a Windows program that says it is win7gen2pe.exe (it
+ * carries WIN7GEN2_AGENT_MARKER), 0 when not, -1 when unreadable.
+ */
+int agent_recognize(const char *path, struct buf *err);
+
+/*
  * Looks for WIN7GEN2_PAYLOAD_MARKER in a file.  1 when it is our
  * payload (its version, printable ASCII after the marker, goes to
  * version), 0 when not, -1 when the file cannot be read.

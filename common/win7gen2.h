@@ -16,6 +16,10 @@
  */
 #define WIN7GEN2_PAYLOAD_MARKER "win7gen2-payload-marker:"
 
+/* win7gen2pe.exe, the WinPE agent, carries this ASCII string so the
+ * builder can tell it from any other program before staging it. */
+#define WIN7GEN2_AGENT_MARKER "win7gen2-agent-marker:"
+
 /* The payload keeps the loader it wraps beside itself under this suffix:
  * bootmgfw.efi -> bootmgfw.original.efi. */
 #define WIN7GEN2_ORIGINAL_SUFFIX ".original.efi"

@@ -6,9 +6,9 @@
  * itself.  A backend does that:
  *
  *   fixengine/posix/   Linux host: POSIX files + hivex (win7gen2 fix, tests)
- *   (to come) win32/   Windows PE or a Windows host: Win32 file APIs and
- *                      RegLoadKey/RegUnLoadKey with SeBackupPrivilege and
- *                      SeRestorePrivilege (win7gen2pe.exe)
+ *   overlay/agent/backend_win32*.c   Windows PE or a Windows host: Win32
+ *                      file APIs and RegLoadKey/RegSaveKeyEx on a copy of
+ *                      the hive (win7gen2pe.exe)
  *
  * Conventions every operation follows:
  *

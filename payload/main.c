@@ -19,6 +19,7 @@
 #include "file.h"
 #include "gen2.h"
 #include "input.h"
+#include "installed.h"
 #include "log.h"
 #include "menu.h"
 #include "prompt.h"
@@ -296,12 +297,44 @@ static void repair_boot_files(struct payload *payload)
 	RT->ResetSystem(EfiResetCold, EFI_SUCCESS, 0, NULL);
 }
 
+/*
+ * Start the payload on the installed system's ESP, which fixes the
+ * tables (again, harmlessly) and starts Windows' own boot manager.
+ */
+static EFI_STATUS boot_installed(struct payload *payload, EFI_HANDLE device)
+{
+	struct chainload chain = {
+		.parent = payload->image,
+		.device = device,
+		.parent_image = payload->loaded_image,
+	};
+	EFI_HANDLE child;
+	EFI_STATUS status;
+
+	status = chainload_load(&chain, INSTALLED_LOADER, &child);
+	if (!EFI_ERROR(status))
+		status = chainload_start(&chain, child);
+	log_print(&payload->log, LOG_ERROR, L"win7gen2: the installed system's %s returned: %r\n",
+		  INSTALLED_LOADER, status);
+	return status;
+}
+
 static void choose_mode(struct payload *payload)
 {
+	EFI_HANDLE installed = NULL;
+	enum menu_choice choice;
 	enum config_mode mode;
 	EFI_STATUS status;
 
-	mode = menu_choose(payload->system_table, &payload->config, &payload->log);
+	choice = menu_choose(payload->system_table, &payload->config, &payload->log,
+			     installed_find(&installed) == EFI_SUCCESS);
+	if (choice == MENU_BOOT_INSTALLED) {
+		boot_installed(payload, installed);
+		/* Never fall back to an install over it: plain Setup waits
+		 * for a person instead. */
+		choice = MENU_CONTINUE;
+	}
+	mode = (enum config_mode)choice;
 	if (mode == CONFIG_MODE_RESCUE &&
 	    menu_pick(payload->system_table, &payload->log, rescue_titles,
 		      ARRAY_SIZE(rescue_titles), RESCUE_WINDOWS_PE,

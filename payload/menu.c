@@ -18,10 +18,11 @@
 #define WIDE(text) WIDE_(text)
 #define ARRAY_SIZE(array) (sizeof(array) / sizeof((array)[0]))
 
-static const CHAR16 *const mode_titles[] = {
-	[CONFIG_MODE_INSTALL] = L"Install Windows 7",
-	[CONFIG_MODE_RESCUE] = L"Rescue an installed system",
-	[CONFIG_MODE_CONTINUE] = L"Continue to Windows Setup unchanged",
+static const CHAR16 *const choice_titles[] = {
+	[MENU_INSTALL] = L"Install Windows 7",
+	[MENU_RESCUE] = L"Rescue an installed system",
+	[MENU_CONTINUE] = L"Continue to Windows Setup unchanged",
+	[MENU_BOOT_INSTALLED] = L"Boot the Windows 7 installed on this VM's disk",
 };
 
 UINTN menu_pick(EFI_SYSTEM_TABLE *system_table, struct log *log,
@@ -55,11 +56,13 @@ UINTN menu_pick(EFI_SYSTEM_TABLE *system_table, struct log *log,
 	return default_choice;
 }
 
-enum config_mode menu_choose(EFI_SYSTEM_TABLE *system_table, const struct config *config,
-			     struct log *log)
+enum menu_choice menu_choose(EFI_SYSTEM_TABLE *system_table, const struct config *config,
+			     struct log *log, BOOLEAN installed)
 {
-	return (enum config_mode)menu_pick(system_table, log, mode_titles,
-					   ARRAY_SIZE(mode_titles), config->menu_default,
+	UINTN count = installed ? ARRAY_SIZE(choice_titles) : MENU_BOOT_INSTALLED;
+	UINTN fallback = installed ? MENU_BOOT_INSTALLED : (UINTN)config->menu_default;
+
+	return (enum menu_choice)menu_pick(system_table, log, choice_titles, count, fallback,
 					   config->menu_timeout);
 }
 

@@ -21,9 +21,23 @@ UINTN menu_pick(EFI_SYSTEM_TABLE *system_table, struct log *log,
 		const CHAR16 *const *titles, UINTN count, UINTN default_choice,
 		unsigned timeout);
 
-/* Install / Rescue / Continue, with the settings' default and timeout. */
-enum config_mode menu_choose(EFI_SYSTEM_TABLE *system_table, const struct config *config,
-			     struct log *log);
+/* The ISO menu's choices: the modes Windows PE can be started in, and
+ * booting a system this ISO already installed. */
+enum menu_choice {
+	MENU_INSTALL = CONFIG_MODE_INSTALL,
+	MENU_RESCUE = CONFIG_MODE_RESCUE,
+	MENU_CONTINUE = CONFIG_MODE_CONTINUE,
+	MENU_BOOT_INSTALLED,
+};
+
+/*
+ * Install / Rescue / Continue, with the settings' default and timeout;
+ * with installed, also "boot the installed Windows 7", and that is then
+ * the default whatever the settings say: an unattended restart must
+ * never install over the system it just installed.
+ */
+enum menu_choice menu_choose(EFI_SYSTEM_TABLE *system_table, const struct config *config,
+			     struct log *log, BOOLEAN installed);
 
 /*
  * Record the choice for Windows PE in the volatile Win7Gen2Mode variable

@@ -8,7 +8,7 @@ require_firmware
 command -v sfdisk >/dev/null || skip_all "sfdisk not found (apt-get install fdisk)"
 
 # The keys: Rescue, then "repair the boot files now".
-rescue_keys='"Choose 1-3" 2 "Choose 1-2" 1'
+rescue_keys='"Choose 1-[34]" 2 "Choose 1-2" 1'
 
 # esp_get DISK \PATH FILE: copy a file out of the disk's ESP.
 esp_get() {
@@ -85,7 +85,7 @@ test_expect_success 'an update over the payload is re-wrapped, the newer loader 
 '
 
 test_expect_success 'Rescue -> Windows PE (the default) sets the rescue mode' '
-	eval "SECOND_DISK=disk.img boot_esp_keys iso.img pe.log \"Choose 1-3\" 2 \"Choose 1-2\" 2" &&
+	eval "SECOND_DISK=disk.img boot_esp_keys iso.img pe.log \"Choose 1-[34]\" 2 \"Choose 1-2\" 2" &&
 	grep -x "W7G2T bootmgr: mode variable \"rescue\" attributes=0x6" pe.log
 '
 

@@ -1,0 +1,62 @@
+/*
+ * args.h - win7gen2pe.exe's command line
+ *
+ * Two ways to run:
+ *
+ *   in Windows PE, started by winpeshl.ini with no arguments (or --mode
+ *   to override the boot menu's choice): install, rescue or continue;
+ *   on any Windows with a VM's disk mounted: --windows DIR --esp DIR
+ *   runs the fix engine on that pair of volumes and exits.
+ *
+ * Portable C: the agent converts its UTF-16 arguments to UTF-8 before
+ * they come here, so the host tests parse exactly what Windows would.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef WIN7GEN2_AGENT_ARGS_H
+#define WIN7GEN2_AGENT_ARGS_H
+
+#include <stdbool.h>
+
+#include "decide.h"
+#include "../../fixengine/fix.h"
+
+#define AGENT_EXIT_OK 0
+#define AGENT_EXIT_FAILED 1
+#define AGENT_EXIT_USAGE 2
+
+enum agent_action {
+	AGENT_ACTION_PE,      /* the Windows PE agent */
+	AGENT_ACTION_FIX,     /* --windows/--esp: the engine on mounted volumes */
+	AGENT_ACTION_HELP,
+	AGENT_ACTION_VERSION,
+	AGENT_ACTION_USAGE_ERROR,
+};
+
+struct agent_args {
+	enum agent_action action;
+
+	/* Windows PE */
+	bool mode_given;           /* --mode: the boot menu's choice is not read */
+	enum agent_mode mode;
+	bool no_power;             /* --no-reboot: end without a restart or shutdown */
+
+	/* --windows/--esp */
+	const char *windows;       /* point into argv */
+	const char *esp;
+	const char *payload;       /* NULL: win7gen2.efi beside the program */
+	unsigned esp_partition;    /* 0 unless given (then both are) */
+	unsigned windows_partition;
+	bool dry_run;
+	enum fix_verbosity verbosity;
+
+	char error[256];           /* AGENT_ACTION_USAGE_ERROR: what is wrong */
+};
+
+/* argv[0] is the program; argv holds UTF-8. */
+void agent_args_parse(int argc, char **argv, struct agent_args *args);
+
+/* The --help text (ASCII, LF line ends). */
+const char *agent_usage(void);
+
+#endif

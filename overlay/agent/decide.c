@@ -1,0 +1,234 @@
+/*
+ * decide.c - the agent's decisions, as plain functions
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "decide.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../fixengine/ascii.h"
+#include "win7gen2.h"
+
+static const char *const mode_names[] = {
+	[AGENT_MODE_INSTALL] = WIN7GEN2_MODE_INSTALL,
+	[AGENT_MODE_RESCUE] = WIN7GEN2_MODE_RESCUE,
+	[AGENT_MODE_CONTINUE] = WIN7GEN2_MODE_CONTINUE,
+};
+
+const char *agent_mode_name(enum agent_mode mode)
+{
+	return (size_t)mode < sizeof(mode_names) / sizeof(mode_names[0]) ? mode_names[mode] : "?";
+}
+
+bool agent_mode_parse(const char *name, enum agent_mode *mode)
+{
+	for (size_t i = 0; i < sizeof(mode_names) / sizeof(mode_names[0]); i++)
+		if (ascii_casecmp(name, mode_names[i]) == 0) {
+			*mode = (enum agent_mode)i;
+			return true;
+		}
+	return false;
+}
+
+/* The payload writes the name without a NUL; tolerate one at the end. */
+static bool value_is(const uint8_t *value, size_t size, const char *name)
+{
+	size_t length = strlen(name);
+
+	if (size == length + 1 && value[length] == '\0')
+		size = length;
+	return size == length && memcmp(value, name, length) == 0;
+}
+
+/* The value as printable text for a message: '?' for anything else. */
+static void printable(const uint8_t *value, size_t size, char *buf, size_t buf_size)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < size && n + 1 < buf_size && i < 32; i++)
+		buf[n++] = value[i] >= 0x20 && value[i] < 0x7f ? (char)value[i] : '?';
+	buf[n] = '\0';
+}
+
+enum mode_decision decide_mode(enum mode_variable_read read, const uint8_t *value, size_t size,
+			       enum agent_mode *mode, char *why, size_t why_size)
+{
+	char shown[40];
+
+	*mode = AGENT_MODE_INSTALL;
+	switch (read) {
+	case MODE_VARIABLE_ABSENT:
+		snprintf(why, why_size, "no %s variable: install (the boot menu's default, "
+			 "or media started without the menu)", WIN7GEN2_MODE_VARIABLE);
+		return MODE_DECIDED;
+	case MODE_VARIABLE_NO_UEFI:
+		snprintf(why, why_size, "no UEFI variables on this machine (started by a BIOS): "
+			 "install");
+		return MODE_DECIDED;
+	case MODE_VARIABLE_UNREADABLE:
+		snprintf(why, why_size, "the boot menu's choice (%s) cannot be read; nothing is "
+			 "done, so that no disk is wiped by mistake: run win7gen2pe --mode "
+			 "install|rescue|continue", WIN7GEN2_MODE_VARIABLE);
+		return MODE_REFUSED;
+	case MODE_VARIABLE_FOUND:
+		break;
+	}
+	for (size_t i = 0; i < sizeof(mode_names) / sizeof(mode_names[0]); i++)
+		if (value && value_is(value, size, mode_names[i])) {
+			*mode = (enum agent_mode)i;
+			snprintf(why, why_size, "chosen on the boot menu: %s", mode_names[i]);
+			return MODE_DECIDED;
+		}
+	printable(value, value ? size : 0, shown, sizeof(shown));
+	snprintf(why, why_size, "the boot menu chose \"%s\", which this agent does not know "
+		 "(a newer payload?); nothing is done, so that no disk is wiped by mistake",
+		 shown);
+	return MODE_REFUSED;
+}
+
+bool drivers_needed(bool vmbus_running, bool storvsc_running)
+{
+	return !(vmbus_running && storvsc_running);
+}
+
+/* The file name part of a path, after the last '\' or '/'. */
+static const char *base_name(const char *path)
+{
+	const char *name = path;
+
+	for (const char *c = path; *c; c++)
+		if (*c == '\\' || *c == '/')
+			name = c + 1;
+	return name;
+}
+
+static bool contains_vmbus(const char *text)
+{
+	static const char word[] = "vmbus";
+
+	for (; *text; text++) {
+		size_t i = 0;
+
+		while (word[i] && ascii_lower(text[i]) == word[i])
+			i++;
+		if (!word[i])
+			return true;
+	}
+	return false;
+}
+
+static int compare_inf_paths(const void *a, const void *b)
+{
+	const char *pa = *(const char *const *)a, *pb = *(const char *const *)b;
+	bool va = contains_vmbus(base_name(pa)), vb = contains_vmbus(base_name(pb));
+	int by_name;
+
+	if (va != vb)
+		return va ? -1 : 1;
+	by_name = ascii_casecmp(base_name(pa), base_name(pb));
+	return by_name ? by_name : ascii_casecmp(pa, pb);
+}
+
+void order_inf_paths(char **paths, size_t count)
+{
+	if (count > 1)
+		qsort(paths, count, sizeof(paths[0]), compare_inf_paths);
+}
+
+enum install_kind classify_install(const struct install_candidate *candidate)
+{
+	if (!candidate->version_known || !candidate->machine_known)
+		return INSTALL_UNKNOWN;
+	if (candidate->major != 6 || candidate->minor != 1)
+		return INSTALL_NOT_WINDOWS7;
+	if (candidate->machine != PE_MACHINE_AMD64)
+		return INSTALL_NOT_X64;
+	return INSTALL_WINDOWS7_X64;
+}
+
+void describe_install(const struct install_candidate *candidate, char *buf, size_t size)
+{
+	switch (classify_install(candidate)) {
+	case INSTALL_WINDOWS7_X64:
+		snprintf(buf, size, "Windows 7 x64 (kernel %u.%u)", candidate->major,
+			 candidate->minor);
+		break;
+	case INSTALL_NOT_WINDOWS7:
+		snprintf(buf, size, "Windows %u.%u, not Windows 7 (6.1): left alone",
+			 candidate->major, candidate->minor);
+		break;
+	case INSTALL_NOT_X64:
+		snprintf(buf, size, "Windows 7 for machine type 0x%04x, not x64: left alone",
+			 (unsigned)candidate->machine);
+		break;
+	case INSTALL_UNKNOWN:
+		snprintf(buf, size, "a Windows whose kernel (ntoskrnl.exe) cannot be read: "
+			 "left alone");
+		break;
+	}
+}
+
+int newest_install(const struct install_candidate *candidates, size_t count)
+{
+	int best = -1;
+
+	for (size_t i = 0; i < count; i++) {
+		if (classify_install(&candidates[i]) != INSTALL_WINDOWS7_X64)
+			continue;
+		/* On a tie the lower letter wins: the order the scan found them. */
+		if (best < 0 || candidates[i].hive_time > candidates[best].hive_time)
+			best = (int)i;
+	}
+	return best;
+}
+
+int choose_esp(const struct partition_fact *partitions, size_t count)
+{
+	int best = -1;
+
+	for (size_t i = 0; i < count; i++)
+		if (partitions[i].is_esp &&
+		    (best < 0 || partitions[i].number < partitions[best].number))
+			best = (int)i;
+	return best;
+}
+
+char pick_free_letter(uint32_t used)
+{
+	static const char order[] = "STUVWYZRQPONMLKJIHGFED";
+
+	for (const char *letter = order; *letter; letter++)
+		if (!(used & (UINT32_C(1) << (*letter - 'A'))))
+			return *letter;
+	return 0;
+}
+
+enum setup_verdict decide_setup(bool started, unsigned long exit_code, bool install_found)
+{
+	if (!started || exit_code != 0)
+		return SETUP_FAILED;
+	return install_found ? SETUP_INSTALLED : SETUP_NO_INSTALLATION;
+}
+
+enum power_action decide_power(enum agent_mode mode, bool all_right, bool no_power)
+{
+	if (no_power || mode == AGENT_MODE_CONTINUE)
+		return POWER_NONE;
+	return all_right ? POWER_REBOOT : POWER_SHUTDOWN;
+}
+
+const char *power_action_name(enum power_action action)
+{
+	switch (action) {
+	case POWER_REBOOT:
+		return "restart";
+	case POWER_SHUTDOWN:
+		return "shut down";
+	case POWER_NONE:
+		break;
+	}
+	return "stay";
+}

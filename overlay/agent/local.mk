@@ -1,0 +1,94 @@
+# overlay/agent/local.mk - win7gen2pe.exe, the WinPE agent (included by
+# Makefile.am, after fixengine/local.mk: it compiles the engine's
+# portable core, $(fixengine_core_sources), for Windows)
+#
+#   overlay/agent/*.c   the agent and the fix engine's Win32 backend; the
+#                       files in agent_portable_sources are plain C11 and
+#                       are also built for the host unit tests
+#
+# Built like the EFI programs: explicit rules with their own flags (user
+# CFLAGS are for the host compiler and never reach mingw-w64), objects
+# named *.pe.o.  One static x64 console program; _WIN32_WINNT=0x0601 makes
+# the headers hide every function newer than Windows 7, so using one is a
+# compile error rather than a failure in Windows PE 3.x.
+#
+
+agent_portable_sources = \
+	overlay/agent/args.c overlay/agent/args.h \
+	overlay/agent/decide.c overlay/agent/decide.h \
+	overlay/agent/cmdline.c overlay/agent/cmdline.h \
+	overlay/agent/pe_header.c overlay/agent/pe_header.h \
+	overlay/agent/regf.c overlay/agent/regf.h \
+	overlay/agent/relpath.c overlay/agent/relpath.h \
+	overlay/agent/report_text.c overlay/agent/report_text.h
+agent_win32_sources = \
+	overlay/agent/main.c \
+	overlay/agent/pe.c overlay/agent/pe.h \
+	overlay/agent/host.c overlay/agent/host.h \
+	overlay/agent/fixrun.c overlay/agent/fixrun.h \
+	overlay/agent/installs.c overlay/agent/installs.h \
+	overlay/agent/drivers.c overlay/agent/drivers.h \
+	overlay/agent/setuplogs.c overlay/agent/setuplogs.h \
+	overlay/agent/firmware.c overlay/agent/firmware.h \
+	overlay/agent/power.c overlay/agent/power.h \
+	overlay/agent/process.c overlay/agent/process.h \
+	overlay/agent/output.c overlay/agent/output.h \
+	overlay/agent/serial.c overlay/agent/serial.h \
+	overlay/agent/disk.c overlay/agent/disk.h \
+	overlay/agent/privilege.c overlay/agent/privilege.h \
+	overlay/agent/win32util.c overlay/agent/win32util.h \
+	overlay/agent/backend_win32.h \
+	overlay/agent/backend_win32_files.c \
+	overlay/agent/backend_win32_hive.c \
+	overlay/agent/backend_win32_layout.c
+
+AGENT_CFLAGS = -std=c11 -O2 -g0 $(WARN_CFLAGS) -municode \
+	-D_WIN32_WINNT=0x0601 -DWINVER=0x0601 -DUNICODE -D_UNICODE -DWIN32_LEAN_AND_MEAN \
+	-D__USE_MINGW_ANSI_STDIO=1 \
+	-I$(top_srcdir)/common -DWIN7GEN2_VERSION='"$(PACKAGE_VERSION)"'
+# Static: Windows PE has no mingw runtime DLLs.  --nxcompat/--dynamicbase
+# as Windows 7's own programs are; -s: no symbols in the shipped file.
+AGENT_LINK_FLAGS = -static -municode -s -Wl,--nxcompat -Wl,--dynamicbase
+AGENT_LINK_LIBS = -ladvapi32 -luser32 -lkernel32
+
+# The engine's portable core, and the common/ files it needs (the engine
+# keeps that list in fixengine_all_c_sources).
+agent_engine_c_sources = $(filter %.c,$(fixengine_core_sources)) \
+	$(filter common/%,$(fixengine_all_c_sources))
+agent_objects = $(patsubst %.c,%.pe.o,$(filter %.c,$(agent_portable_sources) \
+	$(agent_win32_sources)) $(agent_engine_c_sources))
+
+%.pe.o: %.c
+	$(AM_V_CC)$(MKDIR_P) $(@D) && $(MINGW_CC) $(AGENT_CFLAGS) -MD -MP -MF $@.d -c -o $@ $<
+
+if HAVE_MINGW
+# Installed for win7gen2 build, which stages it in boot.wim.
+pkgdata_DATA += overlay/agent/win7gen2pe.exe
+
+overlay/agent/win7gen2pe.exe: $(agent_objects)
+	$(AM_V_CCLD)$(MINGW_CC) $(AGENT_LINK_FLAGS) -o $@ $(agent_objects) $(AGENT_LINK_LIBS)
+
+-include $(agent_objects:=.d)
+endif
+
+CLEANFILES += overlay/agent/win7gen2pe.exe overlay/agent/*.pe.o overlay/agent/*.pe.o.d \
+	fixengine/*.pe.o fixengine/*.pe.o.d common/*.pe.o common/*.pe.o.d
+
+EXTRA_DIST += $(agent_portable_sources) $(agent_win32_sources) overlay/agent/README.md \
+	tests/agent/lib-agent.sh tests/agent/win32-allowed.txt \
+	tests/agent/fake-setup.c tests/agent/fake-kernel.rc
+
+# The agent's decisions and texts on the host (portable parts only).
+host_tests += tests/agent/test-agent-units
+check_PROGRAMS += tests/agent/test-agent-units
+tests_agent_test_agent_units_SOURCES = tests/agent/test-agent-units.c tests/tap.h \
+	$(agent_portable_sources)
+tests_agent_test_agent_units_LDADD = fixengine/libfixengine.a common/libcommon.a
+
+# The Windows program: its file, its imports, and wine running it.
+agent_shell_tests = \
+	tests/agent/t0400-agent-exe.sh \
+	tests/agent/t0410-agent-wine.sh \
+	tests/agent/t0420-agent-wine-pe.sh
+TESTS += $(agent_shell_tests)
+EXTRA_DIST += $(agent_shell_tests)

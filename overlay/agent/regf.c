@@ -1,0 +1,27 @@
+/*
+ * regf.c - is a registry hive file complete, from its first block
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "regf.h"
+
+#include <string.h>
+
+#define REGF_SEQUENCE1 4
+#define REGF_SEQUENCE2 8
+
+static uint32_t le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+enum regf_state regf_check(const uint8_t *data, size_t size, uint32_t *seq1, uint32_t *seq2)
+{
+	*seq1 = *seq2 = 0;
+	if (size < REGF_SEQUENCE2 + 4 || memcmp(data, "regf", 4) != 0)
+		return REGF_NOT_REGF;
+	*seq1 = le32(data + REGF_SEQUENCE1);
+	*seq2 = le32(data + REGF_SEQUENCE2);
+	return *seq1 == *seq2 ? REGF_CLEAN : REGF_DIRTY;
+}

@@ -1,0 +1,91 @@
+# lib-agent.sh - win7gen2pe.exe in the tests: where it is, and wine to run it
+#
+# Wine runs the agent's Windows code for real: its file and registry
+# calls, CreateProcessW, the service manager.  Each test script gets a
+# wine prefix of its own in its scratch directory (the first start makes
+# it, which takes a while) with COM1 switched off, so nothing the agent
+# writes reaches a serial port of this machine.
+#
+# SPDX-License-Identifier: MIT
+
+# lib.sh once (a script may have it already through another library).
+command -v test_expect_success >/dev/null 2>&1 || . "$top_srcdir/tests/lib.sh"
+
+AGENT=$top_builddir/overlay/agent/win7gen2pe.exe
+MINGW_CC=${MINGW_CC:-x86_64-w64-mingw32-gcc}
+MINGW_PREFIX=${MINGW_CC%gcc}
+AGENT_VERSION=$(sed -n 's/^PACKAGE_VERSION = //p' "$top_builddir/Makefile")
+
+require_agent() {
+	test -f "$AGENT" ||
+		skip_all "win7gen2pe.exe not built (apt-get install gcc-mingw-w64-x86-64, then configure)"
+}
+
+# Debian's wine64 package installs the loader outside PATH.
+find_wine() {
+	for candidate in wine64 wine /usr/lib/wine/wine64; do
+		if command -v "$candidate" >/dev/null 2>&1; then
+			command -v "$candidate"
+			return 0
+		fi
+	done
+	return 1
+}
+
+find_wineserver() {
+	for candidate in wineserver /usr/lib/wine/wineserver64 /usr/lib/wine/wineserver; do
+		if command -v "$candidate" >/dev/null 2>&1; then
+			command -v "$candidate"
+			return 0
+		fi
+	done
+	return 1
+}
+
+require_wine() {
+	WINE=$(find_wine) || skip_all "wine not found (apt-get install wine64)"
+	WINESERVER=$(find_wineserver) || skip_all "wineserver not found (apt-get install wine64)"
+	WINEPREFIX=$TRASH/wineprefix
+	WINEDEBUG=-all
+	# The wine server's socket directory goes to TMPDIR: keep it in the
+	# scratch directory too, so that nothing outlives the test.
+	TMPDIR=$TRASH/tmp
+	mkdir -p "$TMPDIR"
+	export WINE WINESERVER WINEPREFIX WINEDEBUG TMPDIR
+}
+
+# The prefix, made once; COM1 off (an empty Ports value disables it).
+start_wine() {
+	"$WINE" wineboot --init >/dev/null 2>&1 &&
+	"$WINE" reg add 'HKLM\Software\Wine\Ports' /v COM1 /t REG_SZ /d '' /f >/dev/null 2>&1 &&
+	"$WINESERVER" -k && "$WINESERVER" -w &&
+	"$WINE" reg query 'HKLM\Software\Wine\Ports' /v COM1 >/dev/null 2>&1
+}
+
+# The wine server of this prefix (ours) must not outlive the test.
+stop_wine() {
+	if test -n "${WINESERVER:-}" && test -d "${WINEPREFIX:-/nonexistent}"; then
+		"$WINESERVER" -k 2>/dev/null
+		"$WINESERVER" -w 2>/dev/null
+	fi
+	return 0
+}
+
+# A path here as the agent sees it through wine's Z: drive.
+winpath() {
+	printf 'Z:%s' "$1" | tr / '\\'
+}
+
+# agent ARGS...: runs it; stdout in out, stderr in err (wine's own
+# messages filtered out), the exit status in $status and returned.
+agent() {
+	"$WINE" "$AGENT" "$@" >out 2>err.raw
+	status=$?
+	grep -v -e '^wine: ' -e '^[0-9a-f]*:err:' -e '^[0-9a-f]*:fixme:' err.raw >err || :
+	return $status
+}
+
+# tree_state DIR...: every file with its checksum, to show nothing changed.
+tree_state() {
+	find "$@" -type f -exec md5sum {} + | sort -k 2
+}
