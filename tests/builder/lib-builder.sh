@@ -11,6 +11,7 @@
 
 WIN7GEN2=$top_builddir/builder/win7gen2
 PAYLOAD=$top_builddir/payload/win7gen2.efi
+AGENT=$top_builddir/overlay/agent/win7gen2pe.exe
 FAKE_BOOTMGR=$top_builddir/tests/efi/fake-bootmgr.efi
 MAKE_SAMPLE=$top_srcdir/tests/sample/make-sample-iso
 PATH=$PATH:/usr/sbin:/sbin
@@ -21,6 +22,8 @@ require_builder() {
 		skip_all "the win7gen2 command is not built (libwim-dev, libhivex-dev)"
 	test -f "$PAYLOAD" && test -f "$FAKE_BOOTMGR" ||
 		skip_all "EFI programs not built (gnu-efi missing?)"
+	test -f "$AGENT" ||
+		skip_all "the Windows PE agent is not built (gcc-mingw-w64-x86-64 missing?)"
 	for tool in xorriso wimlib-imagex hivexsh hivexget mformat mcopy mdir mkfs.fat \
 		    isoinfo xmllint jq; do
 		command -v "$tool" >/dev/null 2>&1 ||

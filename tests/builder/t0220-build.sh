@@ -75,14 +75,14 @@ test_expect_success 'boot.wim: answer file, payload, winpeshl.ini and driver pac
 	grep -ix "/win7gen2/drivers/wstorvsc.inf_amd64_neutral_[0-9a-f]*/storvsc.sys" files &&
 	grep -x "/Windows/System32/winpeshl.ini" files &&
 	wim_get boot.wim 2 /win7gen2/win7gen2.efi . && cmp win7gen2.efi "$PAYLOAD" &&
+	wim_get boot.wim 2 /win7gen2/win7gen2pe.exe . && cmp win7gen2pe.exe "$AGENT" &&
 	! wimlib-imagex dir boot.wim 1 | grep -i win7gen2
 '
 
-test_expect_success 'winpeshl.ini starts Setup with the answer file' '
+test_expect_success 'winpeshl.ini starts the agent' '
 	wim_get boot.wim 2 /Windows/System32/winpeshl.ini . &&
 	tr -d "\r" <winpeshl.ini | grep -v "^;" >lines &&
-	printf "%s\n" "[LaunchApps]" \
-		"X:\\sources\\setup.exe, /unattend:X:\\win7gen2\\autounattend.xml" >expected &&
+	printf "%s\n" "[LaunchApps]" "X:\\win7gen2\\win7gen2pe.exe" >expected &&
 	test_cmp expected lines
 '
 

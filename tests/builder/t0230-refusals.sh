@@ -112,6 +112,15 @@ test_expect_success 'a payload that is not win7gen2.efi' '
 		--iso sample.iso --edition 1 --payload "$FAKE_BOOTMGR"
 '
 
+test_expect_success 'an agent that is not win7gen2pe.exe' '
+	refuse agent "is not win7gen2pe.exe, the Windows PE agent" \
+		--iso sample.iso --edition 1 --agent "$PAYLOAD"
+'
+
+test_expect_success 'an agent that is not there' '
+	refuse noagent "missing.exe" --iso sample.iso --edition 1 --agent missing.exe
+'
+
 test_expect_success 'the Gen2 drivers nowhere on the media' '
 	refuse nodrivers "the VMBus driver \(vmbus.sys\) is neither installed in boot.wim.s Setup image nor in a driver package in install.wim image 1.*--drivers DIR" \
 		--iso none.iso --edition 1
