@@ -284,15 +284,23 @@ static int check_paths(struct build *b)
 	return 0;
 }
 
+/* The file named on the command line, else the built or installed one. */
+static char *given_or_default(const char *given, char *(*default_path)(void), struct buf *err)
+{
+	char *path = given ? strdup(given) : default_path();
+
+	if (!path)
+		buf_puts(err, "out of memory");
+	return path;
+}
+
 static int check_payload(struct build *b)
 {
 	int rc;
 
-	b->payload_path = b->opt.payload ? strdup(b->opt.payload) : payload_default_path();
-	if (!b->payload_path) {
-		buf_puts(&b->err, "out of memory");
+	b->payload_path = given_or_default(b->opt.payload, payload_default_path, &b->err);
+	if (!b->payload_path)
 		return -1;
-	}
 	rc = payload_recognize(b->payload_path, b->payload_version, sizeof(b->payload_version),
 			       &b->err);
 	if (rc < 0) {
@@ -315,11 +323,9 @@ static int check_agent(struct build *b)
 {
 	int rc;
 
-	b->agent_path = b->opt.agent ? strdup(b->opt.agent) : agent_default_path();
-	if (!b->agent_path) {
-		buf_puts(&b->err, "out of memory");
+	b->agent_path = given_or_default(b->opt.agent, agent_default_path, &b->err);
+	if (!b->agent_path)
 		return -1;
-	}
 	rc = agent_recognize(b->agent_path, &b->err);
 	if (rc < 0) {
 		if (!b->opt.agent)

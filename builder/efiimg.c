@@ -22,19 +22,6 @@ static void mtools_environment(void)
 	setenv("MTOOLS_SKIP_CHECK", "1", 1);
 }
 
-static int run_simple(const char *const *argv, const char *what, struct buf *err)
-{
-	struct run run = { .argv = argv };
-	int rc = run_tool(&run);
-
-	if (rc < 0) {
-		buf_printf(err, "%s: ", what);
-		run_explain(&run, err);
-	}
-	run_free(&run);
-	return rc;
-}
-
 int efiimg_get(const char *image, const char *fat_path, const char *disk_path, struct buf *err)
 {
 	struct buf source = BUF_INIT;
@@ -136,7 +123,7 @@ int efiimg_create(const char *image, const struct efiimg_file *files, size_t cou
 				   access("/sbin/mkfs.fat", X_OK) == 0 ? "/sbin/mkfs.fat" : "mkfs.fat";
 		const char *argv[] = { mkfs, "-C", "-n", "WIN7GEN2", image, kib_text, NULL };
 
-		if (run_simple(argv, "cannot make the EFI boot image", err) < 0)
+		if (run_or_explain(argv, "cannot make the EFI boot image", NULL, NULL, err) < 0)
 			return -1;
 	}
 	for (size_t i = 0; i < count; i++) {
@@ -147,7 +134,7 @@ int efiimg_create(const char *image, const struct efiimg_file *files, size_t cou
 		buf_reset(&dest);
 		buf_printf(&dest, "::%s", files[i].fat_path);
 		argv[4] = buf_str(&dest);
-		if (run_simple(argv, "cannot copy into the EFI boot image", err) < 0)
+		if (run_or_explain(argv, "cannot copy into the EFI boot image", NULL, NULL, err) < 0)
 			goto out;
 	}
 	*size = kib * 1024;

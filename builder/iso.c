@@ -316,21 +316,6 @@ const struct eltorito_entry *iso_find_entry(const struct iso_listing *listing,
 
 /* ---- extracting -------------------------------------------------- */
 
-static int run_xorriso(const char **argv, const char *what,
-		       void (*on_progress)(void *ctx, const char *line), void *ctx,
-		       struct buf *err)
-{
-	struct run run = { .argv = argv, .on_stderr_line = on_progress, .ctx = ctx };
-	int rc = run_tool(&run);
-
-	if (rc < 0) {
-		buf_printf(err, "%s: ", what);
-		run_explain(&run, err);
-	}
-	run_free(&run);
-	return rc;
-}
-
 int iso_extract(const char *iso, const char *const *iso_paths,
 		const char *const *disk_paths, size_t count,
 		void (*on_progress)(void *ctx, const char *line), void *ctx, struct buf *err)
@@ -356,7 +341,7 @@ int iso_extract(const char *iso, const char *const *iso_paths,
 		argv[n++] = disk_paths[i];
 	}
 	argv[n] = NULL;
-	rc = run_xorriso(argv, "cannot extract from the ISO", on_progress, ctx, err);
+	rc = run_or_explain(argv, "cannot extract from the ISO", on_progress, ctx, err);
 	free(argv);
 	return rc;
 }
@@ -372,7 +357,7 @@ int iso_extract_range(const char *iso, const char *iso_path, uint64_t offset,
 
 	snprintf(offset_text, sizeof(offset_text), "%" PRIu64, offset);
 	snprintf(count_text, sizeof(count_text), "%" PRIu64, count);
-	return run_xorriso(argv, "cannot read part of a file in the ISO", NULL, NULL, err);
+	return run_or_explain(argv, "cannot read part of a file in the ISO", NULL, NULL, err);
 }
 
 /* ---- writing ----------------------------------------------------- */

@@ -196,3 +196,18 @@ void run_free(struct run *run)
 	buf_free(&run->out);
 	buf_free(&run->err);
 }
+
+int run_or_explain(const char *const *argv, const char *what,
+		   void (*on_stderr_line)(void *ctx, const char *line), void *ctx,
+		   struct buf *err)
+{
+	struct run run = { .argv = argv, .on_stderr_line = on_stderr_line, .ctx = ctx };
+	int rc = run_tool(&run);
+
+	if (rc < 0) {
+		buf_printf(err, "%s: ", what);
+		run_explain(&run, err);
+	}
+	run_free(&run);
+	return rc;
+}

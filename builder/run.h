@@ -39,4 +39,13 @@ void run_explain(const struct run *run, struct buf *msg);
 
 void run_free(struct run *run);
 
+/*
+ * The usual case in one call: run argv (stderr lines to on_stderr_line,
+ * which may be NULL) and on failure put "WHAT: <run_explain>" into err.
+ * 0 on success, -1 on failure.
+ */
+int run_or_explain(const char *const *argv, const char *what,
+		   void (*on_stderr_line)(void *ctx, const char *line), void *ctx,
+		   struct buf *err);
+
 #endif

@@ -26,18 +26,24 @@ void ui_progress_end(struct ui *ui)
 	}
 }
 
+/* One line of progress on stderr, after any progress meter. */
+static void ui_line(struct ui *ui, const char *prefix, const char *format, va_list ap)
+{
+	ui_progress_end(ui);
+	fputs(prefix, stderr);
+	vfprintf(stderr, format, ap);
+	fputc('\n', stderr);
+}
+
 void ui_step(struct ui *ui, const char *format, ...)
 {
 	va_list ap;
 
 	if (ui->level < UI_NORMAL)
 		return;
-	ui_progress_end(ui);
-	fputs("win7gen2: ", stderr);
 	va_start(ap, format);
-	vfprintf(stderr, format, ap);
+	ui_line(ui, "win7gen2: ", format, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void ui_detail(struct ui *ui, const char *format, ...)
@@ -46,12 +52,9 @@ void ui_detail(struct ui *ui, const char *format, ...)
 
 	if (ui->level < UI_VERBOSE)
 		return;
-	ui_progress_end(ui);
-	fputs("win7gen2:   ", stderr);
 	va_start(ap, format);
-	vfprintf(stderr, format, ap);
+	ui_line(ui, "win7gen2:   ", format, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void ui_progress(struct ui *ui, uint64_t done, uint64_t total)
