@@ -698,6 +698,11 @@ static int write_iso(struct build *b)
 	if (stat(out_tmp, &st) == 0)
 		b->out_size = (uint64_t)st.st_size;
 	chmod(out_tmp, 0644);
+	/* OUT must be whole on the disk before its name says it is done. */
+	if (sync_file(out_tmp, &b->err) < 0) {
+		rc = -1;
+		goto out;
+	}
 	if (rename(out_tmp, b->opt.output) < 0) {
 		buf_printf(&b->err, "cannot move the new ISO to %s: %s", b->opt.output,
 			   strerror(errno));

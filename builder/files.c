@@ -306,3 +306,15 @@ out:
 		close(out);
 	return rc;
 }
+
+int sync_file(const char *path, struct buf *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int rc = fd >= 0 && fsync(fd) == 0 ? 0 : -1;
+
+	if (rc < 0)
+		buf_printf(err, "cannot write %s to the disk: %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}

@@ -31,6 +31,9 @@ char *parent_dir(const char *path);
 /* dir + "/" + name, malloc'd (NULL on out of memory). */
 char *path_join(const char *dir, const char *name);
 
+/* fsync() path's data to the disk; -1 with the reason in err. */
+int sync_file(const char *path, struct buf *err);
+
 /* Reads a whole file of at most max bytes. */
 int read_file(const char *path, size_t max, unsigned char **data, size_t *size, struct buf *err);
 int write_file(const char *path, const void *data, size_t size, struct buf *err);
