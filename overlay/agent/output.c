@@ -87,17 +87,23 @@ void output_text(struct output *out, const char *text)
 		text_append(&out->copy, "\n");
 }
 
+/* format + args as one line with its "\n"; false when out of memory. */
+static bool format_line(struct text *line, const char *format, va_list ap)
+{
+	text_vappendf(line, format, ap);
+	text_append(line, "\n");
+	return !line->failed;
+}
+
 void output_line(struct output *out, const char *format, ...)
 {
 	struct text line = TEXT_INIT;
 	va_list ap;
 
 	va_start(ap, format);
-	text_vappendf(&line, format, ap);
-	va_end(ap);
-	text_append(&line, "\n");
-	if (!line.failed)
+	if (format_line(&line, format, ap))
 		output_text(out, text_string(&line));
+	va_end(ap);
 	text_free(&line);
 }
 
@@ -112,11 +118,9 @@ void output_error(struct output *out, const char *format, ...)
 	va_list ap;
 
 	va_start(ap, format);
-	text_vappendf(&line, format, ap);
-	va_end(ap);
-	text_append(&line, "\n");
-	if (!line.failed)
+	if (format_line(&line, format, ap))
 		write_handle(out->errors, out->errors_is_screen, text_string(&line), line.length);
+	va_end(ap);
 	text_free(&line);
 }
 
