@@ -7,9 +7,10 @@
  *
  * Tables are reached through a caller-supplied address space, because
  * the pointers inside RSDP/XSDT/RSDT are physical addresses: the payload
- * maps them 1:1, the host tests map them into a buffer.  Every byte read
- * or written goes through a window that the address space vouched for,
- * so garbage pointers and lengths are refused, never followed.
+ * maps them 1:1 where the firmware's memory map keeps tables (memmap.h),
+ * the host tests map them into a buffer.  Every byte read or written goes
+ * through a window that the address space vouched for, so garbage
+ * pointers and lengths are refused, never followed.
  *
  * SPDX-License-Identifier: MIT
  */

@@ -13,6 +13,8 @@
  */
 #include "config.h"
 
+#include "acpi_fix.h"  /* ACPI_SRAT_DEFAULT_LIMIT: the fixer owns the default */
+
 /* Longer lines are not settings anyone wrote on purpose. */
 #define CONFIG_MAX_LINE 1024
 
@@ -389,7 +391,7 @@ void config_defaults(struct config *config)
 	config->fix_madt = true;
 	config->fix_fadt = true;
 	config->fix_srat = true;
-	config->srat_limit = 2ull << 40;
+	config->srat_limit = ACPI_SRAT_DEFAULT_LIMIT;
 	config->target[0] = '\0';
 	config->verbose = 1;
 	config->error_timeout = 10;

@@ -52,7 +52,7 @@ struct config {
 /* line is 1-based; message is a constant string. */
 typedef void (*config_warn_fn)(void *ctx, unsigned line, const char *message);
 
-/* Defaults: gen2 auto, every fix on, SRAT limit 2 TiB, default target,
+/* Defaults: gen2 auto, every fix on, SRAT limit ACPI_SRAT_DEFAULT_LIMIT (2 TiB), default target,
  * verbose 1, error_timeout 10, no menu (menu_timeout 10, menu_default
  * install), answer_prompt off: right for a wrapped disk. */
 void config_defaults(struct config *config);

@@ -20,9 +20,46 @@
  * builder can tell it from any other program before staging it. */
 #define WIN7GEN2_AGENT_MARKER "win7gen2-agent-marker:"
 
-/* The payload keeps the loader it wraps beside itself under this suffix:
- * bootmgfw.efi -> bootmgfw.original.efi. */
+/*
+ * The ESP layout every part wraps and starts (BRIEF.md sections 3 and 5).
+ * Windows' boot entry starts \EFI\Microsoft\Boot\bootmgfw.efi; firmware
+ * without a boot entry starts the removable-media path \EFI\Boot\bootx64.efi.
+ * Each becomes win7gen2.efi, and the loader found there is kept beside it:
+ *   <stem>.efi -> <stem>.original.efi
+ * When an update has replaced the payload with a newer loader, the
+ * previous original is kept once more:
+ *   <stem>.original.efi -> <stem>.original.old.efi
+ * Folders start and end with '\' (UEFI style); the host side drops the
+ * leading one.  What to do with what is found is common/wrap_rule.h.
+ */
+#define WIN7GEN2_BOOTMGFW_DIR "\\EFI\\Microsoft\\Boot\\"
+#define WIN7GEN2_BOOTMGFW_STEM "bootmgfw"
+#define WIN7GEN2_FALLBACK_DIR "\\EFI\\Boot\\"
+#define WIN7GEN2_FALLBACK_STEM "bootx64"
+#define WIN7GEN2_LOADER_SUFFIX ".efi"
 #define WIN7GEN2_ORIGINAL_SUFFIX ".original.efi"
+#define WIN7GEN2_OLD_ORIGINAL_SUFFIX ".original.old.efi"
+
+#define WIN7GEN2_BOOTMGFW_PATH \
+	WIN7GEN2_BOOTMGFW_DIR WIN7GEN2_BOOTMGFW_STEM WIN7GEN2_LOADER_SUFFIX
+#define WIN7GEN2_BOOTMGFW_ORIGINAL_PATH \
+	WIN7GEN2_BOOTMGFW_DIR WIN7GEN2_BOOTMGFW_STEM WIN7GEN2_ORIGINAL_SUFFIX
+#define WIN7GEN2_FALLBACK_PATH \
+	WIN7GEN2_FALLBACK_DIR WIN7GEN2_FALLBACK_STEM WIN7GEN2_LOADER_SUFFIX
+#define WIN7GEN2_FALLBACK_ORIGINAL_PATH \
+	WIN7GEN2_FALLBACK_DIR WIN7GEN2_FALLBACK_STEM WIN7GEN2_ORIGINAL_SUFFIX
+
+/*
+ * Every EFI loader win7gen2 handles - the payload itself, and whatever is
+ * at a loader path or kept as an original - is read whole into memory:
+ * firmware pool in the payload, the heap in the fix engine, the agent
+ * and the host command.  Windows boot managers are a few hundred KiB
+ * (Windows 7) to a few MiB (later Windows), win7gen2.efi well under
+ * 1 MiB: 16 MiB holds any of them several times over while bounding
+ * what a stray large file costs.  A larger file is not read; it is left
+ * alone and reported.
+ */
+#define WIN7GEN2_LOADER_MAX_SIZE (16u * 1024 * 1024)
 
 /* The settings file beside the payload. */
 #define WIN7GEN2_CONFIG_NAME "win7gen2.cfg"

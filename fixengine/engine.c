@@ -100,9 +100,10 @@ enum fix_status fix_make_plan(const struct fix_backend *backend, void *backend_c
 	}
 	if (!plan_esp(plan)) {
 		root_of(plan, FIX_VOLUME_ESP, root, sizeof(root));
-		set_error(err, "%s holds neither EFI\\Microsoft\\Boot\\bootmgfw.efi nor "
-			  "EFI\\Boot\\bootx64.efi: give the root of the EFI system partition "
-			  "of this Windows", root);
+		/* win7gen2.h's paths, without the leading '\' of UEFI paths */
+		set_error(err, "%s holds neither %s nor %s: give the root of the EFI "
+			  "system partition of this Windows", root, &WIN7GEN2_BOOTMGFW_PATH[1],
+			  &WIN7GEN2_FALLBACK_PATH[1]);
 		fix_plan_free(plan);
 		return FIX_ERROR;
 	}

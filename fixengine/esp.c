@@ -9,34 +9,10 @@
  * The boot manager finds its BCD in its own folder, so the rename is
  * transparent to it.
  *
- * What is at a loader's path decides what to do:
- *
- *   loader path          <name>.original.efi   plan
- *   -------------------  --------------------  ------------------------------
- *   Microsoft loader     missing               wrap: copy it to the original,
- *                                              then the payload over it
- *   Microsoft loader     Microsoft loader      an update replaced our payload:
- *                                              re-wrap and keep the newer file
- *                                              as the original; the previous
- *                                              original is kept once as
- *                                              <name>.original.old.efi
- *                                              (none when both are the same)
- *   our payload          Microsoft loader      right if the same bytes; update
- *                                              an older (or same-version,
- *                                              different) payload; keep a
- *                                              newer one
- *   our payload          missing               the payload falls back to the
- *                                              other loader's original, if any;
- *                                              else a problem
- *   missing              Microsoft loader      put the payload back
- *   missing              missing               nothing to wrap (fine for one
- *                                              of the two, not for both)
- *   not an x64 image     -                     left alone, reported
- *
- * "Microsoft loader" stands for any x64 EFI image without our marker:
- * the project's own tests put a stand-in boot manager there, and another
- * system may have put its loader at the fallback path.  Both are wrapped
- * alike; reports say which it looks like (efi_image_name).
+ * What is at a loader's path decides what to do, by the rule the
+ * payload's own rescue follows too (common/wrap_rule.h, where the table
+ * is); this file turns each decision into the steps and report items of
+ * the plan.  Reports say what a loader looks like (efi_image_name).
  *
  * Order of the writes, so that a crash at any point leaves a bootable
  * ESP: the original is written (by copy, never by moving the loader away)
@@ -54,21 +30,10 @@
 #include "efi_image.h"
 #include "plan.h"
 #include "win7gen2.h"
+#include "wrap_rule.h"
 
 #define ESP_PATH_MAX 160
 #define CONFIG_READ_MAX (1024u * 1024)
-
-struct loader {
-	const char *dir;  /* on the ESP */
-	const char *name; /* without ".efi" */
-};
-
-static const struct loader loaders[] = {
-	{ "EFI\\Microsoft\\Boot", "bootmgfw" },
-	{ "EFI\\Boot", "bootx64" },
-};
-
-#define LOADER_COUNT (sizeof(loaders) / sizeof(loaders[0]))
 
 /* One file as found at planning time. */
 struct found_file {
@@ -80,33 +45,33 @@ struct found_file {
 };
 
 struct loader_state {
-	const struct loader *loader;
 	unsigned group;              /* the steps for this loader */
 	struct found_file file;      /* <name>.efi */
 	struct found_file original;  /* <name>.original.efi */
 	struct found_file old_original; /* <name>.original.old.efi, read if needed */
 	char config[ESP_PATH_MAX];
-	bool original_after;         /* a Microsoft loader is at the original path afterwards */
-	bool payload_after;          /* the payload is at the loader path afterwards */
+	struct wrap_decision decision; /* wrap_rule.h */
 };
 
 static void read_found(struct fix_plan *plan, struct found_file *file)
 {
 	file->status = plan->backend->read_file(plan->backend_ctx, FIX_VOLUME_ESP, file->path,
-						FIX_MAX_LOADER_SIZE, &file->bytes,
+						WIN7GEN2_LOADER_MAX_SIZE, &file->bytes,
 						&file->error);
 	if (file->status == FIX_OK)
 		efi_image_identify(file->bytes.data, file->bytes.size, &file->id);
 }
 
-static bool same_bytes(const struct fix_bytes *a, const uint8_t *b, size_t b_size)
+static struct wrap_file as_wrap_file(const struct found_file *file)
 {
-	return a->size == b_size && (b_size == 0 || memcmp(a->data, b, b_size) == 0);
-}
+	struct wrap_file found = {
+		.present = file->status != FIX_NOT_FOUND,
+		.read = file->status == FIX_OK,
+		.data = file->bytes.data,
+		.size = file->bytes.size,
+	};
 
-static bool is_foreign(const struct found_file *file)
-{
-	return file->status == FIX_OK && file->id.kind == EFI_IMAGE_FOREIGN;
+	return found;
 }
 
 /* "Microsoft loader, 1312 bytes", "win7gen2 payload 0.1.0". */
@@ -165,6 +130,36 @@ static void add_original_write(struct fix_plan *plan, struct fix_item *item,
 			    state->original.path, NULL, copy, state->file.bytes.size, copy);
 }
 
+/* WRAP_REWRAP: an update wrote a newer boot manager over win7gen2.efi.
+ * The previous original is kept once, as <name>.original.old.efi. */
+static void plan_old_original(struct fix_plan *plan, struct loader_state *state)
+{
+	const struct found_file *file = &state->file, *original = &state->original;
+	struct found_file *old = &state->old_original;
+	struct fix_item *item;
+	char old_found[96], was[96];
+	uint8_t *copy;
+
+	read_found(plan, old);
+	describe(old, old_found, sizeof(old_found));
+	describe(original, was, sizeof(was));
+	item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_CHANGE, "\\%s", old->path);
+	item_before(plan, item, "%s", old->status == FIX_ERROR ? "unreadable" : old_found);
+	item_after(plan, item, "the previous original (%s)", was);
+	item_detail(plan, item,
+		    "win7gen2.efi at %s was replaced by another loader, as a Windows "
+		    "update does: that newer loader becomes the original, and the "
+		    "previous original is kept here (one generation)", leaf(file->path));
+	if (item)
+		item->group = state->group;
+	copy = copy_bytes(plan, &original->bytes);
+	if (copy)
+		item_action(plan, item, FIX_ACTION_RENAME_FILE, FIX_VOLUME_ESP, old->path,
+			    original->path, copy, original->bytes.size, copy);
+}
+
+/* WRAP_WRAP, WRAP_REWRAP, WRAP_REPLACE_ORIGINAL: the loader found becomes
+ * the original, the payload takes its place. */
 static void plan_wrap(struct fix_plan *plan, struct loader_state *state)
 {
 	const struct found_file *file = &state->file, *original = &state->original;
@@ -172,133 +167,100 @@ static void plan_wrap(struct fix_plan *plan, struct loader_state *state)
 	struct fix_item *item;
 
 	describe(file, found, sizeof(found));
-	if (original->status == FIX_NOT_FOUND) {
+	describe(original, was, sizeof(was));
+	switch (state->decision.action) {
+	case WRAP_WRAP:
 		item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_CHANGE, "\\%s", original->path);
 		item_before(plan, item, "missing");
 		item_after(plan, item, "a copy of %s (%s)", leaf(file->path), found);
-		add_original_write(plan, item, state);
-	} else if (is_foreign(original) &&
-		   same_bytes(&original->bytes, file->bytes.data, file->bytes.size)) {
-		/* The original is already a copy of this loader: only the
-		 * payload is missing (put back by hand, or an interrupted run). */
-		item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_RIGHT, "\\%s", original->path);
-		item_before(plan, item, "the same loader as %s (%s)", leaf(file->path), found);
-	} else if (is_foreign(original)) {
-		/* An update wrote a newer boot manager over win7gen2.efi: the
-		 * file at the loader path is the newer one. */
-		struct found_file *old = &state->old_original;
-		uint8_t *copy;
-		char old_found[96];
-
-		read_found(plan, old);
-		describe(old, old_found, sizeof(old_found));
-		describe(original, was, sizeof(was));
-		item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_CHANGE, "\\%s", old->path);
-		item_before(plan, item, "%s", old->status == FIX_ERROR ? "unreadable" : old_found);
-		item_after(plan, item, "the previous original (%s)", was);
-		item_detail(plan, item,
-			    "win7gen2.efi at %s was replaced by another loader, as a Windows "
-			    "update does: that newer loader becomes the original, and the "
-			    "previous original is kept here (one generation)", leaf(file->path));
-		if (item)
-			item->group = state->group;
-		copy = copy_bytes(plan, &original->bytes);
-		if (copy)
-			item_action(plan, item, FIX_ACTION_RENAME_FILE, FIX_VOLUME_ESP, old->path,
-				    original->path, copy, original->bytes.size, copy);
-
+		break;
+	case WRAP_REWRAP:
+		plan_old_original(plan, state);
 		item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_CHANGE, "\\%s", original->path);
 		item_before(plan, item, "%s", was);
 		item_after(plan, item, "the newer loader from %s (%s)", leaf(file->path), found);
-		add_original_write(plan, item, state);
-	} else {
-		/* Our payload or junk where the original belongs: not a loader
-		 * anyone should start.  The Microsoft file replaces it. */
-		describe(original, was, sizeof(was));
+		break;
+	default: /* WRAP_REPLACE_ORIGINAL: our payload or junk there */
 		item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_CHANGE, "\\%s", original->path);
 		item_before(plan, item, "%s, not a loader to start", was);
 		item_after(plan, item, "a copy of %s (%s)", leaf(file->path), found);
-		add_original_write(plan, item, state);
+		break;
 	}
+	add_original_write(plan, item, state);
 
 	item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_CHANGE, "\\%s", file->path);
 	item_before(plan, item, "%s", found);
 	item_after(plan, item, "win7gen2 payload %s", plan->payload_version);
 	add_payload_write(plan, item, state);
-	state->original_after = true;
-	state->payload_after = true;
 }
 
+/* WRAP_RESTORE: the original is there; the payload goes (back) in front. */
+static void plan_restore(struct fix_plan *plan, struct loader_state *state)
+{
+	const struct found_file *file = &state->file, *original = &state->original;
+	char found[96], was[96];
+	struct fix_item *item;
+
+	describe(original, was, sizeof(was));
+	if (file->status == FIX_NOT_FOUND) {
+		item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_CHANGE, "\\%s", file->path);
+		item_before(plan, item, "missing (its original is there: %s, %s)",
+			    leaf(original->path), was);
+	} else {
+		/* The original is already a copy of this loader: only the
+		 * payload is missing (put back by hand, or an interrupted run). */
+		describe(file, found, sizeof(found));
+		item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_RIGHT, "\\%s", original->path);
+		item_before(plan, item, "the same loader as %s (%s)", leaf(file->path), found);
+		item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_CHANGE, "\\%s", file->path);
+		item_before(plan, item, "%s", found);
+	}
+	item_after(plan, item, "win7gen2 payload %s", plan->payload_version);
+	add_payload_write(plan, item, state);
+}
+
+/* WRAP_RIGHT, WRAP_KEEP_NEWER, WRAP_UPGRADE: our payload is in front. */
 static void plan_payload_in_place(struct fix_plan *plan, struct loader_state *state)
 {
 	const struct found_file *file = &state->file, *original = &state->original;
 	struct fix_item *item;
 	char was[96];
-	int order;
 
-	state->payload_after = true;
-	state->original_after = is_foreign(original);
-	if (same_bytes(&file->bytes, plan->options.payload, plan->options.payload_size)) {
+	switch (state->decision.action) {
+	case WRAP_RIGHT:
 		item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_RIGHT, "\\%s", file->path);
 		item_before(plan, item, "win7gen2 payload %s", file->id.version);
-	} else if ((order = efi_image_version_compare(file->id.version,
-						      plan->payload_version)) > 0) {
+		break;
+	case WRAP_KEEP_NEWER:
 		item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_NOTE, "\\%s", file->path);
 		item_before(plan, item, "win7gen2 payload %s", file->id.version);
 		item_detail(plan, item, "newer than the payload given (%s); kept",
 			    plan->payload_version);
-	} else {
+		break;
+	default: /* WRAP_UPGRADE */
 		item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_CHANGE, "\\%s", file->path);
 		item_before(plan, item, "win7gen2 payload %s%s", file->id.version,
-			    order == 0 ? " (a different build)" : "");
+			    efi_image_version_compare(file->id.version,
+						      plan->payload_version) == 0 ?
+				    " (a different build)" : "");
 		item_after(plan, item, "win7gen2 payload %s", plan->payload_version);
 		add_payload_write(plan, item, state);
+		break;
 	}
 
-	if (is_foreign(original)) {
+	describe(original, was, sizeof(was));
+	if (state->decision.original == WRAP_ORIGINAL_LOADER) {
 		item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_RIGHT, "\\%s", original->path);
-		describe(original, was, sizeof(was));
 		item_before(plan, item, "%s", was);
-	} else if (original->status == FIX_OK) {
+	} else if (state->decision.original == WRAP_ORIGINAL_NOT_LOADER) {
 		/* Starting this would start the payload again, or junk. */
-		describe(original, was, sizeof(was));
 		item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_PROBLEM, "\\%s", original->path);
 		item_before(plan, item, "%s, not a loader to start", was);
 		item_detail(plan, item,
 			    "put the Microsoft boot manager here (a copy of "
 			    "Windows\\Boot\\EFI\\bootmgfw.efi from the Windows volume)");
 	}
-	/* A missing original is judged once both loaders are planned. */
-}
-
-static void plan_missing_loader(struct fix_plan *plan, struct loader_state *state)
-{
-	const struct found_file *file = &state->file, *original = &state->original;
-	struct fix_item *item;
-	char was[96];
-
-	if (original->status == FIX_NOT_FOUND) {
-		item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_NOTE, "\\%s", file->path);
-		item_before(plan, item, "missing");
-		item_detail(plan, item, "nothing to wrap here");
-		return;
-	}
-	describe(original, was, sizeof(was));
-	if (is_foreign(original)) {
-		item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_CHANGE, "\\%s", file->path);
-		item_before(plan, item, "missing (its original is there: %s, %s)",
-			    leaf(original->path), was);
-		item_after(plan, item, "win7gen2 payload %s", plan->payload_version);
-		add_payload_write(plan, item, state);
-		state->original_after = true;
-		state->payload_after = true;
-		return;
-	}
-	item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_PROBLEM, "\\%s", file->path);
-	item_before(plan, item, "missing, and %s is %s", leaf(original->path), was);
-	item_detail(plan, item,
-		    "no Microsoft loader to wrap: put the Windows Boot Manager back "
-		    "(bcdboot, or a copy of Windows\\Boot\\EFI\\bootmgfw.efi)");
+	/* A missing original is reported once both loaders are planned. */
 }
 
 static void plan_loader(struct fix_plan *plan, struct loader_state *state)
@@ -308,7 +270,8 @@ static void plan_loader(struct fix_plan *plan, struct loader_state *state)
 	char was[96];
 
 	state->group = plan_new_group(plan);
-	if (file->status == FIX_ERROR || original->status == FIX_ERROR) {
+	switch (state->decision.action) {
+	case WRAP_REFUSE_UNREADABLE: {
 		const struct found_file *bad = file->status == FIX_ERROR ? file : original;
 
 		item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_PROBLEM, "\\%s", bad->path);
@@ -317,50 +280,64 @@ static void plan_loader(struct fix_plan *plan, struct loader_state *state)
 			    leaf(file->path));
 		return;
 	}
-	if (file->status == FIX_NOT_FOUND) {
-		plan_missing_loader(plan, state);
+	case WRAP_NONE:
+		item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_NOTE, "\\%s", file->path);
+		item_before(plan, item, "missing");
+		item_detail(plan, item, "nothing to wrap here");
 		return;
-	}
-	switch (file->id.kind) {
-	case EFI_IMAGE_FOREIGN:
+	case WRAP_REFUSE_NO_LOADER:
+		describe(original, was, sizeof(was));
+		item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_PROBLEM, "\\%s", file->path);
+		item_before(plan, item, "missing, and %s is %s", leaf(original->path), was);
+		item_detail(plan, item,
+			    "no Microsoft loader to wrap: put the Windows Boot Manager back "
+			    "(bcdboot, or a copy of Windows\\Boot\\EFI\\bootmgfw.efi)");
+		return;
+	case WRAP_REFUSE_NOT_X64:
+		describe(file, was, sizeof(was));
+		item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_PROBLEM, "\\%s", file->path);
+		item_before(plan, item, "%s", was);
+		item_detail(plan, item, "not a boot loader win7gen2 can wrap; left alone");
+		return;
+	case WRAP_WRAP:
+	case WRAP_REWRAP:
+	case WRAP_REPLACE_ORIGINAL:
 		plan_wrap(plan, state);
 		return;
-	case EFI_IMAGE_PAYLOAD:
+	case WRAP_RESTORE:
+		plan_restore(plan, state);
+		return;
+	case WRAP_RIGHT:
+	case WRAP_KEEP_NEWER:
+	case WRAP_UPGRADE:
 		plan_payload_in_place(plan, state);
 		return;
-	case EFI_IMAGE_NOT_X64:
-		break;
 	}
-	describe(file, was, sizeof(was));
-	item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_PROBLEM, "\\%s", file->path);
-	item_before(plan, item, "%s", was);
-	item_detail(plan, item, "not a boot loader win7gen2 can wrap; left alone");
 }
 
 /* A payload without its own original starts the other loader's. */
-static void plan_missing_originals(struct fix_plan *plan, struct loader_state *states)
+static void plan_missing_originals(struct fix_plan *plan, const struct loader_state *states)
 {
-	for (size_t i = 0; i < LOADER_COUNT; i++) {
-		const struct loader_state *other = &states[(i + 1) % LOADER_COUNT];
+	for (size_t i = 0; i < WRAP_LOADER_COUNT; i++) {
+		const struct loader_state *state = &states[i];
+		const struct loader_state *other = &states[(i + 1) % WRAP_LOADER_COUNT];
 		struct fix_item *item;
 
-		if (!states[i].payload_after || states[i].original_after)
-			continue;
-		if (other->original_after) {
+		if (state->decision.original == WRAP_ORIGINAL_FALLBACK) {
 			item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_NOTE, "\\%s",
-					states[i].original.path);
+					state->original.path);
 			item_before(plan, item, "missing");
 			item_detail(plan, item,
 				    "win7gen2.efi at %s falls back to \\%s, which is there",
-				    leaf(states[i].file.path), other->original.path);
-		} else {
+				    leaf(state->file.path), other->original.path);
+		} else if (state->decision.original == WRAP_ORIGINAL_MISSING) {
 			item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_PROBLEM, "\\%s",
-					states[i].original.path);
+					state->original.path);
 			item_before(plan, item, "missing");
 			item_detail(plan, item,
 				    "win7gen2.efi at %s has no Windows Boot Manager to start: "
 				    "copy Windows\\Boot\\EFI\\bootmgfw.efi from the Windows volume "
-				    "here, then run win7gen2 fix again", leaf(states[i].file.path));
+				    "here, then run win7gen2 fix again", leaf(state->file.path));
 		}
 	}
 }
@@ -376,7 +353,7 @@ static void plan_config(struct fix_plan *plan, const struct loader_state *state)
 	size_t size;
 	uint8_t *data;
 
-	if (!state->payload_after)
+	if (!wrap_payload_after(state->decision.action))
 		return;
 	status = plan->backend->read_file(plan->backend_ctx, FIX_VOLUME_ESP, state->config,
 					  CONFIG_READ_MAX, &bytes, &error);
@@ -447,49 +424,70 @@ static void plan_config(struct fix_plan *plan, const struct loader_state *state)
 	text_free(&content);
 }
 
+/* dir is win7gen2.h's, with the leading '\' a backend path has not. */
 static bool join(char *buf, const char *dir, const char *name, const char *suffix)
 {
-	int n = snprintf(buf, ESP_PATH_MAX, "%s\\%s%s", dir, name, suffix);
+	int n = snprintf(buf, ESP_PATH_MAX, "%s%s%s", dir[0] == '\\' ? dir + 1 : dir, name,
+			 suffix);
 
 	return n > 0 && n < ESP_PATH_MAX;
 }
 
 bool plan_esp(struct fix_plan *plan)
 {
-	struct loader_state states[LOADER_COUNT];
+	struct loader_state states[WRAP_LOADER_COUNT];
+	struct wrap_input inputs[WRAP_LOADER_COUNT];
+	struct wrap_decision decisions[WRAP_LOADER_COUNT];
 	bool found = false;
 
 	memset(states, 0, sizeof(states));
-	for (size_t i = 0; i < LOADER_COUNT; i++) {
+	for (size_t i = 0; i < WRAP_LOADER_COUNT; i++) {
 		struct loader_state *state = &states[i];
-		const struct loader *loader = &loaders[i];
+		const struct wrap_loader *loader = &wrap_loaders[i];
 
-		state->loader = loader;
 		/* The names are constants that fit; a failure is a bug here. */
-		if (!join(state->file.path, loader->dir, loader->name, ".efi") ||
-		    !join(state->original.path, loader->dir, loader->name,
+		if (!join(state->file.path, loader->dir, loader->stem, WIN7GEN2_LOADER_SUFFIX) ||
+		    !join(state->original.path, loader->dir, loader->stem,
 			  WIN7GEN2_ORIGINAL_SUFFIX) ||
-		    !join(state->old_original.path, loader->dir, loader->name,
-			  FIX_OLD_ORIGINAL_SUFFIX) ||
+		    !join(state->old_original.path, loader->dir, loader->stem,
+			  WIN7GEN2_OLD_ORIGINAL_SUFFIX) ||
 		    !join(state->config, loader->dir, WIN7GEN2_CONFIG_NAME, "")) {
-			plan->out_of_memory = true;
+			/* Not memory: saying "out of memory" would send the
+			 * user after the wrong cause. */
+			struct fix_item *item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_PROBLEM,
+							 "%s%s" WIN7GEN2_LOADER_SUFFIX,
+							 loader->dir, loader->stem);
+
+			item_detail(plan, item, "its paths do not fit in the %d bytes "
+				    "fixengine/esp.c has for them (ESP_PATH_MAX): a bug in "
+				    "win7gen2; please report it", ESP_PATH_MAX);
 			return true;
 		}
 	}
-	for (size_t i = 0; i < LOADER_COUNT; i++) {
+	for (size_t i = 0; i < WRAP_LOADER_COUNT; i++) {
+		struct wrap_file file, original;
+
 		read_found(plan, &states[i].file);
 		read_found(plan, &states[i].original);
 		found = found || states[i].file.status != FIX_NOT_FOUND ||
 			states[i].original.status != FIX_NOT_FOUND;
+		file = as_wrap_file(&states[i].file);
+		original = as_wrap_file(&states[i].original);
+		wrap_input_from_files(&file, &original, plan->options.payload,
+				      plan->options.payload_size, plan->payload_version,
+				      &inputs[i]);
 	}
+	wrap_decide_esp(inputs, decisions);
+	for (size_t i = 0; i < WRAP_LOADER_COUNT; i++)
+		states[i].decision = decisions[i];
 	if (found) {
-		for (size_t i = 0; i < LOADER_COUNT; i++) {
+		for (size_t i = 0; i < WRAP_LOADER_COUNT; i++) {
 			plan_loader(plan, &states[i]);
 			plan_config(plan, &states[i]);
 		}
 		plan_missing_originals(plan, states);
 	}
-	for (size_t i = 0; i < LOADER_COUNT; i++) {
+	for (size_t i = 0; i < WRAP_LOADER_COUNT; i++) {
 		free(states[i].file.bytes.data);
 		free(states[i].original.bytes.data);
 		free(states[i].old_original.bytes.data);

@@ -47,14 +47,11 @@
 /* common/win7gen2.h names them with a leading '\\'; backend paths have none. */
 #define FIX_LOG_PATH (&WIN7GEN2_LOG_PATH[1])
 #define FIX_STATUS_PATH (&WIN7GEN2_STATUS_PATH[1])
-/* After an update replaced the payload with a newer Microsoft file, the
- * original that was there before is kept once under this suffix
- * (bootmgfw.original.efi -> bootmgfw.original.old.efi), replacing the
- * one an earlier update left. */
-#define FIX_OLD_ORIGINAL_SUFFIX ".original.old.efi"
+/* The loader paths, their suffixes (.original.efi, .original.old.efi)
+ * and the largest loader read are common/win7gen2.h's, shared with the
+ * payload; what to do with what is found there is common/wrap_rule.h. */
 
 /* Files the engine reads whole are refused above these sizes. */
-#define FIX_MAX_LOADER_SIZE (64u * 1024 * 1024)
 #define FIX_MAX_HIVE_SIZE (512u * 1024 * 1024)
 #define FIX_MAX_LOG_SIZE (1024u * 1024)  /* older records are dropped beyond */
 

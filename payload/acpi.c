@@ -5,22 +5,47 @@
  * ExitBootServices(); fixing them in place means Windows' loader later
  * hands the fixed bytes to the kernel without knowing we were here.
  *
+ * Boot services run identity mapped (physical == virtual), so any
+ * address could be dereferenced; but the addresses come from the tables
+ * themselves, and a wrong one would have us read, and then write, free
+ * memory, another program's data or device registers.  So a range is
+ * only handed to the fixer when the firmware's memory map says it is
+ * memory the firmware keeps for itself (memmap.h).
+ *
  * SPDX-License-Identifier: MIT
  */
 #include <efi.h>
 #include <efilib.h>
 
 #include "acpi.h"
+#include "memory_map.h"
 
-static uint8_t *identity_map(void *ctx, uint64_t address, uint64_t length)
+static uint8_t *checked_map(void *ctx, uint64_t address, uint64_t length)
 {
-	(void)ctx;
-	if (address == 0 || address + length < address)
+	struct acpi_tables *tables = ctx;
+	struct memmap_refusal refusal;
+
+	if (!memmap_holds_tables(&tables->map, address, length, &refusal)) {
+		log_print(tables->log, LOG_INFO,
+			  L"win7gen2: 0x%lx (%ld bytes) not read: the memory map has %a at 0x%lx\n",
+			  address, length, memmap_type_name(refusal.type), refusal.address);
 		return NULL;
+	}
 	return (uint8_t *)(UINTN)address;
 }
 
-const struct acpi_memory acpi_identity_memory = { identity_map, NULL };
+EFI_STATUS acpi_tables_open(struct acpi_tables *tables, struct log *log)
+{
+	tables->log = log;
+	tables->memory.map = checked_map;
+	tables->memory.ctx = tables;
+	return memory_map_read(&tables->map);
+}
+
+void acpi_tables_close(struct acpi_tables *tables)
+{
+	memory_map_free(&tables->map);
+}
 
 static BOOLEAN same_guid(const EFI_GUID *a, const EFI_GUID *b)
 {
@@ -58,19 +83,22 @@ static void report_event(void *ctx, const struct acpi_fix_event *event)
 			  event->table, event->field, event->old_value);
 		break;
 	case ACPI_FIX_SKIPPED:
-		log_print(log, LOG_INFO, L"  %a %a: skipped, %a\n", event->table,
+		/* The address tells two copies of a table apart, and names
+		 * the table a refused XSDT/RSDT entry points at. */
+		log_print(log, LOG_INFO, L"  %a %a: skipped, %a (at 0x%lx)\n", event->table,
 			  event->field ? event->field : "table",
-			  event->reason ? event->reason : "no reason given");
+			  event->reason ? event->reason : "no reason given", event->address);
 		break;
 	}
 }
 
-int acpi_fix_and_report(UINT64 rsdp_address, const struct acpi_fix_options *options,
-			struct log *log, struct acpi_fix_summary *summary)
+int acpi_fix_and_report(struct acpi_tables *tables, UINT64 rsdp_address,
+			const struct acpi_fix_options *options,
+			struct acpi_fix_summary *summary)
 {
 	struct acpi_fix_options reporting = *options;
 
 	reporting.report = report_event;
-	reporting.report_ctx = log;
-	return acpi_fix_all(&acpi_identity_memory, rsdp_address, &reporting, summary);
+	reporting.report_ctx = tables->log;
+	return acpi_fix_all(&tables->memory, rsdp_address, &reporting, summary);
 }

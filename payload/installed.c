@@ -10,27 +10,31 @@
 #include <efi.h>
 #include <efilib.h>
 
+#include "efi_image.h"
 #include "esp.h"
 #include "file.h"
 #include "installed.h"
-#include "marker.h"
+#include "win7gen2.h"
 
-#define INSTALLED_ORIGINAL L"\\EFI\\Microsoft\\Boot\\bootmgfw.original.efi"
-#define LOADER_MAX_SIZE (32u * 1024 * 1024)
+#define WIDE_(text) L##text
+#define WIDE(text) WIDE_(text)
 
+/* Our payload in front, by the same test the wrap rule uses (an x64
+ * image with the marker), and something kept behind it. */
 static BOOLEAN is_wrapped(EFI_HANDLE device)
 {
+	struct efi_image_id id;
 	void *loader;
 	UINTN size;
-	BOOLEAN ours;
 
-	if (file_probe(device, INSTALLED_ORIGINAL) != EFI_SUCCESS)
+	if (file_probe(device, WIDE(WIN7GEN2_BOOTMGFW_ORIGINAL_PATH)) != EFI_SUCCESS)
 		return FALSE;
-	if (file_read(device, INSTALLED_LOADER, LOADER_MAX_SIZE, &loader, &size) != EFI_SUCCESS)
+	if (file_read(device, WIDE(WIN7GEN2_BOOTMGFW_PATH), WIN7GEN2_LOADER_MAX_SIZE, &loader,
+		      &size) != EFI_SUCCESS)
 		return FALSE;
-	ours = marker_find(loader, size, NULL);
+	efi_image_identify(loader, size, &id);
 	FreePool(loader);
-	return ours;
+	return id.kind == EFI_IMAGE_PAYLOAD;
 }
 
 EFI_STATUS installed_find(EFI_HANDLE *device)

@@ -8,12 +8,11 @@
 
 #include <efi.h>
 
-#define INSTALLED_LOADER L"\\EFI\\Microsoft\\Boot\\bootmgfw.efi"
-
 /*
- * The first EFI system partition whose Windows boot manager is wrapped
- * by our payload (its original kept beside it): a system installed, or
- * repaired, by win7gen2.  EFI_NOT_FOUND when there is none.
+ * The first EFI system partition whose Windows boot manager
+ * (WIN7GEN2_BOOTMGFW_PATH, what its boot entry starts) is our payload,
+ * with its original kept beside it: a system installed, or repaired, by
+ * win7gen2.  EFI_NOT_FOUND when there is none.
  */
 EFI_STATUS installed_find(EFI_HANDLE *device);
 

@@ -34,7 +34,6 @@
 #define ORIGINAL_SUFFIX WIDE(WIN7GEN2_ORIGINAL_SUFFIX)
 #define MAX_TARGETS 4
 #define ARRAY_SIZE(array) (sizeof(array) / sizeof((array)[0]))
-#define PAYLOAD_MAX_SIZE (4u * 1024 * 1024)
 
 enum rescue_choice { RESCUE_BOOT_FILES, RESCUE_WINDOWS_PE };
 
@@ -44,10 +43,11 @@ static const CHAR16 *const rescue_titles[] = {
 };
 
 /* Where Windows keeps its boot manager on a disk we have wrapped; tried
- * after the copy beside us, so a payload copied elsewhere still boots. */
+ * after the copy beside us, so a payload copied elsewhere still boots
+ * (common/wrap_rule.h counts on this fallback). */
 static const CHAR16 *const fallback_targets[] = {
-	L"\\EFI\\Microsoft\\Boot\\bootmgfw.original.efi",
-	L"\\EFI\\Boot\\bootx64.original.efi",
+	WIDE(WIN7GEN2_BOOTMGFW_ORIGINAL_PATH),
+	WIDE(WIN7GEN2_FALLBACK_ORIGINAL_PATH),
 };
 
 /* Lets tools recognise this file as our payload (see win7gen2.h). */
@@ -104,7 +104,7 @@ static void load_config(struct payload *payload)
 	log_print(&payload->log, LOG_DEBUG, L"win7gen2: settings from %s\n", path);
 }
 
-static void fix_tables(struct payload *payload)
+static void fix_tables_in(struct payload *payload, struct acpi_tables *tables)
 {
 	const struct config *config = &payload->config;
 	struct acpi_fix_options options;
@@ -113,7 +113,7 @@ static void fix_tables(struct payload *payload)
 	UINT64 rsdp;
 
 	rsdp = acpi_find_rsdp(payload->system_table);
-	gen2_detect(&acpi_identity_memory, rsdp, &signals);
+	gen2_detect(&tables->memory, rsdp, &signals);
 	log_print(&payload->log, LOG_INFO,
 		  L"win7gen2: hypervisor \"%a\", ACPI OEM \"%a\"/\"%a\" -> %a\n",
 		  signals.hypervisor, signals.oem_id, signals.oem_table_id,
@@ -135,13 +135,34 @@ static void fix_tables(struct payload *payload)
 	options.fix_srat = config->fix_srat;
 	options.srat_limit = config->srat_limit;
 	log_print(&payload->log, LOG_INFO, L"win7gen2: fixing ACPI tables (RSDP at 0x%lx)\n", rsdp);
-	if (acpi_fix_and_report(rsdp, &options, &payload->log, &summary) < 0) {
+	if (acpi_fix_and_report(tables, rsdp, &options, &summary) < 0) {
 		log_print(&payload->log, LOG_ERROR, L"win7gen2: RSDP or root table unusable, no table changed\n");
 		return;
 	}
 	log_print(&payload->log, LOG_INFO,
 		  L"win7gen2: %d fixes applied, %d already correct, %d skipped in %d tables\n",
 		  summary.applied, summary.already_correct, summary.skipped, summary.tables_seen);
+}
+
+/*
+ * Without the memory map no table pointer can be checked, and following
+ * an unchecked one may write anywhere: the tables stay as they are, and
+ * the boot goes on.
+ */
+static void fix_tables(struct payload *payload)
+{
+	struct acpi_tables tables;
+	EFI_STATUS status;
+
+	status = acpi_tables_open(&tables, &payload->log);
+	if (EFI_ERROR(status)) {
+		log_print(&payload->log, LOG_ERROR,
+			  L"win7gen2: cannot read the firmware's memory map (%r): ACPI tables left as they are\n",
+			  status);
+		return;
+	}
+	fix_tables_in(payload, &tables);
+	acpi_tables_close(&tables);
 }
 
 /* "\EFI\BOOT\BOOTX64.EFI" -> "\EFI\BOOT\BOOTX64.original.efi" */
@@ -282,7 +303,7 @@ static void repair_boot_files(struct payload *payload)
 	EFI_STATUS status;
 
 	status = file_read(payload->loaded_image->DeviceHandle, payload->own_path,
-			   PAYLOAD_MAX_SIZE, &self, &size);
+			   WIN7GEN2_LOADER_MAX_SIZE, &self, &size);
 	if (EFI_ERROR(status)) {
 		log_print(&payload->log, LOG_ERROR, L"win7gen2: cannot read %s: %r\n",
 			  payload->own_path, status);
@@ -311,11 +332,11 @@ static EFI_STATUS boot_installed(struct payload *payload, EFI_HANDLE device)
 	EFI_HANDLE child;
 	EFI_STATUS status;
 
-	status = chainload_load(&chain, INSTALLED_LOADER, &child);
+	status = chainload_load(&chain, WIDE(WIN7GEN2_BOOTMGFW_PATH), &child);
 	if (!EFI_ERROR(status))
 		status = chainload_start(&chain, child);
 	log_print(&payload->log, LOG_ERROR, L"win7gen2: the installed system's %s returned: %r\n",
-		  INSTALLED_LOADER, status);
+		  WIDE(WIN7GEN2_BOOTMGFW_PATH), status);
 	return status;
 }
 

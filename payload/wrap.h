@@ -1,5 +1,9 @@
 /*
- * wrap.h - put the payload in front of a Windows boot loader on an ESP
+ * wrap.h - put the payload in front of the Windows boot loaders on an ESP
+ *
+ * What to do with what is found is common/wrap_rule.h's decision, the
+ * same the fix engine makes (win7gen2 fix, the WinPE agent); this is
+ * only the doing, with the firmware's file functions.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -8,30 +12,27 @@
 
 #include <efi.h>
 
-enum wrap_result {
-	WRAP_ABSENT,      /* no loader at that path: nothing to wrap */
-	WRAP_ALREADY,     /* our payload, with its original beside it */
-	WRAP_WRAPPED,     /* a bare Microsoft loader, now wrapped */
-	WRAP_REWRAPPED,   /* an update put a newer Microsoft loader over the
-			   * payload: it is the original now */
-	WRAP_ORPHAN,      /* our payload without an original: cannot fix */
-	WRAP_FAILED,      /* see status; the loader was left bootable */
-};
+#include "wrap_rule.h"
 
 struct wrap_report {
-	enum wrap_result result;
-	EFI_STATUS status;
+	struct wrap_decision decision;
+	BOOLEAN failed;    /* the action was tried and failed; the loader was
+			    * left bootable */
+	EFI_STATUS status; /* why it failed, or why a file could not be read
+			    * (WRAP_REFUSE_UNREADABLE); else EFI_SUCCESS */
 };
 
 /*
- * Wrap folder\name (e.g. "\EFI\Microsoft\Boot\", "bootmgfw.efi") on the
- * volume device with the payload bytes given: the loader found there is
- * kept as name.original.efi, the payload takes its place.
+ * Wrap each loader of wrap_loaders on the volume device with the payload
+ * bytes given (version: its marker's), one report per loader in that
+ * order.
  */
-void wrap_loader(EFI_HANDLE device, const CHAR16 *folder, const CHAR16 *name,
-		 const void *payload, UINTN payload_size, struct wrap_report *report);
+void wrap_esp(EFI_HANDLE device, const void *payload, UINTN payload_size,
+	      const char *version, struct wrap_report reports[WRAP_LOADER_COUNT]);
 
-/* "already wrapped", "wrapped", ... */
-const CHAR16 *wrap_result_text(enum wrap_result result);
+/* The loader's path on the ESP ("\EFI\Boot\bootx64.efi") for reports;
+ * FALSE if it does not fit. */
+BOOLEAN wrap_loader_path(const struct wrap_loader *loader, const char *suffix,
+			 CHAR16 *path, UINTN count);
 
 #endif

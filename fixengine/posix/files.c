@@ -6,15 +6,26 @@
  * either.  So each component is looked up by reading its directory and
  * comparing names ASCII-case-insensitively; two names that differ only
  * in case (possible in a copy on a Linux file system, never on FAT) are
- * refused rather than guessed between.  A symbolic link anywhere on the
- * way is refused: the engine must not read or write outside the
- * directories the user named.
+ * refused rather than guessed between.
+ *
+ * The engine must not read or write outside the directories the user
+ * named, and the tree may change while it runs (another process, a
+ * hostile disk image on a shared machine).  So the walk opens each
+ * directory relative to the one before with O_NOFOLLOW | O_DIRECTORY:
+ * a symbolic link anywhere on the way is refused by the kernel at the
+ * moment of the open, not by an earlier lstat.  The walk ends with the
+ * last directory open, and every use (openat, fstatat, renameat,
+ * unlinkat) names only a plain component in it.  A directory swapped for
+ * a link after the walk is then harmless: the open directory is still
+ * the one that was checked.  (Each component is a plain name - no '/',
+ * no "..": valid_component - so openat2's RESOLVE_BENEATH would add
+ * nothing a one-component O_NOFOLLOW open does not already give.)
  *
  * Writes never touch the file in place: the new content goes to
  * "<name>.win7gen2-tmp" in the same directory, is fsync()ed, and
- * rename() puts it in place; then the directory is fsync()ed.  After a
- * crash the old file or the new one is there, and at worst a stale temp
- * file, which the next write removes.
+ * renameat() puts it in place; then the directory is fsync()ed.  After
+ * a crash the old file or the new one is there, and at worst a stale
+ * temp file, which the next write removes.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -28,10 +39,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../ascii.h"
-#include "posix.h"
+#include "ascii.h"
+#include "internal.h"
 
 #define TEMP_SUFFIX ".win7gen2-tmp"
+#define LINK_REFUSED "a symbolic link; win7gen2 does not follow links on the volume"
 
 void posix_errorf(struct fix_error *err, const char *format, ...)
 {
@@ -48,6 +60,18 @@ void posix_error(struct fix_error *err, const char *path, int error)
 	posix_errorf(err, "%s: %s", path, strerror(error));
 }
 
+void posix_fd_path(int fd, char buf[POSIX_FD_PATH_MAX])
+{
+	snprintf(buf, POSIX_FD_PATH_MAX, "/proc/self/fd/%d", fd);
+}
+
+void posix_path_close(struct posix_path *path)
+{
+	if (path->dir_fd >= 0)
+		close(path->dir_fd);
+	path->dir_fd = -1;
+}
+
 static bool join_path(char *out, const char *dir, const char *name, struct fix_error *err)
 {
 	int n = snprintf(out, PATH_MAX, "%s/%s", dir, name);
@@ -60,21 +84,27 @@ static bool join_path(char *out, const char *dir, const char *name, struct fix_e
 }
 
 /*
- * The entry of dir whose name matches name case-insensitively.
- * FIX_NOT_FOUND if none; FIX_ERROR if dir cannot be read or two entries
- * match (unless one matches exactly: then that one).
+ * The entry of the directory open at dir_fd (shown as dir) whose name
+ * matches name case-insensitively.  FIX_NOT_FOUND if none; FIX_ERROR if
+ * it cannot be read or two entries match (unless one matches exactly:
+ * then that one).
  */
-static enum fix_status find_entry(const char *dir, const char *name, char actual[NAME_MAX + 1],
-				  struct fix_error *err)
+static enum fix_status find_entry(int dir_fd, const char *dir, const char *name,
+				  char actual[NAME_MAX + 1], struct fix_error *err)
 {
 	char other[NAME_MAX + 1] = "";
 	bool exact = false, found = false;
 	struct dirent *entry;
 	DIR *handle;
+	int fd;
 
-	handle = opendir(dir);
+	/* fdopendir takes the descriptor over; the walk keeps its own. */
+	fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	handle = fd >= 0 ? fdopendir(fd) : NULL;
 	if (!handle) {
 		posix_error(err, dir, errno);
+		if (fd >= 0)
+			close(fd);
 		return FIX_ERROR;
 	}
 	errno = 0;
@@ -119,78 +149,112 @@ static bool valid_component(const char *name, size_t length)
 	return memchr(name, '/', length) == NULL;
 }
 
+/* Why opening name in dir_fd (shown as shown) failed with error: a link,
+ * something else where a directory should be, or what errno says. */
+static void explain_open_failure(struct fix_error *err, int dir_fd, const char *name,
+				 const char *shown, int error, bool want_dir)
+{
+	struct stat st;
+
+	/* O_NOFOLLOW | O_DIRECTORY on a link gives ELOOP or ENOTDIR
+	 * depending on the kernel; look at what is there to say which. */
+	if ((error == ELOOP || error == ENOTDIR) &&
+	    fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (S_ISLNK(st.st_mode)) {
+			posix_errorf(err, "%s: " LINK_REFUSED, shown);
+			return;
+		}
+		if (want_dir && !S_ISDIR(st.st_mode)) {
+			posix_errorf(err, "%s: not a directory", shown);
+			return;
+		}
+	}
+	posix_error(err, shown, error);
+}
+
 enum fix_status posix_resolve(const struct posix_fix *ctx, enum fix_volume volume,
 			      const char *path, bool create_dirs, struct posix_path *out,
 			      struct fix_error *err)
 {
 	const char *rest = path;
 	char current[PATH_MAX];
-	struct stat st;
+	int dir_fd;
 
 	memset(out, 0, sizeof(*out));
+	out->dir_fd = -1;
 	snprintf(current, sizeof(current), "%s", ctx->root[volume]);
-	if (!*path) {
-		snprintf(out->dir, sizeof(out->dir), "%s", current);
-		snprintf(out->full, sizeof(out->full), "%s", current);
-		out->exists = true;
-		return FIX_OK;
+	/* The root itself is the user's choice: a link there is followed. */
+	dir_fd = open(current, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir_fd < 0) {
+		posix_error(err, current, errno);
+		return FIX_ERROR;
 	}
 	for (;;) {
 		const char *end = strchr(rest, '\\');
 		size_t length = end ? (size_t)(end - rest) : strlen(rest);
 		char name[NAME_MAX + 1], actual[NAME_MAX + 1], next[PATH_MAX];
 		enum fix_status status;
+		const char *on_disk;
+		int child;
 
 		if (!valid_component(rest, length)) {
 			posix_errorf(err,
 				 "%s: \"%s\" is not a plain relative path", ctx->root[volume], path);
-			return FIX_ERROR;
+			goto fail;
 		}
 		memcpy(name, rest, length);
 		name[length] = '\0';
-		status = find_entry(current, name, actual, err);
+		status = find_entry(dir_fd, current, name, actual, err);
 		if (status == FIX_ERROR)
-			return FIX_ERROR;
-		if (!join_path(next, current, status == FIX_OK ? actual : name, err))
-			return FIX_ERROR;
+			goto fail;
+		on_disk = status == FIX_OK ? actual : name;
+		if (!join_path(next, current, on_disk, err))
+			goto fail;
 
 		if (!end) {
-			snprintf(out->dir, sizeof(out->dir), "%s", current);
-			snprintf(out->leaf, sizeof(out->leaf), "%s",
-				 status == FIX_OK ? actual : name);
+			struct stat st;
+
+			out->dir_fd = dir_fd;
+			snprintf(out->leaf, sizeof(out->leaf), "%s", on_disk);
 			snprintf(out->full, sizeof(out->full), "%s", next);
 			out->exists = status == FIX_OK;
-			if (out->exists && lstat(next, &st) == 0 && S_ISLNK(st.st_mode)) {
-				posix_errorf(err, "%s: a symbolic link; win7gen2 does not follow links "
-					 "on the volume", next);
+			/* Refused here for a clear message; the uses refuse it
+			 * again (O_NOFOLLOW) should it appear later. */
+			if (out->exists && fstatat(dir_fd, on_disk, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    S_ISLNK(st.st_mode)) {
+				posix_errorf(err, "%s: " LINK_REFUSED, next);
+				posix_path_close(out);
 				return FIX_ERROR;
 			}
+			if (ctx->after_resolve)
+				ctx->after_resolve(ctx->hook_ctx, volume, path);
 			return FIX_OK;
 		}
 
 		if (status == FIX_NOT_FOUND) {
 			if (!create_dirs) {
 				snprintf(out->full, sizeof(out->full), "%s", next);
+				close(dir_fd);
 				return FIX_NOT_FOUND;
 			}
-			if (mkdir(next, 0755) != 0 && errno != EEXIST) {
+			if (mkdirat(dir_fd, name, 0755) != 0 && errno != EEXIST) {
 				posix_error(err, next, errno);
-				return FIX_ERROR;
+				goto fail;
 			}
 		}
-		if (lstat(next, &st) != 0) {
-			posix_error(err, next, errno);
-			return FIX_ERROR;
+		child = openat(dir_fd, on_disk, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (child < 0) {
+			explain_open_failure(err, dir_fd, on_disk, next, errno, true);
+			goto fail;
 		}
-		if (S_ISLNK(st.st_mode) || !S_ISDIR(st.st_mode)) {
-			posix_errorf(err, "%s: %s", next,
-				 S_ISLNK(st.st_mode) ? "a symbolic link; win7gen2 does not "
-				 "follow links on the volume" : "not a directory");
-			return FIX_ERROR;
-		}
+		close(dir_fd);
+		dir_fd = child;
 		snprintf(current, sizeof(current), "%s", next);
 		rest = end + 1;
 	}
+fail:
+	close(dir_fd);
+	return FIX_ERROR;
 }
 
 static enum fix_status posix_read_file(void *ctx, enum fix_volume volume, const char *path,
@@ -200,7 +264,7 @@ static enum fix_status posix_read_file(void *ctx, enum fix_volume volume, const 
 	enum fix_status status;
 	struct stat st;
 	size_t done = 0;
-	uint8_t *data;
+	uint8_t *data = NULL;
 	int fd;
 
 	out->data = NULL;
@@ -208,30 +272,38 @@ static enum fix_status posix_read_file(void *ctx, enum fix_volume volume, const 
 	status = posix_resolve(ctx, volume, path, false, &p, err);
 	if (status != FIX_OK)
 		return status;
-	if (!p.exists)
+	if (!p.exists) {
+		posix_path_close(&p);
 		return FIX_NOT_FOUND;
-	fd = open(p.full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		posix_error(err, p.full, errno);
-		return FIX_ERROR;
 	}
+	/* O_NONBLOCK: a FIFO put there must not hang the run; regular
+	 * files ignore it. */
+	fd = openat(p.dir_fd, p.leaf, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		int error = errno;
+
+		if (error == ENOENT)
+			status = FIX_NOT_FOUND; /* removed since the walk */
+		else
+			explain_open_failure(err, p.dir_fd, p.leaf, p.full, error, false);
+		posix_path_close(&p);
+		return status == FIX_NOT_FOUND ? FIX_NOT_FOUND : FIX_ERROR;
+	}
+	status = FIX_ERROR;
 	if (fstat(fd, &st) != 0) {
 		posix_error(err, p.full, errno);
-		close(fd);
-		return FIX_ERROR;
+		goto out;
 	}
 	if (!S_ISREG(st.st_mode) || st.st_size < 0 || (unsigned long long)st.st_size > max) {
 		posix_errorf(err, !S_ISREG(st.st_mode) ?
 			 "%s: not a regular file" : "%s: larger than win7gen2 reads (%llu bytes)",
 			 p.full, (unsigned long long)max);
-		close(fd);
-		return FIX_ERROR;
+		goto out;
 	}
 	data = malloc((size_t)st.st_size + 1);
 	if (!data) {
 		posix_error(err, p.full, ENOMEM);
-		close(fd);
-		return FIX_ERROR;
+		goto out;
 	}
 	while (done < (size_t)st.st_size) {
 		ssize_t n = read(fd, data + done, (size_t)st.st_size - done);
@@ -240,16 +312,19 @@ static enum fix_status posix_read_file(void *ctx, enum fix_volume volume, const 
 			continue;
 		if (n <= 0) {
 			posix_error(err, p.full, n < 0 ? errno : EIO);
-			free(data);
-			close(fd);
-			return FIX_ERROR;
+			goto out;
 		}
 		done += (size_t)n;
 	}
-	close(fd);
 	out->data = data;
 	out->size = done;
-	return FIX_OK;
+	data = NULL;
+	status = FIX_OK;
+out:
+	free(data);
+	close(fd);
+	posix_path_close(&p);
+	return status;
 }
 
 static enum fix_status posix_file_exists(void *ctx, enum fix_volume volume, const char *path,
@@ -262,77 +337,89 @@ static enum fix_status posix_file_exists(void *ctx, enum fix_volume volume, cons
 	status = posix_resolve(ctx, volume, path, false, &p, err);
 	if (status != FIX_OK)
 		return status;
-	if (!p.exists)
-		return FIX_NOT_FOUND;
-	if (lstat(p.full, &st) != 0) {
-		posix_error(err, p.full, errno);
-		return FIX_ERROR;
-	}
-	if (!S_ISREG(st.st_mode)) {
+	if (!p.exists) {
+		status = FIX_NOT_FOUND;
+	} else if (fstatat(p.dir_fd, p.leaf, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+		status = errno == ENOENT ? FIX_NOT_FOUND : FIX_ERROR;
+		if (status == FIX_ERROR)
+			posix_error(err, p.full, errno);
+	} else if (S_ISLNK(st.st_mode)) {
+		posix_errorf(err, "%s: " LINK_REFUSED, p.full);
+		status = FIX_ERROR;
+	} else if (!S_ISREG(st.st_mode)) {
 		posix_errorf(err, "%s: not a regular file", p.full);
-		return FIX_ERROR;
+		status = FIX_ERROR;
 	}
-	return FIX_OK;
+	posix_path_close(&p);
+	return status;
 }
 
-static bool sync_directory(const char *dir, struct fix_error *err)
+/* The directory a resolved path is in, synced after a rename into it. */
+static bool sync_directory(const struct posix_path *p, struct fix_error *err)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char dir[PATH_MAX];
+	char *slash;
 
-	if (fd < 0) {
-		posix_error(err, dir, errno);
-		return false;
-	}
 	/* Some file systems cannot sync a directory (EINVAL); the rename is
 	 * then as durable as that file system makes it. */
-	if (fsync(fd) != 0 && errno != EINVAL && errno != EROFS) {
-		posix_error(err, dir, errno);
-		close(fd);
-		return false;
-	}
-	close(fd);
-	return true;
+	if (fsync(p->dir_fd) == 0 || errno == EINVAL || errno == EROFS)
+		return true;
+	snprintf(dir, sizeof(dir), "%s", p->full);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	posix_error(err, dir, errno);
+	return false;
 }
 
 enum fix_status posix_replace_with_temp(const struct posix_path *target,
-					int (*fill)(void *ctx, const char *temp_path),
+					int (*fill)(void *ctx, int fd, const char *display),
 					void *fill_ctx, struct fix_error *err)
 {
-	char temp[PATH_MAX];
+	char temp[NAME_MAX + 1], shown[PATH_MAX];
 	struct stat st;
 	mode_t mode = 0644;
-	int n;
+	int fd, n;
 
-	n = snprintf(temp, sizeof(temp), "%s/%s" TEMP_SUFFIX, target->dir, target->leaf);
+	n = snprintf(temp, sizeof(temp), "%s" TEMP_SUFFIX, target->leaf);
 	if (n < 0 || (size_t)n >= sizeof(temp) ||
-	    strlen(target->leaf) + sizeof(TEMP_SUFFIX) - 1 > NAME_MAX) {
+	    snprintf(shown, sizeof(shown), "%s" TEMP_SUFFIX, target->full) >= (int)sizeof(shown)) {
 		posix_errorf(err, "%s: name too long", target->full);
 		return FIX_ERROR;
 	}
 	/* A temp file left by a crash is ours by its name. */
-	if (unlink(temp) != 0 && errno != ENOENT) {
-		posix_error(err, temp, errno);
+	if (unlinkat(target->dir_fd, temp, 0) != 0 && errno != ENOENT) {
+		posix_error(err, shown, errno);
 		return FIX_ERROR;
 	}
-	if (target->exists && lstat(target->full, &st) == 0)
+	if (target->exists && fstatat(target->dir_fd, target->leaf, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISREG(st.st_mode))
 		mode = st.st_mode & 07777;
+	fd = openat(target->dir_fd, temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		    0600);
+	if (fd < 0) {
+		posix_error(err, shown, errno);
+		return FIX_ERROR;
+	}
 	errno = 0;
-	if (fill(fill_ctx, temp) != 0) {
-		posix_error(err, temp, errno ? errno : EIO);
-		unlink(temp);
+	if (fill(fill_ctx, fd, shown) != 0 || fsync(fd) != 0 ||
+	    (fchmod(fd, mode) != 0 && errno != EPERM)) {
+		posix_error(err, shown, errno ? errno : EIO);
+		close(fd);
+		unlinkat(target->dir_fd, temp, 0);
 		return FIX_ERROR;
 	}
-	if (chmod(temp, mode) != 0 && errno != EPERM) {
-		posix_error(err, temp, errno);
-		unlink(temp);
+	if (close(fd) != 0) {
+		posix_error(err, shown, errno);
+		unlinkat(target->dir_fd, temp, 0);
 		return FIX_ERROR;
 	}
-	if (rename(temp, target->full) != 0) {
+	if (renameat(target->dir_fd, temp, target->dir_fd, target->leaf) != 0) {
 		posix_error(err, target->full, errno);
-		unlink(temp);
+		unlinkat(target->dir_fd, temp, 0);
 		return FIX_ERROR;
 	}
-	return sync_directory(target->dir, err) ? FIX_OK : FIX_ERROR;
+	return sync_directory(target, err) ? FIX_OK : FIX_ERROR;
 }
 
 struct bytes_to_write {
@@ -340,34 +427,26 @@ struct bytes_to_write {
 	size_t size;
 };
 
-/* Write the bytes to a new file and flush them to the disk. */
-static int fill_with_bytes(void *ctx, const char *temp_path)
+static int fill_with_bytes(void *ctx, int fd, const char *display)
 {
 	const struct bytes_to_write *bytes = ctx;
 	const uint8_t *data = bytes->data;
 	size_t done = 0;
-	int fd, saved;
 
-	fd = open(temp_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -1;
+	(void)display;
 	while (done < bytes->size) {
 		ssize_t n = write(fd, data + done, bytes->size - done);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
-			goto fail;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return -1;
+		}
 		done += (size_t)n;
 	}
-	if (fsync(fd) != 0)
-		goto fail;
-	return close(fd);
-fail:
-	saved = errno ? errno : EIO;
-	close(fd);
-	errno = saved;
-	return -1;
+	return 0;
 }
 
 static enum fix_status posix_write_file(void *ctx, enum fix_volume volume, const char *path,
@@ -384,13 +463,26 @@ static enum fix_status posix_write_file(void *ctx, enum fix_volume volume, const
 		return FIX_ERROR;
 	if (p.exists && mode == FIX_WRITE_NEW) {
 		posix_error(err, p.full, EEXIST);
-		return FIX_ERROR;
-	}
-	if (p.exists && (lstat(p.full, &st) != 0 || !S_ISREG(st.st_mode))) {
+		status = FIX_ERROR;
+	} else if (p.exists && (fstatat(p.dir_fd, p.leaf, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+				!S_ISREG(st.st_mode))) {
 		posix_errorf(err, "%s: not a regular file", p.full);
-		return FIX_ERROR;
+		status = FIX_ERROR;
+	} else {
+		status = posix_replace_with_temp(&p, fill_with_bytes, &bytes, err);
 	}
-	return posix_replace_with_temp(&p, fill_with_bytes, &bytes, err);
+	posix_path_close(&p);
+	return status;
+}
+
+/* The same directory, not merely the same name: a rename between two
+ * directories would not be the one atomic step backend.h promises. */
+static bool same_directory(int a, int b)
+{
+	struct stat sa, sb;
+
+	return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
 }
 
 static enum fix_status posix_rename_file(void *ctx, enum fix_volume volume, const char *from,
@@ -398,21 +490,36 @@ static enum fix_status posix_rename_file(void *ctx, enum fix_volume volume, cons
 {
 	struct posix_path source, target;
 	enum fix_status status;
+	bool ok;
 
 	status = posix_resolve(ctx, volume, from, false, &source, err);
-	if (status == FIX_OK && !source.exists)
+	if (status == FIX_OK && !source.exists) {
+		posix_path_close(&source);
 		status = FIX_NOT_FOUND;
+	}
 	if (status == FIX_NOT_FOUND)
 		posix_error(err, source.full, ENOENT);
 	if (status != FIX_OK)
 		return FIX_ERROR;
-	if (posix_resolve(ctx, volume, to, false, &target, err) != FIX_OK)
-		return FIX_ERROR;
-	if (rename(source.full, target.full) != 0) {
-		posix_error(err, target.full, errno);
+	status = posix_resolve(ctx, volume, to, false, &target, err);
+	if (status == FIX_NOT_FOUND)
+		posix_error(err, target.full, ENOENT);
+	if (status != FIX_OK) {
+		posix_path_close(&source);
 		return FIX_ERROR;
 	}
-	return sync_directory(target.dir, err) ? FIX_OK : FIX_ERROR;
+	ok = same_directory(source.dir_fd, target.dir_fd);
+	if (!ok)
+		posix_errorf(err, "%s and %s: not in the same directory (any more)", source.full,
+			 target.full);
+	if (ok && renameat(source.dir_fd, source.leaf, target.dir_fd, target.leaf) != 0) {
+		posix_error(err, target.full, errno);
+		ok = false;
+	}
+	ok = ok && sync_directory(&target, err);
+	posix_path_close(&source);
+	posix_path_close(&target);
+	return ok ? FIX_OK : FIX_ERROR;
 }
 
 static void posix_display_path(void *ctx, enum fix_volume volume, const char *path,
@@ -436,6 +543,7 @@ enum fix_status posix_fix_init(struct posix_fix *ctx, const char *windows_root,
 	const char *roots[2] = { windows_root, esp_root };
 	static const char *const names[2] = { "Windows volume", "ESP" };
 
+	memset(ctx, 0, sizeof(*ctx));
 	for (int i = 0; i < 2; i++) {
 		size_t n = strlen(roots[i]);
 		struct stat st;

@@ -12,6 +12,11 @@
  * new hive to a temporary file beside the old one, which is flushed and
  * renamed over it, so the hive file is always the old or the new one.
  *
+ * hivex takes file names, not descriptors.  It is given
+ * "/proc/self/fd/N" for a file this backend opened below the directory
+ * its walk holds (files.c): the very file that was checked, whatever
+ * the path text would name by now.
+ *
  * SPDX-License-Identifier: MIT
  */
 #include <errno.h>
@@ -23,7 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "posix.h"
+#include "internal.h"
 
 /* The base block ("regf") fields hivex does not check for us. */
 #define REGF_HEADER_SIZE 4096
@@ -43,33 +48,25 @@ static uint32_t le32(const uint8_t *p)
 	       (uint32_t)p[3] << 24;
 }
 
-static enum fix_status check_base_block(const char *path, struct fix_error *err)
+static enum fix_status check_base_block(int fd, const char *path, struct fix_error *err)
 {
 	uint8_t header[REGF_HEADER_SIZE];
 	size_t done = 0;
 	uint32_t sequence1, sequence2;
-	int fd;
 
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		posix_error(err, path, errno);
-		return FIX_ERROR;
-	}
 	while (done < sizeof(header)) {
-		ssize_t n = read(fd, header + done, sizeof(header) - done);
+		ssize_t n = pread(fd, header + done, sizeof(header) - done, (off_t)done);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
 			posix_error(err, path, errno);
-			close(fd);
 			return FIX_ERROR;
 		}
 		if (n == 0)
 			break;
 		done += (size_t)n;
 	}
-	close(fd);
 	if (done < REGF_MIN_SIZE || memcmp(header, "regf", 4) != 0) {
 		posix_errorf(err, "%s: not a registry hive (no \"regf\" header)", path);
 		return FIX_ERROR;
@@ -91,29 +88,47 @@ enum fix_status posix_hive_open(void *ctx, enum fix_volume volume, const char *p
 {
 	struct fix_hive *hive;
 	enum fix_status status;
+	char by_fd[POSIX_FD_PATH_MAX];
+	int fd = -1;
 
 	*out = NULL;
 	hive = calloc(1, sizeof(*hive));
 	if (!hive) {
-		posix_errorf(err, "out of memory");
+		posix_errorf(err, "%s: out of memory opening the hive", path);
 		return FIX_ERROR;
 	}
 	status = posix_resolve(ctx, volume, path, false, &hive->path, err);
 	if (status == FIX_OK && !hive->path.exists)
 		status = FIX_NOT_FOUND;
-	if (status == FIX_OK)
-		status = check_base_block(hive->path.full, err);
 	if (status == FIX_OK) {
+		fd = openat(hive->path.dir_fd, hive->path.leaf,
+			    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0) {
+			posix_error(err, hive->path.full, errno);
+			status = FIX_ERROR;
+		}
+	}
+	if (status == FIX_OK)
+		status = check_base_block(fd, hive->path.full, err);
+	if (status == FIX_OK) {
+		posix_fd_path(fd, by_fd);
 		errno = 0;
-		hive->h = hivex_open(hive->path.full, writable ? HIVEX_OPEN_WRITE : 0);
-		if (!hive->h) {
+		hive->h = hivex_open(by_fd, writable ? HIVEX_OPEN_WRITE : 0);
+		if (!hive->h && errno == ENOENT) {
+			posix_errorf(err, "%s: cannot open it again through %s: is /proc "
+				 "mounted? win7gen2 fix needs it", hive->path.full, by_fd);
+			status = FIX_ERROR;
+		} else if (!hive->h) {
 			posix_errorf(err,
 				 "%s: not a registry hive hivex can read (%s)", hive->path.full,
 				 strerror(errno ? errno : EINVAL));
 			status = FIX_ERROR;
 		}
 	}
+	if (fd >= 0)
+		close(fd);
 	if (status != FIX_OK) {
+		posix_path_close(&hive->path);
 		free(hive);
 		return status;
 	}
@@ -280,7 +295,7 @@ enum fix_status posix_hive_set(struct fix_hive *hive, const char *key, const cha
 		return FIX_ERROR;
 	copy = malloc(strlen(name) + 1 + size + 1);
 	if (!copy) {
-		posix_errorf(err, "out of memory");
+		posix_errorf(err, "%s: out of memory setting %s\\%s", hive->path.full, key, name);
 		return FIX_ERROR;
 	}
 	/* hivex takes non-const pointers but does not write through them. */
@@ -301,24 +316,16 @@ enum fix_status posix_hive_set(struct fix_hive *hive, const char *key, const cha
 	return FIX_OK;
 }
 
-/* hivex writes the whole hive to the temporary file; then flush it. */
-static int fill_with_hive(void *ctx, const char *temp_path)
+/* hivex writes the whole hive to the temporary file (fd, which
+ * posix_replace_with_temp then flushes). */
+static int fill_with_hive(void *ctx, int fd, const char *display)
 {
 	struct fix_hive *hive = ctx;
-	int fd, saved;
+	char by_fd[POSIX_FD_PATH_MAX];
 
-	if (hivex_commit(hive->h, temp_path, 0) != 0)
-		return -1;
-	fd = open(temp_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	if (fsync(fd) != 0) {
-		saved = errno;
-		close(fd);
-		errno = saved;
-		return -1;
-	}
-	return close(fd);
+	(void)display;
+	posix_fd_path(fd, by_fd);
+	return hivex_commit(hive->h, by_fd, 0) == 0 ? 0 : -1;
 }
 
 enum fix_status posix_hive_commit(struct fix_hive *hive, struct fix_error *err)
@@ -337,5 +344,6 @@ void posix_hive_close(struct fix_hive *hive)
 		return;
 	if (hive->h)
 		hivex_close(hive->h);
+	posix_path_close(&hive->path);
 	free(hive);
 }

@@ -29,7 +29,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
-#include "posix.h"
+#include "internal.h"
 
 #define MAX_PARTITIONS 128
 

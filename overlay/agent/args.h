@@ -19,7 +19,7 @@
 #include <stdbool.h>
 
 #include "decide.h"
-#include "../../fixengine/fix.h"
+#include "fix.h"
 
 #define AGENT_EXIT_OK 0
 #define AGENT_EXIT_FAILED 1

@@ -21,7 +21,7 @@
 #include <stdbool.h>
 #include <windows.h>
 
-#include "../../fixengine/backend.h"
+#include "backend.h"
 #include "relpath.h"
 
 struct win32_fix {

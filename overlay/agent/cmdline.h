@@ -12,7 +12,7 @@
 #ifndef WIN7GEN2_AGENT_CMDLINE_H
 #define WIN7GEN2_AGENT_CMDLINE_H
 
-#include "../../fixengine/text.h"
+#include "text.h"
 
 /* Appends arg (UTF-8) to line, quoted as needed, after a space unless
  * line is empty. */

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../fixengine/ascii.h"
+#include "ascii.h"
 #include "win7gen2.h"
 
 static const char *const mode_names[] = {

@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pe_header.h" /* PE_MACHINE_AMD64 */
+
 enum agent_mode {
 	AGENT_MODE_INSTALL,  /* unattended install with our answer file */
 	AGENT_MODE_RESCUE,   /* fix every Windows 7 found */
@@ -79,8 +81,6 @@ enum install_kind {
 	INSTALL_NOT_X64,        /* Windows 7 for another CPU: left alone */
 	INSTALL_UNKNOWN,        /* no readable ntoskrnl.exe: left alone */
 };
-
-#define PE_MACHINE_AMD64 0x8664
 
 enum install_kind classify_install(const struct install_candidate *candidate);
 

@@ -196,8 +196,8 @@ bool fixrun_read_payload(const char *path, uint8_t **data, size_t *size, char *w
 		goto fail;
 	}
 	if (length.QuadPart > PAYLOAD_MAX_SIZE) {
-		snprintf(why, why_size, "%s: larger than any win7gen2.efi (16 MiB): not the payload",
-			 path);
+		snprintf(why, why_size, "%s: larger than any win7gen2.efi (%u MiB): not the payload",
+			 path, (unsigned)(PAYLOAD_MAX_SIZE >> 20));
 		CloseHandle(file);
 		return false;
 	}

@@ -14,10 +14,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../../fixengine/fix.h"
+#include "fix.h"
 #include "output.h"
+#include "win7gen2.h"
 
-#define PAYLOAD_MAX_SIZE (16u * 1024 * 1024)
+#define PAYLOAD_MAX_SIZE WIN7GEN2_LOADER_MAX_SIZE /* win7gen2.h says why */
 
 struct fixrun_request {
 	const char *windows_root;    /* "C:\", "D:\mnt\win", ... (UTF-8) */

@@ -17,7 +17,6 @@ agent_portable_sources = \
 	overlay/agent/args.c overlay/agent/args.h \
 	overlay/agent/decide.c overlay/agent/decide.h \
 	overlay/agent/cmdline.c overlay/agent/cmdline.h \
-	overlay/agent/pe_header.c overlay/agent/pe_header.h \
 	overlay/agent/regf.c overlay/agent/regf.h \
 	overlay/agent/relpath.c overlay/agent/relpath.h \
 	overlay/agent/report_text.c overlay/agent/report_text.h
@@ -45,7 +44,7 @@ agent_win32_sources = \
 AGENT_CFLAGS = -std=c11 -O2 -g0 $(WARN_CFLAGS) -municode \
 	-D_WIN32_WINNT=0x0601 -DWINVER=0x0601 -DUNICODE -D_UNICODE -DWIN32_LEAN_AND_MEAN \
 	-D__USE_MINGW_ANSI_STDIO=1 \
-	-I$(top_srcdir)/common -DWIN7GEN2_VERSION='"$(PACKAGE_VERSION)"'
+	-I$(top_srcdir)/common $(FIXENGINE_CPPFLAGS) -DWIN7GEN2_VERSION='"$(PACKAGE_VERSION)"'
 # Static: Windows PE has no mingw runtime DLLs.  --nxcompat/--dynamicbase
 # as Windows 7's own programs are; -s: no symbols in the shipped file.
 AGENT_LINK_FLAGS = -static -municode -s -Wl,--nxcompat -Wl,--dynamicbase
@@ -83,6 +82,8 @@ host_tests += tests/agent/test-agent-units
 check_PROGRAMS += tests/agent/test-agent-units
 tests_agent_test_agent_units_SOURCES = tests/agent/test-agent-units.c tests/tap.h \
 	$(agent_portable_sources)
+tests_agent_test_agent_units_CPPFLAGS = $(AM_CPPFLAGS) $(FIXENGINE_CPPFLAGS) \
+	-I$(top_srcdir)/overlay/agent
 tests_agent_test_agent_units_LDADD = fixengine/libfixengine.a common/libcommon.a
 
 # The Windows program: its file, its imports, and wine running it.

@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <windows.h>
 
-#include "../../fixengine/text.h"
+#include "text.h"
 
 struct output {
 	HANDLE console;        /* standard output */

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../fixengine/ascii.h"
+#include "ascii.h"
 
 #define COMPONENT_MAX 255 /* NTFS and FAT long names */
 

@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../../fixengine/text.h"
+#include "text.h"
 
 /* The same paths as WIN7GEN2_STATUS_PATH and WIN7GEN2_LOG_PATH, relative
  * to the ESP's root as the fix engine's backend names files. */

@@ -76,16 +76,16 @@ test_expect_success '--help says what it does, its options and exit status, exit
 '
 
 test_expect_success 'usage errors exit 2 and say what is wrong' '
-	{ agent --bogus; test $status -eq 2; } &&
+	test_expect_code 2 agent --bogus &&
 	grep "win7gen2pe: --bogus: unknown option; see .win7gen2pe --help." err &&
-	{ agent --windows C:\\; test $status -eq 2; } &&
+	test_expect_code 2 agent --windows C:\\ &&
 	grep "give both --windows DIR and --esp DIR" err &&
-	{ agent --mode wipe; test $status -eq 2; } && grep "not \"wipe\"" err &&
-	{ agent --windows a --esp b --no-reboot; test $status -eq 2; } && grep "not both" err
+	test_expect_code 2 agent --mode wipe && grep "not \"wipe\"" err &&
+	test_expect_code 2 agent --windows a --esp b --no-reboot && grep "not both" err
 '
 
 test_expect_success 'outside Windows PE, no arguments do nothing and say so' '
-	{ agent; test $status -eq 2; } &&
+	test_expect_code 2 agent &&
 	grep "this is not Windows PE, so there is nothing to install or rescue here" err
 '
 
@@ -95,7 +95,7 @@ test_expect_success 'setup: a Windows 7 disk with a binary hive, as Setup leaves
 
 test_expect_success 'dry run: the plan, and nothing changes' '
 	tree_state win esp >before &&
-	{ fix --dry-run; test $status -eq 1; } &&
+	test_expect_code 1 fix --dry-run &&
 	grep "change   \\\\EFI\\\\Microsoft\\\\Boot\\\\bootmgfw.efi" out &&
 	grep "now: win7gen2 payload 0.1.0" out &&
 	grep "Dry run: nothing was changed." out &&
@@ -103,7 +103,7 @@ test_expect_success 'dry run: the plan, and nothing changes' '
 '
 
 test_expect_success 'a hive Windows cannot load is reported and left untouched; the ESP is fixed' '
-	{ fix; test $status -eq 1; } &&
+	test_expect_code 1 fix &&
 	grep "Windows cannot load it as a registry hive" out &&
 	grep "the hive is left untouched" out &&
 	cmp hive.before $HIVE &&
@@ -125,15 +125,16 @@ test_expect_success 'the run record and a failed status are on the ESP, CRLF' '
 '
 
 test_expect_success 'no temporary file is left anywhere' '
-	! find win esp "$WINEPREFIX/drive_c" -name "*win7gen2-tmp" -o -name "*win7gen2-new" \
-		-o -name "*win7gen2-copy*" -o -name "win7gen2-hive-*" | grep .
+	find win esp "$WINEPREFIX/drive_c" -name "*win7gen2-tmp" -o -name "*win7gen2-new" \
+		-o -name "*win7gen2-copy*" -o -name "win7gen2-hive-*" >leftovers &&
+	test_must_be_empty leftovers
 '
 
 test_expect_success 'a hive that was not closed cleanly is refused before Windows loads it' '
 	cp hive.before dirty &&
 	printf "\\377" | dd of=dirty bs=1 seek=4 conv=notrunc 2>/dev/null &&
 	cp dirty $HIVE &&
-	{ fix; test $status -eq 1; } &&
+	test_expect_code 1 fix &&
 	grep "the hive was not closed cleanly (sequence numbers" out &&
 	grep "boot this Windows once" out &&
 	cmp dirty $HIVE
@@ -191,32 +192,33 @@ test_expect_success 'a second run changes nothing (and clears a copy a crash lef
 test_expect_success 'no copy of the hive is left, on the disk or in %TEMP%' '
 	ls win/Windows/System32/config >config.list &&
 	printf "SYSTEM\nSYSTEM.win7gen2-backup\n" >expect && test_cmp expect config.list &&
-	! find "$WINEPREFIX/drive_c" -name "win7gen2-hive-*" | grep .
+	find "$WINEPREFIX/drive_c" -name "win7gen2-hive-*" >leftovers &&
+	test_must_be_empty leftovers
 '
 
 test_expect_success 'wrong directories and a foreign payload are refused' '
-	{ agent --windows "$(winpath "$PWD/esp")" --esp "$(winpath "$PWD/esp")" \
-		--payload "$(winpath "$PWD/payload.efi")"; test $status -eq 1; } &&
+	test_expect_code 1 agent --windows "$(winpath "$PWD/esp")" --esp "$(winpath "$PWD/esp")" \
+		--payload "$(winpath "$PWD/payload.efi")" &&
 	grep "give the root of the Windows volume" out &&
-	{ agent --windows "$(winpath "$PWD/nowhere")" --esp "$(winpath "$PWD/esp")" \
-		--payload "$(winpath "$PWD/payload.efi")"; test $status -eq 1; } &&
+	test_expect_code 1 agent --windows "$(winpath "$PWD/nowhere")" --esp "$(winpath "$PWD/esp")" \
+		--payload "$(winpath "$PWD/payload.efi")" &&
 	grep "nowhere: .* (error [23])\$" out &&
-	{ agent --windows "$(winpath "$PWD/win")" --esp "$(winpath "$PWD/esp")"; \
-		test $status -eq 1; } &&
+	test_expect_code 1 agent --windows "$(winpath "$PWD/win")" --esp "$(winpath "$PWD/esp")" &&
 	grep "win7gen2pe.*win7gen2.efi: .* (error 2)" err &&
 	grep "give the payload with --payload FILE" err &&
 	fake_efi other.efi "some other EFI program" &&
 	tree_state win esp >before &&
-	{ agent --windows "$(winpath "$PWD/win")" --esp "$(winpath "$PWD/esp")" \
-		--payload "$(winpath "$PWD/other.efi")"; test $status -eq 1; } &&
+	test_expect_code 1 agent --windows "$(winpath "$PWD/win")" --esp "$(winpath "$PWD/esp")" \
+		--payload "$(winpath "$PWD/other.efi")" &&
 	grep "other.efi is not win7gen2.efi" out &&
 	tree_state win esp >after && test_cmp before after &&
 	say "a directory the user named wrongly as the ESP gets no status.txt" &&
 	rm -rf notesp && mkdir notesp &&
-	{ agent --windows "$(winpath "$PWD/win")" --esp "$(winpath "$PWD/notesp")" \
-		--payload "$(winpath "$PWD/payload.efi")"; test $status -eq 1; } &&
+	test_expect_code 1 agent --windows "$(winpath "$PWD/win")" --esp "$(winpath "$PWD/notesp")" \
+		--payload "$(winpath "$PWD/payload.efi")" &&
 	grep "give the root of the EFI system partition" out &&
-	! find notesp -type f | grep .
+	find notesp -type f >written &&
+	test_must_be_empty written
 '
 
 stop_wine

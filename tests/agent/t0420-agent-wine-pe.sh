@@ -24,10 +24,12 @@ PE_AGENT='C:\win7gen2\win7gen2pe.exe'
 DRIVE_C=$WINEPREFIX/drive_c
 
 # pe ARGS...: the agent as winpeshl.ini starts it, from C:\win7gen2.
+# What every run printed also goes to all-runs.
 pe() {
 	"$WINE" "$PE_AGENT" "$@" >out 2>err.raw
 	status=$?
 	grep -v -e '^wine: ' -e '^[0-9a-f]*:err:' -e '^[0-9a-f]*:fixme:' err.raw >err || :
+	cat out err >>all-runs
 	return $status
 }
 
@@ -66,12 +68,15 @@ test_expect_success 'setup: wine as Windows PE, with Setup, the staged files, tw
 	ln -s "$PWD/win" "$WINEPREFIX/dosdevices/d:" &&
 	ln -s "$PWD/vista" "$WINEPREFIX/dosdevices/e:" &&
 	say "wine learns of new drives when it starts" &&
-	"$WINESERVER" -k && "$WINESERVER" -w
+	stop_wine &&
+	"$WINE" reg query "HKLM\\SYSTEM\\CurrentControlSet\\Control\\MiniNT" >/dev/null 2>&1 &&
+	test -f "$WINEPREFIX/dosdevices/d:/Windows/System32/ntoskrnl.exe" &&
+	test -f "$WINEPREFIX/dosdevices/e:/Windows/System32/ntoskrnl.exe"
 '
 
 test_expect_success 'no --mode: the firmware is asked; without UEFI variables (wine, a BIOS): install' '
 	setup_exit 31 &&
-	{ pe --no-reboot; test $status -eq 1; } &&
+	test_expect_code 1 pe --no-reboot &&
 	grep "^Mode: install" out &&
 	grep "^  no UEFI variables on this machine (started by a BIOS): install" out &&
 	grep "^Windows Setup ended: exit code 31" out
@@ -79,7 +84,7 @@ test_expect_success 'no --mode: the firmware is asked; without UEFI variables (w
 
 test_expect_success 'the drivers step: missing VMBus drivers, the staged package found' '
 	setup_exit 31 &&
-	{ pe --mode install --no-reboot; test $status -eq 1; } &&
+	test_expect_code 1 pe --mode install --no-reboot &&
 	grep "^Mode: install (given with --mode)" out &&
 	grep "^Drivers: vmbus not installed; storvsc not installed" out &&
 	grep "drvload.exe is not in this Windows PE" out &&
@@ -105,7 +110,7 @@ test_expect_success 'install: Setup failed - its logs in the report, no ESP, the
 
 test_expect_success 'install: Setup succeeded - the new Windows 7 is found, a Vista left alone' '
 	setup_exit 0 &&
-	{ pe --mode install --no-reboot; test $status -eq 1; } &&
+	test_expect_code 1 pe --mode install --no-reboot &&
 	grep "^Windows Setup ended: exit code 0" out &&
 	grep "^  D: Windows 7 x64 (kernel 6.1)" out &&
 	grep "^  E: Windows 6.0, not Windows 7 (6.1): left alone" out &&
@@ -121,7 +126,7 @@ test_expect_success 'install: without its ESP the new system is not fixed, and t
 
 test_expect_success 'rescue: every drive scanned, each Windows 7 tried, failure stops the VM' '
 	rm -f "$DRIVE_C/sources/setup-args.txt" &&
-	{ pe --mode rescue --no-reboot; test $status -eq 1; } &&
+	test_expect_code 1 pe --mode rescue --no-reboot &&
 	grep "^  D: Windows 7 x64" out && grep "^  E: Windows 6.0" out &&
 	grep "^Rescue: 0 of 1 Windows 7 installations made ready for Gen2" out &&
 	grep "without it: shut down" out &&
@@ -139,7 +144,8 @@ test_expect_success 'continue: plain Setup, no answer file, waited for; Setup re
 '
 
 test_expect_success 'nothing waits for a key: every run above ended on its own' '
-	! grep -i -e "press" -e "any key" out
+	test $(grep -c "^Mode: " all-runs) -eq 5 &&
+	! grep -i -e "press" -e "any key" all-runs
 '
 
 stop_wine

@@ -14,13 +14,13 @@
 
 #include "tap.h"
 
-#include "../../overlay/agent/args.h"
-#include "../../overlay/agent/cmdline.h"
-#include "../../overlay/agent/decide.h"
-#include "../../overlay/agent/pe_header.h"
-#include "../../overlay/agent/regf.h"
-#include "../../overlay/agent/relpath.h"
-#include "../../overlay/agent/report_text.h"
+#include "args.h"
+#include "cmdline.h"
+#include "decide.h"
+#include "pe_header.h"
+#include "regf.h"
+#include "relpath.h"
+#include "report_text.h"
 #include "status.h"
 #include "win7gen2.h"
 

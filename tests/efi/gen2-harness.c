@@ -4,7 +4,8 @@
  * Booted as \EFI\BOOT\BOOTX64.EFI.  If the volume holds the real Gen2
  * table dumps under \win7gen2-test\acpi\, it copies them into ACPI
  * memory, links them from an XSDT and RSDP (revision 2) of its own and
- * makes that RSDP the machine's only one.  Then it starts the payload
+ * makes that RSDP the machine's only one; misplace.h can point one XSDT
+ * entry where no table may be.  Then it starts the payload
  * the way firmware would start \EFI\Microsoft\Boot\bootmgfw.efi, reports
  * what came back and how long it took, and powers the machine off.
  *
@@ -14,6 +15,7 @@
 #include <efilib.h>
 
 #include "file.h"
+#include "misplace.h"
 #include "testlib.h"
 #include "timing.h"
 
@@ -67,18 +69,13 @@ static UINT8 *load_table(EFI_HANDLE device, const CHAR16 *name)
 	return table;
 }
 
-static void seal(UINT8 *table)
-{
-	table[9] = 0;
-	table[9] = (UINT8)-tl_sum(table, tl_le32(table + 4));
-}
-
 static EFI_STATUS install_gen2_tables(EFI_HANDLE device)
 {
 	EFI_GUID acpi20 = ACPI_20_TABLE_GUID;
 	EFI_GUID acpi10 = ACPI_TABLE_GUID;
 	UINT8 *xsdt_dump, *xsdt, *rsdp, *dsdt, *fadt;
 	UINT32 xsdt_length = HEADER_LENGTH + 8 * XSDT_ENTRIES;
+	EFI_STATUS status;
 
 	xsdt_dump = load_table(device, L"xsdt.dat");
 	dsdt = load_table(device, L"dsdt.dat");
@@ -97,14 +94,19 @@ static EFI_STATUS install_gen2_tables(EFI_HANDLE device)
 			return EFI_LOAD_ERROR;
 		tl_put_le64(xsdt + HEADER_LENGTH + 8 * i, (UINT64)(UINTN)table);
 	}
-	seal(xsdt);
+	tl_seal(xsdt);
 
 	/* The FADT's DSDT pointers name the dumped VM's memory; point them
 	 * at our copy so the machine stays coherent. */
 	fadt = (UINT8 *)(UINTN)tl_le64(xsdt + HEADER_LENGTH);
 	tl_put_le32(fadt + FADT_DSDT, (UINT32)(UINTN)dsdt);
 	tl_put_le64(fadt + FADT_X_DSDT, (UINT64)(UINTN)dsdt);
-	seal(fadt);
+	tl_seal(fadt);
+
+	/* Last, so a table moved elsewhere is moved complete. */
+	status = misplace_entry(device, xsdt);
+	if (EFI_ERROR(status) && status != EFI_NOT_FOUND)
+		return status;
 
 	CopyMem(rsdp, "RSD PTR ", 8);
 	CopyMem(rsdp + 9, "VRTUAL", 6);

@@ -40,6 +40,43 @@ UINT8 tl_sum(const UINT8 *bytes, UINTN length)
 	return sum;
 }
 
+void tl_seal(UINT8 *table)
+{
+	table[9] = 0;
+	table[9] = (UINT8)-tl_sum(table, tl_le32(table + 4));
+}
+
+EFI_MEMORY_DESCRIPTOR *tl_memory_map(UINTN *count, UINTN *stride)
+{
+	UINTN key;
+	UINT32 version;
+
+	return LibMemoryMap(count, &key, stride, &version);
+}
+
+EFI_MEMORY_DESCRIPTOR *tl_descriptor(EFI_MEMORY_DESCRIPTOR *map, UINTN stride, UINTN i)
+{
+	return (EFI_MEMORY_DESCRIPTOR *)((UINT8 *)map + i * stride);
+}
+
+UINT64 tl_descriptor_end(const EFI_MEMORY_DESCRIPTOR *descriptor)
+{
+	return descriptor->PhysicalStart + descriptor->NumberOfPages * EFI_PAGE_SIZE;
+}
+
+UINT32 tl_memory_type(EFI_MEMORY_DESCRIPTOR *map, UINTN count, UINTN stride,
+		      UINT64 address)
+{
+	for (UINTN i = 0; i < count; i++) {
+		EFI_MEMORY_DESCRIPTOR *descriptor = tl_descriptor(map, stride, i);
+
+		if (address >= descriptor->PhysicalStart &&
+		    address < tl_descriptor_end(descriptor))
+			return descriptor->Type;
+	}
+	return TL_NO_MEMORY;
+}
+
 void tl_power_off(void)
 {
 	Print(L"W7G2T power off\n");

@@ -122,6 +122,45 @@ boot_esp() {
 	clean_serial "$2" $?
 }
 
+# boot_esp_timed IMAGE LOG FROM TO: as boot_esp, and LOG.ms gets the
+# milliseconds, by this host's clock, from FROM first showing on the
+# serial console to TO showing (grep patterns; empty if either never
+# showed).  The guest's own clock is no measure under TCG on a busy host:
+# it calibrates its TSC against a 5 ms stall, and when QEMU is scheduled
+# out during it, every figure comes out short.  Lines are seen within a
+# poll (0.1 s) or so of being printed: a wait shows up to about a second
+# short when the host is very busy, and TO as late as the power-off.
+boot_esp_timed() {
+	image=$1 log=$2 from=$3 to=$4
+	from_ms= to_ms=
+	run_qemu "$image" "file:$log.raw" </dev/null >"$log.qemu" 2>&1 &
+	qemu_pid=$!
+	# One more look after QEMU is gone: TO is often the last line
+	# before the machine powers off.
+	while :; do
+		now=$(date +%s%3N)
+		running=yes
+		kill -0 $qemu_pid 2>/dev/null || running=no
+		if test -z "$from_ms" && grep -q "$from" "$log.raw" 2>/dev/null; then
+			from_ms=$now
+		fi
+		if test -n "$from_ms" && grep -q "$to" "$log.raw" 2>/dev/null; then
+			to_ms=$now
+			break
+		fi
+		test $running = yes || break
+		sleep 0.1
+	done
+	wait $qemu_pid
+	status=$?
+	if test -n "$from_ms" && test -n "$to_ms"; then
+		echo $((to_ms - from_ms)) >"$log.ms"
+	else
+		: >"$log.ms"
+	fi
+	clean_serial "$log" $status
+}
+
 # boot_esp_keys IMAGE LOG TEXT KEYS [TEXT KEYS]...: as boot_esp, and
 # each time the next TEXT shows on the serial console, type its KEYS.
 boot_esp_keys() {

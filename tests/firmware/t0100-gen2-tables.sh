@@ -84,13 +84,17 @@ test_expect_success 'the payload reports each fix it applied' '
 	grep -x "win7gen2: 16 fixes applied, .* skipped in .* tables" serial.log
 '
 
-test_expect_success 'the payload holds up the boot for less than 50 ms' '
+# How long the payload takes is bench/boot-time's business: under TCG on
+# a busy machine (make -j8 on two cores) it went from 9 ms to 228 ms.  The
+# bound here only says the payload waited for nothing: every timeout it
+# has is 10 s by default.
+test_expect_success 'the payload reports its time to StartImage, and waited for nothing' '
 	sed -n "s/^win7gen2: \([0-9]*\)\.\([0-9]*\) ms from entry to StartImage$/\1 \2/p" \
 		serial.log >ms &&
-	test -s ms &&
+	test $(wc -l <ms) -eq 1 &&
 	read whole fraction <ms &&
-	test "$whole" -lt 50
+	test "$whole" -lt 5000
 '
-test -s ms && say "payload time from entry to StartImage: $(tr " " . <ms) ms"
+test -s ms && say "payload time from entry to StartImage: $(tr " " . <ms) ms (bench/boot-time measures it)"
 
 test_done

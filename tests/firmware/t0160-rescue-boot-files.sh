@@ -2,6 +2,9 @@
 # Rescue from the ISO without Windows PE: every EFI system partition
 # gets the payload back in front of a bare Windows boot manager, and the
 # disk then boots payload -> original.  Other partitions are not touched.
+# The rescue follows the fix engine's rule (common/wrap_rule.h): an
+# update's loader is re-wrapped keeping the previous original, a file
+# that is no x64 EFI image is left alone.  t0165 runs the whole table.
 
 . "$top_srcdir/tests/firmware/lib-firmware.sh"
 require_firmware
@@ -82,6 +85,25 @@ test_expect_success 'an update over the payload is re-wrapped, the newer loader 
 	esp_get disk.img "\\EFI\\Microsoft\\Boot\\bootmgfw.original.efi" kept-new &&
 	cmp front-new "$PAYLOAD" &&
 	cmp kept-new "$HARNESS"
+'
+
+# As win7gen2 fix does (common/wrap_rule.h): one generation back is kept.
+test_expect_success 'the previous original is kept as bootmgfw.original.old.efi' '
+	esp_get disk.img "\\EFI\\Microsoft\\Boot\\bootmgfw.original.old.efi" kept-old &&
+	cmp kept-old "$FAKE_BOOTMGR"
+'
+
+test_expect_success 'a file that is not an x64 EFI image is left alone, and said so' '
+	printf "not a boot loader\n" >junk.efi &&
+	esp_put disk.img@@1M junk.efi "\\EFI\\Boot\\bootx64.efi" &&
+	eval "SECOND_DISK=disk.img boot_esp_keys iso.img junk.log $rescue_keys" &&
+	grep -x "    \\\\EFI\\\\Boot\\\\bootx64.efi: not an x64 EFI image: left alone" junk.log &&
+	grep -x "    \\\\EFI\\\\Microsoft\\\\Boot\\\\bootmgfw.efi: already wrapped" junk.log &&
+	grep "boot file repair left problems" junk.log &&
+	esp_get disk.img "\\EFI\\Boot\\bootx64.efi" junk-after &&
+	cmp junk-after junk.efi &&
+	esp_get disk.img "\\EFI\\Boot\\bootx64.original.efi" kept64-after &&
+	cmp kept64-after "$FAKE_BOOTMGR"
 '
 
 test_expect_success 'Rescue -> Windows PE (the default) sets the rescue mode' '

@@ -10,7 +10,7 @@
  */
 #include <stdio.h>
 
-#include "../../fixengine/fix.h"
+#include "fix.h"
 
 static enum fix_status no_file(void *ctx, enum fix_volume volume, const char *path,
 			       struct fix_error *err)

@@ -20,16 +20,22 @@ test_expect_success '--help says what it does, its options and exit status' '
 '
 
 test_expect_success 'usage errors exit 2 and say what is wrong' '
-	test_exit() { want=$1; shift; "$@" 2>err; test $? -eq $want; } &&
-	test_exit 2 "$WIN7GEN2" fix &&
+	test_expect_code 2 "$WIN7GEN2" fix 2>err &&
 	grep "give both --windows DIR and --esp DIR" err &&
-	test_exit 2 "$WIN7GEN2" fix --windows a --esp b --bogus &&
+	test_expect_code 2 "$WIN7GEN2" fix --windows a --esp b --bogus 2>err &&
 	grep -e "--bogus: unknown option" err &&
-	test_exit 2 "$WIN7GEN2" fix --windows a --esp b --esp-partition x --windows-partition 2 &&
+	test_expect_code 2 "$WIN7GEN2" fix --windows a --esp b --esp-partition x \
+		--windows-partition 2 2>err &&
 	grep "wants a partition number" err &&
-	test_exit 2 "$WIN7GEN2" fix --windows a --esp b --esp-partition 1 &&
+	for bad in 0 129 " 1" +1 -1 1x; do
+		test_expect_code 2 "$WIN7GEN2" fix --windows a --esp b --esp-partition "$bad" \
+			--windows-partition 2 2>err &&
+		grep "^win7gen2 fix: --esp-partition wants a partition number from 1 to 128, not \"$bad\"" err ||
+		return 1
+	done &&
+	test_expect_code 2 "$WIN7GEN2" fix --windows a --esp b --esp-partition 1 2>err &&
 	grep "together" err &&
-	test_exit 2 "$WIN7GEN2" fix --windows a --esp b extra &&
+	test_expect_code 2 "$WIN7GEN2" fix --windows a --esp b extra 2>err &&
 	grep "unexpected argument \"extra\"" err
 '
 
@@ -40,21 +46,26 @@ test_expect_success 'setup: a Windows 7 disk that does not boot on Gen2' '
 '
 
 test_expect_success 'wrong directories are refused, naming them and the fix' '
-	test_must_fail() { "$@"; test $? -eq 1; } &&
-	test_must_fail "$WIN7GEN2" fix --windows nowhere --esp esp --payload payload.efi 2>err &&
+	state win esp >before &&
+	test_expect_code 1 "$WIN7GEN2" fix --windows nowhere --esp esp --payload payload.efi 2>err &&
 	grep "nowhere: No such file or directory" err &&
-	test_must_fail "$WIN7GEN2" fix --windows win --esp win --payload payload.efi 2>err &&
+	test_expect_code 1 "$WIN7GEN2" fix --windows win --esp win --payload payload.efi 2>err &&
 	grep "holds neither EFI\\\\Microsoft\\\\Boot\\\\bootmgfw.efi" err &&
 	grep "give the root of the EFI system partition" err &&
-	test_must_fail "$WIN7GEN2" fix --windows esp --esp esp --payload payload.efi 2>err &&
-	grep "give the root of the Windows volume" err
+	test_expect_code 1 "$WIN7GEN2" fix --windows esp --esp esp --payload payload.efi 2>err &&
+	grep "give the root of the Windows volume" err &&
+	state win esp >after && test_cmp before after
+'
+
+test_expect_success 'a payload that cannot be read is named' '
+	test_expect_code 1 "$WIN7GEN2" fix --windows win --esp esp --payload nowhere.efi 2>err &&
+	grep "^win7gen2 fix: cannot read nowhere.efi: No such file or directory" err
 '
 
 test_expect_success 'a payload that is not win7gen2.efi is refused' '
 	fake_efi other.efi "some other EFI program" &&
 	state win esp >before &&
-	"$WIN7GEN2" fix --windows win --esp esp --payload other.efi 2>err;
-	test $? -eq 1 &&
+	test_expect_code 1 "$WIN7GEN2" fix --windows win --esp esp --payload other.efi 2>err &&
 	grep "other.efi is not win7gen2.efi" err &&
 	state win esp >after && test_cmp before after
 '
@@ -129,8 +140,7 @@ test_expect_success 'after an update replaced bootmgfw.efi, it is wrapped again'
 test_expect_success 'a hive that does not parse is reported and left alone' '
 	head -c 4096 hive.before >broken &&
 	cp broken $HIVE &&
-	fix >out 2>&1;
-	test $? -eq 1 &&
+	test_expect_code 1 fix >out 2>&1 &&
 	grep "problem  \\\\Windows\\\\System32\\\\config\\\\SYSTEM" out &&
 	grep "left untouched" out &&
 	cmp broken $HIVE &&
@@ -142,11 +152,13 @@ test_expect_success 'a service that is not installed is reported, not created' '
 	rm -rf win esp && make_disk &&
 	printf "cd \\\\ControlSet002\\\\Services\\\\storvsc\ndel\ncommit\n" >del.hsh &&
 	hivexsh -w -f del.hsh $HIVE &&
-	fix >out;
-	test $? -eq 1 &&
+	test_expect_code 1 fix >out &&
 	grep "problem  SYSTEM ControlSet002\\\\Services\\\\storvsc" out &&
 	grep "not installed" out &&
-	! hivexget $HIVE "\\ControlSet002\\Services\\storvsc" 2>/dev/null
+	printf "cd \\\\ControlSet002\\\\Services\\nls\\n" >ls.hsh &&
+	hivexsh -f ls.hsh $HIVE >services &&
+	grep -x vmbus services &&
+	! grep -i -x storvsc services
 '
 
 if test -f "$REAL_PAYLOAD"; then

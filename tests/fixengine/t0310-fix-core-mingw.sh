@@ -10,7 +10,7 @@ command -v "$MINGW_CC" >/dev/null ||
 	skip_all "$MINGW_CC not found (apt-get install gcc-mingw-w64-x86-64)"
 
 FLAGS="-std=c11 -O2 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
-	-Wmissing-prototypes -Wformat=2 -I$top_srcdir/common"
+	-Wmissing-prototypes -Wformat=2 -I$top_srcdir/common -I$top_srcdir/fixengine"
 
 test_expect_success 'every core source compiles for Windows without a warning' '
 	for source in "$top_srcdir"/fixengine/*.c "$top_srcdir"/common/*.c; do

@@ -19,8 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../fixengine/fix.h"
-#include "../../fixengine/posix/posix.h"
+#include "fix.h"
+#include "posix/posix.h"
 #include "fixture.h"
 #include "status.h"
 #include "tap.h"

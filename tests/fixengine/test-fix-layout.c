@@ -20,7 +20,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "../../fixengine/posix/posix.h"
+#include "posix/posix.h"
 #include "fixture.h"
 #include "tap.h"
 

@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../fixengine/arcname.h"
-#include "../../fixengine/diskcfg.h"
-#include "../../fixengine/efi_image.h"
-#include "../../fixengine/regvalue.h"
-#include "../../fixengine/text.h"
+#include "arcname.h"
+#include "diskcfg.h"
+#include "efi_image.h"
+#include "regvalue.h"
+#include "text.h"
 #include "config.h"
 #include "tap.h"
 #include "win7gen2.h"

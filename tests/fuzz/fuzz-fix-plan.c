@@ -25,8 +25,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../../fixengine/plan.h"
-#include "../../fixengine/posix/posix.h"
+#include "plan.h"
+#include "posix/posix.h"
 #include "win7gen2.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

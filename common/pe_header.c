@@ -1,5 +1,5 @@
 /*
- * pe_header.c - which Windows a kernel file is, from its bytes
+ * pe_header.c - what a PE file is, from its bytes: the one PE check
  *
  * Layouts from Microsoft's "PE Format" specification: the DOS header's
  * e_lfanew at 0x3c; the COFF header after "PE\0\0"; the optional
@@ -11,8 +11,6 @@
  * SPDX-License-Identifier: MIT
  */
 #include "pe_header.h"
-
-#include <string.h>
 
 #define DOS_LFANEW 0x3c
 #define COFF_SIZE 20            /* after the 4-byte signature */
@@ -41,15 +39,28 @@ static uint32_t le32(const uint8_t *p)
 	       (uint32_t)p[3] << 24;
 }
 
+/* Plain C without a C library (the payload links this too). */
+static void clear(void *to, size_t size)
+{
+	uint8_t *p = to;
+
+	while (size--)
+		*p++ = 0;
+}
+
+static bool is_pe_signature(const uint8_t *p)
+{
+	return p[0] == 'P' && p[1] == 'E' && p[2] == 0 && p[3] == 0;
+}
+
 /* True if [offset, offset + length) lies within size. */
 static bool fits(size_t size, uint64_t offset, uint64_t length)
 {
 	return offset <= size && length <= size - offset;
 }
 
-/* Where the resource directory is in the file, from the section table. */
-/* The section table at sections (count entries, checked to be inside
- * the bytes read). */
+/* Where the resource directory is in the file, from the section table
+ * at sections (count entries, checked to be inside the bytes read). */
 static void locate_resources(const uint8_t *data, size_t sections, unsigned count,
 			     uint32_t rva, uint32_t length, struct pe_info *info)
 {
@@ -78,11 +89,11 @@ bool pe_headers(const uint8_t *data, size_t size, struct pe_info *info)
 	uint32_t rva, length;
 	size_t directory;
 
-	memset(info, 0, sizeof(*info));
+	clear(info, sizeof(*info));
 	if (!data || !fits(size, 0, DOS_LFANEW + 4) || data[0] != 'M' || data[1] != 'Z')
 		return false;
 	pe = le32(data + DOS_LFANEW);
-	if (!fits(size, pe, 4 + COFF_SIZE) || memcmp(data + pe, "PE\0\0", 4) != 0)
+	if (!fits(size, pe, 4 + COFF_SIZE) || !is_pe_signature(data + pe))
 		return false;
 	info->machine = le16(data + pe + 4);
 
@@ -112,6 +123,13 @@ bool pe_headers(const uint8_t *data, size_t size, struct pe_info *info)
 	if (rva && length)
 		locate_resources(data, sections, section_count, rva, length, info);
 	return true;
+}
+
+bool pe_is_x64(const uint8_t *data, size_t size)
+{
+	struct pe_info info;
+
+	return pe_headers(data, size, &info) && info.machine == PE_MACHINE_AMD64;
 }
 
 /*

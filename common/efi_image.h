@@ -2,14 +2,17 @@
  * efi_image.h - tell our payload from a Microsoft loader, by its bytes
  *
  * win7gen2.efi carries WIN7GEN2_PAYLOAD_MARKER followed by its version
- * and a NUL (common/win7gen2.h, found by common/marker.c, which the
- * payload's own rescue uses too); a Microsoft boot manager never does.
- * Both are x64 PE images; anything else at a loader's path is left alone.
+ * and a NUL (common/win7gen2.h, found by marker.h); a Microsoft boot
+ * manager never does.  Both are x64 PE images (pe_header.h); anything
+ * else at a loader's path is left alone (wrap_rule.h).
+ *
+ * Plain C without a C library: the payload's rescue and the fix engine
+ * identify files with the same code.
  *
  * SPDX-License-Identifier: MIT
  */
-#ifndef WIN7GEN2_FIX_EFI_IMAGE_H
-#define WIN7GEN2_FIX_EFI_IMAGE_H
+#ifndef WIN7GEN2_EFI_IMAGE_H
+#define WIN7GEN2_EFI_IMAGE_H
 
 #include <stddef.h>
 #include <stdint.h>

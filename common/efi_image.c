@@ -6,40 +6,17 @@
 #include "efi_image.h"
 
 #include <stdbool.h>
-#include <string.h>
 
 #include "marker.h"
+#include "pe_header.h"
 
-#define MZ_LFANEW_OFFSET 0x3c
-#define PE_SIGNATURE_SIZE 4
-#define PE_FILE_HEADER_SIZE 20
-#define PE_MACHINE_X64 0x8664
-
-static uint32_t le32(const uint8_t *p)
+/* Plain C without a C library (the payload links this too). */
+static bool same_bytes(const uint8_t *a, const uint8_t *b, size_t size)
 {
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint16_t le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-/* An MZ stub pointing at a PE header for x86-64.  The firmware checks
- * more, but this is enough to know a loader from a text file or junk. */
-static bool is_x64_pe(const uint8_t *data, size_t size)
-{
-	uint32_t pe;
-
-	if (size < MZ_LFANEW_OFFSET + 4 || data[0] != 'M' || data[1] != 'Z')
-		return false;
-	pe = le32(data + MZ_LFANEW_OFFSET);
-	if (pe > size || size - pe < PE_SIGNATURE_SIZE + PE_FILE_HEADER_SIZE)
-		return false;
-	if (memcmp(data + pe, "PE\0\0", PE_SIGNATURE_SIZE) != 0)
-		return false;
-	return le16(data + pe + PE_SIGNATURE_SIZE) == PE_MACHINE_X64;
+	for (size_t i = 0; i < size; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
 }
 
 static bool has_utf16_microsoft(const uint8_t *data, size_t size)
@@ -48,16 +25,16 @@ static bool has_utf16_microsoft(const uint8_t *data, size_t size)
 					's', 0, 'o', 0, 'f', 0, 't', 0 };
 
 	for (size_t at = 0; size >= sizeof(word) && at <= size - sizeof(word); at++)
-		if (data[at] == 'M' && memcmp(data + at, word, sizeof(word)) == 0)
+		if (data[at] == 'M' && same_bytes(data + at, word, sizeof(word)))
 			return true;
 	return false;
 }
 
 void efi_image_identify(const uint8_t *data, size_t size, struct efi_image_id *id)
 {
-	bool x64 = data && is_x64_pe(data, size);
+	bool x64 = data && pe_is_x64(data, size);
 
-	memset(id, 0, sizeof(*id));
+	id->version[0] = '\0'; /* marker_find writes it only when it finds one */
 	id->has_marker = marker_find(data, size, id->version);
 	id->microsoft = data && has_utf16_microsoft(data, size);
 	if (!x64)
@@ -91,7 +68,6 @@ static int compare_numbers(const char **a, const char **b)
 {
 	const char *x = *a, *y = *b;
 	size_t nx = 0, ny = 0;
-	int order;
 
 	while (*x == '0' && is_digit(x[1]))
 		x++;
@@ -105,8 +81,10 @@ static int compare_numbers(const char **a, const char **b)
 	*b = y + ny;
 	if (nx != ny)
 		return nx < ny ? -1 : 1;
-	order = memcmp(x, y, nx);
-	return order < 0 ? -1 : order > 0;
+	for (size_t i = 0; i < nx; i++)
+		if (x[i] != y[i])
+			return x[i] < y[i] ? -1 : 1;
+	return 0;
 }
 
 int efi_image_version_compare(const char *a, const char *b)
