@@ -5,8 +5,8 @@
  * boot image and install.wim's header and XML are read out of it (and
  * install.wim whole only when boot.wim lacks the Gen2 drivers); boot.wim
  * is changed in place with wimlib, a new EFI boot image is made with
- * mkfs.fat + mtools, and xorriso writes OUT from IN with those two files
- * mapped in, every other file copied straight through.
+ * mkfs.fat + mtools, and OUT is a kernel copy of IN with those two files
+ * appended and its trees pointed at them (rewrite.c).
  *
  * Nothing half-written ever appears at OUT: all work happens in a
  * private folder beside OUT (same file system, so the last step is a
@@ -14,7 +14,9 @@
  *
  * SPDX-License-Identifier: MIT
  */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -33,11 +35,14 @@
 #include "interrupt.h"
 #include "iso.h"
 #include "media.h"
+#include "numbers.h"
+#include "rewrite.h"
 #include "password.h"
 #include "payload.h"
 #include "ui.h"
 #include "unattend.h"
 #include "wimfile.h"
+#include "wimsd.h"
 #include "win7gen2.h"
 
 #define STAGE_DIR_IN_WIM "\\win7gen2"
@@ -66,7 +71,6 @@ struct build_options {
 	const char *agent;
 	unsigned menu_timeout;
 	bool force;
-	bool append;
 	enum ui_level level;
 };
 
@@ -119,9 +123,7 @@ static void usage(FILE *out)
 		"  --payload FILE        win7gen2.efi to use                   (the built one)\n"
 		"  --agent FILE          win7gen2pe.exe, the Windows PE agent  (the built one)\n"
 		"  --menu-timeout SEC    seconds the boot menu waits before installing (10)\n"
-		"  --append              copy IN, then add the changed files as a new session\n"
-		"                        (about twice as fast; OUT is larger by the old\n"
-		"                        boot.wim)\n"
+
 		"  -q, --quiet           print only errors and the final report\n"
 		"  -v, --verbose         say more about each step\n"
 		"  -h, --help            show this help\n"
@@ -130,21 +132,6 @@ static void usage(FILE *out)
 }
 
 /* ---- options ------------------------------------------------------- */
-
-static int parse_unsigned(const char *text, unsigned max, unsigned *value)
-{
-	char *end;
-	unsigned long parsed;
-
-	if (*text < '0' || *text > '9')
-		return -1;
-	errno = 0;
-	parsed = strtoul(text, &end, 10);
-	if (errno || *end || parsed > max)
-		return -1;
-	*value = (unsigned)parsed;
-	return 0;
-}
 
 static int check_option(const char *option, const char *value, const char *problem)
 {
@@ -157,7 +144,7 @@ static int check_option(const char *option, const char *value, const char *probl
 static int parse_options(int argc, char **argv, struct build_options *opt)
 {
 	enum { O_ISO = 256, O_OUTPUT, O_EDITION, O_USER, O_PASSWORD, O_COMPUTER, O_LOCALE,
-	       O_TIMEZONE, O_KEY, O_UNATTEND, O_DRIVERS, O_PAYLOAD, O_AGENT, O_TIMEOUT, O_APPEND };
+	       O_TIMEZONE, O_KEY, O_UNATTEND, O_DRIVERS, O_PAYLOAD, O_AGENT, O_TIMEOUT };
 	static const struct option options[] = {
 		{ "iso", required_argument, NULL, O_ISO },
 		{ "output", required_argument, NULL, O_OUTPUT },
@@ -174,7 +161,6 @@ static int parse_options(int argc, char **argv, struct build_options *opt)
 		{ "payload", required_argument, NULL, O_PAYLOAD },
 		{ "agent", required_argument, NULL, O_AGENT },
 		{ "menu-timeout", required_argument, NULL, O_TIMEOUT },
-		{ "append", no_argument, NULL, O_APPEND },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -213,7 +199,6 @@ static int parse_options(int argc, char **argv, struct build_options *opt)
 				return -1;
 			}
 			break;
-		case O_APPEND: opt->append = true; break;
 		case 'q': opt->level = UI_QUIET; break;
 		case 'v': opt->level = UI_VERBOSE; break;
 		case 'h': usage(stdout); exit(0);
@@ -343,11 +328,8 @@ static int check_agent(struct build *b)
 
 static int check_space(struct build *b)
 {
-	const struct iso_file *efi = b->media.uefi_entry && b->media.uefi_entry->path ?
-		iso_find(&b->media.listing, b->media.uefi_entry->path) : NULL;
-	uint64_t in_size = 0, need, free_bytes;
+	uint64_t in_size = b->media.listing.image_size, need, free_bytes;
 	char *dir = parent_dir(b->opt.output);
-	struct stat st;
 	dev_t device;
 	int rc;
 
@@ -355,13 +337,11 @@ static int check_space(struct build *b)
 		buf_puts(&b->err, "out of memory");
 		return -1;
 	}
-	if (stat(b->opt.iso, &st) == 0)
-		in_size = (uint64_t)st.st_size;
-	/* OUT is about IN's size; beside it the temporary folder holds a
-	 * copy of boot.wim (changed in place), the EFI images and the
-	 * staged drivers.  install.wim, when needed, is checked later. */
-	need = in_size + 2 * b->media.boot_wim->size + (efi ? 2 * efi->size : 0) +
-	       2 * b->drivers.user_bytes + SPACE_MARGIN;
+	/* OUT is IN plus the new boot.wim; beside it the temporary folder
+	 * holds a copy of boot.wim (changed in place), the EFI images and
+	 * the staged drivers.  install.wim, when needed, is checked later.
+	 * On a file system that shares blocks OUT may take far less. */
+	need = in_size + 3 * b->media.boot_wim->size + 3 * b->drivers.user_bytes + SPACE_MARGIN;
 	rc = free_space(dir, &free_bytes, &device, &b->err);
 	if (rc == 0 && free_bytes < need) {
 		buf_printf(&b->err, "too little free space in %s: %" PRIu64 " MiB free, about %"
@@ -450,19 +430,14 @@ static int take_loader(struct build *b)
 					    &b->err);
 	}
 	case LOADER_CDBOOT_NOPROMPT: {
-		const char *from[1] = { media->cdboot_noprompt->path };
-		const char *to[1];
-
 		b->loader_copy = path_join(b->tempdir, "cdboot_noprompt.efi");
 		if (!b->loader_copy)
 			break;
-		to[0] = b->loader_copy;
-		return iso_extract(media->iso, from, to, 1, NULL, NULL, &b->err);
+		return iso_copy_out(media->iso, media->cdboot_noprompt, b->loader_copy, NULL, NULL,
+				    &b->err);
 	}
 	case LOADER_EFISYS_NOPROMPT: {
-		const char *from[1] = { media->efisys_noprompt->path };
 		char *image = path_join(b->tempdir, "efisys_noprompt.bin");
-		const char *to[1] = { image };
 		int rc;
 
 		b->loader_copy = path_join(b->tempdir, "efisys_noprompt-bootx64.efi");
@@ -470,7 +445,7 @@ static int take_loader(struct build *b)
 			free(image);
 			break;
 		}
-		rc = iso_extract(media->iso, from, to, 1, NULL, NULL, &b->err);
+		rc = iso_copy_out(media->iso, media->efisys_noprompt, image, NULL, NULL, &b->err);
 		if (rc == 0) {
 			rc = efiimg_get(image, "/EFI/BOOT/BOOTX64.EFI", b->loader_copy, &b->err);
 			if (rc == 0)
@@ -551,9 +526,7 @@ static int change_boot_wim(struct build *b)
 	char *payload = win7gen2 ? path_join(win7gen2, "win7gen2.efi") : NULL;
 	char *agent = win7gen2 ? path_join(win7gen2, "win7gen2pe.exe") : NULL;
 	char *winpeshl = path_join(b->tempdir, "winpeshl.ini");
-	struct wimlib_update_command commands[3];
-	size_t count = 0;
-	int code, rc = -1;
+	int rc = -1;
 
 	if (!drivers || !answer || !payload || !agent || !winpeshl) {
 		buf_puts(&b->err, "out of memory");
@@ -573,29 +546,17 @@ static int change_boot_wim(struct build *b)
 	    copy_file(b->agent_path, agent, &b->err) < 0 || write_winpeshl(b, winpeshl) < 0)
 		goto out;
 
-	memset(commands, 0, sizeof(commands));
-	commands[count].op = WIMLIB_UPDATE_OP_ADD;
-	commands[count].add.fs_source_path = win7gen2;
-	commands[count].add.wim_target_path = (char *)STAGE_DIR_IN_WIM;
-	count++;
-	commands[count].op = WIMLIB_UPDATE_OP_ADD;
-	commands[count].add.fs_source_path = winpeshl;
-	commands[count].add.wim_target_path = (char *)WINPESHL_IN_WIM;
-	count++;
-	if (b->opt.drivers) {
-		commands[count].op = WIMLIB_UPDATE_OP_ADD;
-		commands[count].add.fs_source_path = (char *)b->opt.drivers;
-		commands[count].add.wim_target_path = (char *)USER_DRIVERS_IN_WIM;
-		count++;
-	}
 	ui_step(&b->ui, "changing boot.wim image %d (%s)", b->media.setup_image,
 		media_setup_meta(&b->media)->name ? media_setup_meta(&b->media)->name : "Setup");
-	code = wimlib_update_image(b->media.boot, b->media.setup_image, commands, count, 0);
-	if (code) {
-		buf_printf(&b->err, "cannot change boot.wim: %s (wimlib error %d)",
-			   wimlib_get_error_string(code), code);
+	/* Through an NTFS volume, so every added file carries a security
+	 * descriptor: without one, winload fails with 0xc0000001. */
+	if (wimsd_add(b->media.boot, b->media.setup_image, win7gen2, STAGE_DIR_IN_WIM,
+		      b->tempdir, &b->err) < 0 ||
+	    wimsd_add(b->media.boot, b->media.setup_image, winpeshl, WINPESHL_IN_WIM,
+		      b->tempdir, &b->err) < 0 ||
+	    (b->opt.drivers && wimsd_add(b->media.boot, b->media.setup_image, b->opt.drivers,
+					 USER_DRIVERS_IN_WIM, b->tempdir, &b->err) < 0))
 		goto out;
-	}
 	rc = wimfile_commit(b->media.boot, &b->ui, &b->err);
 out:
 	free(stage);
@@ -634,9 +595,24 @@ static int write_config(struct build *b, const char *path)
 	return rc;
 }
 
-static void copy_progress(void *ctx, uint64_t done, uint64_t total)
+/*
+ * Gives the finished file its name.  OUT was checked to be absent at the
+ * start, minutes ago: without --force a file that appeared there since
+ * is never replaced (RENAME_NOREPLACE decides atomically).
+ */
+static int publish(const char *from, const char *to, bool force, struct buf *err)
 {
-	ui_progress(ctx, done, total);
+	int rc = force ? rename(from, to) : renameat2(AT_FDCWD, from, AT_FDCWD, to,
+						      RENAME_NOREPLACE);
+
+	if (rc == 0)
+		return 0;
+	if (errno == EEXIST)
+		buf_printf(err, "%s appeared while the new ISO was written; it is kept as it "
+			   "is: give --force to replace it", to);
+	else
+		buf_printf(err, "cannot move the new ISO to %s: %s", to, strerror(errno));
+	return -1;
 }
 
 static int write_iso(struct build *b)
@@ -645,10 +621,8 @@ static int write_iso(struct build *b)
 	char *efi_image = path_join(b->tempdir, "win7gen2-efisys.bin");
 	char *out_tmp = path_join(b->tempdir, "output.iso");
 	struct efiimg_file files[3];
-	struct iso_replacement replacements[2];
-	struct iso_write_job job;
+	struct rewrite_job job;
 	uint64_t efi_size = 0;
-	struct stat st;
 	int rc = -1;
 
 	if (!config || !efi_image || !out_tmp) {
@@ -667,47 +641,40 @@ static int write_iso(struct build *b)
 	if (efiimg_create(efi_image, files, 3, &efi_size, &b->err) < 0)
 		goto out;
 
-	replacements[0].disk_path = b->media.boot_wim_copy;
-	replacements[0].iso_path = b->media.boot_wim->path;
-	replacements[1].disk_path = efi_image;
-	replacements[1].iso_path = b->media.uefi_entry->path;
 	memset(&job, 0, sizeof(job));
 	job.in = b->opt.iso;
 	job.out = out_tmp;
 	job.listing = &b->media.listing;
-	job.replacements = replacements;
-	job.replacement_count = 2;
-	job.boot_image_path = b->media.uefi_entry->path;
-	job.boot_image_size = efi_size;
-	job.append = b->opt.append;
-	job.on_progress = ui_tool_progress;
-	job.on_copy_progress = copy_progress;
+	job.boot_wim = b->media.boot_wim;
+	job.boot_wim_disk = b->media.boot_wim_copy;
+	job.uefi = b->media.uefi_entry;
+	job.efi_image_disk = efi_image;
+	job.on_progress = ui_copy_progress;
 	job.ctx = &b->ui;
-	ui_step(&b->ui, b->opt.append ?
-		"copying the ISO, then adding the changed files as a new session" :
-		"writing the new ISO (every other file streams through unchanged)");
-	rc = iso_write(&job, &b->err);
+	ui_step(&b->ui, "writing the new ISO: a copy of %s, the changed files appended",
+		b->opt.iso);
+	rc = rewrite_iso(&job, &b->err);
 	ui_progress_end(&b->ui);
 	if (rc < 0)
 		goto out;
+	b->out_size = job.out_size;
 	if (interrupt_requested()) {
 		buf_puts(&b->err, "interrupted");
 		rc = -1;
 		goto out;
 	}
-	if (stat(out_tmp, &st) == 0)
-		b->out_size = (uint64_t)st.st_size;
-	chmod(out_tmp, 0644);
+	/* Readable by all whatever the umask, like the ISO it came from. */
+	if (chmod(out_tmp, 0644) < 0) {
+		buf_printf(&b->err, "cannot set the permissions of %s: %s", out_tmp, strerror(errno));
+		rc = -1;
+		goto out;
+	}
 	/* OUT must be whole on the disk before its name says it is done. */
 	if (sync_file(out_tmp, &b->err) < 0) {
 		rc = -1;
 		goto out;
 	}
-	if (rename(out_tmp, b->opt.output) < 0) {
-		buf_printf(&b->err, "cannot move the new ISO to %s: %s", b->opt.output,
-			   strerror(errno));
-		rc = -1;
-	}
+	rc = publish(out_tmp, b->opt.output, b->opt.force, &b->err);
 out:
 	free(config);
 	free(efi_image);
@@ -755,8 +722,11 @@ static void report(struct build *b)
 		       b->drivers.user_inf_count, b->opt.drivers);
 	if (!b->drivers_staged)
 		printf("    (VMBus and storvsc drivers: already in the Setup image)\n");
-	printf("Kept: every other file, the BIOS boot entry, Joliet names, volume label \"%s\".\n",
-	       b->media.listing.volume_id);
+	printf("Kept: every other file where it was, the BIOS boot entry, volume label \"%s\"%s%s.\n",
+	       b->media.listing.volume_id, b->media.listing.has_udf ? ", UDF" : "",
+	       b->media.listing.has_joliet ? ", Joliet" : "");
+	if (b->media.listing.has_udf && b->media.listing.source == ISO_FROM_UDF)
+		printf("Added: an ISO 9660 tree naming every file (full names), beside UDF.\n");
 	if (b->generated_password[0])
 		printf("\nPassword for %s (generated, shown only now): %s\n", b->opt.user,
 		       b->generated_password);

@@ -82,13 +82,20 @@ static void print_text(const struct media *media, enum media_verdict verdict, co
 	printf("%s\n", media->iso);
 	if (media->listing.volume_id[0] || verdict != MEDIA_NOT_ISO)
 		printf("  %-16s %s\n", "volume label", media->listing.volume_id);
-	for (size_t i = 0; i < media->listing.entry_count; i++) {
-		const struct eltorito_entry *entry = &media->listing.entries[i];
+	if (media->listing.file_count)
+		printf("  %-16s %s, %zu files\n", "file system", iso_source_name(&media->listing),
+		       media->listing.file_count);
+	for (size_t i = 0; i < media->listing.boot_count; i++) {
+		const struct iso_boot_image *image = &media->listing.boot[i];
+		char platform[8], emulation[8];
 
 		printf("  %-16s %u: %s%s, emulation %s, %u sectors, %s\n",
-		       i == 0 ? "El Torito" : "", entry->number, entry->platform_name,
-		       entry->bootable ? "" : " (not bootable)", entry->emulation,
-		       entry->load_sectors, entry->path ? entry->path : "(not in the file tree)");
+		       i == 0 ? "El Torito" : "", image->entry.number,
+		       eltorito_platform_name(&image->entry, platform, sizeof(platform)),
+		       image->entry.bootable ? "" : " (not bootable)",
+		       eltorito_media_name(&image->entry, emulation, sizeof(emulation)),
+		       image->entry.sector_count,
+		       image->file ? image->file->path : "(no file name: catalog only)");
 	}
 	if (setup) {
 		media_describe_version(setup, &text);
@@ -202,20 +209,27 @@ static void print_json(const struct media *media, enum media_verdict verdict, co
 			    (media->efi_loader_is_payload ? "made by win7gen2 already" : NULL) :
 			    problem);
 	buf_puts(&out, ",\n  \"el_torito\": [");
-	for (size_t i = 0; i < media->listing.entry_count; i++) {
-		const struct eltorito_entry *entry = &media->listing.entries[i];
+	for (size_t i = 0; i < media->listing.boot_count; i++) {
+		const struct iso_boot_image *image = &media->listing.boot[i];
+		char platform[8], emulation[8];
 
 		buf_printf(&out, "%s\n    {\"number\": %u, \"platform\": ", i ? "," : "",
-			   entry->number);
-		buf_put_json_string(&out, entry->platform_name);
+			   image->entry.number);
+		buf_put_json_string(&out, eltorito_platform_name(&image->entry, platform,
+								 sizeof(platform)));
 		buf_printf(&out, ", \"bootable\": %s, \"emulation\": ",
-			   entry->bootable ? "true" : "false");
-		buf_put_json_string(&out, entry->emulation);
-		buf_printf(&out, ", \"load_sectors\": %u, \"path\": ", entry->load_sectors);
-		json_string_or_null(&out, entry->path);
+			   image->entry.bootable ? "true" : "false");
+		buf_put_json_string(&out, eltorito_media_name(&image->entry, emulation,
+							      sizeof(emulation)));
+		buf_printf(&out, ", \"load_sectors\": %u, \"lba\": %" PRIu32 ", \"path\": ",
+			   image->entry.sector_count, image->entry.lba);
+		json_string_or_null(&out, image->file ? image->file->path : NULL);
 		buf_puts(&out, "}");
 	}
-	buf_puts(&out, media->listing.entry_count ? "\n  ],\n  " : "],\n  ");
+	buf_puts(&out, media->listing.boot_count ? "\n  ],\n  " : "],\n  ");
+	json_key(&out, "file_system");
+	buf_put_json_string(&out, iso_source_name(&media->listing));
+	buf_puts(&out, ",\n  ");
 	json_key(&out, "windows");
 	if (setup) {
 		struct buf text = BUF_INIT;

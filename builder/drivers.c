@@ -63,8 +63,6 @@ int drivers_scan_user(const char *dir, struct driver_plan *plan, struct buf *err
 static int copy_install_wim(struct media *media, const char *copy, struct ui *ui,
 			    struct buf *err)
 {
-	const char *iso_paths[1] = { media->install_wim->path };
-	const char *disk_paths[1] = { copy };
 	uint64_t free_bytes;
 	dev_t device;
 	int rc;
@@ -82,7 +80,7 @@ static int copy_install_wim(struct media *media, const char *copy, struct ui *ui
 	ui_step(ui, "boot.wim's Setup image lacks the Gen2 drivers: copying install.wim "
 		"(%" PRIu64 " MiB) to temporary space to take them from its driver store",
 		media->install_wim->size >> 20);
-	rc = iso_extract(media->iso, iso_paths, disk_paths, 1, ui_tool_progress, ui, err);
+	rc = iso_copy_out(media->iso, media->install_wim, copy, ui_copy_progress, ui, err);
 	ui_progress_end(ui);
 	return rc;
 }

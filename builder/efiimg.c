@@ -1,6 +1,14 @@
 /*
  * efiimg.c - El Torito EFI boot images: FAT file systems, via mtools
  *
+ * mtools has one exit status for every failure (1), so "no such file"
+ * cannot be told from "not a FAT image" by the status, and its messages
+ * are no interface.  efiimg_get therefore first lists the folders on the
+ * way (mdir, which succeeds on any readable folder, empty or not) and
+ * copies only a file the listing shows: then every failure of mdir or
+ * mcopy is an error, decided by the exit status alone.  mkfs.fat and
+ * mmd are judged by their status too (0 is success for both).
+ *
  * SPDX-License-Identifier: MIT
  */
 #include "efiimg.h"
@@ -10,42 +18,116 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "run.h"
 
-/* Microsoft's efisys.bin images have odd geometry values that make mtools
- * refuse them unless told not to check. */
-static void mtools_environment(void)
+/* For every mtools command, and for it alone (run.h): Microsoft's
+ * efisys.bin images have odd geometry values that make mtools refuse
+ * them unless told not to check. */
+static const char *const mtools_env[] = { "MTOOLS_SKIP_CHECK=1", NULL };
+
+/* run_or_explain for an mtools command. */
+static int mtools(const char *const *argv, const char *what, struct buf *err)
 {
-	setenv("MTOOLS_SKIP_CHECK", "1", 1);
+	struct run run = { .argv = argv, .env = mtools_env };
+	int rc = run_tool(&run);
+
+	if (rc < 0) {
+		buf_printf(err, "%s: ", what);
+		run_explain(&run, err);
+	}
+	run_free(&run);
+	return rc;
+}
+
+/*
+ * Whether folder (a FAT path ending in '/', "/" for the root) holds name
+ * as a folder (want_folder) or a file, ignoring case as FAT does: 1 yes,
+ * 0 no, -1 when the folder cannot be listed.  "mdir -b" prints one
+ * "::/PATH" a line, folders with a trailing '/'; -a includes hidden and
+ * system entries.
+ */
+static int folder_holds(const char *image, const char *folder, const char *name,
+			bool want_folder, struct buf *err)
+{
+	struct buf where = BUF_INIT;
+	struct run run = { .env = mtools_env, .capture_stdout = true };
+	const char *argv[] = { "mdir", "-b", "-a", "-i", image, NULL, NULL };
+	size_t prefix, name_len = strlen(name);
+	int rc = 0;
+
+	buf_printf(&where, "::%s", folder);
+	argv[5] = buf_str(&where);
+	run.argv = argv;
+	if (run_tool(&run) < 0) {
+		buf_printf(err, "cannot list %s in the EFI boot image: ", folder);
+		run_explain(&run, err);
+		rc = -1;
+	}
+	prefix = where.len;
+	for (const char *line = buf_str(&run.out); rc == 0 && *line;) {
+		size_t len = strcspn(line, "\n");
+
+		if (len == prefix + name_len + want_folder &&
+		    strncasecmp(line, buf_str(&where), prefix) == 0 &&
+		    strncasecmp(line + prefix, name, name_len) == 0 &&
+		    (!want_folder || line[len - 1] == '/'))
+			rc = 1;
+		line += len + (line[len] == '\n');
+	}
+	run_free(&run);
+	buf_free(&where);
+	return rc;
+}
+
+/* 1 when the file at fat_path is in the image, 0 when it or a folder on
+ * the way is not, -1 on an error. */
+static int image_holds(const char *image, const char *fat_path, struct buf *err)
+{
+	struct buf folder = BUF_INIT, name = BUF_INIT;
+	const char *start = fat_path + 1;
+	int rc = 1;
+
+	buf_puts(&folder, "/");
+	while (rc == 1) {
+		const char *slash = strchr(start, '/');
+		size_t len = slash ? (size_t)(slash - start) : strlen(start);
+
+		buf_reset(&name);
+		buf_append(&name, start, len);
+		rc = folder_holds(image, buf_str(&folder), buf_str(&name), slash != NULL, err);
+		if (!slash)
+			break;
+		buf_append(&folder, start, len + 1);
+		start = slash + 1;
+	}
+	if (buf_failed(&folder) || buf_failed(&name)) {
+		buf_puts(err, "out of memory");
+		rc = -1;
+	}
+	buf_free(&folder);
+	buf_free(&name);
+	return rc;
 }
 
 int efiimg_get(const char *image, const char *fat_path, const char *disk_path, struct buf *err)
 {
-	struct buf source = BUF_INIT;
-	struct run run = { 0 };
+	struct buf source = BUF_INIT, what = BUF_INIT;
 	const char *argv[] = { "mcopy", "-n", "-i", image, NULL, disk_path, NULL };
 	int rc;
 
-	mtools_environment();
+	rc = image_holds(image, fat_path, err);
+	if (rc != 1)
+		return rc;
 	buf_printf(&source, "::%s", fat_path);
+	buf_printf(&what, "cannot read %s from the EFI boot image", fat_path);
 	argv[4] = buf_str(&source);
-	run.argv = argv;
-	rc = run_tool(&run);
-	if (rc == 0) {
-		rc = 1;
-	} else if (strstr(buf_str(&run.err), "not found") ||
-		   strstr(buf_str(&run.err), "No such file")) {
-		rc = 0;
-	} else {
-		buf_printf(err, "cannot read %s from the EFI boot image: ", fat_path);
-		run_explain(&run, err);
-		rc = -1;
-	}
-	run_free(&run);
+	rc = mtools(argv, buf_str(&what), err) == 0 ? 1 : -1;
 	buf_free(&source);
+	buf_free(&what);
 	return rc;
 }
 
@@ -60,7 +142,6 @@ static int make_folders(const char *image, const char *fat_path, struct buf *mad
 	/* Every folder on the way, in order: "/EFI", "/EFI/BOOT". */
 	for (const char *slash = strchr(fat_path + 1, '/'); slash && rc == 0;
 	     slash = strchr(slash + 1, '/')) {
-		struct run run = { 0 };
 		const char *argv[] = { "mmd", "-i", image, NULL, NULL };
 
 		buf_reset(&folder);
@@ -72,13 +153,7 @@ static int make_folders(const char *image, const char *fat_path, struct buf *mad
 			continue;
 		buf_printf(made, "%s\n", buf_str(&folder));
 		argv[3] = buf_str(&folder);
-		run.argv = argv;
-		if (run_tool(&run) < 0) {
-			buf_puts(err, "cannot make a folder in the EFI boot image: ");
-			run_explain(&run, err);
-			rc = -1;
-		}
-		run_free(&run);
+		rc = mtools(argv, "cannot make a folder in the EFI boot image", err);
 	}
 	buf_free(&folder);
 	buf_free(&key);
@@ -93,7 +168,6 @@ int efiimg_create(const char *image, const struct efiimg_file *files, size_t cou
 	struct buf dest = BUF_INIT, made = BUF_INIT;
 	int rc = -1;
 
-	mtools_environment();
 	buf_puts(&made, "\n");
 	for (size_t i = 0; i < count; i++) {
 		struct stat st;
@@ -134,7 +208,7 @@ int efiimg_create(const char *image, const struct efiimg_file *files, size_t cou
 		buf_reset(&dest);
 		buf_printf(&dest, "::%s", files[i].fat_path);
 		argv[4] = buf_str(&dest);
-		if (run_or_explain(argv, "cannot copy into the EFI boot image", NULL, NULL, err) < 0)
+		if (mtools(argv, "cannot copy into the EFI boot image", err) < 0)
 			goto out;
 	}
 	*size = kib * 1024;

@@ -318,3 +318,77 @@ int sync_file(const char *path, struct buf *err)
 		close(fd);
 	return rc;
 }
+
+int pread_full(int fd, void *data, size_t count, uint64_t offset)
+{
+	unsigned char *p = data;
+
+	while (count) {
+		ssize_t n = pread(fd, p, count, (off_t)offset);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = 0;
+			return -1;
+		}
+		p += n;
+		count -= (size_t)n;
+		offset += (uint64_t)n;
+	}
+	return 0;
+}
+
+int copy_fd_range(int in, uint64_t from, int out, uint64_t to, uint64_t count,
+		  void (*progress)(void *ctx, uint64_t done, uint64_t total), void *ctx,
+		  uint64_t *done, uint64_t total)
+{
+	loff_t in_offset = (loff_t)from, out_offset = (loff_t)to;
+	bool in_kernel = true;
+	unsigned char *block = NULL;
+
+	while (count) {
+		size_t chunk = count > (64u << 20) ? (64u << 20) : (size_t)count;
+		ssize_t n;
+
+		if (in_kernel) {
+			n = copy_file_range(in, &in_offset, out, &out_offset, chunk, 0);
+			if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EOPNOTSUPP ||
+				      errno == EINVAL)) {
+				in_kernel = false; /* across file systems, old kernels */
+				continue;
+			}
+		} else {
+			if (!block && !(block = malloc(1u << 20)))
+				return -1;
+			if (chunk > (1u << 20))
+				chunk = 1u << 20;
+			if (pread_full(in, block, chunk, (uint64_t)in_offset) < 0) {
+				free(block);
+				if (errno == 0)
+					errno = EIO;
+				return -1;
+			}
+			n = pwrite(out, block, chunk, out_offset);
+			if (n > 0) {
+				in_offset += n;
+				out_offset += n;
+			}
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO; /* the source ended early */
+			free(block);
+			return -1;
+		}
+		count -= (uint64_t)n;
+		*done += (uint64_t)n;
+		if (progress)
+			progress(ctx, *done, total);
+	}
+	free(block);
+	return 0;
+}

@@ -47,6 +47,20 @@ int copy_big_file(const char *from, const char *to,
 
 
 
+/* pread() that reads all count bytes: -1 on an error or an early end
+ * (errno 0 then). */
+int pread_full(int fd, void *data, size_t count, uint64_t offset);
+
+/*
+ * Copies count bytes from offset from of in to offset to of out, in the
+ * kernel where it can (copy_file_range), else through a buffer.  *done
+ * grows as bytes arrive and progress (may be NULL) hears of it against
+ * total.  -1 with errno set on failure.
+ */
+int copy_fd_range(int in, uint64_t from, int out, uint64_t to, uint64_t count,
+		  void (*progress)(void *ctx, uint64_t done, uint64_t total), void *ctx,
+		  uint64_t *done, uint64_t total);
+
 /* Calls visit for every regular file under dir (not following symlinks,
  * at most 32 levels deep) with its path and size; visit returns nonzero
  * to stop.  -1 when dir cannot be read. */

@@ -1,5 +1,5 @@
 /*
- * iso.c - what the builder reads from and writes to ISO images (xorriso)
+ * iso.c - what the builder reads from a Windows ISO, and how
  *
  * SPDX-License-Identifier: MIT
  */
@@ -13,17 +13,25 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "files.h"
 #include "run.h"
 
-#define SECTOR 2048
 #define PVD_SECTOR 16
+/* Volume descriptors follow the primary one until the terminator; real
+ * images have three or four.  More than this is damage. */
+#define MAX_DESCRIPTORS 32
+
+/* A FAT image's own size, when a nameless UEFI image's catalog entry
+ * loads only its first sector (a 1.44 MB floppy image at most, in
+ * practice; never more than this). */
+#define MAX_BOOT_IMAGE (64u << 20)
 
 int iso_is_iso9660(const char *path, char volume_id[33], struct buf *err)
 {
-	unsigned char pvd[SECTOR];
+	unsigned char pvd[ISO_SECTOR];
 	ssize_t n;
 	int fd, i;
 
@@ -32,7 +40,7 @@ int iso_is_iso9660(const char *path, char volume_id[33], struct buf *err)
 		buf_printf(err, "cannot open %s: %s", path, strerror(errno));
 		return -1;
 	}
-	n = pread(fd, pvd, sizeof(pvd), (off_t)PVD_SECTOR * SECTOR);
+	n = pread(fd, pvd, sizeof(pvd), (off_t)PVD_SECTOR * ISO_SECTOR);
 	close(fd);
 	if (n < 0) {
 		buf_printf(err, "cannot read %s: %s", path, strerror(errno));
@@ -52,7 +60,73 @@ int iso_is_iso9660(const char *path, char volume_id[33], struct buf *err)
 	return 1;
 }
 
-/* ---- parsing xorriso's reports ------------------------------------- */
+/* ---- the listing both readers fill --------------------------------- */
+
+struct iso_file *iso_listing_add_file(struct iso_listing *listing, const char *path,
+				      uint64_t size)
+{
+	struct iso_file *file;
+
+	if (listing->file_count % 256 == 0) {
+		struct iso_file *grown = realloc(listing->files,
+						 (listing->file_count + 256) * sizeof(*grown));
+		if (!grown)
+			return NULL;
+		listing->files = grown;
+	}
+	file = &listing->files[listing->file_count];
+	memset(file, 0, sizeof(*file));
+	file->path = strdup(path);
+	if (!file->path)
+		return NULL;
+	file->size = size;
+	listing->file_count++;
+	return file;
+}
+
+int iso_file_add_extent(struct iso_file *file, uint64_t lba, uint64_t length)
+{
+	struct iso_extent *grown;
+
+	if (file->extent_count) {
+		struct iso_extent *last = &file->extents[file->extent_count - 1];
+
+		/* One run of sectors stays one extent, whatever pieces the
+		 * file system cut it into. */
+		if (last->length % ISO_SECTOR == 0 &&
+		    last->lba + last->length / ISO_SECTOR == lba) {
+			last->length += length;
+			return 0;
+		}
+	}
+	grown = realloc(file->extents, (file->extent_count + 1) * sizeof(*grown));
+	if (!grown)
+		return -1;
+	file->extents = grown;
+	file->extents[file->extent_count].lba = lba;
+	file->extents[file->extent_count].length = length;
+	file->extent_count++;
+	return 0;
+}
+
+int iso_listing_add_dir(struct iso_listing *listing, const char *path)
+{
+	char **grown;
+
+	if (strcmp(path, "/") == 0 || path[0] == '\0')
+		return 0;
+	grown = realloc(listing->dirs, (listing->dir_count + 1) * sizeof(*grown));
+	if (!grown)
+		return -1;
+	listing->dirs = grown;
+	listing->dirs[listing->dir_count] = strdup(path);
+	if (!listing->dirs[listing->dir_count])
+		return -1;
+	listing->dir_count++;
+	return 0;
+}
+
+/* ---- ISO 9660 through xorriso ---------------------------------------- */
 
 /*
  * Splits a line the way xorriso quotes it for its own input: words
@@ -125,7 +199,8 @@ static int parse_file_line(struct iso_listing *listing, const char *rest)
 	uint64_t lba, blocks, size;
 	const char *quote;
 	char **words = NULL;
-	int count;
+	struct iso_file *file;
+	int count, rc = -1;
 
 	if (sscanf(rest, " %u , %" SCNu64 " , %" SCNu64 " , %" SCNu64 " ,",
 		   &extent, &lba, &blocks, &size) != 4)
@@ -134,101 +209,29 @@ static int parse_file_line(struct iso_listing *listing, const char *rest)
 	if (!quote)
 		return -1;
 	count = split_words(quote, &words);
-	if (count != 1) {
-		free_words(words, count > 0 ? (size_t)count : 0);
-		return -1;
-	}
+	if (count != 1)
+		goto out;
 	/* A file over 4 GiB comes as one line per extent. */
 	if (listing->file_count &&
 	    strcmp(listing->files[listing->file_count - 1].path, words[0]) == 0) {
-		struct iso_file *last = &listing->files[listing->file_count - 1];
-
-		if (size > UINT64_MAX - last->size) {
-			free_words(words, 1);
-			return -1;
-		}
-		last->size += size;
-		free_words(words, 1);
-		return 0;
+		file = &listing->files[listing->file_count - 1];
+		if (size > UINT64_MAX - file->size)
+			goto out;
+		file->size += size;
+	} else {
+		file = iso_listing_add_file(listing, words[0], size);
+		if (!file)
+			goto out;
 	}
-	if (listing->file_count % 256 == 0) {
-		struct iso_file *grown = realloc(listing->files,
-						 (listing->file_count + 256) * sizeof(*grown));
-		if (!grown) {
-			free_words(words, 1);
-			return -1;
-		}
-		listing->files = grown;
-	}
-	listing->files[listing->file_count].path = words[0];
-	listing->files[listing->file_count].size = size;
-	listing->file_count++;
-	free(words);
-	return 0;
-}
-
-/* "El Torito boot img :   1  BIOS  y   none  0x0000  0x00      8          39" */
-static int parse_entry_line(struct iso_listing *listing, const char *rest)
-{
-	struct eltorito_entry entry = { 0 };
-	char bootable[4], seg[16], hdpt[16];
-	unsigned long long lba;
-
-	if (sscanf(rest, " %u %7s %3s %15s %15s %15s %u %llu", &entry.number,
-		   entry.platform_name, bootable, entry.emulation, seg, hdpt,
-		   &entry.load_sectors, &lba) != 8)
-		return -1;
-	if (listing->entry_count >= ISO_MAX_ELTORITO || entry.number != listing->entry_count + 1)
-		return -1;
-	entry.bootable = strcmp(bootable, "y") == 0;
-	entry.platform = strcmp(entry.platform_name, "BIOS") == 0 ? ELTORITO_BIOS :
-			 strcmp(entry.platform_name, "UEFI") == 0 ? ELTORITO_UEFI :
-			 ELTORITO_OTHER;
-	listing->entries[listing->entry_count++] = entry;
-	return 0;
-}
-
-/* "El Torito img path :   1  /boot/etfsboot.com" */
-static int parse_entry_path(struct iso_listing *listing, const char *rest)
-{
-	unsigned number;
-	int used = 0;
-	const char *path;
-
-	if (sscanf(rest, " %u %n", &number, &used) != 1 || used == 0)
-		return -1;
-	if (number == 0 || number > listing->entry_count || listing->entries[number - 1].path)
-		return -1;
-	path = rest + used;
-	listing->entries[number - 1].path = strdup(path);
-	return listing->entries[number - 1].path ? 0 : -1;
-}
-
-static int parse_boot_cmd(struct iso_listing *listing, const char *line)
-{
-	struct iso_boot_cmd *grown;
-	char **words;
-	int count = split_words(line, &words);
-
-	if (count <= 0)
-		return count;
-	grown = realloc(listing->boot_cmds, (listing->boot_cmd_count + 1) * sizeof(*grown));
-	if (!grown) {
-		free_words(words, (size_t)count);
-		return -1;
-	}
-	listing->boot_cmds = grown;
-	grown[listing->boot_cmd_count].args = words;
-	grown[listing->boot_cmd_count].count = (size_t)count;
-	listing->boot_cmd_count++;
-	return 0;
+	rc = size ? iso_file_add_extent(file, lba, size) : 0;
+out:
+	free_words(words, count > 0 ? (size_t)count : 0);
+	return rc;
 }
 
 static int parse_report(struct iso_listing *listing, char *text)
 {
 	static const char file_tag[] = "File data lba:";
-	static const char entry_tag[] = "El Torito boot img :";
-	static const char path_tag[] = "El Torito img path :";
 
 	for (char *line = text, *next; line && *line; line = next) {
 		int rc = 0;
@@ -236,30 +239,159 @@ static int parse_report(struct iso_listing *listing, char *text)
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
-		if (strncmp(line, file_tag, sizeof(file_tag) - 1) == 0)
+		if (strncmp(line, file_tag, sizeof(file_tag) - 1) == 0) {
 			rc = parse_file_line(listing, line + sizeof(file_tag) - 1);
-		else if (strncmp(line, entry_tag, sizeof(entry_tag) - 1) == 0)
-			rc = parse_entry_line(listing, line + sizeof(entry_tag) - 1);
-		else if (strncmp(line, path_tag, sizeof(path_tag) - 1) == 0)
-			rc = parse_entry_path(listing, line + sizeof(path_tag) - 1);
-		else if (strncmp(line, "-boot_image ", 12) == 0 || strncmp(line, "-volid ", 7) == 0 ||
-			 strncmp(line, "-volume_date ", 13) == 0)
-			rc = parse_boot_cmd(listing, line);
+		} else if (line[0] == '\'') {
+			/* -find -type d prints each folder as one quoted word. */
+			char **words;
+			int count = split_words(line, &words);
+
+			rc = count == 1 ? iso_listing_add_dir(listing, words[0]) : -1;
+			free_words(words, count > 0 ? (size_t)count : 0);
+		}
 		if (rc < 0)
 			return -1;
 	}
 	return 0;
 }
 
-int iso_list(const char *iso, struct iso_listing *listing, struct buf *err)
+static int iso9660_list(const char *iso, struct iso_listing *listing, struct buf *err)
 {
 	const char *argv[] = {
 		"xorriso", "-abort_on", "FAILURE", "-indev", iso,
-		"-report_el_torito", "plain", "-report_el_torito", "cmd",
-		"-find", "/", "-type", "f", "-exec", "report_lba", "--", NULL
+		"-find", "/", "-type", "f", "-exec", "report_lba", "--",
+		"-find", "/", "-type", "d", NULL
 	};
 	struct run run = { .argv = argv, .capture_stdout = true };
 	int rc;
+
+	if (run_tool(&run) < 0) {
+		/* The user's problem first, xorriso's words as detail. */
+		buf_printf(err, "the file tree of %s cannot be read: the ISO is damaged or "
+			   "truncated; copy or download it again\n  detail: ", iso);
+		run_explain(&run, err);
+		run_free(&run);
+		return -1;
+	}
+	rc = parse_report(listing, run.out.data ? run.out.data : (char *)"");
+	run_free(&run);
+	if (rc < 0)
+		buf_printf(err, "cannot understand xorriso's report on %s", iso);
+	return rc;
+}
+
+/* ---- volume descriptors and the boot catalog ------------------------ */
+
+static int read_descriptors(int fd, const char *iso, struct iso_listing *listing,
+			    struct buf *err)
+{
+	unsigned char sector[ISO_SECTOR];
+	uint64_t sectors = listing->image_size / ISO_SECTOR;
+
+	for (unsigned i = 0; i < MAX_DESCRIPTORS; i++) {
+		uint64_t lba = PVD_SECTOR + i;
+
+		if (lba >= sectors || pread_full(fd, sector, sizeof(sector), lba * ISO_SECTOR) < 0)
+			break;
+		if (memcmp(sector + 1, "CD001", 5) != 0 || sector[0] == 255)
+			break;
+		if (sector[0] == 1) {
+			memcpy(listing->created, sector + 813, sizeof(listing->created));
+		} else if (sector[0] == 2 && sector[88] == '%' && sector[89] == '/' &&
+			   (sector[90] == '@' || sector[90] == 'C' || sector[90] == 'E')) {
+			listing->has_joliet = true;
+		} else if (sector[0] == 0) {
+			const char *why = NULL;
+			uint32_t catalog;
+			int rc = eltorito_parse_boot_record(sector, sizeof(sector), sectors,
+							    &catalog, &why);
+
+			if (rc < 0) {
+				buf_printf(err, "%s is damaged: %s", iso, why);
+				return -1;
+			}
+			if (rc == 1)
+				listing->catalog_lba = catalog;
+		}
+	}
+	return 0;
+}
+
+static int read_catalog(int fd, const char *iso, struct iso_listing *listing, struct buf *err)
+{
+	uint64_t sectors = listing->image_size / ISO_SECTOR;
+	uint64_t available = sectors - listing->catalog_lba;
+	size_t size = ELTORITO_MAX_CATALOG_SECTORS * ISO_SECTOR;
+	unsigned char *catalog;
+	struct eltorito_catalog parsed;
+	const char *why = NULL;
+	int rc;
+
+	if (available * ISO_SECTOR < size)
+		size = (size_t)available * ISO_SECTOR;
+	catalog = malloc(size);
+	if (!catalog) {
+		buf_puts(err, "out of memory");
+		return -1;
+	}
+	if (pread_full(fd, catalog, size, (uint64_t)listing->catalog_lba * ISO_SECTOR) < 0) {
+		buf_printf(err, "cannot read the boot catalog of %s: %s", iso, strerror(errno));
+		free(catalog);
+		return -1;
+	}
+	rc = eltorito_parse_catalog(catalog, size, sectors, &parsed, &why);
+	free(catalog);
+	if (rc < 0) {
+		buf_printf(err, "%s is damaged: %s", iso, why);
+		return -1;
+	}
+	for (size_t i = 0; i < parsed.entry_count; i++)
+		listing->boot[i].entry = parsed.entries[i];
+	listing->boot_count = parsed.entry_count;
+	return 0;
+}
+
+/* The boot images' files: the one whose data start at the image's LBA. */
+static void match_boot_images(struct iso_listing *listing)
+{
+	for (size_t i = 0; i < listing->boot_count; i++) {
+		struct iso_boot_image *image = &listing->boot[i];
+
+		image->file = NULL;
+		for (size_t j = 0; j < listing->file_count && !image->file; j++)
+			if (listing->files[j].extent_count &&
+			    listing->files[j].extents[0].lba == image->entry.lba)
+				image->file = &listing->files[j];
+	}
+}
+
+static int check_extents(const char *iso, const struct iso_listing *listing, struct buf *err)
+{
+	for (size_t i = 0; i < listing->file_count; i++) {
+		const struct iso_file *file = &listing->files[i];
+
+		for (size_t j = 0; j < file->extent_count; j++) {
+			const struct iso_extent *extent = &file->extents[j];
+
+			if (extent->lba > listing->image_size / ISO_SECTOR ||
+			    extent->length > listing->image_size - extent->lba * ISO_SECTOR) {
+				buf_printf(err, "%s is truncated or damaged: %s lies at bytes %" PRIu64
+					   "-%" PRIu64 ", but the ISO holds only %" PRIu64 " bytes; "
+					   "copy or download it again", iso, file->path,
+					   extent->lba * ISO_SECTOR,
+					   extent->lba * ISO_SECTOR + extent->length,
+					   listing->image_size);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+int iso_list(const char *iso, struct iso_listing *listing, struct buf *err)
+{
+	struct stat st;
+	int fd, rc;
 
 	memset(listing, 0, sizeof(*listing));
 	rc = iso_is_iso9660(iso, listing->volume_id, err);
@@ -268,32 +400,55 @@ int iso_list(const char *iso, struct iso_listing *listing, struct buf *err)
 			buf_printf(err, "%s is not an ISO 9660 image (no CD001 volume descriptor)", iso);
 		return -1;
 	}
-	if (run_tool(&run) < 0) {
-		buf_printf(err, "cannot read %s: ", iso);
-		run_explain(&run, err);
-		run_free(&run);
+	fd = open(iso, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		buf_printf(err, "cannot read %s: %s", iso, strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
-	rc = parse_report(listing, run.out.data ? run.out.data : (char *)"");
-	run_free(&run);
+	listing->image_size = (uint64_t)st.st_size;
+	if (S_ISBLK(st.st_mode)) {
+		off_t end = lseek(fd, 0, SEEK_END);
+
+		listing->image_size = end > 0 ? (uint64_t)end : 0;
+	}
+	rc = read_descriptors(fd, iso, listing, err);
+	if (rc == 0 && listing->catalog_lba)
+		rc = read_catalog(fd, iso, listing, err);
+	close(fd);
+	if (rc == 0) {
+		rc = udf_list(iso, listing, err);
+		if (rc == 1) {
+			listing->has_udf = true;
+			listing->source = ISO_FROM_UDF;
+			rc = 0;
+		} else if (rc == 0) {
+			listing->source = ISO_FROM_ISO9660;
+			rc = iso9660_list(iso, listing, err);
+		}
+	}
+	if (rc == 0)
+		rc = check_extents(iso, listing, err);
 	if (rc < 0) {
-		buf_printf(err, "cannot understand xorriso's report on %s", iso);
 		iso_listing_free(listing);
 		return -1;
 	}
+	match_boot_images(listing);
 	return 0;
 }
 
 void iso_listing_free(struct iso_listing *listing)
 {
-	for (size_t i = 0; i < listing->file_count; i++)
+	for (size_t i = 0; i < listing->file_count; i++) {
 		free(listing->files[i].path);
+		free(listing->files[i].extents);
+		free(listing->files[i].inline_data);
+	}
 	free(listing->files);
-	for (size_t i = 0; i < listing->entry_count; i++)
-		free(listing->entries[i].path);
-	for (size_t i = 0; i < listing->boot_cmd_count; i++)
-		free_words(listing->boot_cmds[i].args, listing->boot_cmds[i].count);
-	free(listing->boot_cmds);
+	for (size_t i = 0; i < listing->dir_count; i++)
+		free(listing->dirs[i]);
+	free(listing->dirs);
 	memset(listing, 0, sizeof(*listing));
 }
 
@@ -305,164 +460,162 @@ const struct iso_file *iso_find(const struct iso_listing *listing, const char *p
 	return NULL;
 }
 
-const struct eltorito_entry *iso_find_entry(const struct iso_listing *listing,
-					    enum eltorito_platform platform)
+const struct iso_boot_image *iso_find_boot(const struct iso_listing *listing,
+					   enum eltorito_platform platform)
 {
-	for (size_t i = 0; i < listing->entry_count; i++)
-		if (listing->entries[i].platform == platform)
-			return &listing->entries[i];
+	for (size_t i = 0; i < listing->boot_count; i++)
+		if (listing->boot[i].entry.platform == platform)
+			return &listing->boot[i];
 	return NULL;
 }
 
-/* ---- extracting -------------------------------------------------- */
-
-int iso_extract(const char *iso, const char *const *iso_paths,
-		const char *const *disk_paths, size_t count,
-		void (*on_progress)(void *ctx, const char *line), void *ctx, struct buf *err)
+const char *iso_source_name(const struct iso_listing *listing)
 {
-	const char **argv = calloc(8 + 3 * count, sizeof(*argv));
-	size_t n = 0;
-	int rc;
+	return listing->source == ISO_FROM_UDF ? "UDF" : "ISO 9660";
+}
 
-	if (!argv) {
-		buf_puts(err, "out of memory");
+/* ---- reading files by their extents --------------------------------- */
+
+int iso_pread(const char *iso, const struct iso_file *file, uint64_t offset, void *data,
+	      size_t count, struct buf *err)
+{
+	unsigned char *out = data;
+	uint64_t start = 0;
+	int fd;
+
+	if (offset > file->size || count > file->size - offset) {
+		buf_printf(err, "%s in %s: bytes %" PRIu64 "-%" PRIu64 " lie beyond its end (%"
+			   PRIu64 " bytes)", file->path, iso, offset, offset + count, file->size);
 		return -1;
 	}
-	argv[n++] = "xorriso";
-	argv[n++] = "-abort_on";
-	argv[n++] = "FAILURE";
-	argv[n++] = "-osirrox";
-	argv[n++] = "on";
-	argv[n++] = "-indev";
-	argv[n++] = iso;
-	for (size_t i = 0; i < count; i++) {
-		argv[n++] = "-extract";
-		argv[n++] = iso_paths[i];
-		argv[n++] = disk_paths[i];
+	if (file->inline_data) {
+		memcpy(out, file->inline_data + offset, count);
+		return 0;
 	}
-	argv[n] = NULL;
-	rc = run_or_explain(argv, "cannot extract from the ISO", on_progress, ctx, err);
-	free(argv);
-	return rc;
-}
-
-int iso_extract_range(const char *iso, const char *iso_path, uint64_t offset,
-		      uint64_t count, const char *disk_path, struct buf *err)
-{
-	char offset_text[24], count_text[24];
-	const char *argv[] = {
-		"xorriso", "-abort_on", "FAILURE", "-osirrox", "on", "-indev", iso,
-		"-extract_cut", iso_path, offset_text, count_text, disk_path, NULL
-	};
-
-	snprintf(offset_text, sizeof(offset_text), "%" PRIu64, offset);
-	snprintf(count_text, sizeof(count_text), "%" PRIu64, count);
-	return run_or_explain(argv, "cannot read part of a file in the ISO", NULL, NULL, err);
-}
-
-/* ---- writing ----------------------------------------------------- */
-
-static bool push(const char ***argv, size_t *count, size_t *cap, const char *arg)
-{
-	if (*count + 2 > *cap) {
-		size_t new_cap = *cap ? *cap * 2 : 64;
-		const char **grown = realloc(*argv, new_cap * sizeof(**argv));
-
-		if (!grown)
-			return false;
-		*argv = grown;
-		*cap = new_cap;
+	fd = open(iso, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		buf_printf(err, "cannot open %s: %s", iso, strerror(errno));
+		return -1;
 	}
-	(*argv)[(*count)++] = arg;
-	(*argv)[*count] = NULL;
-	return true;
-}
+	for (size_t i = 0; i < file->extent_count && count; i++) {
+		const struct iso_extent *extent = &file->extents[i];
+		uint64_t end = start + extent->length;
 
-/* True when a "-boot_image any KEY=VALUE" word names the image path. */
-static const char *image_path_of(const char *word)
-{
-	if (strncmp(word, "bin_path=", 9) == 0)
-		return word + 9;
-	if (strncmp(word, "efi_path=", 9) == 0)
-		return word + 9;
-	return NULL;
-}
+		if (offset < end) {
+			uint64_t skip = offset - start;
+			size_t take = extent->length - skip < count ? (size_t)(extent->length - skip)
+								    : count;
 
-int iso_write(const struct iso_write_job *job, struct buf *err)
-{
-	const char **argv = NULL;
-	size_t count = 0, cap = 0;
-	char load_size[40];
-	bool ok = true, in_replaced_entry = false;
-	struct run run = { 0 };
-	int rc;
-
-	snprintf(load_size, sizeof(load_size), "load_size=%" PRIu64,
-		 (job->boot_image_size + 511) / 512 * 512);
-	/*
-	 * Level 3 for files over 4 GiB and 31-character names, long_names
-	 * for up to 37: Windows boot code reads the ISO 9660 tree and needs
-	 * the full names there.  Joliet as on the source media; no Rock
-	 * Ridge, which Windows media never carry.
-	 */
-	static const char *const head[] = {
-		"xorriso", "-abort_on", "FAILURE", "-return_with", "SORRY", "32",
-		"-pacifier", "xorriso",
-		/* Bigger read tiles and fifo: about a third faster from a file. */
-		"-data_cache_size", "16", "1024", "-fs", "16m",
-		"-compliance", "iso_9660_level=3:long_names",
-		"-joliet", "on", "-rockridge", "off",
-	};
-	for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++)
-		ok = ok && push(&argv, &count, &cap, head[i]);
-	if (job->append) {
-		if (copy_big_file(job->in, job->out, job->on_copy_progress, job->ctx, err) < 0) {
-			free(argv);
-			return -1;
+			if (pread_full(fd, out, take, extent->lba * ISO_SECTOR + skip) < 0) {
+				buf_printf(err, "cannot read %s from %s: %s", file->path, iso,
+					   errno ? strerror(errno) : "the ISO ends early (truncated?)");
+				close(fd);
+				return -1;
+			}
+			out += take;
+			count -= take;
+			offset += take;
 		}
-		ok = ok && push(&argv, &count, &cap, "-dev") && push(&argv, &count, &cap, job->out);
+		start = end;
+	}
+	close(fd);
+	return 0;
+}
+
+int iso_copy_out(const char *iso, const struct iso_file *file, const char *disk_path,
+		 void (*on_progress)(void *ctx, uint64_t done, uint64_t total), void *ctx,
+		 struct buf *err)
+{
+	uint64_t done = 0;
+	int in, out, rc = 0;
+
+	in = open(iso, O_RDONLY | O_CLOEXEC);
+	if (in < 0) {
+		buf_printf(err, "cannot open %s: %s", iso, strerror(errno));
+		return -1;
+	}
+	out = open(disk_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (out < 0) {
+		buf_printf(err, "cannot create %s: %s", disk_path, strerror(errno));
+		close(in);
+		return -1;
+	}
+	if (file->inline_data) {
+		if (pwrite(out, file->inline_data, file->size, 0) != (ssize_t)file->size)
+			rc = -1;
 	} else {
-		ok = ok && push(&argv, &count, &cap, "-indev") && push(&argv, &count, &cap, job->in);
-		ok = ok && push(&argv, &count, &cap, "-outdev") && push(&argv, &count, &cap, job->out);
+		for (size_t i = 0; i < file->extent_count && rc == 0; i++)
+			rc = copy_fd_range(in, file->extents[i].lba * ISO_SECTOR, out, done,
+					   file->extents[i].length, on_progress, ctx, &done,
+					   file->size);
 	}
-	for (size_t i = 0; i < job->replacement_count; i++)
-		ok = ok && push(&argv, &count, &cap, "-map") &&
-		     push(&argv, &count, &cap, job->replacements[i].disk_path) &&
-		     push(&argv, &count, &cap, job->replacements[i].iso_path);
-	/* The boot setup as xorriso reported it, with the replaced
-	 * image's load size updated. */
-	for (size_t i = 0; i < job->listing->boot_cmd_count; i++) {
-		const struct iso_boot_cmd *cmd = &job->listing->boot_cmds[i];
-
-		for (size_t j = 0; j < cmd->count; j++) {
-			const char *word = cmd->args[j];
-			const char *path = image_path_of(word);
-
-			if (strcmp(word, "next") == 0)
-				in_replaced_entry = false;
-			if (path)
-				in_replaced_entry = job->boot_image_path &&
-						    strcasecmp(path, job->boot_image_path) == 0;
-			if (in_replaced_entry && strncmp(word, "load_size=", 10) == 0)
-				word = load_size;
-			ok = ok && push(&argv, &count, &cap, word);
-		}
+	if (rc < 0)
+		buf_printf(err, "cannot copy %s out of %s to %s: %s", file->path, iso, disk_path,
+			   strerror(errno));
+	if (close(out) < 0 && rc == 0) {
+		buf_printf(err, "cannot write %s: %s", disk_path, strerror(errno));
+		rc = -1;
 	}
-	ok = ok && push(&argv, &count, &cap, "-commit");
-	if (!ok) {
-		free(argv);
-		buf_puts(err, "out of memory");
+	close(in);
+	return rc;
+}
+
+/* Size of a FAT image from its boot sector, or 0. */
+static uint64_t fat_image_size(const unsigned char *boot)
+{
+	unsigned bytes_per_sector = boot[11] | boot[12] << 8;
+	uint32_t total = boot[19] | boot[20] << 8;
+
+	if (boot[510] != 0x55 || boot[511] != 0xAA)
+		return 0;
+	if (bytes_per_sector != 512 && bytes_per_sector != 1024 && bytes_per_sector != 2048 &&
+	    bytes_per_sector != 4096)
+		return 0;
+	if (total == 0)
+		total = (uint32_t)boot[32] | (uint32_t)boot[33] << 8 | (uint32_t)boot[34] << 16 |
+			(uint32_t)boot[35] << 24;
+	return (uint64_t)total * bytes_per_sector;
+}
+
+int iso_copy_boot_image(const char *iso, const struct iso_boot_image *image,
+			const char *disk_path, uint64_t *size, struct buf *err)
+{
+	struct iso_file bytes = { 0 };
+	struct iso_extent extent;
+	unsigned char boot[512];
+	uint64_t image_size;
+	int fd, rc;
+
+	if (image->file) {
+		*size = image->file->size;
+		return iso_copy_out(iso, image->file, disk_path, NULL, NULL, err);
+	}
+	fd = open(iso, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		buf_printf(err, "cannot open %s: %s", iso, strerror(errno));
 		return -1;
 	}
-	run.argv = argv;
-	run.on_stderr_line = job->on_progress;
-	run.ctx = job->ctx;
-	rc = run_tool(&run);
+	rc = pread_full(fd, boot, sizeof(boot), (uint64_t)image->entry.lba * ISO_SECTOR);
+	close(fd);
 	if (rc < 0) {
-		buf_puts(err, "cannot write the new ISO: ");
-		run_explain(&run, err);
+		buf_printf(err, "cannot read the boot image at sector %" PRIu32 " of %s",
+			   image->entry.lba, iso);
+		return -1;
 	}
-	run_free(&run);
-	free(argv);
-	return rc;
+	image_size = fat_image_size(boot);
+	if (image_size < (uint64_t)image->entry.sector_count * 512)
+		image_size = (uint64_t)image->entry.sector_count * 512;
+	if (image_size == 0 || image_size > MAX_BOOT_IMAGE) {
+		buf_printf(err, "cannot tell the size of the boot image at sector %" PRIu32
+			   " of %s: it is in no file and is no FAT image", image->entry.lba, iso);
+		return -1;
+	}
+	extent.lba = image->entry.lba;
+	extent.length = image_size;
+	bytes.path = (char *)"(boot image)";
+	bytes.size = image_size;
+	bytes.extents = &extent;
+	bytes.extent_count = 1;
+	*size = image_size;
+	return iso_copy_out(iso, &bytes, disk_path, NULL, NULL, err);
 }

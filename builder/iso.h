@@ -1,11 +1,16 @@
 /*
- * iso.h - what the builder reads from and writes to ISO images (xorriso)
+ * iso.h - what the builder reads from a Windows ISO, and how
  *
- * Only the primary volume descriptor is read directly (to tell an ISO
- * from anything else before a tool is started); everything else goes
- * through xorriso: the file list with sizes, the El Torito catalog,
- * extracting single files or byte ranges, and writing the new ISO from
- * the old one with replaced files mapped in.
+ * Windows media come in three layouts (BRIEF section 4): Microsoft's own
+ * (every file in UDF only, an ISO 9660 tree holding README.TXT, boot
+ * images with no name), bridge images with both trees full, and plain
+ * ISO 9660 + Joliet.  The listing takes its files from UDF when the
+ * image has it (Windows itself prefers UDF; a remastered image's ISO
+ * 9660 record of a file over 4 GiB may even be wrong), else from ISO
+ * 9660, and keeps each file's extents: the LBAs where its bytes lie,
+ * which is all that reading a file and writing the new image need.  The
+ * El Torito catalog is read from the boot record, and each boot image is
+ * matched to the file whose data start at its LBA, if any.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -17,98 +22,88 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "eltorito.h"
+#include "isotree.h"
+
+#define ISO_SECTOR 2048
 
 struct iso_file {
-	char *path;     /* as xorriso shows it: "/sources/boot.wim" */
-	uint64_t size;  /* all extents together */
+	char *path;                 /* "/sources/boot.wim", as the file system spells it */
+	uint64_t size;              /* all extents together */
+	struct iso_extent *extents;
+	size_t extent_count;
+	/* UDF may keep a small file's bytes inside its File Entry instead
+	 * of an extent: then they are here, and nothing in the image
+	 * holds them on their own. */
+	unsigned char *inline_data;
 };
 
-enum eltorito_platform { ELTORITO_BIOS, ELTORITO_UEFI, ELTORITO_OTHER };
+enum iso_tree_source { ISO_FROM_ISO9660, ISO_FROM_UDF };
 
-struct eltorito_entry {
-	unsigned number;            /* 1-based, catalog order */
-	enum eltorito_platform platform;
-	char platform_name[8];      /* "BIOS", "UEFI", "PPC", "Mac" */
-	bool bootable;
-	char emulation[16];         /* "none", "fd1.44", "hd", ... */
-	unsigned load_sectors;      /* 512-byte sectors the firmware loads */
-	char *path;                 /* NULL when the image is no file in the tree */
-};
-
-#define ISO_MAX_ELTORITO 32
-
-/* One command line of xorriso's "-report_el_torito cmd", as arguments. */
-struct iso_boot_cmd {
-	char **args;
-	size_t count;
+struct iso_boot_image {
+	struct eltorito_entry entry;
+	const struct iso_file *file; /* the file whose data start at entry.lba, or NULL */
 };
 
 struct iso_listing {
 	char volume_id[33];         /* from the primary volume descriptor */
+	uint64_t image_size;        /* bytes */
+	enum iso_tree_source source;
+	bool has_udf;
+	bool has_joliet;            /* a Joliet supplementary volume descriptor */
+	uint8_t created[17];        /* the primary descriptor's creation date */
 	struct iso_file *files;
 	size_t file_count;
-	struct eltorito_entry entries[ISO_MAX_ELTORITO];
-	size_t entry_count;
-	struct iso_boot_cmd *boot_cmds; /* how to recreate the boot setup */
-	size_t boot_cmd_count;
+	char **dirs;                /* every folder but the root: "/efi/microsoft" */
+	size_t dir_count;
+	uint32_t catalog_lba;       /* 0: no El Torito boot record */
+	struct iso_boot_image boot[ELTORITO_MAX_ENTRIES];
+	size_t boot_count;
 };
 
 /* Reads the primary volume descriptor at sector 16.  1: an ISO 9660
  * image (volume_id filled); 0: not one; -1: cannot read (err says). */
 int iso_is_iso9660(const char *path, char volume_id[33], struct buf *err);
 
-/* File list and El Torito catalog of an ISO 9660 image. */
+/*
+ * Files, folders and boot catalog of an ISO.  Refuses, saying so in
+ * err, an image whose catalog or file extents lie beyond its end
+ * (truncated or damaged).
+ */
 int iso_list(const char *iso, struct iso_listing *listing, struct buf *err);
 void iso_listing_free(struct iso_listing *listing);
 
 /* The file at path, compared without regard to case (Windows media mix
  * cases freely), or NULL. */
 const struct iso_file *iso_find(const struct iso_listing *listing, const char *path);
-const struct eltorito_entry *iso_find_entry(const struct iso_listing *listing,
-					    enum eltorito_platform platform);
+const struct iso_boot_image *iso_find_boot(const struct iso_listing *listing,
+					   enum eltorito_platform platform);
 
-/* Copies count files out of the ISO in one xorriso run.  on_progress
- * (may be NULL) gets xorriso's progress lines. */
-int iso_extract(const char *iso, const char *const *iso_paths,
-		const char *const *disk_paths, size_t count,
-		void (*on_progress)(void *ctx, const char *line), void *ctx, struct buf *err);
+/* "UDF" or "ISO 9660", and "UDF + ISO 9660 (README only)" style words
+ * for inspect. */
+const char *iso_source_name(const struct iso_listing *listing);
 
-/* Copies count bytes from offset in an ISO file to a new disk file. */
-int iso_extract_range(const char *iso, const char *iso_path, uint64_t offset,
-		      uint64_t count, const char *disk_path, struct buf *err);
+/* Copies a file out of the ISO to a new file on disk (in the kernel,
+ * extent by extent).  on_progress may be NULL. */
+int iso_copy_out(const char *iso, const struct iso_file *file, const char *disk_path,
+		 void (*on_progress)(void *ctx, uint64_t done, uint64_t total), void *ctx,
+		 struct buf *err);
 
-struct iso_replacement {
-	const char *disk_path;      /* the new content */
-	const char *iso_path;       /* the file it replaces or adds */
-};
+/* Reads count bytes at offset of a file in the ISO into memory. */
+int iso_pread(const char *iso, const struct iso_file *file, uint64_t offset, void *data,
+	      size_t count, struct buf *err);
 
-struct iso_write_job {
-	const char *in;
-	const char *out;            /* must not exist; xorriso writes it */
-	const struct iso_listing *listing;
-	const struct iso_replacement *replacements;
-	size_t replacement_count;
-	/* The El Torito entry whose image is replaced: its load size is
-	 * set to the new image's size. */
-	const char *boot_image_path;
-	uint64_t boot_image_size;
-	/*
-	 * false: xorriso writes out from in, every file copied through
-	 * (a clean image).  true: out is first a copy of in (in the kernel,
-	 * copy_file_range), then xorriso appends the changed files and a new
-	 * directory tree and boot catalog and points the volume descriptors
-	 * at them (its "growing" of overwritable media): about twice as fast,
-	 * and out is larger by the replaced files' old copies.
-	 */
-	bool append;
-	void (*on_progress)(void *ctx, const char *line);
-	void (*on_copy_progress)(void *ctx, uint64_t done, uint64_t total);
-	void *ctx;
-};
+/* Copies a boot image out: its file when it has one, else the bytes at
+ * its LBA (the catalog's load size, or a FAT image's own size). */
+int iso_copy_boot_image(const char *iso, const struct iso_boot_image *image,
+			const char *disk_path, uint64_t *size, struct buf *err);
 
-/* Writes job->out from job->in, files streamed through unchanged but
- * for the replacements, with the El Torito entries, volume label and
- * Joliet kept, ISO level 3 (files over 4 GiB, full names). */
-int iso_write(const struct iso_write_job *job, struct buf *err);
-
+/* Internal, for iso.c: the UDF half of iso_list (udflist.c).  1: the
+ * image has UDF and the files are listed; 0: no UDF; -1: error. */
+int udf_list(const char *iso, struct iso_listing *listing, struct buf *err);
+/* Adds a file or folder to a listing (both parts use it). */
+struct iso_file *iso_listing_add_file(struct iso_listing *listing, const char *path,
+				      uint64_t size);
+int iso_file_add_extent(struct iso_file *file, uint64_t lba, uint64_t length);
+int iso_listing_add_dir(struct iso_listing *listing, const char *path);
 #endif

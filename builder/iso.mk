@@ -1,6 +1,8 @@
 # builder/iso.mk - win7gen2 inspect and build (included by Makefile.am)
 #
-# libxml2 parses install.wim's XML (wimlib links it too).
+# libxml2 parses install.wim's XML (wimlib links it too); libudfread
+# lists UDF files and their extents, libudf finds the File Entries that
+# build repoints.
 
 builder_iso_sources = \
 	builder/cmd_inspect.c builder/cmd_build.c \
@@ -9,9 +11,15 @@ builder_iso_sources = \
 	builder/ui.c builder/ui.h \
 	builder/files.c builder/files.h \
 	builder/iso.c builder/iso.h \
+	builder/udflist.c \
+	builder/eltorito.c builder/eltorito.h \
+	builder/isotree.c builder/isotree.h \
+	builder/udfpatch.c builder/udfpatch.h \
+	builder/rewrite.c builder/rewrite.h \
 	builder/efiimg.c builder/efiimg.h \
 	builder/wimxml.c builder/wimxml.h \
 	builder/wimfile.c builder/wimfile.h \
+	builder/wimsd.c builder/wimsd.h \
 	builder/hive.c builder/hive.h \
 	builder/payload.c builder/payload.h \
 	builder/media.c builder/media.h \
@@ -20,8 +28,8 @@ builder_iso_sources = \
 	builder/password.c builder/password.h \
 	builder/interrupt.c builder/interrupt.h \
 	builder/embedded.h
-builder_iso_libs = $(LIBXML2_LIBS)
-builder_win7gen2_CPPFLAGS += $(LIBXML2_CFLAGS)
+builder_iso_libs = $(LIBXML2_LIBS) $(UDFREAD_LIBS) $(LIBUDF_LIBS) $(NTFS3G_LIBS)
+builder_win7gen2_CPPFLAGS += $(LIBXML2_CFLAGS) $(UDFREAD_CFLAGS) $(LIBUDF_CFLAGS) $(NTFS3G_CFLAGS)
 
 # The answer file template is compiled in: the command needs no data
 # folder at run time.
@@ -41,8 +49,12 @@ builder_shell_tests = \
 	tests/builder/t0200-sample.sh \
 	tests/builder/t0210-inspect.sh \
 	tests/builder/t0220-build.sh \
+	tests/builder/t0225-layouts.sh \
 	tests/builder/t0230-refusals.sh \
-	tests/builder/t0240-free-space.sh
+	tests/builder/t0240-free-space.sh \
+	tests/builder/t0250-isotree.sh \
+	tests/builder/t0260-udfpatch.sh \
+	tests/builder/t0270-wim-descriptors.sh
 TESTS += $(builder_shell_tests)
 EXTRA_DIST += $(builder_shell_tests) tests/builder/lib-builder.sh \
 	tests/sample/make-sample-iso
@@ -51,7 +63,10 @@ EXTRA_DIST += $(builder_shell_tests) tests/builder/lib-builder.sh \
 builder_host_tests = \
 	tests/builder/test-wimxml \
 	tests/builder/test-unattend \
-	tests/fuzz/replay-wimxml
+	tests/fuzz/replay-wimxml \
+	tests/builder/test-eltorito \
+	tests/builder/test-isotree \
+	tests/fuzz/replay-eltorito
 check_PROGRAMS += $(builder_host_tests)
 host_tests += $(builder_host_tests)
 builder_test_cppflags = $(AM_CPPFLAGS) -I$(top_srcdir)/builder $(LIBXML2_CFLAGS)
@@ -81,4 +96,54 @@ tests/fuzz/fuzz-wimxml: tests/fuzz/fuzz-wimxml.c builder/wimxml.c
 		$(LIBXML2_CFLAGS) $^ $(LIBXML2_LIBS) -o $@
 endif
 CLEANFILES += tests/fuzz/fuzz-wimxml
-EXTRA_DIST += bench/build-speed
+EXTRA_DIST += bench/build-speed tests/fuzz/make-eltorito-seeds.py
+
+tests_builder_test_eltorito_SOURCES = tests/builder/test-eltorito.c tests/tap.h \
+	builder/eltorito.c builder/eltorito.h
+tests_builder_test_eltorito_CPPFLAGS = $(builder_test_cppflags)
+
+tests_fuzz_replay_eltorito_SOURCES = tests/fuzz/fuzz-eltorito.c tests/fuzz/replay.c \
+	builder/eltorito.c builder/eltorito.h
+tests_fuzz_replay_eltorito_CPPFLAGS = $(builder_test_cppflags) \
+	-DSEED_DIR='"$(abs_top_srcdir)/tests/fuzz/seeds/eltorito"'
+
+if HAVE_LIBFUZZER
+tests/fuzz/fuzz-eltorito: tests/fuzz/fuzz-eltorito.c builder/eltorito.c
+	$(AM_V_CCLD)$(MKDIR_P) $(@D) && $(CLANG) $(FUZZ_CFLAGS) -I$(top_srcdir)/builder $^ -o $@
+endif
+CLEANFILES += tests/fuzz/fuzz-eltorito
+
+# Adds files to a WIM the way build does, for t0270.
+if HAVE_BUILDER
+check_PROGRAMS += tests/builder/wimsd-add
+endif
+tests_builder_wimsd_add_SOURCES = tests/builder/wimsd-add.c \
+	builder/wimsd.c builder/wimsd.h builder/buf.c builder/buf.h \
+	builder/run.c builder/run.h builder/interrupt.c builder/interrupt.h
+tests_builder_wimsd_add_CPPFLAGS = $(builder_test_cppflags) $(WIMLIB_CFLAGS) $(NTFS3G_CFLAGS)
+tests_builder_wimsd_add_LDADD = $(WIMLIB_LIBS) $(NTFS3G_LIBS)
+
+# Applies udfpatch to a sample and reads UDF back with libudfread, for t0260.
+if HAVE_BUILDER
+check_PROGRAMS += tests/builder/udfpatch-apply tests/builder/udf-read
+endif
+EXTRA_DIST += tests/builder/make-udf-sample
+tests_builder_udfpatch_apply_SOURCES = tests/builder/udfpatch-apply.c \
+	builder/udfpatch.c builder/udfpatch.h builder/buf.c builder/buf.h
+tests_builder_udfpatch_apply_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder $(LIBUDF_CFLAGS)
+tests_builder_udfpatch_apply_LDADD = $(LIBUDF_LIBS)
+tests_builder_udf_read_SOURCES = tests/builder/udf-read.c
+tests_builder_udf_read_CPPFLAGS = $(AM_CPPFLAGS) $(UDFREAD_CFLAGS)
+tests_builder_udf_read_LDADD = $(UDFREAD_LIBS)
+
+# Lays out trees over a sparse test image, for t0250.
+if HAVE_BUILDER
+check_PROGRAMS += tests/builder/make-isotree-image
+endif
+tests_builder_make_isotree_image_SOURCES = tests/builder/make-isotree-image.c \
+	builder/isotree.c builder/isotree.h
+tests_builder_make_isotree_image_CPPFLAGS = $(builder_test_cppflags)
+
+tests_builder_test_isotree_SOURCES = tests/builder/test-isotree.c tests/tap.h \
+	builder/isotree.c builder/isotree.h
+tests_builder_test_isotree_CPPFLAGS = $(builder_test_cppflags)

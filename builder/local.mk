@@ -8,6 +8,7 @@ if HAVE_BUILDER
 bin_PROGRAMS += builder/win7gen2
 endif
 builder_win7gen2_SOURCES = builder/main.c builder/commands.h \
+	builder/numbers.c builder/numbers.h \
 	$(builder_iso_sources) $(builder_fix_sources)
 builder_win7gen2_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder \
 	$(WIMLIB_CFLAGS) $(HIVEX_CFLAGS) \
@@ -15,3 +16,17 @@ builder_win7gen2_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder \
 	-DWIN7GEN2_AGENT_DEFAULT='"$(pkgdatadir)/win7gen2pe.exe"'
 builder_win7gen2_LDADD = $(builder_iso_libs) $(builder_fix_libs) common/libcommon.a \
 	$(WIMLIB_LIBS) $(HIVEX_LIBS)
+
+# Running tools: the environment each gets (LC_ALL=C and its own
+# variables), what is left open afterwards; the EFI boot image through
+# mtools, told apart by exit status and listing, not by message text.
+builder_tool_tests = tests/builder/test-run tests/builder/test-efiimg
+check_PROGRAMS += $(builder_tool_tests)
+host_tests += $(builder_tool_tests)
+tests_builder_test_run_SOURCES = tests/builder/test-run.c tests/tap.h \
+	builder/run.c builder/run.h builder/buf.c builder/buf.h
+tests_builder_test_run_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder
+tests_builder_test_efiimg_SOURCES = tests/builder/test-efiimg.c tests/tap.h \
+	builder/efiimg.c builder/efiimg.h builder/run.c builder/run.h \
+	builder/buf.c builder/buf.h
+tests_builder_test_efiimg_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder

@@ -102,8 +102,8 @@ static enum media_verdict find_files(struct media *media, struct buf *err)
 {
 	media->boot_wim = iso_find(&media->listing, BOOT_WIM_PATH);
 	media->install_wim = iso_find(&media->listing, INSTALL_WIM_PATH);
-	media->bios_entry = iso_find_entry(&media->listing, ELTORITO_BIOS);
-	media->uefi_entry = iso_find_entry(&media->listing, ELTORITO_UEFI);
+	media->bios_entry = iso_find_boot(&media->listing, ELTORITO_BIOS);
+	media->uefi_entry = iso_find_boot(&media->listing, ELTORITO_UEFI);
 	media->cdboot_noprompt = iso_find(&media->listing, CDBOOT_NOPROMPT_PATH);
 	media->efisys_noprompt = iso_find(&media->listing, EFISYS_NOPROMPT_PATH);
 	if (!media->boot_wim) {
@@ -117,20 +117,19 @@ static enum media_verdict find_files(struct media *media, struct buf *err)
 
 static enum media_verdict read_boot_wim(struct media *media, struct ui *ui, struct buf *err)
 {
-	const char *iso_paths[1] = { media->boot_wim->path };
-	const char *disk_paths[1];
 	struct wimlib_wim_info info;
 	const struct wim_image_meta *setup;
+	enum media_verdict verdict;
 
 	media->boot_wim_copy = path_join(media->tempdir, "boot.wim");
 	if (!media->boot_wim_copy) {
 		buf_puts(err, "out of memory");
 		return MEDIA_ERROR;
 	}
-	disk_paths[0] = media->boot_wim_copy;
 	ui_detail(ui, "copying %s (%" PRIu64 " bytes) out of the ISO", media->boot_wim->path,
 		  media->boot_wim->size);
-	if (iso_extract(media->iso, iso_paths, disk_paths, 1, ui_tool_progress, ui, err) < 0)
+	if (iso_copy_out(media->iso, media->boot_wim, media->boot_wim_copy, ui_copy_progress, ui,
+			 err) < 0)
 		return MEDIA_ERROR;
 	ui_progress_end(ui);
 	if (wimfile_open(media->boot_wim_copy, &media->boot, err) < 0) {
@@ -159,7 +158,21 @@ static enum media_verdict read_boot_wim(struct media *media, struct ui *ui, stru
 			 "image named \"...Setup...\"); this is not Windows installation media");
 		return MEDIA_NOT_WINDOWS;
 	}
-	return check_arch_and_version(setup, "sources/boot.wim", err);
+	verdict = check_arch_and_version(setup, "sources/boot.wim", err);
+	if (verdict != MEDIA_OK)
+		return verdict;
+	/* Slimmed media keep one image; what matters is that the image
+	 * that boots runs Setup, or the VM would start a bare Windows PE. */
+	media->setup_has_setup_exe =
+		wimfile_exists(media->boot, media->setup_image, "\\sources\\setup.exe");
+	if (!media->setup_has_setup_exe) {
+		buf_printf(err, "sources/boot.wim image %d (\"%s\") has no sources\\setup.exe: "
+			   "it would start Windows PE, not Windows Setup; use installation media "
+			   "whose boot.wim boots Setup", media->setup_image,
+			   setup->name ? setup->name : "");
+		return MEDIA_NOT_WINDOWS;
+	}
+	return MEDIA_OK;
 }
 
 static void check_setup_image(struct media *media, struct ui *ui)
@@ -203,38 +216,35 @@ static void check_setup_image(struct media *media, struct ui *ui)
 
 static enum media_verdict read_install_wim(struct media *media, struct buf *err)
 {
-	char *header_copy = path_join(media->tempdir, "install-header.bin");
-	char *xml_copy = path_join(media->tempdir, "install-xml.bin");
-	unsigned char *header = NULL, *xml = NULL;
-	size_t header_size, xml_size;
+	unsigned char header[WIM_HEADER_SIZE];
+	unsigned char *xml = NULL;
+	size_t header_size = media->install_wim->size < WIM_HEADER_SIZE ?
+			     (size_t)media->install_wim->size : WIM_HEADER_SIZE;
 	struct wim_header_info info;
 	enum media_verdict verdict = MEDIA_ERROR;
 	const char *why;
 
-	if (!header_copy || !xml_copy) {
-		buf_puts(err, "out of memory");
-		goto out;
-	}
-	if (iso_extract_range(media->iso, media->install_wim->path, 0,
-			      media->install_wim->size < WIM_HEADER_SIZE ? media->install_wim->size
-									 : WIM_HEADER_SIZE,
-			      header_copy, err) < 0 ||
-	    read_file(header_copy, WIM_HEADER_SIZE, &header, &header_size, err) < 0)
-		goto out;
+	/* Only the header and the XML it points to: a few KiB, wherever
+	 * install.wim lies, however big it is. */
+	if (iso_pread(media->iso, media->install_wim, 0, header, header_size, err) < 0)
+		return MEDIA_ERROR;
 	if (wim_header_parse(header, header_size, media->install_wim->size, &info, &why) < 0) {
 		buf_printf(err, "sources/install.wim is not a usable WIM: %s", why);
-		verdict = MEDIA_BAD_WIM;
-		goto out;
+		return MEDIA_BAD_WIM;
 	}
-	if (iso_extract_range(media->iso, media->install_wim->path, info.xml_offset,
-			      info.xml_size, xml_copy, err) < 0 ||
-	    read_file(xml_copy, WIM_XML_MAX_SIZE, &xml, &xml_size, err) < 0)
-		goto out;
-	if (xml_size != info.xml_size) {
-		buf_puts(err, "sources/install.wim: its XML data could not be read whole");
-		goto out;
+	if (info.xml_size > WIM_XML_MAX_SIZE) {
+		buf_puts(err, "sources/install.wim is not a usable WIM: its XML data is too big");
+		return MEDIA_BAD_WIM;
 	}
-	if (wim_xml_parse(xml, xml_size, &media->install, &why) < 0) {
+	xml = malloc(info.xml_size ? (size_t)info.xml_size : 1);
+	if (!xml) {
+		buf_puts(err, "out of memory");
+		return MEDIA_ERROR;
+	}
+	if (iso_pread(media->iso, media->install_wim, info.xml_offset, xml, (size_t)info.xml_size,
+		      err) < 0)
+		goto out;
+	if (wim_xml_parse(xml, (size_t)info.xml_size, &media->install, &why) < 0) {
 		buf_printf(err, "sources/install.wim is not a usable WIM: %s", why);
 		verdict = MEDIA_BAD_WIM;
 		goto out;
@@ -249,17 +259,12 @@ static enum media_verdict read_install_wim(struct media *media, struct buf *err)
 		buf_free(&where);
 	}
 out:
-	free(header);
 	free(xml);
-	free(header_copy);
-	free(xml_copy);
 	return verdict;
 }
 
 static enum media_verdict read_efi_image(struct media *media, struct buf *err)
 {
-	const char *iso_paths[1];
-	const char *disk_paths[1];
 	struct buf why = BUF_INIT;
 	int rc;
 
@@ -268,20 +273,16 @@ static enum media_verdict read_efi_image(struct media *media, struct buf *err)
 			 "ISO has; use an unmodified Windows 7 SP1 x64 ISO");
 		return MEDIA_NOT_WINDOWS;
 	}
-	if (!media->uefi_entry->path) {
-		buf_puts(err, "the ISO's UEFI boot image is not a file in its tree; win7gen2 "
-			 "cannot replace it");
-		return MEDIA_NOT_WINDOWS;
-	}
 	media->efi_image_copy = path_join(media->tempdir, "efisys.bin");
 	media->efi_loader_copy = path_join(media->tempdir, "efi-bootx64.efi");
 	if (!media->efi_image_copy || !media->efi_loader_copy) {
 		buf_puts(err, "out of memory");
 		return MEDIA_ERROR;
 	}
-	iso_paths[0] = media->uefi_entry->path;
-	disk_paths[0] = media->efi_image_copy;
-	if (iso_extract(media->iso, iso_paths, disk_paths, 1, NULL, NULL, err) < 0)
+	/* Microsoft's media give the image no ISO 9660 name: it is read
+	 * where the catalog says it is. */
+	if (iso_copy_boot_image(media->iso, media->uefi_entry, media->efi_image_copy,
+				&media->efi_image_size, err) < 0)
 		return MEDIA_ERROR;
 	rc = efiimg_get(media->efi_image_copy, "/EFI/BOOT/BOOTX64.EFI", media->efi_loader_copy, err);
 	if (rc < 0)

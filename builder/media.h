@@ -50,8 +50,8 @@ struct media {
 	struct iso_listing listing;
 	const struct iso_file *boot_wim;
 	const struct iso_file *install_wim;
-	const struct eltorito_entry *bios_entry;
-	const struct eltorito_entry *uefi_entry;
+	const struct iso_boot_image *bios_entry;
+	const struct iso_boot_image *uefi_entry;
 	const struct iso_file *cdboot_noprompt;  /* efi/microsoft/boot/cdboot_noprompt.efi */
 	const struct iso_file *efisys_noprompt;  /* efi/microsoft/boot/efisys_noprompt.bin */
 
@@ -61,6 +61,7 @@ struct media {
 	unsigned boot_image_count;
 	struct wim_image_meta *boot_images;      /* [boot_image_count] */
 	int setup_image;                         /* 1-based */
+	bool setup_has_setup_exe;                /* sources\setup.exe: it is Setup */
 	bool setup_has_bootmgfw;                 /* Windows\Boot\EFI\bootmgfw.efi */
 	bool setup_has_win7gen2;                 /* \win7gen2 staged by us */
 	bool setup_has_staged_drivers;           /* \win7gen2\drivers staged by us */
@@ -72,6 +73,7 @@ struct media {
 
 	/* UEFI El Torito image */
 	char *efi_image_copy;
+	uint64_t efi_image_size;
 	char *efi_loader_copy;                   /* its \EFI\BOOT\BOOTX64.EFI, or NULL */
 	bool efi_loader_is_payload;
 	char payload_version[32];

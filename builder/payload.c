@@ -18,7 +18,7 @@
 #include "win7gen2.h"
 
 /* A payload is a small EFI program; a loader never reaches this either. */
-#define PAYLOAD_MAX_SIZE (64u << 20)
+#define PAYLOAD_MAX_SIZE WIN7GEN2_LOADER_MAX_SIZE
 
 /*
  * Run from the build tree, a file built beside the program (relative to
@@ -64,6 +64,11 @@ char *agent_default_path(void)
 {
 	return built_or_installed("../overlay/agent/win7gen2pe.exe", WIN7GEN2_AGENT_DEFAULT,
 				  "win7gen2pe.exe");
+}
+
+int payload_read(const char *path, unsigned char **data, size_t *size, struct buf *err)
+{
+	return read_file(path, PAYLOAD_MAX_SIZE, data, size, err);
 }
 
 int payload_recognize_bytes(const unsigned char *data, size_t size, char *version,

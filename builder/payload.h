@@ -30,6 +30,10 @@ char *agent_default_path(void);
  */
 int agent_recognize(const char *path, struct buf *err);
 
+/* The whole of a payload file, refusing one larger than any
+ * win7gen2.efi; the data is malloc'd.  -1 with the reason in err. */
+int payload_read(const char *path, unsigned char **data, size_t *size, struct buf *err);
+
 /*
  * Looks for WIN7GEN2_PAYLOAD_MARKER in a file.  1 when it is our
  * payload (its version, printable ASCII after the marker, goes to

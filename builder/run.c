@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -45,13 +46,60 @@ static void feed_stderr(struct run *run, struct line_splitter *lines,
 	}
 }
 
+/* entry ("NAME=value") sets a variable that list (may be NULL) sets. */
+static bool set_by(const char *entry, const char *const *list)
+{
+	size_t name_len = strcspn(entry, "=");
+
+	for (; list && *list; list++)
+		if (strncmp(*list, entry, name_len) == 0 && (*list)[name_len] == '=')
+			return true;
+	return false;
+}
+
+/*
+ * The tool's environment: this process's without LC_ALL and without
+ * what run->env sets, then LC_ALL=C (unless run->env sets LC_ALL), then
+ * run->env.  LC_ALL overrides LANG and every LC_*, and GNU gettext
+ * ignores LANGUAGE under the C locale, so that one variable is enough.
+ * The array is malloc'd, the strings borrowed.  NULL when out of memory.
+ */
+static char **tool_environment(const struct run *run)
+{
+	static const char *const lc_all[] = { "LC_ALL=C", NULL };
+	size_t count = 0, extra = 0, n = 0;
+	char **env;
+
+	while (environ && environ[count])
+		count++;
+	while (run->env && run->env[extra])
+		extra++;
+	env = calloc(count + extra + 2, sizeof(*env));
+	if (!env)
+		return NULL;
+	for (size_t i = 0; i < count; i++)
+		if (!set_by(environ[i], lc_all) && !set_by(environ[i], run->env))
+			env[n++] = environ[i];
+	if (!set_by(lc_all[0], run->env))
+		env[n++] = (char *)lc_all[0];
+	for (size_t i = 0; i < extra; i++)
+		env[n++] = (char *)run->env[i];
+	env[n] = NULL;
+	return env;
+}
+
 static int spawn(struct run *run, int out_fd, int err_fd, pid_t *pid)
 {
 	posix_spawn_file_actions_t actions;
+	char **env = tool_environment(run);
 	int rc;
 
-	if (posix_spawn_file_actions_init(&actions))
+	if (!env)
 		return ENOMEM;
+	if (posix_spawn_file_actions_init(&actions)) {
+		free(env);
+		return ENOMEM;
+	}
 	rc = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
 	if (!rc)
 		rc = out_fd >= 0 ? posix_spawn_file_actions_adddup2(&actions, out_fd, 1)
@@ -61,8 +109,9 @@ static int spawn(struct run *run, int out_fd, int err_fd, pid_t *pid)
 		rc = posix_spawn_file_actions_adddup2(&actions, err_fd, 2);
 	if (!rc)
 		rc = posix_spawnp(pid, run->argv[0], &actions, NULL,
-				  (char *const *)run->argv, environ);
+				  (char *const *)run->argv, env);
 	posix_spawn_file_actions_destroy(&actions);
+	free(env);
 	return rc;
 }
 
@@ -76,6 +125,7 @@ int run_tool(struct run *run)
 
 	run->exit_status = -1;
 	run->signal = 0;
+	run->read_error = 0;
 	buf_reset(&run->out);
 	buf_reset(&run->err);
 	if ((run->capture_stdout && pipe2(out_pipe, O_CLOEXEC) < 0) ||
@@ -104,6 +154,7 @@ int run_tool(struct run *run)
 		if (poll(fds, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
+			run->read_error = errno;
 			break;
 		}
 		for (int i = 0; i < 2; i++) {
@@ -115,6 +166,8 @@ int run_tool(struct run *run)
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (n <= 0) {
+				if (n < 0 && !run->read_error)
+					run->read_error = errno;
 				close(fds[i].fd);
 				fds[i].fd = -1;
 				continue;
@@ -125,6 +178,12 @@ int run_tool(struct run *run)
 				feed_stderr(run, &lines, chunk, (size_t)n);
 		}
 	}
+	/* After a poll error the pipes are still open: close them, so the
+	 * tool gets EPIPE instead of blocking on a full pipe while we wait
+	 * for it. */
+	for (int i = 0; i < 2; i++)
+		if (fds[i].fd >= 0)
+			close(fds[i].fd);
 	buf_free(&lines.partial);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR) {
@@ -136,7 +195,7 @@ int run_tool(struct run *run)
 		run->exit_status = WEXITSTATUS(status);
 	else if (WIFSIGNALED(status))
 		run->signal = WTERMSIG(status);
-	if (buf_failed(&run->out) || buf_failed(&run->err))
+	if (buf_failed(&run->out) || buf_failed(&run->err) || run->read_error)
 		return -1;
 	return run->exit_status == 0 ? 0 : -1;
 
@@ -179,7 +238,10 @@ static void put_stderr_tail(const struct run *run, struct buf *msg)
 
 void run_explain(const struct run *run, struct buf *msg)
 {
-	if (run->exit_status > 0)
+	if (run->read_error)
+		buf_printf(msg, "cannot read what %s wrote: %s", run->argv[0],
+			   strerror(run->read_error));
+	else if (run->exit_status > 0)
 		buf_printf(msg, "%s exited with status %d", run->argv[0], run->exit_status);
 	else if (run->signal)
 		buf_printf(msg, "%s was killed by signal %d (%s)", run->argv[0], run->signal,

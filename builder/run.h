@@ -6,6 +6,12 @@
  * (posix_spawnp, PATH search), stdin from /dev/null; its stderr is kept
  * so a failure message can show what the tool said.
  *
+ * Every tool runs with LC_ALL=C, whatever the user's locale: its
+ * messages (which failure messages quote and a caller may read) and its
+ * number formats are then the same everywhere.  A tool's own variables
+ * go in struct run's env, for that tool only; the builder never changes
+ * its own environment.
+ *
  * SPDX-License-Identifier: MIT
  */
 #ifndef WIN7GEN2_RUN_H
@@ -18,6 +24,9 @@
 struct run {
 	/* in */
 	const char *const *argv;   /* argv[0] is looked up in PATH */
+	/* "NAME=value" entries added to (or replacing) this tool's
+	 * environment, NULL-terminated; may be NULL. */
+	const char *const *env;
 	bool capture_stdout;       /* else stdout goes to /dev/null */
 	/* Called with each complete stderr line (no newline), e.g. to show
 	 * xorriso's progress; may be NULL. */
@@ -28,6 +37,7 @@ struct run {
 	struct buf err;            /* stderr, the last 64 KiB */
 	int exit_status;           /* -1: could not start, or killed */
 	int signal;                /* the signal that ended it, or 0 */
+	int read_error;            /* errno when reading its output failed, or 0 */
 };
 
 /* Runs the tool to its end.  0 when it exited with status 0; -1

@@ -94,3 +94,8 @@ void ui_tool_progress(void *ctx, const char *line)
 	if (update)
 		ui_progress_text(ctx, update + 11);
 }
+
+void ui_copy_progress(void *ctx, uint64_t done, uint64_t total)
+{
+	ui_progress(ctx, done, total);
+}

@@ -33,6 +33,8 @@ void ui_progress_text(struct ui *ui, const char *text);
 /* A run_tool stderr callback (ctx: struct ui) showing xorriso's
  * "UPDATE" pacifier lines as progress. */
 void ui_tool_progress(void *ctx, const char *line);
+/* ui_progress for callbacks that take a void *ctx (the struct ui). */
+void ui_copy_progress(void *ctx, uint64_t done, uint64_t total);
 /* Ends a progress line so the next message starts on its own line. */
 void ui_progress_end(struct ui *ui);
 /* Always shown: "win7gen2 COMMAND: error text". */

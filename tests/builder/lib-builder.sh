@@ -37,9 +37,12 @@ sample() {
 	"$MAKE_SAMPLE" "$@" "$FAKE_BOOTMGR" "$name"
 }
 
-# iso_get ISO PATH DEST: one file out of an ISO, by xorriso.
+# iso_get ISO PATH DEST: one file out of an ISO, by xorriso, through
+# Joliet when the ISO has it, else through the primary tree, where names
+# are upper case (Microsoft's layout has no Joliet).
 iso_get() {
-	xorriso -osirrox on -indev "$1" -extract "$2" "$3" >/dev/null 2>&1
+	xorriso -osirrox on -indev "$1" -extract "$2" "$3" >/dev/null 2>&1 ||
+	xorriso -osirrox on -indev "$1" -extract "$(echo "$2" | tr a-z A-Z)" "$3" >/dev/null 2>&1
 }
 
 # wim_get WIM IMAGE PATH DESTDIR: one file out of a WIM, by wimlib-imagex.
@@ -51,7 +54,7 @@ wim_get() {
 eltorito() {
 	xorriso -indev "$1" -report_el_torito plain 2>/dev/null >eltorito.report &&
 	awk '/^El Torito boot img :/ { plat[$6] = $7; size[$6] = $12 }
-	     /^El Torito img path :/ { print $6, plat[$6], size[$6], $7 }' eltorito.report
+	     /^El Torito img path :/ { print $6, plat[$6], size[$6], tolower($7) }' eltorito.report
 }
 
 # primary_names ISO: the ISO 9660 primary tree's names (no Joliet, no
@@ -80,4 +83,34 @@ file_offset() {
 poke() {
 	printf "$(printf '\\%03o' $(printf '%s\n' $3 | sed 's/^/0x/' | xargs printf '%d '))" |
 		dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+
+# udf_names ISO: the UDF tree's file names (7-Zip's UDF reader), lower
+# case, sorted: "/sources/boot.wim".
+udf_names() {
+	7zz l -tudf -slt "$1" | awk -F' = ' '
+		/^Path = / { path = $2 } /^Folder = -/ { print "/" path }' |
+		tr "A-Z" "a-z" | sort
+}
+
+# udf_get ISO PATH DEST: one file out of the UDF tree, by 7-Zip.
+udf_get() {
+	7zz e -tudf -so "$1" "${2#/}" >"$3" 2>/dev/null
+}
+
+# pycdlib_get ISO PATH DEST udf|iso9660: one file by pycdlib, a third
+# reader, through the tree named.
+pycdlib_get() {
+	/usr/bin/python3 - "$@" <<'PY'
+import sys, pycdlib
+iso_path, path, dest, tree = sys.argv[1:5]
+iso = pycdlib.PyCdlib()
+iso.open(iso_path)
+with open(dest, "wb") as out:
+    if tree == "udf":
+        iso.get_file_from_iso_fp(out, udf_path=path)
+    else:
+        iso.get_file_from_iso_fp(out, iso_path=path.upper() + ";1")
+iso.close()
+PY
 }

@@ -65,23 +65,23 @@ test_expect_success '--json escapes what it prints' '
 '
 
 test_expect_success 'an x86 ISO: shown, not usable, exit status 1, the reason given' '
-	! "$WIN7GEN2" inspect x86.iso >x86.out 2>x86.err &&
+	test_expect_code 1 "$WIN7GEN2" inspect x86.iso >x86.out 2>x86.err &&
 	grep "^  usable           no: sources/boot.wim is x86 Windows; Hyper-V Generation 2 boots only 64-bit" x86.out &&
 	grep "x86 Windows" x86.err &&
-	! "$WIN7GEN2" inspect --json x86.iso >x86.json 2>/dev/null &&
+	test_expect_code 1 "$WIN7GEN2" inspect --json x86.iso >x86.json 2>/dev/null &&
 	jq -e ".usable == false and .verdict == \"not-x64\"" x86.json
 '
 
 test_expect_success 'not an ISO: a clear message, exit status 1' '
 	echo "not an iso" >text.iso &&
-	"$WIN7GEN2" inspect text.iso >text.out 2>text.err; test $? -eq 1 &&
+	test_expect_code 1 "$WIN7GEN2" inspect text.iso >text.out 2>text.err &&
 	grep "text.iso is not an ISO image" text.err
 '
 
 test_expect_success 'an ISO made by win7gen2 is recognized by its payload marker' '
 	"$WIN7GEN2" build --quiet --iso sample.iso --output built.iso --edition 1 \
 		--password "x-Y-z-1" >/dev/null &&
-	! "$WIN7GEN2" inspect built.iso >built.out 2>/dev/null &&
+	test_expect_code 1 "$WIN7GEN2" inspect built.iso >built.out 2>/dev/null &&
 	version=$(strings "$PAYLOAD" | sed -n "s/^win7gen2-payload-marker://p") &&
 	test -n "$version" &&
 	grep -x "  made by win7gen2 yes, win7gen2 $version (the EFI boot image starts win7gen2.efi)" built.out &&
@@ -96,8 +96,8 @@ test_expect_success 'inspect leaves no temporary files behind' '
 '
 
 test_expect_success 'a usage error exits with status 2' '
-	"$WIN7GEN2" inspect >/dev/null 2>&1; test $? -eq 2 &&
-	"$WIN7GEN2" inspect --bogus sample.iso >/dev/null 2>&1; test $? -eq 2
+	test_expect_code 2 "$WIN7GEN2" inspect >/dev/null 2>&1 &&
+	test_expect_code 2 "$WIN7GEN2" inspect --bogus sample.iso >/dev/null 2>&1
 '
 
 test_done

@@ -76,7 +76,8 @@ test_expect_success 'boot.wim: answer file, payload, winpeshl.ini and driver pac
 	grep -x "/Windows/System32/winpeshl.ini" files &&
 	wim_get boot.wim 2 /win7gen2/win7gen2.efi . && cmp win7gen2.efi "$PAYLOAD" &&
 	wim_get boot.wim 2 /win7gen2/win7gen2pe.exe . && cmp win7gen2pe.exe "$AGENT" &&
-	! wimlib-imagex dir boot.wim 1 | grep -i win7gen2
+	wimlib-imagex dir boot.wim 1 >pe.files &&
+	! grep -i win7gen2 pe.files
 '
 
 test_expect_success 'winpeshl.ini starts the agent' '
@@ -180,7 +181,8 @@ test_expect_success 'drivers already in boot.wim: none copied, no DriverPaths' '
 		>boot.report 2>boot.progress &&
 	! grep "copying install.wim" boot.progress &&
 	iso_get boot-out.iso /sources/boot.wim b.wim &&
-	! wimlib-imagex dir b.wim 2 | grep -i "^/win7gen2/drivers" &&
+	wimlib-imagex dir b.wim 2 >b.files &&
+	! grep -i "^/win7gen2/drivers" b.files &&
 	mkdir bw && wim_get b.wim 2 /win7gen2/autounattend.xml bw &&
 	! grep DriverPaths bw/autounattend.xml
 '
@@ -226,28 +228,16 @@ test_expect_success 'only the CD loader with its prompt: chained, and answer_pro
 	cmp p.efi "$FAKE_BOOTMGR"
 '
 
-test_expect_success '--append: the same ISO contents, unchanged files left where they were' '
-	"$WIN7GEN2" build --quiet --append --iso sample.iso --output out/app.iso \
-		--edition 2 --password p >/dev/null &&
-	no_leftovers out new.iso app.iso &&
-	eltorito out/app.iso >app.entries &&
-	grep -x "1 BIOS 8 /boot/etfsboot.com" app.entries &&
-	iso_get out/app.iso /efi/microsoft/boot/efisys.bin app.bin &&
-	grep -x "2 UEFI $(( $(stat -c %s app.bin) / 512 )) /efi/microsoft/boot/efisys.bin" app.entries &&
-	MTOOLS_SKIP_CHECK=1 mcopy -n -i app.bin ::/EFI/BOOT/BOOTX64.EFI app.efi &&
-	cmp app.efi "$PAYLOAD" &&
-	isoinfo -d -i out/app.iso >app.pvd &&
-	grep -x "Volume id: GRMCPRXFRER_EN_DVD" app.pvd && grep "Joliet with UCS level" app.pvd &&
-	primary_names out/app.iso >app.names && test_cmp names.in app.names &&
-	iso_get out/app.iso /sources/boot.wim app.wim &&
-	wimlib-imagex dir app.wim 2 | grep -x "/win7gen2/autounattend.xml" &&
-	rm -f a b && iso_get sample.iso /sources/install.wim a &&
-	iso_get out/app.iso /sources/install.wim b && cmp a b &&
-	xorriso -indev sample.iso -find /sources/install.wim -exec report_lba -- 2>/dev/null |
-		grep "^File data lba:" >lba.in &&
-	xorriso -indev out/app.iso -find /sources/install.wim -exec report_lba -- 2>/dev/null |
-		grep "^File data lba:" >lba.out &&
-	test_cmp lba.in lba.out
+test_expect_success 'unchanged files keep their sectors: OUT is IN with the changes appended' '
+	for f in /sources/install.wim /bootmgr /boot/etfsboot.com; do
+		xorriso -indev sample.iso -find $f -exec report_lba -- 2>/dev/null |
+			grep "^File data lba:" >lba.in &&
+		xorriso -indev out/new.iso -find $f -exec report_lba -- 2>/dev/null |
+			grep "^File data lba:" >lba.out &&
+		test_cmp lba.in lba.out || return 1
+	done &&
+	test $(stat -c %s out/new.iso) -gt $(stat -c %s sample.iso) &&
+	cmp -n $(( 16 * 2048 )) sample.iso out/new.iso
 '
 
 test_expect_success '--force replaces an existing OUT' '

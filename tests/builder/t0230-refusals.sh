@@ -7,15 +7,16 @@
 require_builder
 
 # refuse NAME MESSAGE_REGEX BUILD_ARGS...: build into out/NAME.iso must fail
-# with status 1 and MESSAGE on stderr, leaving out/ as it was.
+# with status 1 and MESSAGE on stderr, leaving out/ as it was.  stderr is
+# shown whatever happened, for the log of a failing case.
 refuse() {
 	name=$1; message=$2; shift 2
 	mkdir -p out &&
-	(cd out && ls -A) >before &&
-	"$WIN7GEN2" build "$@" --output "out/$name.iso" >stdout 2>stderr
-	status=$?
+	(cd out && ls -A) >before || return 1
+	test_expect_code 1 "$WIN7GEN2" build "$@" --output "out/$name.iso" >stdout 2>stderr
+	refused=$?
 	cat stderr
-	test $status -eq 1 &&
+	test $refused -eq 0 &&
 	grep -E -e "$message" stderr &&
 	test ! -e "out/$name.iso" &&
 	(cd out && ls -A) >after &&
@@ -88,8 +89,8 @@ test_expect_success 'one edition needs no --edition (the refusals above are not 
 
 test_expect_success 'OUT exists: untouched without --force' '
 	mkdir -p out && echo precious >out/exists.iso &&
-	"$WIN7GEN2" build --iso sample.iso --output out/exists.iso --edition 1 2>stderr
-	test $? -eq 1 &&
+	test_expect_code 1 "$WIN7GEN2" build --iso sample.iso --output out/exists.iso \
+		--edition 1 2>stderr &&
 	grep "out/exists.iso exists; give --force to replace it" stderr &&
 	test "$(cat out/exists.iso)" = precious &&
 	rm out/exists.iso
@@ -98,12 +99,14 @@ test_expect_success 'OUT exists: untouched without --force' '
 test_expect_success 'OUT = IN, by the same name, another name or a hard link; even with --force' '
 	cp sample.iso in.iso && sum=$(md5sum <in.iso) &&
 	for out in in.iso ./in.iso "$PWD/in.iso"; do
-		"$WIN7GEN2" build --force --iso in.iso --output "$out" --edition 1 2>stderr
-		test $? -eq 1 && grep "is the input ISO itself" stderr || return 1
+		test_expect_code 1 "$WIN7GEN2" build --force --iso in.iso --output "$out" \
+			--edition 1 2>stderr &&
+		grep "is the input ISO itself" stderr || return 1
 	done &&
 	ln in.iso link.iso &&
-	"$WIN7GEN2" build --force --iso in.iso --output link.iso --edition 1 2>stderr
-	test $? -eq 1 && grep "link.iso is the input ISO itself" stderr &&
+	test_expect_code 1 "$WIN7GEN2" build --force --iso in.iso --output link.iso \
+		--edition 1 2>stderr &&
+	grep "link.iso is the input ISO itself" stderr &&
 	test "$(md5sum <in.iso)" = "$sum"
 '
 
@@ -138,14 +141,16 @@ test_expect_success 'an ISO win7gen2 already made' '
 '
 
 test_expect_success 'usage errors exit with status 2 before any work' '
-	"$WIN7GEN2" build --iso sample.iso 2>stderr; test $? -eq 2 &&
+	test_expect_code 2 "$WIN7GEN2" build --iso sample.iso 2>stderr &&
 	grep -- "--iso IN and --output OUT are needed" stderr &&
-	"$WIN7GEN2" build --iso sample.iso --output x.iso --computer-name "bad name!" 2>stderr
-	test $? -eq 2 && grep -- "--computer-name \"bad name!\": it may hold only letters" stderr &&
-	"$WIN7GEN2" build --iso sample.iso --output x.iso --product-key 123 2>stderr
-	test $? -eq 2 && grep -- "--product-key \"123\": it must look like XXXXX" stderr &&
-	"$WIN7GEN2" build --iso sample.iso --output x.iso --unattend a.xml --user bob 2>stderr
-	test $? -eq 2 && grep -- "--unattend FILE is a whole answer file" stderr &&
+	test_expect_code 2 "$WIN7GEN2" build --iso sample.iso --output x.iso \
+		--computer-name "bad name!" 2>stderr &&
+	grep -- "--computer-name \"bad name!\": it may hold only letters" stderr &&
+	test_expect_code 2 "$WIN7GEN2" build --iso sample.iso --output x.iso --product-key 123 2>stderr &&
+	grep -- "--product-key \"123\": it must look like XXXXX" stderr &&
+	test_expect_code 2 "$WIN7GEN2" build --iso sample.iso --output x.iso --unattend a.xml \
+		--user bob 2>stderr &&
+	grep -- "--unattend FILE is a whole answer file" stderr &&
 	test ! -e x.iso
 '
 

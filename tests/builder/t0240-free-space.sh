@@ -14,8 +14,8 @@ trap 'umount "$TRASH/small" "$TRASH/roomy" 2>/dev/null' EXIT
 
 test_expect_success 'too little space: refused before any work, nothing left' '
 	sample sample.iso &&
-	"$WIN7GEN2" build --iso sample.iso --output small/new.iso --edition 1 >stdout 2>stderr
-	test $? -eq 1 &&
+	test_expect_code 1 "$WIN7GEN2" build --iso sample.iso --output small/new.iso --edition 1 \
+		>stdout 2>stderr &&
 	grep -E "too little free space in small: [0-9]+ MiB free, about [0-9]+ MiB needed" stderr &&
 	! grep "copying\|changing\|writing" stderr &&
 	no_leftovers small

@@ -1,0 +1,358 @@
+/*
+ * rewrite.c - the new ISO, written as a copy of the old one plus changes
+ *
+ * Layout of OUT, in 2048-byte sectors:
+ *
+ *   [0, old_end)            IN, byte for byte, but for the sectors below
+ *   [old_end, data_end)     the new boot.wim, the new EFI image, and any
+ *                           file UDF kept inside its File Entry
+ *   [data_end, tree_end)    the new ISO 9660 and Joliet trees
+ *   [tree_end, image_end)   UDF's new reserve descriptors and anchor
+ *
+ * and rewritten in place: the primary and Joliet volume descriptors
+ * (sector 16 on), the boot catalog's UEFI entry, and UDF's File Entries,
+ * partition and integrity descriptors and anchor at sector 256.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#define _GNU_SOURCE
+#include "rewrite.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "files.h"
+#include "isotree.h"
+#include "udfpatch.h"
+
+#define PVD_SECTOR 16
+#define MAX_DESCRIPTORS 32
+
+static uint64_t sectors_of(uint64_t bytes)
+{
+	return (bytes + ISO_SECTOR - 1) / ISO_SECTOR;
+}
+
+/* A file appended to OUT: where its bytes now lie. */
+struct placed {
+	const struct iso_file *old;  /* the file it replaces, or NULL */
+	struct iso_extent extent;
+};
+
+struct writer {
+	struct rewrite_job *job;
+	struct buf *err;
+	int in;
+	int out;
+	uint64_t next;               /* the next free sector */
+	struct placed *placed;       /* every appended file */
+	size_t placed_count;
+};
+
+static int fail_errno(struct writer *w, const char *what)
+{
+	buf_printf(w->err, "cannot write %s (%s): %s", w->job->out, what,
+		   errno ? strerror(errno) : "short write");
+	return -1;
+}
+
+static int write_all(struct writer *w, const void *data, size_t size, uint64_t offset,
+		     const char *what)
+{
+	const unsigned char *p = data;
+
+	while (size) {
+		ssize_t n = pwrite(w->out, p, size, (off_t)offset);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return fail_errno(w, what);
+		p += n;
+		size -= (size_t)n;
+		offset += (uint64_t)n;
+	}
+	return 0;
+}
+
+static struct placed *place(struct writer *w, const struct iso_file *old, uint64_t size)
+{
+	struct placed *grown = realloc(w->placed, (w->placed_count + 1) * sizeof(*grown));
+
+	if (!grown) {
+		buf_puts(w->err, "out of memory");
+		return NULL;
+	}
+	w->placed = grown;
+	grown += w->placed_count++;
+	grown->old = old;
+	grown->extent.lba = w->next;
+	grown->extent.length = size;
+	w->next += sectors_of(size);
+	return grown;
+}
+
+/* Appends a disk file; the copy runs in the kernel as IN's did. */
+static int append_disk_file(struct writer *w, const struct iso_file *old, const char *path,
+			    struct placed **where)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	uint64_t done = 0;
+	struct placed *placed;
+
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		buf_printf(w->err, "cannot read %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	placed = place(w, old, (uint64_t)st.st_size);
+	if (!placed) {
+		close(fd);
+		return -1;
+	}
+	if (copy_fd_range(fd, 0, w->out, placed->extent.lba * ISO_SECTOR, (uint64_t)st.st_size,
+			  NULL, NULL, &done, 0) < 0) {
+		int saved = errno;
+
+		close(fd);
+		errno = saved;
+		return fail_errno(w, path);
+	}
+	close(fd);
+	if (where)
+		*where = placed;
+	return 0;
+}
+
+static int copy_in(struct writer *w)
+{
+	uint64_t done = 0, size = w->job->listing->image_size;
+
+	if (copy_fd_range(w->in, 0, w->out, 0, size, w->job->on_progress, w->job->ctx, &done,
+			  size) < 0)
+		return fail_errno(w, "copying the ISO");
+	w->next = sectors_of(size);
+	return 0;
+}
+
+/* The trees name every file where it now lies. */
+static int build_trees(struct writer *w, struct isotree_output *trees)
+{
+	const struct iso_listing *listing = w->job->listing;
+	struct isotree_file *files = calloc(listing->file_count + 1, sizeof(*files));
+	struct isotree_input input;
+	const char *why = NULL;
+	int rc;
+
+	if (!files) {
+		buf_puts(w->err, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < listing->file_count; i++) {
+		const struct iso_file *file = &listing->files[i];
+
+		files[i].path = file->path;
+		files[i].size = file->size;
+		files[i].extents = file->extents;
+		files[i].extent_count = file->extent_count;
+		for (size_t j = 0; j < w->placed_count; j++)
+			if (w->placed[j].old == file) {
+				files[i].size = w->placed[j].extent.length;
+				files[i].extents = &w->placed[j].extent;
+				files[i].extent_count = files[i].size ? 1 : 0;
+			}
+	}
+	memset(&input, 0, sizeof(input));
+	input.files = files;
+	input.file_count = listing->file_count;
+	input.dirs = (const char *const *)listing->dirs;
+	input.dir_count = listing->dir_count;
+	input.joliet = listing->has_joliet;
+	isotree_record_date(listing->created, input.recorded);
+	if (w->next > UINT32_MAX) {
+		free(files);
+		buf_puts(w->err, "the new ISO would exceed 8 TiB, the most ISO 9660 can address");
+		return -1;
+	}
+	rc = isotree_build(&input, (uint32_t)w->next, trees, &why);
+	free(files);
+	if (rc < 0)
+		buf_printf(w->err, "cannot lay out the new ISO 9660 tree%s%s: %s",
+			   trees->why_path ? " at " : "", trees->why_path ? trees->why_path : "",
+			   why);
+	return rc;
+}
+
+static int patch_catalog(struct writer *w, const struct placed *efi)
+{
+	const struct iso_listing *listing = w->job->listing;
+	const struct eltorito_entry *entry = &w->job->uefi->entry;
+	unsigned char catalog[ELTORITO_MAX_CATALOG_SECTORS * ISO_SECTOR];
+	uint64_t offset = (uint64_t)listing->catalog_lba * ISO_SECTOR;
+	uint64_t load = (efi->extent.length + 511) / 512;
+	size_t size = entry->catalog_offset + 32;
+
+	if (size > sizeof(catalog)) {
+		buf_puts(w->err, "the boot catalog is larger than expected");
+		return -1;
+	}
+	if (pread_full(w->out, catalog, size, offset) < 0)
+		return fail_errno(w, "reading the boot catalog back");
+	/* A sector count that does not fit in 16 bits: firmware then reads
+	 * the image's own size from its FAT boot sector, as it does for
+	 * Microsoft's entries. */
+	if (eltorito_patch_entry(catalog, size, entry, (uint32_t)efi->extent.lba,
+				 load > 0xFFFF ? 1 : (uint16_t)load) < 0) {
+		buf_puts(w->err, "cannot change the boot catalog's UEFI entry");
+		return -1;
+	}
+	return write_all(w, catalog, size, offset, "the boot catalog");
+}
+
+static int patch_descriptors(struct writer *w, const struct isotree_output *trees,
+			     uint64_t image_end)
+{
+	unsigned char sector[ISO_SECTOR];
+
+	for (unsigned i = 0; i < MAX_DESCRIPTORS; i++) {
+		uint64_t offset = (uint64_t)(PVD_SECTOR + i) * ISO_SECTOR;
+
+		if (pread_full(w->out, sector, sizeof(sector), offset) < 0)
+			return fail_errno(w, "reading the volume descriptors back");
+		if (memcmp(sector + 1, "CD001", 5) != 0 || sector[0] == 255)
+			break;
+		if (sector[0] == 1)
+			isotree_patch_descriptor(sector, &trees->primary, (uint32_t)image_end);
+		else if (sector[0] == 2 && sector[88] == '%' && sector[89] == '/' &&
+			 (sector[90] == '@' || sector[90] == 'C' || sector[90] == 'E'))
+			isotree_patch_descriptor(sector, &trees->joliet, (uint32_t)image_end);
+		else
+			continue;
+		if (write_all(w, sector, sizeof(sector), offset, "the volume descriptors") < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int udf_files(struct writer *w, struct udfpatch_file **files, size_t *count)
+{
+	*files = calloc(w->placed_count + 1, sizeof(**files));
+	*count = 0;
+	if (!*files) {
+		buf_puts(w->err, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < w->placed_count; i++) {
+		if (!w->placed[i].old)
+			continue;
+		(*files)[*count].path = w->placed[i].old->path;
+		(*files)[*count].lba = w->placed[i].extent.lba;
+		(*files)[*count].size = w->placed[i].extent.length;
+		(*count)++;
+	}
+	return 0;
+}
+
+static int write_image(struct writer *w)
+{
+	struct rewrite_job *job = w->job;
+	const struct iso_listing *listing = job->listing;
+	struct isotree_output trees = { 0 };
+	struct placed *efi = NULL;
+	uint64_t data_end, image_end;
+	int rc = -1;
+
+	if (copy_in(w) < 0 ||
+	    append_disk_file(w, job->boot_wim, job->boot_wim_disk, NULL) < 0 ||
+	    append_disk_file(w, job->uefi->file, job->efi_image_disk, &efi) < 0)
+		return -1;
+	/* Bytes UDF kept in a File Entry get a place of their own, so the
+	 * ISO 9660 tree can name them too. */
+	for (size_t i = 0; i < listing->file_count; i++) {
+		const struct iso_file *file = &listing->files[i];
+		struct placed *placed;
+
+		if (!file->inline_data)
+			continue;
+		placed = place(w, file, file->size);
+		if (!placed || write_all(w, file->inline_data, (size_t)file->size,
+					 placed->extent.lba * ISO_SECTOR, file->path) < 0)
+			return -1;
+	}
+	data_end = w->next;
+	if (build_trees(w, &trees) < 0)
+		return -1;
+	if (write_all(w, trees.data, trees.size, data_end * ISO_SECTOR, "the ISO 9660 tree") < 0)
+		goto out;
+	w->next = data_end + trees.size / ISO_SECTOR;
+	image_end = w->next;
+	if (listing->has_udf) {
+		struct udfpatch_job udf = { 0 };
+		struct udfpatch_file *files;
+		size_t count;
+
+		if (udf_files(w, &files, &count) < 0)
+			goto out;
+		udf.fd = w->out;
+		udf.image_path = job->out;
+		udf.files = files;
+		udf.file_count = count;
+		udf.old_end = (listing->image_size + ISO_SECTOR - 1) / ISO_SECTOR;
+		udf.data_end = data_end;
+		udf.tail_start = w->next;
+		rc = udfpatch_apply(&udf, w->err);
+		free(files);
+		if (rc < 0)
+			goto out;
+		if (rc == 1)
+			image_end = udf.image_end;
+		rc = -1;
+	}
+	if (image_end > UINT32_MAX) {
+		buf_puts(w->err, "the new ISO would exceed 8 TiB, the most ISO 9660 can address");
+		goto out;
+	}
+	if (ftruncate(w->out, (off_t)(image_end * ISO_SECTOR)) < 0) {
+		fail_errno(w, "setting its size");
+		goto out;
+	}
+	if (patch_catalog(w, efi) < 0 || patch_descriptors(w, &trees, image_end) < 0)
+		goto out;
+	job->out_size = image_end * ISO_SECTOR;
+	rc = 0;
+out:
+	isotree_output_free(&trees);
+	return rc;
+}
+
+int rewrite_iso(struct rewrite_job *job, struct buf *err)
+{
+	struct writer w = { .job = job, .err = err, .in = -1, .out = -1 };
+	int rc;
+
+	w.in = open(job->in, O_RDONLY | O_CLOEXEC);
+	if (w.in < 0) {
+		buf_printf(err, "cannot open %s: %s", job->in, strerror(errno));
+		return -1;
+	}
+	w.out = open(job->out, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (w.out < 0) {
+		buf_printf(err, "cannot create %s: %s", job->out, strerror(errno));
+		close(w.in);
+		return -1;
+	}
+	rc = write_image(&w);
+	if (close(w.out) < 0 && rc == 0)
+		rc = fail_errno(&w, "closing it");
+	close(w.in);
+	free(w.placed);
+	return rc;
+}

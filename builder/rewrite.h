@@ -1,0 +1,40 @@
+/*
+ * rewrite.h - the new ISO, written as a copy of the old one plus changes
+ *
+ * OUT starts as a copy of IN made by the kernel (copy_file_range, which
+ * is a reflink on file systems that share blocks), so the bytes of every
+ * unchanged file go from IN to OUT without passing through this program.
+ * The new boot.wim and EFI boot image are appended after IN's end; then
+ *   - the UDF file system, when IN has one, is pointed at them (udfpatch),
+ *   - new ISO 9660 (level 3, full names) and Joliet trees name every file
+ *     where its bytes lie (isotree), and the volume descriptors point at
+ *     them,
+ *   - the boot catalog's UEFI entry points at the new EFI image.
+ * Everything IN had stays where it was: the BIOS boot image, the volume
+ * label, UDF's other files.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef WIN7GEN2_REWRITE_H
+#define WIN7GEN2_REWRITE_H
+
+#include <stdint.h>
+
+#include "buf.h"
+#include "iso.h"
+
+struct rewrite_job {
+	const char *in;
+	const char *out;                   /* must not exist; created here */
+	const struct iso_listing *listing; /* of in */
+	const struct iso_file *boot_wim;   /* replaced by boot_wim_disk */
+	const char *boot_wim_disk;
+	const struct iso_boot_image *uefi; /* its image replaced by efi_image_disk */
+	const char *efi_image_disk;
+	void (*on_progress)(void *ctx, uint64_t done, uint64_t total);
+	void *ctx;
+	uint64_t out_size;                 /* out: bytes */
+};
+
+int rewrite_iso(struct rewrite_job *job, struct buf *err);
+#endif

@@ -1,0 +1,1214 @@
+/*
+ * udfpatch.c - point a UDF file system at files appended to the image
+ *
+ * What is rewritten, all ECMA-167 3rd edition / OSTA UDF descriptors of
+ * 2048-byte sectors (offsets in bytes, integers little-endian):
+ *
+ *   every descriptor   tag: 0 id, 4 checksum (bytes 0-3 and 5-15), 8 CRC
+ *                      (CRC-CCITT, polynomial 0x1021, initial 0) over the
+ *                      CRC length at 10 bytes after the tag, 12 location
+ *   anchor (2)         at sector 256 and the last sector: 16 main and 24
+ *                      reserve sequence extents (4 length, 4 sector)
+ *   partition (5)      22 number, 56 header (free space tables, bitmaps),
+ *                      188 start sector, 192 length in blocks
+ *   logical volume (6) 212 block size, 264 map table length, 268 map
+ *                      count, 432 integrity sequence extent, 440 maps
+ *   integrity (9)      72 partitions N, 76 implementation use length,
+ *                      80 free space table (N x 4), then size table
+ *   file entry (261)   16 ICB tag (20 strategy, 27 file type, 34 flags:
+ *                      the low 3 bits say the allocation descriptor kind),
+ *                      56 information length, 64 blocks recorded, 168
+ *                      L_EA, 172 L_AD, 176 extended attributes then
+ *                      allocation descriptors
+ *   extended (266)     the same but 64 object size, 72 blocks recorded,
+ *                      208 L_EA, 212 L_AD, 216 attributes and descriptors
+ *
+ * The copy keeps every old sector where it was, so the main descriptor
+ * sequence is rewritten in place; the new reserve sequence goes after
+ * the appended data, where nothing can overlap it, and the anchors name
+ * both.  Microsoft's media are UDF 1.02 with one read-only Type 1
+ * partition: that is what this handles, and it refuses the rest by name
+ * rather than guess.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "udfpatch.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cdio/udf.h>
+
+#define SECTOR 2048u
+#define TAG_SIZE 16u
+#define ANCHOR_SECTOR 256u
+
+#define TAG_ANCHOR 2
+#define TAG_POINTER 3
+#define TAG_PARTITION 5
+#define TAG_LOGICAL_VOLUME 6
+#define TAG_TERMINATOR 8
+#define TAG_INTEGRITY 9
+#define TAG_FILE_ENTRY 261
+#define TAG_EXTENDED_FILE_ENTRY 266
+
+/* The longest extent a 30-bit length can say in whole blocks. */
+#define MAX_EXTENT 0x3FFFF800u
+/* ECMA-167 3/8.4.2: a reserve sequence is at least 16 sectors long. */
+#define MIN_RESERVE 16u
+/* No real sequence is longer; a damaged length stops here. */
+#define MAX_SEQUENCE 256u
+/* Integrity sequences may chain; a loop in a damaged one ends here. */
+#define MAX_INTEGRITY_HOPS 16u
+/* Deeper than any Windows medium's tree. */
+#define MAX_DEPTH 32u
+/* Anchors are looked for this far before the old end (N - 256 .. N). */
+#define ANCHOR_WINDOW 257u
+
+#define AD_SHORT 0
+#define AD_LONG 1
+#define AD_EXTENDED 2
+#define AD_EMBEDDED 3
+
+#define FILE_TYPE_REGULAR 5
+#define ICB_STRATEGY_4 4
+
+struct volume {
+	uint8_t anchor[SECTOR];
+	uint32_t vds_sector;         /* the main sequence */
+	uint8_t *vds;                /* its sectors, through the terminator */
+	size_t vds_count;
+	size_t pd_index;             /* the partition descriptor in vds */
+	uint16_t part_number;
+	uint32_t part_start;
+	uint32_t part_length;
+	bool has_lvid;
+	uint64_t lvid_sector;
+	uint8_t lvid[SECTOR];
+};
+
+struct entry_patch {
+	uint64_t sector;             /* absolute */
+	uint8_t block[SECTOR];
+};
+
+static uint64_t get_le(const uint8_t *p, unsigned bytes)
+{
+	uint64_t value = 0;
+
+	for (unsigned i = bytes; i-- > 0;)
+		value = value << 8 | p[i];
+	return value;
+}
+
+static void put_le(uint8_t *p, uint64_t value, unsigned bytes)
+{
+	for (unsigned i = 0; i < bytes; i++, value >>= 8)
+		p[i] = (uint8_t)value;
+}
+
+static uint16_t crc_ccitt(const uint8_t *p, size_t n)
+{
+	uint16_t crc = 0;
+
+	while (n--) {
+		crc ^= (uint16_t)(*p++ << 8);
+		for (int bit = 0; bit < 8; bit++)
+			crc = crc & 0x8000 ? (uint16_t)(crc << 1 ^ 0x1021) : (uint16_t)(crc << 1);
+	}
+	return crc;
+}
+
+static uint8_t tag_checksum(const uint8_t *tag)
+{
+	unsigned sum = 0;
+
+	for (unsigned i = 0; i < TAG_SIZE; i++)
+		if (i != 4)
+			sum += tag[i];
+	return (uint8_t)sum;
+}
+
+/*
+ * 1: a sound descriptor with this id at this location; 0: not this
+ * descriptor at all (another id, or a checksum that fails, as in file
+ * data or an unrecorded sector); -1: it claims to be one but its CRC,
+ * CRC length or location is wrong (*why says which).
+ */
+static int tag_check(const uint8_t *block, uint16_t id, uint64_t location, const char **why)
+{
+	size_t crc_length = (size_t)get_le(block + 10, 2);
+
+	if (get_le(block, 2) != id || tag_checksum(block) != block[4])
+		return 0;
+	if (crc_length > SECTOR - TAG_SIZE) {
+		*why = "its CRC length runs past its sector";
+		return -1;
+	}
+	if (crc_ccitt(block + TAG_SIZE, crc_length) != get_le(block + 8, 2)) {
+		*why = "its CRC does not match";
+		return -1;
+	}
+	if (get_le(block + 12, 4) != location) {
+		*why = "it names another sector as its location";
+		return -1;
+	}
+	return 1;
+}
+
+/* Location, CRC and checksum after a change, over the CRC length recorded. */
+static void tag_seal(uint8_t *block, uint32_t location)
+{
+	size_t crc_length = (size_t)get_le(block + 10, 2);
+
+	put_le(block + 12, location, 4);
+	put_le(block + 8, crc_ccitt(block + TAG_SIZE, crc_length), 2);
+	block[4] = tag_checksum(block);
+}
+
+static bool all_zero(const uint8_t *p, size_t n)
+{
+	while (n--)
+		if (*p++)
+			return false;
+	return true;
+}
+
+/* 1: read; 0: the image ends before this sector; -1: error (err says). */
+static int read_sector(int fd, uint64_t sector, uint8_t *out, const char *what,
+		       struct buf *err)
+{
+	size_t done = 0;
+
+	if (sector > (uint64_t)INT64_MAX / SECTOR - 1) {
+		buf_printf(err, "%s: sector %" PRIu64 " is beyond any image", what, sector);
+		return -1;
+	}
+	while (done < SECTOR) {
+		ssize_t n = pread(fd, out + done, SECTOR - done, (off_t)(sector * SECTOR + done));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			buf_printf(err, "cannot read %s (sector %" PRIu64 "): %s", what, sector,
+				   strerror(errno));
+			return -1;
+		}
+		if (n == 0)
+			return 0;
+		done += (size_t)n;
+	}
+	return 1;
+}
+
+/* Like read_sector, but the sector must exist. */
+static int read_needed(int fd, uint64_t sector, uint8_t *out, const char *what, struct buf *err)
+{
+	int rc = read_sector(fd, sector, out, what, err);
+
+	if (rc == 0) {
+		buf_printf(err, "the UDF file system is damaged: %s (sector %" PRIu64
+			   ") lies past the image's end", what, sector);
+		return -1;
+	}
+	return rc;
+}
+
+static int write_sectors(int fd, uint64_t sector, const uint8_t *data, size_t count,
+			 const char *what, struct buf *err)
+{
+	size_t size = count * SECTOR, done = 0;
+
+	while (done < size) {
+		ssize_t n = pwrite(fd, data + done, size - done, (off_t)(sector * SECTOR + done));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			buf_printf(err, "cannot write %s (sector %" PRIu64 "): %s", what, sector,
+				   n < 0 ? strerror(errno) : "short write");
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+static int damaged(struct buf *err, const char *what, uint64_t sector, const char *why)
+{
+	buf_printf(err, "the UDF file system is damaged: %s at sector %" PRIu64 ": %s", what,
+		   sector, why);
+	return -1;
+}
+
+/* An identifier (regid) for a message: printable ASCII only. */
+static void regid_text(const uint8_t *regid, char *out)
+{
+	size_t n = 0;
+
+	for (size_t i = 1; i < 24 && regid[i]; i++)
+		out[n++] = regid[i] >= 0x20 && regid[i] < 0x7f ? (char)regid[i] : '?';
+	out[n] = '\0';
+}
+
+/* -------------------------------------------------------------------------
+ * The volume: anchor, main sequence, partition, logical volume, integrity
+ * ------------------------------------------------------------------------- */
+
+/* 1: the anchor is read; 0: none at 256; -1: damaged or unreadable. */
+static int read_anchor(int fd, struct volume *vol, struct buf *err)
+{
+	const char *why = NULL;
+	int rc = read_sector(fd, ANCHOR_SECTOR, vol->anchor, "the UDF anchor", err);
+
+	if (rc <= 0)
+		return rc;
+	rc = tag_check(vol->anchor, TAG_ANCHOR, ANCHOR_SECTOR, &why);
+	if (rc < 0)
+		return damaged(err, "the anchor", ANCHOR_SECTOR, why);
+	return rc;
+}
+
+static int read_sequence(int fd, struct volume *vol, struct buf *err)
+{
+	uint32_t length = (uint32_t)get_le(vol->anchor + 16, 4);
+	size_t count = length / SECTOR;
+	size_t partitions = 0;
+
+	vol->vds_sector = (uint32_t)get_le(vol->anchor + 20, 4);
+	if (count == 0)
+		return damaged(err, "the anchor", ANCHOR_SECTOR,
+			       "its main descriptor sequence is shorter than a sector");
+	if (count > MAX_SEQUENCE)
+		count = MAX_SEQUENCE;
+	vol->vds = calloc(count, SECTOR);
+	if (!vol->vds) {
+		buf_puts(err, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < count; i++) {
+		uint64_t sector = (uint64_t)vol->vds_sector + i;
+		uint8_t *block = vol->vds + i * SECTOR;
+		const char *why = NULL;
+		uint16_t id;
+		int rc;
+
+		rc = read_sector(fd, sector, block, "the volume descriptors", err);
+		if (rc < 0)
+			return -1;
+		/* An unrecorded sector ends a sequence as a terminator does. */
+		if (rc == 0 || all_zero(block, SECTOR))
+			break;
+		id = (uint16_t)get_le(block, 2);
+		rc = id >= 1 && id <= TAG_TERMINATOR ? tag_check(block, id, sector, &why) : 0;
+		if (rc == 0)
+			return damaged(err, "the main volume descriptor sequence", sector,
+				       "a sector there is no volume descriptor");
+		if (rc < 0)
+			return damaged(err, "a volume descriptor", sector, why);
+		vol->vds_count = i + 1;
+		if (id == TAG_POINTER) {
+			buf_puts(err, "the UDF volume descriptor sequence continues in another "
+				 "extent (a Volume Descriptor Pointer); that is not handled");
+			return -1;
+		}
+		if (id == TAG_PARTITION) {
+			vol->pd_index = i;
+			partitions++;
+		}
+		if (id == TAG_TERMINATOR)
+			break;
+	}
+	if (partitions != 1) {
+		buf_printf(err, "the UDF volume has %zu partition descriptors; only a volume "
+			   "with exactly one partition is handled", partitions);
+		return -1;
+	}
+	return 0;
+}
+
+static int check_partition(struct volume *vol, struct buf *err)
+{
+	const uint8_t *pd = vol->vds + vol->pd_index * SECTOR;
+	char contents[24];
+
+	vol->part_number = (uint16_t)get_le(pd + 22, 2);
+	vol->part_start = (uint32_t)get_le(pd + 188, 4);
+	vol->part_length = (uint32_t)get_le(pd + 192, 4);
+	regid_text(pd + 24, contents);
+	if (strcmp(contents, "+NSR02") != 0 && strcmp(contents, "+NSR03") != 0) {
+		buf_printf(err, "the UDF partition holds \"%s\", not a file system (+NSR02 or "
+			   "+NSR03)", contents);
+		return -1;
+	}
+	/* Partition Header Descriptor: unallocated and freed space, each as
+	 * a table and a bitmap (short_ad at 56, 64, 80, 88).  A partition
+	 * that keeps one would record the new blocks as free. */
+	for (unsigned offset = 56; offset <= 88; offset += 8) {
+		if (offset == 72)
+			continue;       /* the integrity table, unused since ECMA-167 3rd ed. */
+		if (get_le(pd + offset, 4) & 0x3FFFFFFFu) {
+			buf_puts(err, "the UDF partition records its free space (a space table or "
+				 "bitmap, as rewritable media do); only read-only media are "
+				 "handled");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The logical volume's one partition map must be a plain one, for the
+ * partition found; its integrity sequence extent comes back. */
+static int check_logical_volume(struct volume *vol, uint32_t *integrity_length,
+				uint32_t *integrity_sector, struct buf *err)
+{
+	const uint8_t *lvd = NULL;
+	uint64_t lvd_sector = 0;
+	uint32_t table_length, maps;
+	size_t count = 0;
+
+	for (size_t i = 0; i < vol->vds_count; i++)
+		if (get_le(vol->vds + i * SECTOR, 2) == TAG_LOGICAL_VOLUME) {
+			lvd = vol->vds + i * SECTOR;
+			lvd_sector = vol->vds_sector + i;
+			count++;
+		}
+	if (count != 1) {
+		buf_printf(err, "the UDF volume has %zu logical volume descriptors; exactly one "
+			   "is handled", count);
+		return -1;
+	}
+	if (get_le(lvd + 212, 4) != SECTOR) {
+		buf_printf(err, "the UDF logical volume has %" PRIu64 "-byte blocks; only "
+			   "2048-byte blocks are handled", get_le(lvd + 212, 4));
+		return -1;
+	}
+	table_length = (uint32_t)get_le(lvd + 264, 4);
+	maps = (uint32_t)get_le(lvd + 268, 4);
+	if (table_length > SECTOR - 440)
+		return damaged(err, "the logical volume descriptor", lvd_sector,
+			       "its partition maps run past its sector");
+	if (maps != 1) {
+		buf_printf(err, "the UDF logical volume has %" PRIu32 " partition maps; only one "
+			   "is handled", maps);
+		return -1;
+	}
+	if (table_length < 2 || lvd[441] < 2 || lvd[441] > table_length)
+		return damaged(err, "the logical volume descriptor", lvd_sector,
+			       "its partition map has no room for itself");
+	if (lvd[440] == 2 && lvd[441] >= 36) {
+		char kind[24];
+
+		regid_text(lvd + 444, kind);
+		buf_printf(err, "the UDF logical volume uses a \"%s\" partition map (virtual, "
+			   "sparable or metadata partitions); only a plain (Type 1) partition "
+			   "is handled", kind);
+		return -1;
+	}
+	if (lvd[440] != 1 || lvd[441] != 6) {
+		buf_printf(err, "the UDF logical volume uses a partition map of type %u; only a "
+			   "plain (Type 1) partition is handled", lvd[440]);
+		return -1;
+	}
+	if (get_le(lvd + 444, 2) != vol->part_number) {
+		buf_printf(err, "the UDF logical volume maps partition %" PRIu64 ", but the "
+			   "partition descriptor is for partition %u", get_le(lvd + 444, 2),
+			   vol->part_number);
+		return -1;
+	}
+	*integrity_length = (uint32_t)get_le(lvd + 432, 4);
+	*integrity_sector = (uint32_t)get_le(lvd + 436, 4);
+	return 0;
+}
+
+/* The prevailing integrity descriptor: the last one of the sequence,
+ * following its chain to further extents. */
+static int read_integrity(int fd, struct volume *vol, uint32_t length, uint32_t sector,
+			  struct buf *err)
+{
+	for (unsigned hop = 0; length >= SECTOR; hop++) {
+		uint32_t count = length / SECTOR;
+		bool chained = false;
+		uint8_t block[SECTOR];
+
+		if (hop == MAX_INTEGRITY_HOPS)
+			return damaged(err, "the integrity sequence", sector,
+				       "its extents chain without end");
+		if (count > MAX_SEQUENCE)
+			count = MAX_SEQUENCE;
+		for (uint32_t i = 0; i < count; i++) {
+			uint64_t at = (uint64_t)sector + i;
+			const char *why = NULL;
+			int rc = read_sector(fd, at, block, "the integrity descriptor", err);
+
+			if (rc < 0)
+				return -1;
+			if (rc == 0 || all_zero(block, SECTOR))
+				break;
+			if (tag_check(block, TAG_TERMINATOR, at, &why) == 1)
+				break;
+			rc = tag_check(block, TAG_INTEGRITY, at, &why);
+			if (rc <= 0)
+				return damaged(err, "the logical volume integrity descriptor", at,
+					       rc < 0 ? why : "another descriptor is there");
+			memcpy(vol->lvid, block, SECTOR);
+			vol->lvid_sector = at;
+			vol->has_lvid = true;
+			length = (uint32_t)get_le(block + 32, 4);
+			sector = (uint32_t)get_le(block + 36, 4);
+			chained = length >= SECTOR;
+			if (chained)
+				break;
+		}
+		if (!chained)
+			break;
+	}
+	if (vol->has_lvid) {
+		uint64_t partitions = get_le(vol->lvid + 72, 4);
+		uint64_t use = get_le(vol->lvid + 76, 4);
+
+		if (partitions < 1 || partitions > (SECTOR - 80) / 8 ||
+		    use > SECTOR - 80 - 8 * partitions)
+			return damaged(err, "the logical volume integrity descriptor",
+				       vol->lvid_sector, "its tables run past its sector");
+	}
+	return 0;
+}
+
+/* -------------------------------------------------------------------------
+ * What libudf trusts
+ *
+ * libudf (libcdio 2.1) takes a directory's File Entry and its File
+ * Identifier Descriptors as they come: it reads the allocation
+ * descriptor after the extended attributes wherever their length puts
+ * it, sizes the directory's buffer in 32 bits (an empty extent wraps to
+ * 0 bytes, then the whole extent is read into it), and walks the
+ * identifiers by their own lengths for the information length, past the
+ * buffer if they say so.  Each directory it is given is checked here
+ * first, the way libudf reads it: its tags by id and checksum only (the
+ * checksum over bytes 0-14), lengths in its integer widths.
+ * ------------------------------------------------------------------------- */
+
+/* libudf's udf_fileid_desc_t up to the implementation use. */
+#define FID_SIZE 38u
+/* A directory larger than this is damage (Windows media: well under 1 MiB). */
+#define MAX_DIRECTORY (64u << 20)
+
+static bool libudf_tag(const uint8_t *block, uint16_t id)
+{
+	uint8_t sum = 0;
+
+	for (unsigned i = 0; i < 15; i++)
+		if (i != 4)
+			sum = (uint8_t)(sum + block[i]);
+	return get_le(block, 2) == id && sum == block[4];
+}
+
+/* libudf's udf_read_sectors: a sector it reads as a negative 32-bit number
+ * it refuses.  1: read; 0: libudf cannot read it either; -1: error. */
+static int libudf_read(int fd, uint32_t sector, uint8_t *out, const char *what,
+		       struct buf *err)
+{
+	if (sector > INT32_MAX)
+		return 0;
+	return read_sector(fd, sector, out, what, err);
+}
+
+/* 0: libudf may walk the directory whose File Entry is at block of the
+ * partition at part_start (or will refuse it by itself); -1: damaged. */
+static int libudf_directory(int fd, uint32_t part_start, uint32_t block, struct buf *err)
+{
+	uint8_t fe[SECTOR];
+	uint32_t first = 0, last = 0, sectors, at;
+	uint64_t l_ea, l_ad, left, pos = 0;
+	unsigned kind;
+	struct stat st;
+	uint8_t *dir;
+	int rc;
+
+	at = part_start + block;
+	rc = libudf_read(fd, at, fe, "a directory's File Entry", err);
+	if (rc <= 0)
+		return rc;
+	if (!libudf_tag(fe, TAG_FILE_ENTRY))
+		return 0;
+	l_ea = get_le(fe + 168, 4);
+	l_ad = get_le(fe + 172, 4);
+	kind = (unsigned)get_le(fe + 34, 2) & 7;
+	if (l_ad != 0 && kind <= AD_EXTENDED) {
+		unsigned size = kind == AD_SHORT ? 8 : kind == AD_LONG ? 16 : 20;
+		const uint8_t *ad = fe + 176 + l_ea;
+		uint32_t length;
+
+		if (l_ea > SECTOR - 176 - size)
+			return damaged(err, "a directory's File Entry", at,
+				       "its allocation descriptor lies past its sector");
+		length = (uint32_t)get_le(ad, 4) & 0x3FFFFFFFu;
+		if (length == 0)
+			return damaged(err, "a directory's File Entry", at,
+				       "its allocation descriptor is empty");
+		first = (uint32_t)get_le(ad + (kind == AD_EXTENDED ? 12 : 4), 4);
+		last = first + (length - 1) / SECTOR;
+	}
+	sectors = last - first + 1;
+	at = part_start + first;
+	if (at > INT32_MAX)
+		return 0;
+	if (fstat(fd, &st) < 0) {
+		buf_printf(err, "cannot read the image's size: %s", strerror(errno));
+		return -1;
+	}
+	if (sectors > MAX_DIRECTORY / SECTOR ||
+	    (uint64_t)at + sectors > (uint64_t)st.st_size / SECTOR)
+		return damaged(err, "a directory", at, "its extent runs past the image's end "
+			       "or is larger than any real one");
+	dir = malloc((size_t)sectors * SECTOR);
+	if (!dir) {
+		buf_puts(err, "out of memory");
+		return -1;
+	}
+	for (uint32_t i = 0; i < sectors; i++)
+		if (read_needed(fd, (uint64_t)at + i, dir + (size_t)i * SECTOR, "a directory",
+				err) < 0) {
+			free(dir);
+			return -1;
+		}
+	/* libudf's udf_readdir: while the information length left is not 0,
+	 * the next identifier, until a tag is not one. */
+	rc = 0;
+	for (left = get_le(fe + 56, 8); left != 0; ) {
+		uint64_t size = (uint64_t)sectors * SECTOR, l_iu, l_fi;
+		const uint8_t *fid = dir + pos;
+
+		if (pos + TAG_SIZE > size) {
+			rc = damaged(err, "a directory", at, "its information length runs past "
+				     "its extent");
+			break;
+		}
+		if (!libudf_tag(fid, 257))
+			break;
+		l_iu = pos + FID_SIZE <= size ? get_le(fid + 36, 2) : 0;
+		l_fi = fid[19];
+		/* The name's first byte is read even when it has none. */
+		if (pos + FID_SIZE + l_iu + (l_fi ? l_fi : 1) > size) {
+			rc = damaged(err, "a directory", at, "a File Identifier Descriptor runs "
+				     "past its extent");
+			break;
+		}
+		/* A name of no bytes that says it is 8- or 16-bit libudf
+		 * leaves unterminated. */
+		if (l_fi == 0 && (fid[FID_SIZE + l_iu] == 8 || fid[FID_SIZE + l_iu] == 16)) {
+			rc = damaged(err, "a directory", at, "a File Identifier Descriptor has "
+				     "a name of no characters");
+			break;
+		}
+		left -= 4 * ((FID_SIZE + l_iu + l_fi + 3) / 4);
+		pos += 4 * ((FID_SIZE + l_iu + l_fi + 3) / 4);
+	}
+	free(dir);
+	return rc;
+}
+
+/* The root directory libudf's udf_get_root will take: its partition
+ * start and File Entry block.  Like libudf, the last partition
+ * descriptor before the logical volume descriptor (or the first after
+ * it) and the logical volume descriptor with 2048-byte blocks, searched
+ * to one sector before the end of the anchor's main extent.  1: found;
+ * 0: libudf finds none; -1: error. */
+static int libudf_root(int fd, const uint8_t *anchor, uint32_t *part_start, uint32_t *block,
+		       struct buf *err)
+{
+	uint32_t start = (uint32_t)get_le(anchor + 20, 4);
+	uint32_t end = start + ((uint32_t)get_le(anchor + 16, 4) - 1) / SECTOR;
+	uint32_t lvd_sector = 0, fsd = 0;
+	uint8_t data[SECTOR];
+	int rc;
+
+	*part_start = 0;
+	for (uint32_t sector = start; sector < end; sector++) {
+		rc = libudf_read(fd, sector, data, "the volume descriptors", err);
+		if (rc <= 0)
+			return rc;
+		if (libudf_tag(data, TAG_PARTITION)) {
+			*part_start = (uint32_t)get_le(data + 188, 4);
+			if (lvd_sector)
+				break;
+		} else if (libudf_tag(data, TAG_LOGICAL_VOLUME) &&
+			   get_le(data + 212, 4) == SECTOR) {
+			lvd_sector = sector;
+			fsd = (uint32_t)get_le(data + 252, 4);
+			if (*part_start)
+				break;
+		}
+	}
+	if (!lvd_sector || !*part_start)
+		return 0;
+	rc = libudf_read(fd, *part_start + fsd, data, "the file set descriptor", err);
+	if (rc <= 0 || !libudf_tag(data, 256))
+		return rc < 0 ? -1 : 0;
+	*block = (uint32_t)get_le(data + 404, 4);
+	return 1;
+}
+
+/* -------------------------------------------------------------------------
+ * Finding the File Entries, through libudf
+ * ------------------------------------------------------------------------- */
+
+/* The entry at position pos of dir, or NULL (dir is freed then). */
+static udf_dirent_t *entry_at(udf_dirent_t *dir, long pos)
+{
+	for (long i = 0; i <= pos; i++)
+		if (!(dir = udf_readdir(dir)))
+			return NULL;
+	return dir;
+}
+
+/* The directory the first depth names of the path (by their positions)
+ * lead to, ready for udf_readdir; NULL if it cannot be opened, with
+ * *not_dir set when the last of those names is a file, and a message in
+ * err when libudf_directory finds it damaged. */
+static udf_dirent_t *dir_at(int fd, udf_dirent_t *root, const long *positions, size_t depth,
+			    bool *not_dir, struct buf *err)
+{
+	/* "/" gives a fresh copy of the root, so the walk starts clean. */
+	udf_dirent_t *dir = udf_fopen(root, "/");
+
+	*not_dir = false;
+	for (size_t k = 0; dir && k < depth; k++) {
+		udf_dirent_t *entry = entry_at(dir, positions[k]);
+		uint8_t raw[4];
+
+		if (!entry)
+			return NULL;
+		*not_dir = !entry->b_dir;
+		dir = NULL;
+		if (entry->b_dir) {
+			memcpy(raw, &entry->fid->icb.loc.lba, sizeof(raw));
+			if (libudf_directory(fd, entry->i_part_start, (uint32_t)get_le(raw, 4),
+					     err) == 0)
+				dir = udf_opendir(entry);
+		}
+		udf_dirent_free(entry);
+	}
+	return dir;
+}
+
+/*
+ * The position in dir of the entry called name: the exact name, else
+ * the one name that differs only in ASCII case.  -1: none; -2: more than
+ * one differing only in case.  dir is used up.
+ */
+static long pick_entry(udf_dirent_t *dir, const char *name)
+{
+	long pos = -1, exact = -1, folded = -1, folded_count = 0;
+
+	while ((dir = udf_readdir(dir)) != NULL) {
+		pos++;
+		if (dir->b_parent || !dir->fid || !dir->psz_name ||
+		    (dir->fid->file_characteristics & UDF_FILE_DELETED))
+			continue;
+		if (exact < 0 && strcmp(dir->psz_name, name) == 0)
+			exact = pos;
+		else if (strcasecmp(dir->psz_name, name) == 0) {
+			folded = pos;
+			folded_count++;
+		}
+	}
+	if (exact >= 0)
+		return exact;
+	if (folded_count > 1)
+		return -2;
+	return folded;
+}
+
+/* The File Entry of path: its block in the partition, and the partition
+ * reference its directory entry gives. */
+static int find_entry(int fd, udf_dirent_t *root, const char *path, uint32_t *block,
+		      uint16_t *part_ref, struct buf *err)
+{
+	size_t err_len = err->len;
+	char names[1024];
+	char *component[MAX_DEPTH];
+	long positions[MAX_DEPTH];
+	size_t depth = 0;
+	udf_dirent_t *dir, *entry;
+	bool not_dir;
+	uint8_t raw[6];
+
+	if (strlen(path) >= sizeof(names)) {
+		buf_printf(err, "%s: the path is too long", path);
+		return -1;
+	}
+	strcpy(names, path);
+	for (char *p = names; *p;) {
+		while (*p == '/' || *p == '\\')
+			*p++ = '\0';
+		if (!*p)
+			break;
+		if (depth == MAX_DEPTH) {
+			buf_printf(err, "%s: the path is too deep", path);
+			return -1;
+		}
+		component[depth++] = p;
+		while (*p && *p != '/' && *p != '\\')
+			p++;
+	}
+	if (depth == 0) {
+		buf_printf(err, "\"%s\" names no file", path);
+		return -1;
+	}
+	for (size_t k = 0; k < depth; k++) {
+		dir = dir_at(fd, root, positions, k, &not_dir, err);
+		if (!dir && err->len > err_len)
+			return -1;
+		if (!dir && not_dir) {
+			buf_printf(err, "%s: \"%s\" is a file in the UDF file system, not a "
+				   "directory", path, component[k - 1]);
+			return -1;
+		}
+		if (!dir) {
+			buf_printf(err, "%s: libudf cannot open its directory in the UDF file "
+				   "system", path);
+			return -1;
+		}
+		positions[k] = pick_entry(dir, component[k]);
+		if (positions[k] == -2) {
+			buf_printf(err, "%s: more than one name in the UDF file system matches "
+				   "\"%s\" but for case", path, component[k]);
+			return -1;
+		}
+		if (positions[k] < 0) {
+			buf_printf(err, "%s: not found in the UDF file system", path);
+			return -1;
+		}
+	}
+	dir = dir_at(fd, root, positions, depth - 1, &not_dir, err);
+	if (!dir && err->len > err_len)
+		return -1;
+	entry = dir ? entry_at(dir, positions[depth - 1]) : NULL;
+	if (!entry || !entry->fid) {
+		udf_dirent_free(entry);
+		buf_printf(err, "%s: libudf cannot read its entry in the UDF file system", path);
+		return -1;
+	}
+	if (entry->b_dir) {
+		udf_dirent_free(entry);
+		buf_printf(err, "%s: a directory in the UDF file system, not a file", path);
+		return -1;
+	}
+	/* The long_ad's lb_addr, as recorded (little-endian on disc). */
+	memcpy(raw, &entry->fid->icb.loc, sizeof(raw));
+	*block = (uint32_t)get_le(raw, 4);
+	*part_ref = (uint16_t)get_le(raw + 4, 2);
+	udf_dirent_free(entry);
+	return 0;
+}
+
+static int find_entries(const struct udfpatch_job *job, const struct volume *vol,
+			uint32_t *blocks, struct buf *err)
+{
+	udf_t *udf;
+	udf_dirent_t *root;
+	uint32_t root_start, root_block;
+	int rc;
+
+	/* The root directory libudf will take, checked before it does. */
+	rc = libudf_root(job->fd, vol->anchor, &root_start, &root_block, err);
+	if (rc == 1)
+		rc = libudf_directory(job->fd, root_start, root_block, err);
+	if (rc < 0)
+		return -1;
+	rc = 0;
+	udf = udf_open(job->image_path);
+	if (!udf) {
+		buf_printf(err, "libudf cannot open the UDF file system of %s", job->image_path);
+		return -1;
+	}
+	root = udf_get_root(udf, true, 0);
+	if (!root) {
+		buf_printf(err, "libudf cannot find the root directory of the UDF file system "
+			   "of %s", job->image_path);
+		udf_close(udf);
+		return -1;
+	}
+	if (root->i_part_start != vol->part_start) {
+		buf_printf(err, "libudf reads the UDF partition at sector %" PRIu32 ", the "
+			   "partition descriptor says %" PRIu32, root->i_part_start,
+			   vol->part_start);
+		rc = -1;
+	}
+	for (size_t i = 0; rc == 0 && i < job->file_count; i++) {
+		uint16_t part_ref = 0;
+
+		rc = find_entry(job->fd, root, job->files[i].path, &blocks[i], &part_ref, err);
+		if (rc == 0 && part_ref != 0) {
+			buf_printf(err, "%s: its File Entry is in partition map %u; the volume "
+				   "has only map 0", job->files[i].path, part_ref);
+			rc = -1;
+		}
+	}
+	udf_dirent_free(root);
+	udf_close(udf);
+	return rc;
+}
+
+/* -------------------------------------------------------------------------
+ * Rewriting a File Entry
+ * ------------------------------------------------------------------------- */
+
+/* The new allocation descriptors: the file from block start of the
+ * partition on, in pieces a 30-bit length can say. */
+static size_t put_extents(uint8_t *out, int kind, uint32_t start, uint64_t size,
+			  uint16_t part_ref)
+{
+	size_t used = 0;
+
+	while (size > 0) {
+		uint32_t piece = size > MAX_EXTENT ? MAX_EXTENT : (uint32_t)size;
+
+		/* Extent type 0 (recorded and allocated) in the top two bits. */
+		put_le(out + used, piece, 4);
+		put_le(out + used + 4, start, 4);
+		if (kind == AD_LONG) {
+			put_le(out + used + 8, part_ref, 2);
+			memset(out + used + 10, 0, 6);
+			used += 16;
+		} else {
+			used += 8;
+		}
+		start += piece / SECTOR;
+		size -= piece;
+	}
+	return used;
+}
+
+static int patch_entry(int fd, const struct volume *vol, const struct udfpatch_file *file,
+		       uint32_t block, struct entry_patch *patch, struct buf *err)
+{
+	uint8_t *fe = patch->block;
+	const char *why = NULL;
+	bool extended;
+	unsigned base, strategy, kind;
+	uint64_t l_ea, l_ad, info, blocks, extents, room, used;
+	uint16_t part_ref = 0;
+	uint32_t start;
+	int rc;
+
+	if (block >= vol->part_length) {
+		buf_printf(err, "%s: its File Entry (block %" PRIu32 ") lies outside the UDF "
+			   "partition", file->path, block);
+		return -1;
+	}
+	patch->sector = (uint64_t)vol->part_start + block;
+	if (read_needed(fd, patch->sector, fe, "a File Entry", err) < 0)
+		return -1;
+	/* File Entries name their block in the partition, not the sector. */
+	extended = get_le(fe, 2) == TAG_EXTENDED_FILE_ENTRY;
+	rc = tag_check(fe, extended ? TAG_EXTENDED_FILE_ENTRY : TAG_FILE_ENTRY, block, &why);
+	if (rc <= 0) {
+		buf_printf(err, "%s: the UDF file system is damaged: at sector %" PRIu64
+			   ", where its File Entry should be, %s", file->path, patch->sector,
+			   rc < 0 ? why : "there is none");
+		return -1;
+	}
+	base = extended ? 216 : 176;
+	l_ea = get_le(fe + base - 8, 4);
+	l_ad = get_le(fe + base - 4, 4);
+	if (l_ea > SECTOR - base || l_ad > SECTOR - base - l_ea) {
+		buf_printf(err, "%s: the UDF file system is damaged: its File Entry's "
+			   "attributes and allocation descriptors run past its sector", file->path);
+		return -1;
+	}
+	strategy = (unsigned)get_le(fe + 20, 2);
+	if (strategy != ICB_STRATEGY_4) {
+		buf_printf(err, "%s: its File Entry uses ICB strategy %u; only strategy 4 is "
+			   "handled", file->path, strategy);
+		return -1;
+	}
+	if (fe[27] != FILE_TYPE_REGULAR) {
+		buf_printf(err, "%s: its File Entry is of type %u, not a plain file", file->path,
+			   fe[27]);
+		return -1;
+	}
+	kind = (unsigned)get_le(fe + 34, 2) & 7;
+	if (kind == AD_EXTENDED) {
+		buf_printf(err, "%s: its File Entry uses extended allocation descriptors "
+			   "(ext_ad), which are not handled", file->path);
+		return -1;
+	}
+	if (kind > AD_EMBEDDED) {
+		buf_printf(err, "%s: its File Entry has allocation descriptor kind %u, which "
+			   "UDF does not define", file->path, kind);
+		return -1;
+	}
+	if (kind == AD_LONG && l_ad >= 16)
+		part_ref = (uint16_t)get_le(fe + base + l_ea + 8, 2);
+	if (kind == AD_EMBEDDED)
+		kind = AD_SHORT;
+
+	if (file->lba < vol->part_start || file->lba - vol->part_start > UINT32_MAX) {
+		buf_printf(err, "%s: its new data (sector %" PRIu64 ") lie outside what the UDF "
+			   "partition can reach", file->path, file->lba);
+		return -1;
+	}
+	start = (uint32_t)(file->lba - vol->part_start);
+	blocks = (file->size + SECTOR - 1) / SECTOR;
+	if (blocks > (uint64_t)UINT32_MAX + 1 - start) {
+		buf_printf(err, "%s: its new data end beyond what the UDF partition can reach",
+			   file->path);
+		return -1;
+	}
+	extents = (file->size + MAX_EXTENT - 1) / MAX_EXTENT;
+	room = SECTOR - base - l_ea;
+	if (extents > room / (kind == AD_LONG ? 16 : 8)) {
+		buf_printf(err, "%s: %" PRIu64 " bytes need %" PRIu64 " allocation "
+			   "descriptors; its File Entry has room for %" PRIu64 " after its "
+			   "extended attributes", file->path, file->size, extents,
+			   room / (kind == AD_LONG ? 16 : 8));
+		return -1;
+	}
+
+	/* Extended attributes stay; what followed them is replaced. */
+	memset(fe + base + l_ea, 0, (size_t)room);
+	used = put_extents(fe + base + l_ea, (int)kind, start, file->size, part_ref);
+	put_le(fe + base - 4, used, 4);
+	put_le(fe + 34, (get_le(fe + 34, 2) & ~(uint64_t)7) | kind, 2);
+	info = get_le(fe + 56, 8);
+	put_le(fe + 56, file->size, 8);
+	if (extended) {
+		/* The object size also counts named streams, which stay. */
+		uint64_t object = get_le(fe + 64, 8);
+
+		put_le(fe + 64, object >= info ? object - info + file->size : file->size, 8);
+		put_le(fe + 72, blocks, 8);
+	} else {
+		put_le(fe + 64, blocks, 8);
+	}
+	put_le(fe + 10, base + l_ea + used - TAG_SIZE, 2);
+	tag_seal(fe, block);
+	return 0;
+}
+
+/* -------------------------------------------------------------------------
+ * The whole job
+ * ------------------------------------------------------------------------- */
+
+static int check_job(const struct udfpatch_job *job, const struct volume *vol,
+		     uint64_t old_end, struct buf *err)
+{
+	uint64_t part_end = (uint64_t)vol->part_start + vol->part_length;
+	uint64_t new_end = job->data_end > part_end ? job->data_end : part_end;
+
+	if (job->tail_start < job->data_end || job->tail_start < old_end) {
+		buf_printf(err, "udfpatch: the tail (sector %" PRIu64 ") starts before the "
+			   "data end (%" PRIu64 ") or the old image's end (%" PRIu64 ")",
+			   job->tail_start, job->data_end, old_end);
+		return -1;
+	}
+	if (new_end > job->tail_start) {
+		buf_printf(err, "the UDF partition reaches sector %" PRIu64 ", past where the "
+			   "tail starts (%" PRIu64 ")", new_end, job->tail_start);
+		return -1;
+	}
+	if (new_end - vol->part_start > UINT32_MAX) {
+		buf_puts(err, "the UDF partition cannot grow past 2^32 blocks (8 TiB)");
+		return -1;
+	}
+	if (job->tail_start > UINT32_MAX - MIN_RESERVE - 1 - vol->vds_count) {
+		buf_puts(err, "the new image would exceed 2^32 sectors (8 TiB), the most UDF "
+			 "descriptors can address");
+		return -1;
+	}
+	for (size_t i = 0; i < job->file_count; i++) {
+		const struct udfpatch_file *file = &job->files[i];
+		uint64_t blocks = (file->size + SECTOR - 1) / SECTOR;
+
+		if (file->lba < vol->part_start || file->lba > new_end ||
+		    blocks > new_end - file->lba) {
+			buf_printf(err, "%s: its new data (sectors %" PRIu64 " to %" PRIu64 ") do "
+				   "not lie in the UDF partition as extended (sectors %" PRIu32
+				   " to %" PRIu64 ")", file->path, file->lba, file->lba + blocks,
+				   vol->part_start, new_end);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static bool in_new_file(const struct udfpatch_job *job, uint64_t sector)
+{
+	for (size_t i = 0; i < job->file_count; i++) {
+		uint64_t blocks = (job->files[i].size + SECTOR - 1) / SECTOR;
+
+		if (sector >= job->files[i].lba && sector - job->files[i].lba < blocks)
+			return true;
+	}
+	return false;
+}
+
+/* Old anchors near the old end: each is cleared, so no reader finds a
+ * stale pointer to the old reserve sequence inside the grown image. */
+static int find_old_anchors(int fd, const struct udfpatch_job *job, uint64_t old_end,
+			    uint64_t *stale, size_t *count, struct buf *err)
+{
+	uint64_t first = old_end > ANCHOR_SECTOR + ANCHOR_WINDOW ? old_end - ANCHOR_WINDOW
+								 : ANCHOR_SECTOR + 1;
+	uint8_t block[SECTOR];
+
+	*count = 0;
+	for (uint64_t sector = first; sector < old_end; sector++) {
+		const char *why = NULL;
+		int rc;
+
+		if (in_new_file(job, sector))
+			continue;
+		rc = read_sector(fd, sector, block, "the old anchors", err);
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			break;
+		if (tag_check(block, TAG_ANCHOR, sector, &why) == 1)
+			stale[(*count)++] = sector;
+	}
+	return 0;
+}
+
+static int write_changes(const struct udfpatch_job *job, struct volume *vol,
+			 const struct entry_patch *patches, const uint64_t *stale,
+			 size_t stale_count, uint64_t *image_end, struct buf *err)
+{
+	uint64_t part_end = (uint64_t)vol->part_start + vol->part_length;
+	uint64_t new_end = job->data_end > part_end ? job->data_end : part_end;
+	uint32_t part_length = (uint32_t)(new_end - vol->part_start);
+	size_t reserve_count = vol->vds_count > MIN_RESERVE ? vol->vds_count : MIN_RESERVE;
+	uint8_t *pd = vol->vds + vol->pd_index * SECTOR;
+	uint8_t *reserve;
+	uint8_t zero[SECTOR] = { 0 };
+	int rc = -1;
+
+	for (size_t i = 0; i < job->file_count; i++)
+		if (write_sectors(job->fd, patches[i].sector, patches[i].block, 1,
+				  "a File Entry", err) < 0)
+			return -1;
+
+	put_le(pd + 192, part_length, 4);
+	tag_seal(pd, (uint32_t)(vol->vds_sector + vol->pd_index));
+
+	/* The reserve: the main sequence as it now is, each descriptor
+	 * naming its new sector; unrecorded (zero) sectors fill it up. */
+	reserve = calloc(reserve_count, SECTOR);
+	if (!reserve) {
+		buf_puts(err, "out of memory");
+		return -1;
+	}
+	memcpy(reserve, vol->vds, vol->vds_count * SECTOR);
+	for (size_t i = 0; i < vol->vds_count; i++)
+		tag_seal(reserve + i * SECTOR, (uint32_t)(job->tail_start + i));
+	if (write_sectors(job->fd, job->tail_start, reserve, reserve_count,
+			  "the reserve volume descriptors", err) < 0)
+		goto out;
+
+	if (write_sectors(job->fd, vol->vds_sector + vol->pd_index, pd, 1,
+			  "the partition descriptor", err) < 0)
+		goto out;
+
+	if (vol->has_lvid) {
+		/* Both tables have one entry per partition map: map 0 is ours.
+		 * Nothing in a read-only partition is free. */
+		uint64_t partitions = get_le(vol->lvid + 72, 4);
+
+		put_le(vol->lvid + 80, 0, 4);
+		put_le(vol->lvid + 80 + 4 * partitions, part_length, 4);
+		tag_seal(vol->lvid, (uint32_t)vol->lvid_sector);
+		if (write_sectors(job->fd, vol->lvid_sector, vol->lvid, 1,
+				  "the integrity descriptor", err) < 0)
+			goto out;
+	}
+
+	for (size_t i = 0; i < stale_count; i++)
+		if (write_sectors(job->fd, stale[i], zero, 1, "an old anchor", err) < 0)
+			goto out;
+
+	*image_end = job->tail_start + reserve_count + 1;
+	put_le(vol->anchor + 24, reserve_count * SECTOR, 4);
+	put_le(vol->anchor + 28, job->tail_start, 4);
+	tag_seal(vol->anchor, (uint32_t)(*image_end - 1));
+	if (write_sectors(job->fd, *image_end - 1, vol->anchor, 1, "the closing anchor",
+			  err) < 0)
+		goto out;
+	tag_seal(vol->anchor, ANCHOR_SECTOR);
+	if (write_sectors(job->fd, ANCHOR_SECTOR, vol->anchor, 1, "the anchor", err) < 0)
+		goto out;
+	rc = 0;
+out:
+	free(reserve);
+	return rc;
+}
+
+int udfpatch_apply(struct udfpatch_job *job, struct buf *err)
+{
+	struct volume vol;
+	struct entry_patch *patches = NULL;
+	uint32_t *blocks = NULL;
+	uint64_t *stale = NULL;
+	uint64_t old_end = job->old_end;
+	uint32_t integrity_length = 0, integrity_sector = 0;
+	size_t stale_count = 0;
+	int rc;
+
+	memset(&vol, 0, sizeof(vol));
+	rc = read_anchor(job->fd, &vol, err);
+	if (rc <= 0)
+		return rc;
+	rc = -1;
+	if (read_sequence(job->fd, &vol, err) < 0 || check_partition(&vol, err) < 0 ||
+	    check_logical_volume(&vol, &integrity_length, &integrity_sector, err) < 0 ||
+	    read_integrity(job->fd, &vol, integrity_length, integrity_sector, err) < 0)
+		goto out;
+
+	if (old_end == 0 && job->file_count > 0) {
+		old_end = UINT64_MAX;
+		for (size_t i = 0; i < job->file_count; i++)
+			if (job->files[i].lba < old_end)
+				old_end = job->files[i].lba;
+	}
+	if (check_job(job, &vol, old_end, err) < 0)
+		goto out;
+
+	patches = calloc(job->file_count + 1, sizeof(*patches));
+	blocks = calloc(job->file_count + 1, sizeof(*blocks));
+	stale = calloc(ANCHOR_WINDOW, sizeof(*stale));
+	if (!patches || !blocks || !stale) {
+		buf_puts(err, "out of memory");
+		goto out;
+	}
+	if (find_entries(job, &vol, blocks, err) < 0)
+		goto out;
+	for (size_t i = 0; i < job->file_count; i++) {
+		for (size_t j = 0; j < i; j++)
+			if (blocks[j] == blocks[i]) {
+				buf_printf(err, "%s and %s share one File Entry; each can have one "
+					   "place only", job->files[j].path, job->files[i].path);
+				goto out;
+			}
+		if (patch_entry(job->fd, &vol, &job->files[i], blocks[i], &patches[i], err) < 0)
+			goto out;
+	}
+	if (find_old_anchors(job->fd, job, old_end, stale, &stale_count, err) < 0)
+		goto out;
+	if (write_changes(job, &vol, patches, stale, stale_count, &job->image_end, err) < 0)
+		goto out;
+	rc = 1;
+out:
+	free(stale);
+	free(blocks);
+	free(patches);
+	free(vol.vds);
+	return rc;
+}

@@ -1,0 +1,71 @@
+/*
+ * udfpatch.h - point a UDF file system at files appended to the image
+ *
+ * `build` keeps the source's UDF file system (Microsoft's media hold
+ * every file in UDF only, and Windows Setup reads install.wim through
+ * it), and appends the changed files (boot.wim, the EFI boot image)
+ * after the old image's end.  This rewrites, in the copy, what UDF needs
+ * to find them: each changed file's File Entry (its allocation
+ * descriptors and length), the partition's length (so the new data lie
+ * inside it), the integrity descriptor's size table, a fresh reserve
+ * volume descriptor sequence and the anchors.  No library in Debian
+ * writes UDF; libudf (libcdio) finds the File Entries, and everything
+ * written is read back by libudfread in the tests.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef WIN7GEN2_UDFPATCH_H
+#define WIN7GEN2_UDFPATCH_H
+
+#include <stdint.h>
+
+#include "buf.h"
+
+struct udfpatch_file {
+	/* In the UDF tree: "/sources/boot.wim" ('/' or '\\' between names,
+	 * the leading one optional).  A name matches exactly; failing that,
+	 * the one name equal to it but for ASCII case (Windows compares
+	 * names so). */
+	const char *path;
+	uint64_t lba;               /* absolute 2048-byte sector of the new data */
+	uint64_t size;              /* bytes; contiguous from lba */
+};
+
+struct udfpatch_job {
+	int fd;                     /* the image, open read-write */
+	const char *image_path;     /* the same image by name (libudf opens it) */
+	const struct udfpatch_file *files;
+	size_t file_count;
+	/* The partition is extended to end at data_end (exclusive, sectors):
+	 * every new file lies below it. */
+	uint64_t data_end;
+	/* Free space for the reserve volume descriptor sequence and the
+	 * closing anchor starts here (sectors, >= data_end); the image ends
+	 * where the job says. */
+	uint64_t tail_start;
+	uint64_t image_end;         /* out: the image's new size in sectors */
+	/* The source image's size in sectors: where the copy ended before
+	 * anything was appended.  Anchors the source had near its end
+	 * (sectors old_end - 257 to old_end - 1: writers put one at the last
+	 * sector, some at N - 256 too, genisoimage fills its padding with
+	 * them) now lie inside the image and are cleared.  0 means the
+	 * lowest new file's sector, which is old_end when the files are
+	 * appended right after the copy. */
+	uint64_t old_end;
+};
+
+/*
+ * 1: done; 0: the image has no UDF file system: no anchor (a descriptor
+ * tagged 2 with a good checksum) at sector 256 (nothing written);
+ * -1: cannot (err says why: a file not found, an allocation descriptor
+ * kind it does not handle, damaged descriptors).  Everything is read and
+ * checked before the first write, so a refusal leaves the image as it
+ * was; only an I/O error can stop it half way.  Writes only inside the
+ * image at fd, and at most up to image_end.
+ *
+ * A file UDF kept inside its File Entry (embedded data) becomes an
+ * ordinary file pointing at its new extent: the caller has written the
+ * same bytes there, and the ISO 9660 tree needs an extent anyway.
+ */
+int udfpatch_apply(struct udfpatch_job *job, struct buf *err);
+#endif
