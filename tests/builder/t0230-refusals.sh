@@ -129,6 +129,27 @@ test_expect_success 'the Gen2 drivers nowhere on the media' '
 		--iso none.iso --edition 1
 '
 
+test_expect_success 'a boot image that is not Setup: refused before anything is written' '
+	sample nosetup.iso --layout microsoft --no-setup-exe &&
+	refuse nosetup "boot.wim image 2 .* has no sources.setup.exe: it would start Windows PE, not Windows Setup" \
+		--iso nosetup.iso --edition 1
+'
+
+test_expect_success 'slimmed media, boot.wim with the Setup image alone, are fine' '
+	sample slim.iso --slim &&
+	"$WIN7GEN2" build --quiet --iso slim.iso --output slim-gen2.iso --edition 1 --password p \
+		>/dev/null &&
+	iso_get slim-gen2.iso /sources/boot.wim slim.wim &&
+	wimlib-imagex dir slim.wim 1 >slim.files &&
+	grep -x "/win7gen2/win7gen2pe.exe" slim.files
+'
+
+test_expect_success 'a truncated ISO: what is wrong and what to do, first' '
+	head -c $(( $(file_offset sample.iso /sources/install.wim) + 1000 )) sample.iso >cut.iso &&
+	refuse cut "cut.iso is truncated or damaged: .* lies at bytes [0-9]+-[0-9]+, but the ISO holds only [0-9]+ bytes; copy or download it again" \
+		--iso cut.iso --edition 1
+'
+
 test_expect_success 'an answer file that is not well-formed XML' '
 	printf "<unattend><settings></unattend>\n" >broken.xml &&
 	refuse broken "broken.xml is not well-formed XML \(line [0-9]+: " --iso sample.iso --unattend broken.xml
