@@ -347,6 +347,10 @@ static const char *apply(struct config *config, struct span key,
 		return set_menu_default(config, value);
 	if (span_is(key, "answer_prompt"))
 		return set_bool(&config->answer_prompt, value);
+	if (span_is(key, "self_repair"))
+		return set_bool(&config->self_repair, value);
+	if (span_is(key, "boot_entry"))
+		return set_bool(&config->boot_entry, value);
 	return "unknown key";
 }
 
@@ -399,6 +403,8 @@ void config_defaults(struct config *config)
 	config->menu_timeout = 10;
 	config->menu_default = CONFIG_MODE_INSTALL;
 	config->answer_prompt = false;
+	config->self_repair = true;
+	config->boot_entry = true;
 }
 
 unsigned config_parse(struct config *config, const char *text, size_t length,

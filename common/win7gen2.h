@@ -50,6 +50,20 @@
 	WIN7GEN2_FALLBACK_DIR WIN7GEN2_FALLBACK_STEM WIN7GEN2_ORIGINAL_SUFFIX
 
 /*
+ * An update that brings a new boot manager writes it over
+ * \EFI\Microsoft\Boot\bootmgfw.efi, and Windows' boot entry then starts
+ * it without us.  So the payload also keeps a copy of itself here, in a
+ * folder no Windows update writes, with a boot entry (Boot####) of its
+ * own first in BootOrder: started from there, it puts the wrap back
+ * (common/wrap_rule.h) and starts Windows' boot manager.  The entry's
+ * description names win7gen2, so a person can tell it in a firmware
+ * menu or Hyper-V's Get-VMFirmware.
+ */
+#define WIN7GEN2_OWN_DIR "\\EFI\\win7gen2\\"
+#define WIN7GEN2_OWN_PATH WIN7GEN2_OWN_DIR "win7gen2.efi"
+#define WIN7GEN2_BOOT_OPTION_DESCRIPTION "win7gen2 (Windows Boot Manager)"
+
+/*
  * Every EFI loader win7gen2 handles - the payload itself, and whatever is
  * at a loader path or kept as an original - is read whole into memory:
  * firmware pool in the payload, the heap in the fix engine, the agent

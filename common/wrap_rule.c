@@ -214,6 +214,30 @@ bool wrap_is_problem(const struct wrap_decision *decision)
 	       decision->original == WRAP_ORIGINAL_NOT_LOADER;
 }
 
+bool wrap_restores_wrap(enum wrap_action action)
+{
+	return action == WRAP_REWRAP || action == WRAP_RESTORE;
+}
+
+enum wrap_copy wrap_decide_copy(const struct wrap_file *file, const uint8_t *payload,
+				size_t payload_size, const char *given_version)
+{
+	struct efi_image_id id;
+
+	if (!file->present)
+		return WRAP_COPY_WRITE;
+	if (!file->read)
+		return WRAP_COPY_REFUSE_UNREADABLE;
+	if (same_bytes(file->data, file->size, payload, payload_size))
+		return WRAP_COPY_RIGHT;
+	efi_image_identify(file->data, file->size, &id);
+	/* As decide_payload: never downgrade what a newer one installed. */
+	if (id.kind == EFI_IMAGE_PAYLOAD &&
+	    efi_image_version_compare(id.version, given_version ? given_version : "") > 0)
+		return WRAP_COPY_KEEP_NEWER;
+	return WRAP_COPY_WRITE;
+}
+
 const char *wrap_action_text(enum wrap_action action)
 {
 	switch (action) {

@@ -158,6 +158,34 @@ bool wrap_payload_after(enum wrap_action action);
  * with no loader to start. */
 bool wrap_is_problem(const struct wrap_decision *decision);
 
+/*
+ * The action puts back a wrap that was there: a loader is kept as the
+ * original already, and the payload is no longer (or never was again)
+ * in front of it - WRAP_REWRAP after an update, WRAP_RESTORE.  What the
+ * payload does by itself at boot (payload/selfrepair.c): it never wraps
+ * a loader for the first time, upgrades or replaces originals; that is
+ * for win7gen2 fix, the agent and the ISO's rescue, which a person starts.
+ */
+bool wrap_restores_wrap(enum wrap_action action);
+
+/*
+ * WIN7GEN2_OWN_PATH, the copy of the payload its own boot entry starts:
+ * what to do with the file found there (file as wrap_input_from_files
+ * takes it).  Our payload byte for byte: nothing; a newer payload: kept,
+ * as at a loader path; anything else readable (missing, an older payload
+ * or another build, not ours at all: the folder is ours): written; a file
+ * that cannot be read: left alone.
+ */
+enum wrap_copy {
+	WRAP_COPY_RIGHT,
+	WRAP_COPY_KEEP_NEWER,
+	WRAP_COPY_WRITE,
+	WRAP_COPY_REFUSE_UNREADABLE,
+};
+
+enum wrap_copy wrap_decide_copy(const struct wrap_file *file, const uint8_t *payload,
+				size_t payload_size, const char *given_version);
+
 /* "wrapped", "already wrapped", ...: short, for logs and tests. */
 const char *wrap_action_text(enum wrap_action action);
 const char *wrap_original_text(enum wrap_original original);

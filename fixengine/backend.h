@@ -173,6 +173,17 @@ struct fix_backend {
 	 * answer is known = false with the reason in how.
 	 */
 	void (*probe_layout)(void *ctx, struct fix_disk_layout *out);
+
+	/*
+	 * read_boot_variable: a UEFI global variable ("BootOrder", "Boot0003")
+	 * of the machine whose disk this is, for the report on win7gen2's own
+	 * boot entry (bootentry.c).  May be NULL: only a backend running on
+	 * that machine offers it - the agent in the VM's Windows PE, not a
+	 * host with the VM's disk mounted, whose variables are its own.
+	 * FIX_NOT_FOUND when the variable does not exist.
+	 */
+	enum fix_status (*read_boot_variable)(void *ctx, const char *name,
+					      struct fix_bytes *out, struct fix_error *err);
 };
 
 #endif

@@ -20,6 +20,12 @@
  * (backend.h).  Beside every loader that is (or becomes) the payload,
  * win7gen2.cfg for an installed disk (diskcfg.h).
  *
+ * And the payload's own copy at WIN7GEN2_OWN_PATH, which its firmware
+ * boot entry starts (payload/bootentry.c): a Windows update writes over
+ * bootmgfw.efi, never there, so from there the payload can put the wrap
+ * back at the next boot.  The payload keeps it too, at every boot; the
+ * engine puts it there so a disk it wrapped has it before that boot.
+ *
  * SPDX-License-Identifier: MIT
  */
 #include <stdio.h>
@@ -424,6 +430,53 @@ static void plan_config(struct fix_plan *plan, const struct loader_state *state)
 	text_free(&content);
 }
 
+/* WIN7GEN2_OWN_PATH: the same decision the payload makes at boot
+ * (wrap_decide_copy), shown the way the loaders are. */
+static void plan_own_copy(struct fix_plan *plan)
+{
+	struct found_file own;
+	struct wrap_file file;
+	struct fix_item *item;
+	char found[96];
+
+	memset(&own, 0, sizeof(own));
+	snprintf(own.path, sizeof(own.path), "%s", &WIN7GEN2_OWN_PATH[1]);
+	read_found(plan, &own);
+	file = as_wrap_file(&own);
+	describe(&own, found, sizeof(found));
+	switch (wrap_decide_copy(&file, plan->options.payload, plan->options.payload_size,
+				 plan->payload_version)) {
+	case WRAP_COPY_RIGHT:
+		item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_RIGHT, "\\%s", own.path);
+		item_before(plan, item, "%s", found);
+		break;
+	case WRAP_COPY_KEEP_NEWER:
+		item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_NOTE, "\\%s", own.path);
+		item_before(plan, item, "%s", found);
+		item_detail(plan, item, "newer than the payload given (%s); kept",
+			    plan->payload_version);
+		break;
+	case WRAP_COPY_REFUSE_UNREADABLE:
+		/* Windows still boots through its own entry: said, not fatal. */
+		item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_NOTE, "\\%s", own.path);
+		item_before(plan, item, "cannot be read: %s", own.error.message);
+		item_detail(plan, item, "left as it is; win7gen2's own boot entry starts this "
+			    "file: remove it and run win7gen2 fix again");
+		break;
+	case WRAP_COPY_WRITE:
+		item = plan_add(plan, FIX_AREA_ESP, FIX_ITEM_CHANGE, "\\%s", own.path);
+		item_before(plan, item, "%s", found);
+		item_after(plan, item, "win7gen2 payload %s, for win7gen2's own boot entry",
+			   plan->payload_version);
+		item_detail(plan, item, "a Windows update writes over bootmgfw.efi, never here: "
+			    "started from here, win7gen2.efi puts itself back in front");
+		item_action(plan, item, FIX_ACTION_WRITE_FILE, FIX_VOLUME_ESP, own.path, NULL,
+			    plan->options.payload, plan->options.payload_size, NULL);
+		break;
+	}
+	free(own.bytes.data);
+}
+
 /* dir is win7gen2.h's, with the leading '\' a backend path has not. */
 static bool join(char *buf, const char *dir, const char *name, const char *suffix)
 {
@@ -486,6 +539,7 @@ bool plan_esp(struct fix_plan *plan)
 			plan_config(plan, &states[i]);
 		}
 		plan_missing_originals(plan, states);
+		plan_own_copy(plan);
 	}
 	for (size_t i = 0; i < WRAP_LOADER_COUNT; i++) {
 		free(states[i].file.bytes.data);

@@ -125,5 +125,6 @@ unsigned plan_new_group(struct fix_plan *plan);
  * false, adding nothing, when the ESP holds no Windows loader at all. */
 bool plan_esp(struct fix_plan *plan);
 void plan_registry(struct fix_plan *plan);
+void plan_boot_entry(struct fix_plan *plan);
 
 #endif

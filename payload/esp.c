@@ -67,3 +67,27 @@ UINTN esp_find_all(EFI_HANDLE *devices, UINTN max, EFI_STATUS *status)
 	*status = any_info || found ? EFI_SUCCESS : EFI_UNSUPPORTED;
 	return found;
 }
+
+EFI_STATUS esp_partition_node(EFI_HANDLE device, UINT8 node[BOOTOPT_HD_NODE_SIZE])
+{
+	EFI_GUID partition_info = PARTITION_INFO_PROTOCOL_GUID;
+	EFI_DEVICE_PATH *path = DevicePathFromHandle(device), *hd = NULL;
+	void *unused;
+
+	for (; path && !IsDevicePathEnd(path); path = NextDevicePathNode(path)) {
+		if ((UINTN)DevicePathNodeLength(path) < sizeof(*path))
+			return EFI_NOT_FOUND;
+		if (DevicePathType(path) == MEDIA_DEVICE_PATH &&
+		    DevicePathSubType(path) == MEDIA_HARDDRIVE_DP)
+			hd = path;
+	}
+	if (!hd || !bootopt_is_gpt_hd((const uint8_t *)hd, DevicePathNodeLength(hd)))
+		return EFI_NOT_FOUND;
+	/* Without the protocol the firmware booted us from this GPT
+	 * partition, which is what an ESP is for. */
+	if (BS->HandleProtocol(device, &partition_info, &unused) == EFI_SUCCESS &&
+	    !is_esp(device, &partition_info))
+		return EFI_UNSUPPORTED;
+	CopyMem(node, hd, BOOTOPT_HD_NODE_SIZE);
+	return EFI_SUCCESS;
+}

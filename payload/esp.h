@@ -8,6 +8,8 @@
 
 #include <efi.h>
 
+#include "bootopt.h"
+
 #define ESP_MAX 16
 
 /*
@@ -18,5 +20,15 @@
  * (UEFI 2.7), so nothing is guessed from a partition's contents.
  */
 UINTN esp_find_all(EFI_HANDLE *devices, UINTN max, EFI_STATUS *status);
+
+/*
+ * Copy the hard-drive node of the volume device into node when it is a
+ * GPT partition and, where the firmware can say (Partition Information,
+ * as above), an EFI system partition: the disk an installed system
+ * boots from.  EFI_NOT_FOUND for anything else (the ISO's boot image, a
+ * FAT image without a partition table, an MBR disk), EFI_UNSUPPORTED
+ * for a partition that is no EFI system partition.
+ */
+EFI_STATUS esp_partition_node(EFI_HANDLE device, UINT8 node[BOOTOPT_HD_NODE_SIZE]);
 
 #endif

@@ -8,8 +8,13 @@
 
 #include "file.h"
 
-static EFI_STATUS open_mode(EFI_HANDLE device, const CHAR16 *path, UINT64 mode,
-			   EFI_FILE **file)
+#define WIDE_(text) L##text
+#define WIDE(text) WIDE_(text)
+#define WIDE_TEMP_SUFFIX WIDE(FILE_TEMP_SUFFIX)
+
+/* attributes matter only when mode creates: EFI_FILE_DIRECTORY makes a folder. */
+static EFI_STATUS open_as(EFI_HANDLE device, const CHAR16 *path, UINT64 mode,
+			  UINT64 attributes, EFI_FILE **file)
 {
 	EFI_FILE *root;
 	EFI_STATUS status;
@@ -17,9 +22,15 @@ static EFI_STATUS open_mode(EFI_HANDLE device, const CHAR16 *path, UINT64 mode,
 	root = LibOpenRoot(device);
 	if (!root)
 		return EFI_UNSUPPORTED;
-	status = root->Open(root, file, (CHAR16 *)path, mode, 0);
+	status = root->Open(root, file, (CHAR16 *)path, mode, attributes);
 	root->Close(root);
 	return status;
+}
+
+static EFI_STATUS open_mode(EFI_HANDLE device, const CHAR16 *path, UINT64 mode,
+			   EFI_FILE **file)
+{
+	return open_as(device, path, mode, 0, file);
 }
 
 static EFI_STATUS open_file(EFI_HANDLE device, const CHAR16 *path, EFI_FILE **file)
@@ -166,6 +177,93 @@ EFI_STATUS file_rename(EFI_HANDLE device, const CHAR16 *path, const CHAR16 *new_
 	}
 	FreePool(info);
 	file->Close(file);
+	return status;
+}
+
+const CHAR16 *file_base_name(const CHAR16 *path)
+{
+	const CHAR16 *name = path;
+
+	for (; *path; path++)
+		if (*path == L'\\' || *path == L'/')
+			name = path + 1;
+	return name;
+}
+
+EFI_STATUS file_replace(EFI_HANDLE device, const CHAR16 *path, const void *data, UINTN size)
+{
+	CHAR16 temp[FILE_PATH_MAX];
+	EFI_STATUS status;
+
+	if (StrLen(path) + StrLen(WIDE_TEMP_SUFFIX) >= FILE_PATH_MAX)
+		return EFI_BAD_BUFFER_SIZE;
+	StrCpy(temp, path);
+	StrCat(temp, WIDE_TEMP_SUFFIX);
+	status = file_write(device, temp, data, size);
+	if (EFI_ERROR(status))
+		goto fail;
+	status = file_delete(device, path);
+	if (EFI_ERROR(status) && status != EFI_NOT_FOUND)
+		goto fail;
+	status = file_rename(device, temp, file_base_name(path));
+	if (EFI_ERROR(status))
+		goto fail;
+	return EFI_SUCCESS;
+fail:
+	file_delete(device, temp);
+	return status;
+}
+
+EFI_STATUS file_append(EFI_HANDLE device, const CHAR16 *path, const void *data, UINTN size,
+		       UINT64 max_size)
+{
+	EFI_FILE *file;
+	UINT64 file_size;
+	UINTN written = size;
+	EFI_STATUS status;
+
+	status = open_mode(device, path,
+			   EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE | EFI_FILE_MODE_CREATE, &file);
+	if (EFI_ERROR(status))
+		return status;
+	status = regular_file_size(file, &file_size);
+	if (!EFI_ERROR(status) && file_size >= max_size)
+		status = EFI_VOLUME_FULL;
+	if (!EFI_ERROR(status))
+		status = file->SetPosition(file, file_size);
+	if (!EFI_ERROR(status))
+		status = file->Write(file, &written, (void *)data);
+	if (!EFI_ERROR(status) && written != size)
+		status = EFI_VOLUME_FULL;
+	if (!EFI_ERROR(status))
+		status = file->Flush(file);
+	file->Close(file);
+	return status;
+}
+
+EFI_STATUS file_make_dir(EFI_HANDLE device, const CHAR16 *path)
+{
+	EFI_FILE *dir;
+	EFI_FILE_INFO *info;
+	EFI_STATUS status;
+
+	status = open_as(device, path,
+			 EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE | EFI_FILE_MODE_CREATE,
+			 EFI_FILE_DIRECTORY, &dir);
+	if (status == EFI_WRITE_PROTECTED || status == EFI_ACCESS_DENIED)
+		/* A read-only volume may have it already. */
+		status = open_mode(device, path, EFI_FILE_MODE_READ, &dir);
+	if (EFI_ERROR(status))
+		return status;
+	/* Create opens a file of that name just as well. */
+	info = LibFileInfo(dir);
+	if (!info)
+		status = EFI_DEVICE_ERROR;
+	else if (!(info->Attribute & EFI_FILE_DIRECTORY))
+		status = EFI_ACCESS_DENIED;
+	if (info)
+		FreePool(info);
+	dir->Close(dir);
 	return status;
 }
 

@@ -22,10 +22,12 @@
 #include "installed.h"
 #include "log.h"
 #include "menu.h"
+#include "owncopy.h"
 #include "prompt.h"
 #include "rescue.h"
 #include "status.h"
 #include "timing.h"
+#include "upkeep.h"
 #include "win7gen2.h"
 
 #define WIDE_(text) L##text
@@ -77,6 +79,13 @@ static void config_warning(void *ctx, unsigned line, const char *message)
 		  CONFIG_FILE_NAME, line, message);
 }
 
+/*
+ * Started by its own boot entry, the copy stands in for the payload at
+ * bootmgfw.efi: without settings of its own it takes that one's, so
+ * settings made there before the entry existed still hold.
+ */
+static const CHAR16 *const own_copy_config = WIDE(WIN7GEN2_BOOTMGFW_DIR) CONFIG_FILE_NAME;
+
 static void load_config(struct payload *payload)
 {
 	CHAR16 path[FILE_PATH_MAX];
@@ -91,6 +100,11 @@ static void load_config(struct payload *payload)
 	StrCat(path, CONFIG_FILE_NAME);
 	status = file_read(payload->loaded_image->DeviceHandle, path,
 			   CONFIG_MAX_FILE_SIZE, &text, &size);
+	if (status == EFI_NOT_FOUND && own_copy_is(payload->own_path)) {
+		StrCpy(path, own_copy_config);
+		status = file_read(payload->loaded_image->DeviceHandle, path,
+				   CONFIG_MAX_FILE_SIZE, &text, &size);
+	}
 	if (status == EFI_NOT_FOUND)
 		return;
 	if (EFI_ERROR(status)) {
@@ -212,8 +226,18 @@ static UINTN list_targets(struct payload *payload, struct attempt *targets)
 		path[i] = 0;
 		add_target(payload, targets, &count, path);
 	}
-	if (payload->own_path[0] && original_of(payload->own_path, path, FILE_PATH_MAX))
+	/* Started by our own boot entry: Windows' boot manager where the
+	 * entry Windows made would start it, if it is a loader there (an
+	 * update left it, unwrapped); else its original, as usual.  The
+	 * copy has no original of its own. */
+	if (own_copy_is(payload->own_path)) {
+		if (own_copy_first_target(payload->loaded_image->DeviceHandle, path,
+					  FILE_PATH_MAX))
+			add_target(payload, targets, &count, path);
+	} else if (payload->own_path[0] &&
+		   original_of(payload->own_path, path, FILE_PATH_MAX)) {
 		add_target(payload, targets, &count, path);
+	}
 	for (UINTN i = 0; i < ARRAY_SIZE(fallback_targets); i++)
 		add_target(payload, targets, &count, fallback_targets[i]);
 	return count;
@@ -444,10 +468,13 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *system_table)
 	log_print(&payload.log, LOG_DEBUG, L"win7gen2: loaded from %s\n", payload.own_path);
 
 	fix_tables(&payload);
-	if (payload.config.menu)
+	if (payload.config.menu) {
 		choose_mode(&payload);
-	else
+	} else {
+		upkeep_disk(&payload.log, &payload.config, payload.loaded_image->DeviceHandle,
+			    payload.own_path);
 		show_last_status(&payload);
+	}
 
 	status = start_original(&payload);
 	if (!EFI_ERROR(status))

@@ -55,7 +55,7 @@ static UINTN repair_esp(struct log *log, EFI_HANDLE device, const void *payload,
 	log_print(log, LOG_ERROR, L"  %s\n", name ? name : L"(unnamed partition)");
 	if (name)
 		FreePool(name);
-	wrap_esp(device, payload, payload_size, version, reports);
+	wrap_esp(device, payload, payload_size, version, WRAP_SCOPE_ALL, reports);
 	for (UINTN i = 0; i < WRAP_LOADER_COUNT; i++) {
 		report_loader(log, &wrap_loaders[i], &reports[i]);
 		if (reports[i].failed || wrap_is_problem(&reports[i].decision))

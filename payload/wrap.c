@@ -17,15 +17,11 @@
 #include "win7gen2.h"
 #include "wrap.h"
 
-#define TEMP_SUFFIX ".w7g2new"
-
 struct loader_paths {
 	CHAR16 loader[FILE_PATH_MAX];        /* \EFI\Microsoft\Boot\bootmgfw.efi */
 	CHAR16 original[FILE_PATH_MAX];      /* ...\bootmgfw.original.efi */
 	CHAR16 old_original[FILE_PATH_MAX];  /* ...\bootmgfw.original.old.efi */
-	CHAR16 loader_temp[FILE_PATH_MAX];
-	CHAR16 original_temp[FILE_PATH_MAX];
-	CHAR16 old_original_temp[FILE_PATH_MAX];
+	CHAR16 loader_temp[FILE_PATH_MAX];   /* the payload until its turn */
 };
 
 /* One file as read before deciding. */
@@ -70,7 +66,7 @@ static BOOLEAN temp_of(const CHAR16 *path, CHAR16 *temp)
 	if (StrLen(path) >= FILE_PATH_MAX)
 		return FALSE;
 	StrCpy(temp, path);
-	return append(temp, FILE_PATH_MAX, TEMP_SUFFIX);
+	return append(temp, FILE_PATH_MAX, FILE_TEMP_SUFFIX);
 }
 
 static BOOLEAN make_paths(const struct wrap_loader *loader, struct loader_paths *paths)
@@ -80,19 +76,7 @@ static BOOLEAN make_paths(const struct wrap_loader *loader, struct loader_paths 
 				FILE_PATH_MAX) &&
 	       wrap_loader_path(loader, WIN7GEN2_OLD_ORIGINAL_SUFFIX, paths->old_original,
 				FILE_PATH_MAX) &&
-	       temp_of(paths->loader, paths->loader_temp) &&
-	       temp_of(paths->original, paths->original_temp) &&
-	       temp_of(paths->old_original, paths->old_original_temp);
-}
-
-static const CHAR16 *base_name(const CHAR16 *path)
-{
-	const CHAR16 *name = path;
-
-	for (; *path; path++)
-		if (*path == L'\\')
-			name = path + 1;
-	return name;
+	       temp_of(paths->loader, paths->loader_temp);
 }
 
 static void read_found(EFI_HANDLE device, const CHAR16 *path, struct found *found)
@@ -120,27 +104,6 @@ static void free_found(struct found *found)
 	found->data = NULL;
 }
 
-/* Write a file under its temporary name and move it into place. */
-static EFI_STATUS write_then_rename(EFI_HANDLE device, const CHAR16 *temp,
-				    const CHAR16 *final, const void *data, UINTN size)
-{
-	EFI_STATUS status;
-
-	status = file_write(device, temp, data, size);
-	if (EFI_ERROR(status))
-		goto fail;
-	status = file_delete(device, final);
-	if (EFI_ERROR(status) && status != EFI_NOT_FOUND)
-		goto fail;
-	status = file_rename(device, temp, base_name(final));
-	if (EFI_ERROR(status))
-		goto fail;
-	return EFI_SUCCESS;
-fail:
-	file_delete(device, temp);
-	return status;
-}
-
 static EFI_STATUS carry_out(EFI_HANDLE device, enum wrap_action action,
 			    const struct loader_files *files, const void *payload,
 			    UINTN payload_size)
@@ -156,15 +119,14 @@ static EFI_STATUS carry_out(EFI_HANDLE device, enum wrap_action action,
 		goto fail;
 	/* 2. the previous original, kept once (an older one goes) */
 	if (wrap_keeps_old_original(action)) {
-		status = write_then_rename(device, paths->old_original_temp, paths->old_original,
-					   original->data, original->size);
+		status = file_replace(device, paths->old_original, original->data,
+				      original->size);
 		if (EFI_ERROR(status))
 			goto fail;
 	}
 	/* 3. the loader found becomes the original */
 	if (wrap_writes_original(action)) {
-		status = write_then_rename(device, paths->original_temp, paths->original,
-					   loader->data, loader->size);
+		status = file_replace(device, paths->original, loader->data, loader->size);
 		if (EFI_ERROR(status))
 			goto fail;
 	}
@@ -172,7 +134,7 @@ static EFI_STATUS carry_out(EFI_HANDLE device, enum wrap_action action,
 	status = file_delete(device, paths->loader);
 	if (EFI_ERROR(status) && status != EFI_NOT_FOUND)
 		goto fail;
-	status = file_rename(device, paths->loader_temp, base_name(paths->loader));
+	status = file_rename(device, paths->loader_temp, file_base_name(paths->loader));
 	if (EFI_ERROR(status)) {
 		/* Put the loader back rather than leave none. */
 		if (had_loader)
@@ -226,8 +188,14 @@ static EFI_STATUS unreadable_status(const struct loader_files *files)
 	return files->original.status;
 }
 
+static BOOLEAN in_scope(enum wrap_scope scope, enum wrap_action action)
+{
+	return scope == WRAP_SCOPE_ALL || wrap_restores_wrap(action);
+}
+
 void wrap_esp(EFI_HANDLE device, const void *payload, UINTN payload_size,
-	      const char *version, struct wrap_report reports[WRAP_LOADER_COUNT])
+	      const char *version, enum wrap_scope scope,
+	      struct wrap_report reports[WRAP_LOADER_COUNT])
 {
 	struct loader_files files[WRAP_LOADER_COUNT];
 	struct wrap_input inputs[WRAP_LOADER_COUNT];
@@ -255,11 +223,12 @@ void wrap_esp(EFI_HANDLE device, const void *payload, UINTN payload_size,
 		enum wrap_action action = decisions[i].action;
 
 		report->decision = decisions[i];
+		report->out_of_scope = wrap_writes_payload(action) && !in_scope(scope, action);
 		report->failed = FALSE;
 		report->status = EFI_SUCCESS;
 		if (action == WRAP_REFUSE_UNREADABLE)
 			report->status = unreadable_status(&files[i]);
-		if (wrap_writes_payload(action)) {
+		if (wrap_writes_payload(action) && !report->out_of_scope) {
 			report->status = carry_out(device, action, &files[i], payload,
 						   payload_size);
 			if (!EFI_ERROR(report->status))

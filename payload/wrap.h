@@ -14,8 +14,15 @@
 
 #include "wrap_rule.h"
 
+/* Which of the rule's decisions wrap_esp carries out. */
+enum wrap_scope {
+	WRAP_SCOPE_ALL,     /* all: the ISO's rescue, which a person chose */
+	WRAP_SCOPE_RESTORE, /* only those wrap_restores_wrap names: self-repair at boot */
+};
+
 struct wrap_report {
 	struct wrap_decision decision;
+	BOOLEAN out_of_scope; /* the action writes, but the scope leaves it undone */
 	BOOLEAN failed;    /* the action was tried and failed; the loader was
 			    * left bootable */
 	EFI_STATUS status; /* why it failed, or why a file could not be read
@@ -24,11 +31,12 @@ struct wrap_report {
 
 /*
  * Wrap each loader of wrap_loaders on the volume device with the payload
- * bytes given (version: its marker's), one report per loader in that
- * order.
+ * bytes given (version: its marker's), as far as scope goes, one report
+ * per loader in that order.
  */
 void wrap_esp(EFI_HANDLE device, const void *payload, UINTN payload_size,
-	      const char *version, struct wrap_report reports[WRAP_LOADER_COUNT]);
+	      const char *version, enum wrap_scope scope,
+	      struct wrap_report reports[WRAP_LOADER_COUNT]);
 
 /* The loader's path on the ESP ("\EFI\Boot\bootx64.efi") for reports;
  * FALSE if it does not fit. */

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <windows.h>
 
+#include "backend.h"
 #include "decide.h"
 
 #define MODE_VALUE_MAX 64
@@ -22,5 +23,13 @@
 /* The variable's bytes in value[0..*length); *error for UNREADABLE. */
 enum mode_variable_read firmware_read_mode(uint8_t value[MODE_VALUE_MAX], size_t *length,
 					   DWORD *error);
+
+/*
+ * The fix engine's read_boot_variable (backend.h): a UEFI global variable
+ * ("BootOrder", "Boot0003") of this machine.  Only for Windows PE on the
+ * VM, whose variables they are; ctx is unused.
+ */
+enum fix_status firmware_read_boot_variable(void *ctx, const char *name, struct fix_bytes *out,
+					    struct fix_error *err);
 
 #endif

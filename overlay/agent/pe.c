@@ -255,6 +255,7 @@ static bool fix_installation(struct pe_run *run, const struct installation *inst
 	request.where = "Windows PE";
 	request.write_status = true;
 	request.esp_by_type = true;
+	request.firmware_is_the_vms = true;
 	fixrun(&request, run->out, &outcome);
 	return outcome.succeeded;
 }

@@ -12,6 +12,7 @@
 #include <efi.h>
 #include <efilib.h>
 
+#include "bootvars.h"
 #include "file.h"
 #include "testlib.h"
 #include "win7gen2.h"
@@ -19,6 +20,12 @@
 #define WIDE_(text) L##text
 #define WIDE(text) WIDE_(text)
 #define CD_PROMPT_MARKER L"\\win7gen2-test\\cd-prompt"
+/* Do what an OS installer or Windows' bcdedit does: a boot entry of its
+ * own, first in BootOrder. */
+#define OTHER_OS_MARKER L"\\win7gen2-test\\other-os-first"
+#define OTHER_OS_DESCRIPTION L"Windows Boot Manager"
+#define OTHER_OS_PATH L"\\EFI\\Microsoft\\Boot\\bootmgfw.efi"
+#define STAND_IN_PREFIX "W7G2T-stand-in-version:"
 #define CD_PROMPT_SECONDS 5
 
 #define HEADER_LENGTH 36
@@ -146,6 +153,21 @@ static BOOLEAN cd_prompt(EFI_SYSTEM_TABLE *system_table)
 	return TRUE;
 }
 
+/* Tests rewrite the digits in the binary: keep the length. */
+static const char stand_in_version[] __attribute__((used)) = STAND_IN_PREFIX "1.0";
+
+static void other_os_first(EFI_HANDLE device)
+{
+	UINT16 number = 0;
+	EFI_STATUS status;
+
+	status = tv_add_option(L"Boot", OTHER_OS_DESCRIPTION, device, OTHER_OS_PATH, NULL, 0,
+			       &number);
+	if (!EFI_ERROR(status))
+		status = tv_put_first(L"BootOrder", number);
+	Print(L"W7G2T bootmgr: another system's entry Boot%04x put first: %r\n", number, status);
+}
+
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *system_table);
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *system_table)
@@ -157,6 +179,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *system_table)
 
 	InitializeLib(image, system_table);
 	Print(L"W7G2T bootmgr: started\n");
+	Print(L"W7G2T bootmgr: version %a\n", stand_in_version + sizeof(STAND_IN_PREFIX) - 1);
 	if (BS->HandleProtocol(image, &LoadedImageProtocol, (void **)&loaded_image) != EFI_SUCCESS)
 		loaded_image = NULL;
 	if (loaded_image && loaded_image->LoadOptionsSize >= sizeof(CHAR16))
@@ -165,6 +188,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *system_table)
 	    !cd_prompt(system_table))
 		tl_power_off();
 	print_mode();
+	tv_print_boot();
+	if (loaded_image && file_probe(loaded_image->DeviceHandle, OTHER_OS_MARKER) == EFI_SUCCESS)
+		other_os_first(loaded_image->DeviceHandle);
 
 	rsdp = find_rsdp(system_table);
 	if (!rsdp || rsdp[15] < 2) {

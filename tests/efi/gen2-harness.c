@@ -9,11 +9,21 @@
  * the way firmware would start \EFI\Microsoft\Boot\bootmgfw.efi, reports
  * what came back and how long it took, and powers the machine off.
  *
+ * Once the payload has a boot entry of its own, the firmware starts it
+ * before this program.  For those tests (\win7gen2-test\as-sysprep on
+ * the volume) the harness also makes itself a SysPrep#### option: the
+ * firmware then runs it at every boot just before the boot options,
+ * with the disks connected and its own ACPI tables in place (a
+ * Driver#### option runs earlier in OVMF's boot, and its tables did not
+ * reach the boot option there), and so started it only installs the
+ * tables and returns.
+ *
  * SPDX-License-Identifier: MIT
  */
 #include <efi.h>
 #include <efilib.h>
 
+#include "bootvars.h"
 #include "file.h"
 #include "misplace.h"
 #include "testlib.h"
@@ -22,6 +32,8 @@
 #define ACPI_DIR L"\\win7gen2-test\\acpi\\"
 #define PAYLOAD_PATH L"\\EFI\\Microsoft\\Boot\\bootmgfw.efi"
 #define LOAD_OPTIONS L"win7gen2-test load options"
+#define SYSPREP_MARKER L"\\win7gen2-test\\as-sysprep"
+#define SYSPREP_OPTIONS L"win7gen2-test sysprep"
 #define MAX_TABLE (1024 * 1024)
 #define HEADER_LENGTH 36
 #define FADT_DSDT 0x28
@@ -121,6 +133,36 @@ static EFI_STATUS install_gen2_tables(EFI_HANDLE device)
 	return BS->InstallConfigurationTable(&acpi20, rsdp);
 }
 
+static BOOLEAN started_as_sysprep(const EFI_LOADED_IMAGE *loaded_image)
+{
+	return loaded_image->LoadOptionsSize == sizeof(SYSPREP_OPTIONS) &&
+	       CompareMem(loaded_image->LoadOptions, SYSPREP_OPTIONS, sizeof(SYSPREP_OPTIONS)) == 0;
+}
+
+/* SysPrep#### for this file, once: a fresh VARS file has no SysPrepOrder. */
+static void register_as_sysprep(EFI_LOADED_IMAGE *loaded_image)
+{
+	CHAR16 path[FILE_PATH_MAX];
+	UINTN size = 0;
+	void *order;
+	UINT16 number = 0;
+	EFI_STATUS status;
+
+	order = LibGetVariableAndSize(L"SysPrepOrder", &EfiGlobalVariable, &size);
+	if (order) {
+		FreePool(order);
+		return;
+	}
+	status = file_image_path(loaded_image, path, FILE_PATH_MAX);
+	if (!EFI_ERROR(status))
+		status = tv_add_option(L"SysPrep", L"win7gen2 test harness",
+				       loaded_image->DeviceHandle, path, SYSPREP_OPTIONS,
+				       sizeof(SYSPREP_OPTIONS), &number);
+	if (!EFI_ERROR(status))
+		status = tv_put_first(L"SysPrepOrder", number);
+	Print(L"W7G2T harness: registered as SysPrep%04x: %r\n", number, status);
+}
+
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *system_table);
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *system_table)
@@ -145,6 +187,12 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *system_table)
 	} else {
 		Print(L"W7G2T harness: keeping the firmware's ACPI tables\n");
 	}
+	if (started_as_sysprep(loaded_image)) {
+		Print(L"W7G2T harness: started as SysPrep, back to the firmware\n");
+		return EFI_SUCCESS;
+	}
+	if (file_probe(loaded_image->DeviceHandle, SYSPREP_MARKER) == EFI_SUCCESS)
+		register_as_sysprep(loaded_image);
 
 	payload_path = FileDevicePath(loaded_image->DeviceHandle, PAYLOAD_PATH);
 	status = BS->LoadImage(FALSE, image, payload_path, NULL, 0, &payload);

@@ -74,8 +74,15 @@ esp_config() {
 # .iso), COM1 going to the QEMU character device SERIAL; exits when the
 # machine powers off or resets.  A second
 # disk is attached when SECOND_DISK names one (it boots after IMAGE).
+# The firmware's variables (NVRAM) start fresh from OVMF_VARS at each
+# boot, unless KEEP_VARS names a file: that one is used and kept across
+# boots, as a VM keeps its NVRAM (made from OVMF_VARS when missing).
+# READ_ONLY=yes attaches a disk IMAGE read-only, as a write-protected
+# ESP or one that fails every write.
 run_qemu() {
 	vars=$TRASH/vars.fd
+	readonly_disk=
+	test "${READ_ONLY:-}" = yes && readonly_disk=,readonly=on
 	pflash_vars=
 	second_disk=
 	if test -n "${SECOND_DISK:-}"; then
@@ -87,10 +94,15 @@ run_qemu() {
 		boot_drive="if=none,id=boot,media=cdrom,readonly=on,format=raw,file=$1"
 		boot_device="ide-cd,drive=boot,bus=ide.0,bootindex=0" ;;
 	*)
-		boot_drive="if=none,id=boot,format=raw,file=$1"
+		boot_drive="if=none,id=boot,format=raw,file=$1$readonly_disk"
 		boot_device="virtio-blk-pci,drive=boot,bootindex=0" ;;
 	esac
-	if test -n "$OVMF_VARS"; then
+	if test -n "${KEEP_VARS:-}"; then
+		test -n "$OVMF_VARS" || { say "KEEP_VARS: no OVMF_VARS to start from"; return 1; }
+		vars=$KEEP_VARS
+		test -f "$vars" || cp "$OVMF_VARS" "$vars" || return 1
+		pflash_vars="-drive if=pflash,format=raw,unit=1,file=$vars"
+	elif test -n "$OVMF_VARS"; then
 		cp "$OVMF_VARS" "$vars"
 		pflash_vars="-drive if=pflash,format=raw,unit=1,file=$vars"
 	fi

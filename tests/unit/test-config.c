@@ -72,6 +72,8 @@ static void test_defaults(void)
 	tap_is_u64(c.menu_timeout, 10, "default menu_timeout 10");
 	tap_is_u64(c.menu_default, CONFIG_MODE_INSTALL, "default menu_default install");
 	tap_is_u64(c.answer_prompt, false, "default answer_prompt off");
+	tap_is_u64(c.self_repair, true, "default self_repair on (a disk repairs its own wrap)");
+	tap_is_u64(c.boot_entry, true, "default boot_entry on");
 }
 
 static void test_empty(void)
@@ -158,6 +160,33 @@ static void test_menu_keys(void)
 	tap_is_u64(parse(&c, &w, "menu_timeout = 3601"), 1, "menu_timeout above 3600 refused");
 	tap_is_u64(c.menu_timeout, 10, "refused menu_timeout keeps the default");
 	tap_is_u64(parse(&c, &w, "menu = maybe"), 1, "menu = maybe refused");
+}
+
+/* The installed disk's own upkeep at boot (payload/selfrepair.c,
+ * payload/bootentry.c): each can be switched off alone. */
+static void test_disk_keys(void)
+{
+	struct config c;
+	struct warnings w;
+
+	tap_is_u64(parse(&c, &w, "self_repair = off\n"), 0, "self_repair = off: no warning");
+	tap_is_u64(c.self_repair, false, "self_repair = off");
+	tap_is_u64(c.boot_entry, true, "self_repair = off leaves boot_entry on");
+
+	tap_is_u64(parse(&c, &w, "Boot_Entry = NO\n"), 0, "boot_entry = NO: no warning");
+	tap_is_u64(c.boot_entry, false, "boot_entry = NO, any case");
+	tap_is_u64(c.self_repair, true, "boot_entry = off leaves self_repair on");
+
+	tap_is_u64(parse(&c, &w, "self_repair = off\nself_repair = on\n"), 0,
+		   "self_repair twice: no warning");
+	tap_is_u64(c.self_repair, true, "self_repair: the last line wins");
+
+	tap_is_u64(parse(&c, &w, "self_repair = off\nself_repair = sometimes\n"), 1,
+		   "self_repair = sometimes refused");
+	tap_is_u64(w.line[0], 2, "self_repair refusal on line 2");
+	tap_is_u64(c.self_repair, false, "a refused self_repair keeps the value before it");
+	one_warning("boot_entry =\n", 1, "boot_entry without a value");
+	one_warning("selfrepair = off\n", 1, "a misspelt self_repair is an unknown key");
 }
 
 static void test_keywords(void)
@@ -658,6 +687,7 @@ int main(void)
 	test_every_key();
 	test_keywords();
 	test_menu_keys();
+	test_disk_keys();
 	test_case_and_spacing();
 	test_line_ends();
 	test_comments();

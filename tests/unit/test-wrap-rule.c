@@ -299,6 +299,61 @@ static void test_actions(void)
 	tap_ok(ok, "a problem is a refusal, or a payload with nothing to start");
 }
 
+/* What the payload does by itself at boot: only put back a wrap. */
+static void test_restores_wrap(void)
+{
+	bool ok = true;
+
+	for (int a = WRAP_NONE; a <= WRAP_UPGRADE; a++) {
+		enum wrap_action action = (enum wrap_action)a;
+		bool want = action == WRAP_REWRAP || action == WRAP_RESTORE;
+
+		ok = ok && wrap_restores_wrap(action) == want;
+		/* Each is a write the rescue makes too. */
+		ok = ok && (!want || wrap_writes_payload(action));
+	}
+	tap_ok(ok, "self-repair puts back a wrap (re-wrap, restore) and nothing else");
+
+	/* In the table: every case it acts on had a loader kept as the original. */
+	ok = true;
+	for (size_t n = 0; n < WRAP_CASE_COUNT; n++)
+		for (unsigned i = 0; i < WRAP_LOADER_COUNT; i++)
+			if (wrap_restores_wrap(wrap_cases[n].want[i].action))
+				ok = ok && wrap_cases[n].file[i][WC_ORIGINAL] != CF_NONE &&
+				     found_of(wrap_cases[n].file[i][WC_ORIGINAL]) ==
+					     WRAP_FOUND_LOADER;
+	tap_ok(ok, "every case self-repair acts on has a loader kept as the original");
+}
+
+/* \EFI\win7gen2\win7gen2.efi, the copy the payload's boot entry starts. */
+static void test_own_copy(void)
+{
+	static const struct {
+		enum wrap_case_file file;
+		enum wrap_copy want;
+		const char *what;
+	} cases[] = {
+		{ CF_NONE, WRAP_COPY_WRITE, "missing: written" },
+		{ CF_GIVEN, WRAP_COPY_RIGHT, "the payload given: nothing to do" },
+		{ CF_OLDER, WRAP_COPY_WRITE, "an older payload: replaced" },
+		{ CF_REBUILT, WRAP_COPY_WRITE, "another build of the version: replaced" },
+		{ CF_NEWER, WRAP_COPY_KEEP_NEWER, "a newer payload: kept" },
+		{ CF_LOADER_A, WRAP_COPY_WRITE, "a loader in our folder: replaced" },
+		{ CF_TEXT, WRAP_COPY_WRITE, "junk in our folder: replaced" },
+		{ CF_BIG, WRAP_COPY_REFUSE_UNREADABLE, "unreadable: left alone" },
+	};
+	struct images images;
+
+	make_images(&images);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct wrap_file file = file_of(&images, cases[i].file);
+
+		tap_is_u64(wrap_decide_copy(&file, images.bytes[CF_GIVEN], images.size[CF_GIVEN],
+					    WRAP_CASE_GIVEN_VERSION),
+			   cases[i].want, "own copy %s", cases[i].what);
+	}
+}
+
 static void test_paths(void)
 {
 	tap_is_str(wrap_loaders[0].dir, "\\EFI\\Microsoft\\Boot\\", "the boot manager first");
@@ -398,6 +453,8 @@ int main(int argc, char **argv)
 	test_table_from_bytes();
 	test_input_from_files();
 	test_actions();
+	test_restores_wrap();
+	test_own_copy();
 	test_paths();
 	return tap_done();
 }
