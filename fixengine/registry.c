@@ -4,8 +4,9 @@
  * Every ControlSet00N is checked, not only the current one: Windows
  * falls back to another set (LastKnownGood) after a failed boot, and a
  * set without the fix would fail the same way.  The values come from
- * registry_table.c; FirmwareBootDevice and SystemBootDevice from the
- * disk (below).  Nothing is written here: changes become plan items.
+ * registry_table.c (with the boot disk wait the caller chose);
+ * FirmwareBootDevice and SystemBootDevice from the disk (below).
+ * Nothing is written here: changes become plan items.
  *
  * A hive that does not open or parse becomes a problem in the plan and
  * is never written.  Before the first write ever, execute.c copies the
@@ -248,6 +249,9 @@ static void describe_value(const struct registry_setting *setting,
 	regvalue_describe(value, text, sizeof(text));
 	if (ascii_casecmp(setting->value, "Start") == 0 && regvalue_dword(value, &dword))
 		snprintf(buf, size, "%s (%s)", text, start_name(dword));
+	else if (setting->source == REGISTRY_BOOT_WAIT_MS && regvalue_dword(value, &dword))
+		snprintf(buf, size, "%s (%lu.%lu s)", text, (unsigned long)dword / 1000,
+			 (unsigned long)dword % 1000 / 100);
 	else
 		snprintf(buf, size, "%s", text);
 }
@@ -264,9 +268,22 @@ static bool setting_matches(const struct registry_setting *setting,
 	       ascii_casecmp(text, setting->string) == 0;
 }
 
-static void plan_setting(struct fix_plan *plan, struct fix_hive *hive, const char *set,
-			 const struct registry_setting *setting, unsigned group)
+/* The table's entry with the value the caller chose, where it may. */
+static struct registry_setting resolve_setting(const struct fix_plan *plan,
+					       const struct registry_setting *setting)
 {
+	struct registry_setting resolved = *setting;
+
+	if (setting->source == REGISTRY_BOOT_WAIT_MS)
+		resolved.dword = plan->options.boot_wait_ms;
+	return resolved;
+}
+
+static void plan_setting(struct fix_plan *plan, struct fix_hive *hive, const char *set,
+			 const struct registry_setting *table_entry, unsigned group)
+{
+	const struct registry_setting resolved = resolve_setting(plan, table_entry);
+	const struct registry_setting *setting = &resolved;
 	struct fix_reg_value found = { 0, NULL, 0 }, wanted = { setting->type, NULL, 0 };
 	char key[KEY_MAX], was[REGVALUE_TEXT_MAX + 40], will[REGVALUE_TEXT_MAX + 40];
 	struct fix_error err;

@@ -37,6 +37,19 @@
  *   ba6163d9-04a1-4d29-b605-72e2ffb1dc7f (BRIEF.md section 2).  Class
  *   GUIDs: System {4d36e97d-...}, SCSIAdapter {4d36e97b-...}.
  *
+ * - Control\PnP\PollBootPartitionTimeout (REG_DWORD, milliseconds): how
+ *   long the kernel waits for the boot disk before it stops with 0x7B.
+ *   On Gen2 the boot disk is a VMBus child that storvsc reports after the
+ *   boot drivers ran; without the value the kernel (nt!PnpBootDeviceWait,
+ *   called from IopInitializeBootDrivers) does not wait at all.  Source:
+ *   the public project that installs NT 6.1 on Gen2 unattended (BRIEF.md
+ *   section 7) sets 30000 for this reason and reports the 0x7B without
+ *   it.  The key: that project, Windows 7 offline-servicing scripts and
+ *   published 0x7B analyses all write it under Control\PnP, the key the
+ *   kernel reads; BRIEF.md and issue 8 shorten it to "Control\".  Not
+ *   tied to a service: every Windows 7 reads it.  The caller may choose
+ *   the time (fix_options.boot_wait_ms, limits in fix.h).
+ *
  * Values not set, on purpose: ErrorControl (Windows' own choice stays),
  * ImagePath (only checked: the file it names must exist), Type (only
  * checked), Wdf01000 (boot-start in every Windows 7 as shipped).
@@ -47,6 +60,7 @@
 
 #include "ascii.h"
 #include "backend.h"
+#include "fix.h"
 
 #define SERVICE_KERNEL_DRIVER 1
 #define SERVICE_FILE_SYSTEM_DRIVER 2
@@ -70,27 +84,32 @@ const size_t registry_service_count = sizeof(registry_services) / sizeof(registr
 
 const struct registry_setting registry_settings[] = {
 	{ "vmbus", "Services\\vmbus", "Start", FIX_REG_DWORD, SERVICE_BOOT_START, NULL,
-	  "Gen2's devices, the boot disk's controller among them, are on the VMBus" },
+	  "Gen2's devices, the boot disk's controller among them, are on the VMBus", REGISTRY_FIXED },
 	{ "vmbus", "Services\\vmbus", "Group", FIX_REG_SZ, 0, "System Bus Extender",
-	  "bus drivers load before the miniports on them" },
+	  "bus drivers load before the miniports on them", REGISTRY_FIXED },
 	{ "storvsc", "Services\\storvsc", "Start", FIX_REG_DWORD, SERVICE_BOOT_START, NULL,
-	  "the boot disk of a Gen2 VM is a VMBus SCSI disk" },
+	  "the boot disk of a Gen2 VM is a VMBus SCSI disk", REGISTRY_FIXED },
 	{ "storvsc", "Services\\storvsc", "Group", FIX_REG_SZ, 0, "SCSI miniport",
-	  "storvsc is a storport miniport" },
+	  "storvsc is a storport miniport", REGISTRY_FIXED },
 	{ "Ntfs", "Services\\Ntfs", "Start", FIX_REG_DWORD, SERVICE_BOOT_START, NULL,
-	  "the public research needed NTFS boot-start after moving a disk to Gen2" },
+	  "the public research needed NTFS boot-start after moving a disk to Gen2", REGISTRY_FIXED },
 	{ "Ntfs", "Services\\Ntfs", "Group", FIX_REG_SZ, 0, "Boot File System",
-	  "the group of the boot file system" },
+	  "the group of the boot file system", REGISTRY_FIXED },
 	{ "vmbus", CDDB "acpi#vmbus", "Service", FIX_REG_SZ, 0, "vmbus",
-	  "starts vmbus for a VMBus this Windows has not seen before" },
+	  "starts vmbus for a VMBus this Windows has not seen before", REGISTRY_FIXED },
 	{ "vmbus", CDDB "acpi#vmbus", "ClassGUID", FIX_REG_SZ, 0, CLASS_SYSTEM,
-	  "the VMBus is a System device" },
+	  "the VMBus is a System device", REGISTRY_FIXED },
 	{ "storvsc", CDDB "vmbus#{ba6163d9-04a1-4d29-b605-72e2ffb1dc7f}", "Service",
 	  FIX_REG_SZ, 0, "storvsc",
-	  "starts storvsc for a VMBus SCSI controller this Windows has not seen before" },
+	  "starts storvsc for a VMBus SCSI controller this Windows has not seen before",
+	  REGISTRY_FIXED },
 	{ "storvsc", CDDB "vmbus#{ba6163d9-04a1-4d29-b605-72e2ffb1dc7f}", "ClassGUID",
 	  FIX_REG_SZ, 0, CLASS_SCSI_ADAPTER,
-	  "the VMBus SCSI controller is a SCSIAdapter device" },
+	  "the VMBus SCSI controller is a SCSIAdapter device", REGISTRY_FIXED },
+	{ NULL, "Control\\PnP", "PollBootPartitionTimeout", FIX_REG_DWORD,
+	  FIX_BOOT_WAIT_DEFAULT_MS, NULL,
+	  "the kernel waits this long for the VMBus boot disk, which appears late; "
+	  "without it the boot can stop with 0x7B", REGISTRY_BOOT_WAIT_MS },
 };
 const size_t registry_setting_count = sizeof(registry_settings) / sizeof(registry_settings[0]);
 

@@ -8,7 +8,9 @@
  *                      anything is set for them; win7gen2 never creates
  *                      a service (its driver package does that).
  *   registry_settings  each value set in every ControlSet00N, with the
- *                      service it belongs to.
+ *                      service it belongs to (or none); a value the
+ *                      caller may choose says so (source) and holds its
+ *                      default.
  *
  * FirmwareBootDevice and SystemBootDevice depend on the disk, not on a
  * table; registry.c decides them (see the comment there).
@@ -28,6 +30,12 @@ struct registry_service {
 	const char *package;   /* what installs it, for the "not installed" message */
 };
 
+/* Where a DWORD setting's value comes from. */
+enum registry_source {
+	REGISTRY_FIXED = 0,     /* dword below */
+	REGISTRY_BOOT_WAIT_MS,  /* fix_options.boot_wait_ms; dword is its default */
+};
+
 struct registry_setting {
 	const char *service;   /* registry_services[].name it needs, or NULL */
 	const char *key;       /* under ControlSet00N; created if missing */
@@ -36,6 +44,7 @@ struct registry_setting {
 	uint32_t dword;
 	const char *string;    /* ASCII; compared case-insensitively, as Windows does */
 	const char *why;       /* one line for the report */
+	enum registry_source source;
 };
 
 extern const struct registry_service registry_services[];

@@ -51,9 +51,10 @@ static const char usage_text[] =
 	"On the ESP, \\EFI\\Microsoft\\Boot\\bootmgfw.efi and \\EFI\\Boot\\bootx64.efi\n"
 	"become win7gen2.efi, each Microsoft file kept beside as <name>.original.efi.\n"
 	"In the SYSTEM hive, in every ControlSet00N: vmbus, storvsc and Ntfs start at\n"
-	"boot, and FirmwareBootDevice and SystemBootDevice match the disk.  The hive\n"
-	"is copied to SYSTEM.win7gen2-backup before its first change and replaced in\n"
-	"one rename, never half-written.\n"
+	"boot, PollBootPartitionTimeout makes Windows wait 30 s for the boot disk, and\n"
+	"FirmwareBootDevice and SystemBootDevice match the disk.  The hive is copied\n"
+	"to SYSTEM.win7gen2-backup before its first change and replaced in one\n"
+	"rename, never half-written.\n"
 	"\n"
 	"Exit status: 0 done, or nothing to do; 1 a change failed or a problem is\n"
 	"left; 2 wrong usage.\n";

@@ -82,7 +82,7 @@ test_expect_success '--dry-run shows the plan and changes nothing' '
 
 test_expect_success 'fix makes the changes and reports them verified' '
 	fix >out &&
-	grep "^Result: 27 of 27 changes made and verified" out &&
+	grep "^Result: 30 of 30 changes made and verified" out &&
 	grep "done     SYSTEM ControlSet001\\\\Services\\\\storvsc: Start" out
 '
 
@@ -96,6 +96,7 @@ test_expect_success 'every control set has the values a Gen2 boot needs' '
 		test "$(value $HIVE "\\$set\\Control\\CriticalDeviceDatabase\\acpi#vmbus" Service)" = vmbus &&
 		test "$(value $HIVE "\\$set\\Control" FirmwareBootDevice)" = "multi(0)disk(0)rdisk(0)partition(1)" &&
 		test "$(value $HIVE "\\$set\\Control" SystemBootDevice)" = "multi(0)disk(0)rdisk(0)partition(3)" &&
+		test "$(value $HIVE "\\$set\\Control\\PnP" PollBootPartitionTimeout)" = 30000 &&
 		test "$(value $HIVE "\\$set\\Services\\Tcpip" Start)" = 1 || return 1
 	done
 '
@@ -110,7 +111,8 @@ test_expect_success 'the ESP starts the payload, which starts the Microsoft load
 	cmp payload.efi esp/EFI/Boot/bootx64.efi &&
 	cmp ms-bootmgr.efi esp/EFI/Boot/bootx64.original.efi &&
 	grep "^menu = off" esp/EFI/Microsoft/Boot/win7gen2.cfg &&
-	grep "^== result: ok; 27 changed" esp/EFI/win7gen2/log.txt &&
+	cmp payload.efi esp/EFI/win7gen2/win7gen2.efi &&
+	grep "^== result: ok; 30 changed" esp/EFI/win7gen2/log.txt &&
 	test "$(head -n 1 esp/EFI/win7gen2/status.txt)" = "$(printf "win7gen2 status: ok\r")"
 '
 

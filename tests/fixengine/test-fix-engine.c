@@ -6,8 +6,9 @@
  * a fresh directory, runs the engine with the Linux backend, and checks
  * what a user relies on: exact values afterwards in every control set,
  * the backup, a second run doing nothing, a dry run writing nothing, a
- * broken hive left alone, an update's boot manager re-wrapped, and the
- * case-insensitive ESP.
+ * broken hive left alone, an update's boot manager re-wrapped, the
+ * case-insensitive ESP, and the boot disk wait (PollBootPartitionTimeout)
+ * with its default and a chosen time.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -19,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bootopt.h"
 #include "fix.h"
 #include "posix/posix.h"
 #include "fixture.h"
@@ -32,6 +34,7 @@
 #define BOOTMGFW_OLD "esp/EFI/Microsoft/Boot/bootmgfw.original.old.efi"
 #define BOOTX64 "esp/EFI/Boot/bootx64.efi"
 #define BOOTX64_ORIGINAL "esp/EFI/Boot/bootx64.original.efi"
+#define OWN_COPY "esp/EFI/win7gen2/win7gen2.efi"
 #define LOG_FILE "esp/EFI/win7gen2/log.txt"
 #define STATUS_FILE "esp/EFI/win7gen2/status.txt"
 
@@ -44,6 +47,7 @@ struct world {
 	uint8_t loader[FAKE_EFI_MAX]; /* the Microsoft boot manager */
 	size_t loader_size;
 	char hive[PATH_MAX];
+	uint32_t boot_wait_ms; /* fix_options.boot_wait_ms; 0: the default */
 };
 
 struct run {
@@ -130,6 +134,73 @@ static const struct fix_disk_layout esp1_windows3 = {
 	.known = true, .esp_partition = 1, .windows_partition = 3, .how = "given by the test",
 };
 
+/* The VM's firmware variables, for a backend that can read them (the
+ * agent in Windows PE); the Linux backend cannot. */
+struct nvram_var {
+	const char *name;
+	uint8_t data[256];
+	size_t size;
+};
+
+struct nvram_fix {
+	struct posix_fix posix; /* first: the Linux backend's functions get this */
+	const struct nvram_var *vars;
+	size_t count;
+};
+
+static enum fix_status nvram_read(void *ctx, const char *name, struct fix_bytes *out,
+				  struct fix_error *err)
+{
+	const struct nvram_fix *nvram = ctx;
+
+	(void)err;
+	for (size_t i = 0; i < nvram->count; i++)
+		if (strcmp(nvram->vars[i].name, name) == 0) {
+			out->data = malloc(nvram->vars[i].size);
+			if (!out->data)
+				return FIX_ERROR;
+			memcpy(out->data, nvram->vars[i].data, nvram->vars[i].size);
+			out->size = nvram->vars[i].size;
+			return FIX_OK;
+		}
+	return FIX_NOT_FOUND;
+}
+
+static enum fix_status run_fix_with(struct world *w, const uint8_t *payload, size_t size,
+				    bool dry_run, const struct fix_disk_layout *layout,
+				    struct run *run);
+
+/* A dry run through a backend that reads the VM's variables as given. */
+static enum fix_status run_fix_nvram(struct world *w, const struct nvram_var *vars,
+				     size_t count, struct run *run)
+{
+	struct fix_options options = {
+		.payload = w->payload,
+		.payload_size = w->payload_size,
+		.payload_name = "test payload",
+		.dry_run = true,
+		.tool_version = "test",
+		.timestamp = "2026-01-01 00:00:00 UTC",
+		.where = "test",
+	};
+	struct fix_backend backend = posix_fix_backend;
+	struct nvram_fix ctx = { .vars = vars, .count = count };
+	struct fix_plan *plan = NULL;
+
+	memset(run, 0, sizeof(*run));
+	options.layout = esp1_windows3;
+	backend.read_boot_variable = nvram_read;
+	run->status = posix_fix_init(&ctx.posix, w->tree.windows, w->tree.esp, &run->err);
+	if (run->status == FIX_OK)
+		run->status = fix_make_plan(&backend, &ctx, &options, &plan, &run->err);
+	if (run->status != FIX_OK)
+		return run->status;
+	fix_report(plan, FIX_VERBOSE, &run->report);
+	fix_summarize(plan, &run->summary);
+	fix_plan_free(plan);
+	return FIX_OK;
+}
+
 static enum fix_status run_fix_with(struct world *w, const uint8_t *payload, size_t size,
 				    bool dry_run, const struct fix_disk_layout *layout,
 				    struct run *run)
@@ -139,6 +210,7 @@ static enum fix_status run_fix_with(struct world *w, const uint8_t *payload, siz
 		.payload_size = size,
 		.payload_name = "test payload",
 		.dry_run = dry_run,
+		.boot_wait_ms = w->boot_wait_ms,
 		.tool_version = "test",
 		.timestamp = "2026-01-01 00:00:00 UTC",
 		.where = "test",
@@ -240,6 +312,7 @@ static bool gen2_values_in(const char *hive, const char *set)
 			"multi(0)disk(0)rdisk(0)partition(1)");
 	ok &= string_is(hive, set, "Control", "SystemBootDevice",
 			"multi(0)disk(0)rdisk(0)partition(3)");
+	ok &= dword_is(hive, set, "Control\\PnP", "PollBootPartitionTimeout", 30000);
 	return ok;
 }
 
@@ -331,7 +404,7 @@ static void test_first_run(void)
 	for (size_t i = 0; i < 2; i++) {
 		tap_ok(gen2_values_in(w.hive, control_sets[i]),
 		       "%s: vmbus, storvsc, Ntfs boot-start in their groups, CDDB entries, "
-		       "boot devices of the disk", control_sets[i]);
+		       "boot devices of the disk, a 30 s boot disk wait", control_sets[i]);
 		tap_ok(untouched_values_in(w.hive, control_sets[i]),
 		       "%s: values win7gen2 does not own are as they were", control_sets[i]);
 	}
@@ -343,6 +416,8 @@ static void test_first_run(void)
 	tap_ok(is_file(&w, BOOTX64, w.payload, w.payload_size) &&
 	       is_file(&w, BOOTX64_ORIGINAL, w.loader, w.loader_size),
 	       "bootx64.efi is the payload, the Microsoft file is bootx64.original.efi");
+	tap_ok(is_file(&w, OWN_COPY, w.payload, w.payload_size),
+	       "a copy of the payload at \\EFI\\win7gen2\\win7gen2.efi, for its own boot entry");
 	tap_ok(config_turns_menu_off(&w, "esp/EFI/Microsoft/Boot/win7gen2.cfg") &&
 	       config_turns_menu_off(&w, "esp/EFI/Boot/win7gen2.cfg"),
 	       "win7gen2.cfg beside both payloads: no menu, no prompt");
@@ -419,6 +494,10 @@ static void test_dry_run(void)
 	tap_ok(report_has(&run, "Dry run: nothing was changed.") &&
 	       report_has(&run, "was: 3 (demand start)") && report_has(&run, "now: 0 (boot start)"),
 	       "it prints the plan with each value before and after");
+	tap_ok(report_has(&run, "change   SYSTEM ControlSet002\\Control\\PnP: "
+			  "PollBootPartitionTimeout\n           was: missing\n"
+			  "           now: 30000 (30.0 s)\n"),
+	       "the boot disk wait is in the plan, with its time");
 	snapshot_take(w.tree.root, &after);
 	tap_ok(snapshot_same(&before, &after, why, sizeof(why)),
 	       "no file or directory changed: bytes and modification times %s", why);
@@ -803,6 +882,107 @@ static void test_payload_versions(void)
 	tree_remove(&w.tree);
 }
 
+/* \EFI\win7gen2\win7gen2.efi: the decision the payload makes at boot too. */
+static void test_own_copy_versions(void)
+{
+	uint8_t older[FAKE_EFI_MAX], newer[FAKE_EFI_MAX];
+	size_t older_size = fake_payload(older, "0.0.9", "old build");
+	size_t newer_size = fake_payload(newer, "0.10.0", "new build");
+	char path[PATH_MAX];
+	struct world w;
+	struct run run;
+	bool ok;
+
+	ok = world_new(&w, wrong_system_hive()) &&
+	     file_write(tree_path(&w.tree, OWN_COPY, path), older, older_size);
+	tap_ok(ok, "setup: payload 0.0.9 at \\EFI\\win7gen2\\win7gen2.efi");
+	if (!ok)
+		return;
+	ok = run_fix(&w, false, &run) == FIX_OK;
+	tap_ok(ok && run.succeeded && is_file(&w, OWN_COPY, w.payload, w.payload_size) &&
+	       report_has(&run, "for win7gen2's own boot entry"),
+	       "an older own copy is updated");
+	text_free(&run.report);
+	ok = file_write(tree_path(&w.tree, OWN_COPY, path), newer, newer_size) &&
+	     run_fix(&w, false, &run) == FIX_OK;
+	tap_ok(ok && run.succeeded && is_file(&w, OWN_COPY, newer, newer_size) &&
+	       report_has(&run, "newer than the payload given (0.1.0); kept"),
+	       "a newer own copy is kept");
+	text_free(&run.report);
+	ok = file_write(tree_path(&w.tree, OWN_COPY, path), w.loader, w.loader_size) &&
+	     run_fix(&w, true, &run) == FIX_OK;
+	tap_ok(ok && run.summary.changes == 1 && is_file(&w, OWN_COPY, w.loader, w.loader_size),
+	       "a loader there: the dry run plans to replace it, and writes nothing");
+	text_free(&run.report);
+	tree_remove(&w.tree);
+}
+
+/* win7gen2's own boot entry, as the agent in the VM's Windows PE sees it. */
+static void nvram_option(struct nvram_var *var, const char *name, const char *description,
+			 const char *path)
+{
+	uint8_t hd[BOOTOPT_HD_NODE_SIZE] = { 4, 1, BOOTOPT_HD_NODE_SIZE, 0, 1, [40] = 2, [41] = 2 };
+
+	var->name = name;
+	var->size = bootopt_build(var->data, sizeof(var->data), description, hd, path);
+}
+
+static void nvram_order(struct nvram_var *var, uint16_t first, uint16_t second)
+{
+	var->name = "BootOrder";
+	var->data[0] = (uint8_t)first;
+	var->data[1] = (uint8_t)(first >> 8);
+	var->data[2] = (uint8_t)second;
+	var->data[3] = (uint8_t)(second >> 8);
+	var->size = 4;
+}
+
+static void test_boot_entry_report(void)
+{
+	struct nvram_var vars[3];
+	struct world w;
+	struct run run;
+	bool ok;
+
+	ok = world_new(&w, wrong_system_hive());
+	nvram_option(&vars[0], "Boot0001", "Windows Boot Manager",
+		     "\\EFI\\Microsoft\\Boot\\bootmgfw.efi");
+	nvram_option(&vars[1], "Boot0003", "win7gen2 (Windows Boot Manager)",
+		     "\\EFI\\win7gen2\\win7gen2.efi");
+	nvram_order(&vars[2], 0x0003, 0x0001);
+	tap_ok(ok && vars[0].size && vars[1].size, "setup: a disk, and the VM's boot entries");
+	if (!ok)
+		return;
+
+	ok = run_fix_nvram(&w, vars, 3, &run) == FIX_OK;
+	tap_ok(ok && report_has(&run, "right    firmware boot entry of win7gen2") &&
+	       report_has(&run, "Boot0003 \"win7gen2 (Windows Boot Manager)\", first in BootOrder"),
+	       "ours first: the report says so");
+	text_free(&run.report);
+
+	nvram_order(&vars[2], 0x0001, 0x0003);
+	ok = run_fix_nvram(&w, vars, 3, &run) == FIX_OK;
+	tap_ok(ok && report_has(&run, "note     firmware boot entry of win7gen2") &&
+	       report_has(&run, "number 2 in BootOrder, after Boot0001 \"Windows Boot Manager\"") &&
+	       report_has(&run, "puts it first again at its next boot"),
+	       "behind another: a note, and what the payload will do");
+	tap_ok(ok && run.summary.problems == 0, "which is no problem");
+	show_report_on_failure(run.summary.problems == 0, &run);
+	text_free(&run.report);
+
+	nvram_order(&vars[2], 0x0001, 0x0001);
+	ok = run_fix_nvram(&w, vars, 3, &run) == FIX_OK;
+	tap_ok(ok && report_has(&run, "none in BootOrder starts \\EFI\\win7gen2\\win7gen2.efi"),
+	       "none: the payload makes it at its next boot");
+	text_free(&run.report);
+
+	ok = run_fix(&w, true, &run) == FIX_OK;
+	tap_ok(ok && !strstr(text_string(&run.report), "firmware boot entry"),
+	       "the Linux backend reads no variables (they would be the host's): nothing said");
+	text_free(&run.report);
+	tree_remove(&w.tree);
+}
+
 static void test_missing_original(void)
 {
 	char path[PATH_MAX];
@@ -912,6 +1092,117 @@ static void test_wrong_directories(void)
 	tree_remove(&w.tree);
 }
 
+/* Three control sets with the wait missing, set by someone else to
+ * another time, and of the wrong type: each becomes the chosen time. */
+static hive_h *boot_wait_hive(void)
+{
+	hive_h *h = wrong_system_hive();
+
+	if (!h)
+		return NULL;
+	add_wrong_control_set(h, "ControlSet003");
+	hive_set_dword(h, "ControlSet002\\Control\\PnP", "PollBootPartitionTimeout", 120000);
+	hive_set_string(h, "ControlSet003\\Control\\PnP", "PollBootPartitionTimeout", "30000",
+			hive_t_REG_SZ);
+	return h;
+}
+
+static bool boot_wait_everywhere(const char *hive, uint32_t ms)
+{
+	static const char *const sets[] = { "ControlSet001", "ControlSet002", "ControlSet003" };
+	bool ok = true;
+
+	for (size_t i = 0; i < 3; i++)
+		ok &= dword_is(hive, sets[i], "Control\\PnP", "PollBootPartitionTimeout", ms);
+	return ok;
+}
+
+static void test_boot_wait(void)
+{
+	struct snapshot before, after;
+	char why[PATH_MAX + 64] = "";
+	uint8_t *original = NULL;
+	size_t original_size = 0;
+	struct world w;
+	struct run run;
+	bool ok;
+
+	ok = world_new(&w, boot_wait_hive()) && file_read(w.hive, &original, &original_size);
+	tap_ok(ok, "setup: PollBootPartitionTimeout missing, 120000, and a REG_SZ in three sets");
+	if (!ok) {
+		free(original);
+		return;
+	}
+	ok = run_fix(&w, false, &run) == FIX_OK && run.succeeded;
+	tap_ok(ok && boot_wait_everywhere(w.hive, 30000),
+	       "every control set waits 30000 ms for the boot disk by default");
+	show_report_on_failure(ok, &run);
+	tap_ok(report_has(&run, "ControlSet001\\Control\\PnP: PollBootPartitionTimeout\n"
+			  "           was: missing\n") &&
+	       report_has(&run, "ControlSet002\\Control\\PnP: PollBootPartitionTimeout\n"
+			  "           was: 120000 (120.0 s)\n") &&
+	       report_has(&run, "ControlSet003\\Control\\PnP: PollBootPartitionTimeout\n"
+			  "           was: \"30000\"\n") &&
+	       report_has(&run, "done     SYSTEM ControlSet003\\Control\\PnP: "
+			  "PollBootPartitionTimeout"),
+	       "the report shows each old value, and each change verified");
+	tap_ok(is_file(&w, BACKUP_FILE, original, original_size),
+	       "the backup holds the hive from before the wait was set");
+	text_free(&run.report);
+
+	snapshot_take(w.tree.windows, &before);
+	ok = run_fix(&w, false, &run) == FIX_OK && run.succeeded && run.summary.changes == 0;
+	snapshot_take(w.tree.windows, &after);
+	tap_ok(ok && report_has(&run, "right    SYSTEM ControlSet003\\Control\\PnP: "
+				"PollBootPartitionTimeout\n           is:  30000 (30.0 s)\n") &&
+	       snapshot_same(&before, &after, why, sizeof(why)),
+	       "a second run finds it right and writes nothing %s", why);
+	snapshot_free(&before);
+	snapshot_free(&after);
+	text_free(&run.report);
+
+	/* The caller's own time: a dry run shows it, a run sets it, a second
+	 * run with the same time has nothing to do. */
+	w.boot_wait_ms = 60000;
+	snapshot_take(w.tree.windows, &before);
+	ok = run_fix(&w, true, &run) == FIX_OK && run.summary.changes == 3;
+	snapshot_take(w.tree.windows, &after);
+	tap_ok(ok && report_has(&run, "was: 30000 (30.0 s)\n           now: 60000 (60.0 s)\n") &&
+	       snapshot_same(&before, &after, why, sizeof(why)),
+	       "a dry run with 60000 ms plans the three changes and writes nothing %s", why);
+	show_report_on_failure(ok, &run);
+	snapshot_free(&before);
+	snapshot_free(&after);
+	text_free(&run.report);
+	ok = run_fix(&w, false, &run) == FIX_OK && run.succeeded && run.summary.done == 3;
+	tap_ok(ok && boot_wait_everywhere(w.hive, 60000), "a run with 60000 ms sets it everywhere");
+	text_free(&run.report);
+	ok = run_fix(&w, false, &run) == FIX_OK && run.summary.changes == 0;
+	tap_ok(ok, "and a second run with the same time has nothing to do");
+	text_free(&run.report);
+	tap_ok(is_file(&w, BACKUP_FILE, original, original_size),
+	       "the backup is still the hive from before win7gen2's first change");
+
+	/* Out of range: refused before anything is looked at. */
+	snapshot_take(w.tree.root, &before);
+	w.boot_wait_ms = FIX_BOOT_WAIT_MIN_MS - 1;
+	ok = run_fix(&w, false, &run) == FIX_ERROR &&
+	     strstr(run.err.message, "199 ms is out of range: give 200 to 180000 ms");
+	tap_ok(ok, "a wait under 200 ms is refused: %s", run.err.message);
+	text_free(&run.report);
+	w.boot_wait_ms = FIX_BOOT_WAIT_MAX_MS + 1;
+	ok = run_fix(&w, false, &run) == FIX_ERROR && strstr(run.err.message, "180001 ms");
+	tap_ok(ok, "a wait over 180000 ms is refused: %s", run.err.message);
+	text_free(&run.report);
+	snapshot_take(w.tree.root, &after);
+	tap_ok(snapshot_same(&before, &after, why, sizeof(why)),
+	       "a refused wait writes nothing %s", why);
+	snapshot_free(&before);
+	snapshot_free(&after);
+	free(original);
+	tree_remove(&w.tree);
+}
+
 int main(void)
 {
 	test_first_run();
@@ -928,9 +1219,12 @@ int main(void)
 	test_failed_commit_keeps_hive();
 	test_boot_devices_without_layout();
 	test_payload_versions();
+	test_own_copy_versions();
+	test_boot_entry_report();
 	test_missing_original();
 	test_user_config_kept();
 	test_no_links_followed();
 	test_wrong_directories();
+	test_boot_wait();
 	return tap_done();
 }

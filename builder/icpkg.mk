@@ -1,0 +1,52 @@
+# builder/icpkg.mk - the Integration Services package reader (included by
+# Makefile.am)
+#
+# icpkg opens the user's .msu, package .cab or vmguest.iso (libmspack for
+# CABs, builder/iso.c for the ISO) and checks the package's manifest
+# (libxml2).  Not yet part of win7gen2: a command that uses it adds
+# $(builder_icpkg_sources) to its sources, $(MSPACK_CFLAGS) to its
+# CPPFLAGS and $(MSPACK_LIBS) to its LDADD.
+
+builder_icpkg_sources = \
+	builder/icpkg.c builder/icpkg.h \
+	builder/icmum.c builder/icmum.h \
+	builder/cabfile.c builder/cabfile.h
+
+# The manifest parser alone: unit test and fuzz seeds (libxml2 only).
+check_PROGRAMS += tests/builder/test-icmum tests/fuzz/replay-icpkg-mum
+host_tests += tests/builder/test-icmum tests/fuzz/replay-icpkg-mum
+tests_builder_test_icmum_SOURCES = tests/builder/test-icmum.c tests/tap.h \
+	builder/icmum.c builder/icmum.h
+tests_builder_test_icmum_CPPFLAGS = $(builder_test_cppflags)
+tests_builder_test_icmum_LDADD = $(LIBXML2_LIBS)
+
+tests_fuzz_replay_icpkg_mum_SOURCES = tests/fuzz/fuzz-icpkg-mum.c tests/fuzz/replay.c \
+	builder/icmum.c builder/icmum.h
+tests_fuzz_replay_icpkg_mum_CPPFLAGS = $(builder_test_cppflags) \
+	-DSEED_DIR='"$(abs_top_srcdir)/tests/fuzz/seeds/icpkg-mum"'
+tests_fuzz_replay_icpkg_mum_LDADD = $(LIBXML2_LIBS)
+
+# libFuzzer build: `make tests/fuzz/fuzz-icpkg-mum`.
+if HAVE_LIBFUZZER
+tests/fuzz/fuzz-icpkg-mum: tests/fuzz/fuzz-icpkg-mum.c builder/icmum.c
+	$(AM_V_CCLD)$(MKDIR_P) $(@D) && $(CLANG) $(FUZZ_CFLAGS) -I$(top_srcdir)/builder \
+		$(LIBXML2_CFLAGS) $^ $(LIBXML2_LIBS) -o $@
+endif
+CLEANFILES += tests/fuzz/fuzz-icpkg-mum
+
+# The whole reader on synthetic packages (gcab, xorriso), for t0280.
+if HAVE_ICPKG
+check_PROGRAMS += tests/builder/icpkg-open
+endif
+tests_builder_icpkg_open_SOURCES = tests/builder/icpkg-open.c $(builder_icpkg_sources) \
+	builder/iso.c builder/iso.h builder/udflist.c \
+	builder/eltorito.c builder/eltorito.h \
+	builder/files.c builder/files.h builder/run.c builder/run.h
+tests_builder_icpkg_open_CPPFLAGS = $(builder_test_cppflags) $(MSPACK_CFLAGS) \
+	$(UDFREAD_CFLAGS)
+tests_builder_icpkg_open_LDADD = fixengine/libfixengine.a $(MSPACK_LIBS) $(LIBXML2_LIBS) \
+	$(UDFREAD_LIBS)
+
+icpkg_shell_tests = tests/builder/t0280-icpkg.sh
+TESTS += $(icpkg_shell_tests)
+EXTRA_DIST += $(icpkg_shell_tests) tests/builder/make-ic-package
