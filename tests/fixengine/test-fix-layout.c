@@ -69,14 +69,27 @@ static bool write_mountinfo(struct fake_system *s, const char *esp, const char *
 	return n > 0 && (size_t)n < sizeof(text) && file_write(s->mountinfo, text, (size_t)n);
 }
 
+/* realpath() into a buffer of SIZE bytes (realpath itself wants
+ * PATH_MAX, which _FORTIFY_SOURCE checks). */
+static bool real_path(const char *path, char *out, size_t size)
+{
+	char *real = realpath(path, NULL);
+	bool ok = real && strlen(real) < size;
+
+	if (ok)
+		memcpy(out, real, strlen(real) + 1);
+	free(real);
+	return ok;
+}
+
 static bool fake_system_new(struct fake_system *s)
 {
 	char dir[PATH_MAX];
 	struct stat st;
 
 	memset(s, 0, sizeof(*s));
-	if (!tree_new(&s->tree) || !realpath(s->tree.windows, s->windows) ||
-	    !realpath(s->tree.esp, s->esp) || stat(s->windows, &st) != 0)
+	if (!tree_new(&s->tree) || !real_path(s->tree.windows, s->windows, sizeof(s->windows)) ||
+	    !real_path(s->tree.esp, s->esp, sizeof(s->esp)) || stat(s->windows, &st) != 0)
 		return false;
 	s->volumes = st.st_dev;
 	snprintf(s->mountinfo, sizeof(s->mountinfo), "%s/mountinfo", s->tree.root);
