@@ -26,7 +26,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "buf.h"
 #include "commands.h"
 #include "drivers.h"
 #include "efiimg.h"
@@ -39,6 +38,7 @@
 #include "rewrite.h"
 #include "password.h"
 #include "payload.h"
+#include "text.h"
 #include "ui.h"
 #include "unattend.h"
 #include "wimfile.h"
@@ -77,7 +77,7 @@ struct build_options {
 struct build {
 	struct build_options opt;
 	struct ui ui;
-	struct buf err;
+	struct text err;
 	struct media media;
 	bool media_open;
 	char *tempdir;
@@ -239,43 +239,45 @@ static int check_paths(struct build *b)
 	struct stat in, out;
 
 	if (stat(b->opt.iso, &in) < 0) {
-		buf_printf(&b->err, "cannot read %s: %s", b->opt.iso, strerror(errno));
+		text_appendf(&b->err, "cannot read %s: %s", b->opt.iso, strerror(errno));
 		return -1;
 	}
 	if (!S_ISREG(in.st_mode) && !S_ISBLK(in.st_mode)) {
-		buf_printf(&b->err, "%s is not a file", b->opt.iso);
+		text_appendf(&b->err, "%s is not a file", b->opt.iso);
 		return -1;
 	}
 	if (stat(b->opt.output, &out) == 0) {
 		/* The same file under another name (hard link, symlink, ./x)
 		 * is still the same file. */
 		if (out.st_dev == in.st_dev && out.st_ino == in.st_ino) {
-			buf_printf(&b->err, "--output %s is the input ISO itself; write the new ISO "
-				   "to another file", b->opt.output);
+			text_appendf(&b->err, "--output %s is the input ISO itself; write the new "
+				     "ISO to another file", b->opt.output);
 			return -1;
 		}
 		if (S_ISDIR(out.st_mode)) {
-			buf_printf(&b->err, "--output %s is a folder; give a file name", b->opt.output);
+			text_appendf(&b->err, "--output %s is a folder; give a file name",
+				     b->opt.output);
 			return -1;
 		}
 		if (!b->opt.force) {
-			buf_printf(&b->err, "%s exists; give --force to replace it", b->opt.output);
+			text_appendf(&b->err, "%s exists; give --force to replace it",
+				     b->opt.output);
 			return -1;
 		}
 	} else if (errno != ENOENT) {
-		buf_printf(&b->err, "cannot check %s: %s", b->opt.output, strerror(errno));
+		text_appendf(&b->err, "cannot check %s: %s", b->opt.output, strerror(errno));
 		return -1;
 	}
 	return 0;
 }
 
 /* The file named on the command line, else the built or installed one. */
-static char *given_or_default(const char *given, char *(*default_path)(void), struct buf *err)
+static char *given_or_default(const char *given, char *(*default_path)(void), struct text *err)
 {
 	char *path = given ? strdup(given) : default_path();
 
 	if (!path)
-		buf_puts(err, "out of memory");
+		text_append(err, "out of memory");
 	return path;
 }
 
@@ -290,13 +292,14 @@ static int check_payload(struct build *b)
 			       &b->err);
 	if (rc < 0) {
 		if (!b->opt.payload)
-			buf_puts(&b->err, " (build it with tools/build, or give --payload FILE)");
+			text_append(&b->err, " (build it with tools/build, or give --payload "
+				    "FILE)");
 		return -1;
 	}
 	if (rc == 0) {
-		buf_printf(&b->err, "%s is not win7gen2.efi (no \"%s\" marker in it); give the "
-			   "win7gen2.efi that tools/build makes", b->payload_path,
-			   WIN7GEN2_PAYLOAD_MARKER);
+		text_appendf(&b->err, "%s is not win7gen2.efi (no \"%s\" marker in it); give the "
+			     "win7gen2.efi that tools/build makes", b->payload_path,
+			     WIN7GEN2_PAYLOAD_MARKER);
 		return -1;
 	}
 	return 0;
@@ -314,13 +317,13 @@ static int check_agent(struct build *b)
 	rc = agent_recognize(b->agent_path, &b->err);
 	if (rc < 0) {
 		if (!b->opt.agent)
-			buf_puts(&b->err, " (the Windows PE agent: build it with tools/build, "
-				 "which needs gcc-mingw-w64-x86-64, or give --agent FILE)");
+			text_append(&b->err, " (the Windows PE agent: build it with tools/build, "
+				    "which needs gcc-mingw-w64-x86-64, or give --agent FILE)");
 		return -1;
 	}
 	if (rc == 0) {
-		buf_printf(&b->err, "%s is not win7gen2pe.exe, the Windows PE agent; give the "
-			   "one tools/build makes", b->agent_path);
+		text_appendf(&b->err, "%s is not win7gen2pe.exe, the Windows PE agent; give the "
+			     "one tools/build makes", b->agent_path);
 		return -1;
 	}
 	return 0;
@@ -334,7 +337,7 @@ static int check_space(struct build *b)
 	int rc;
 
 	if (!dir) {
-		buf_puts(&b->err, "out of memory");
+		text_append(&b->err, "out of memory");
 		return -1;
 	}
 	/* OUT is IN plus the new boot.wim; beside it the temporary folder
@@ -344,9 +347,9 @@ static int check_space(struct build *b)
 	need = in_size + 3 * b->media.boot_wim->size + 3 * b->drivers.user_bytes + SPACE_MARGIN;
 	rc = free_space(dir, &free_bytes, &device, &b->err);
 	if (rc == 0 && free_bytes < need) {
-		buf_printf(&b->err, "too little free space in %s: %" PRIu64 " MiB free, about %"
-			   PRIu64 " MiB needed (the new ISO and a copy of boot.wim)",
-			   dir, free_bytes >> 20, (need + (1 << 20) - 1) >> 20);
+		text_appendf(&b->err, "too little free space in %s: %" PRIu64 " MiB free, about %"
+			     PRIu64 " MiB needed (the new ISO and a copy of boot.wim)",
+			     dir, free_bytes >> 20, (need + (1 << 20) - 1) >> 20);
 		rc = -1;
 	}
 	free(dir);
@@ -363,11 +366,11 @@ static bool edition_matches(const struct wim_image_meta *image, const char *want
 	       (image->flags && strcasecmp(image->flags, wanted) == 0);
 }
 
-static void list_editions(const struct wim_meta *install, struct buf *err)
+static void list_editions(const struct wim_meta *install, struct text *err)
 {
 	for (unsigned i = 0; i < install->count; i++)
-		buf_printf(err, "\n  %u  %s", i + 1,
-			   install->images[i].name ? install->images[i].name : "(no name)");
+		text_appendf(err, "\n  %u  %s", i + 1,
+			     install->images[i].name ? install->images[i].name : "(no name)");
 }
 
 static int choose_edition(struct build *b)
@@ -385,8 +388,8 @@ static int choose_edition(struct build *b)
 			b->edition = 1;
 			return 0;
 		}
-		buf_printf(&b->err, "install.wim holds %u editions; choose one with --edition "
-			   "NAME or INDEX:", install->count);
+		text_appendf(&b->err, "install.wim holds %u editions; choose one with --edition "
+			     "NAME or INDEX:", install->count);
 		list_editions(install, &b->err);
 		return -1;
 	}
@@ -406,8 +409,8 @@ static int choose_edition(struct build *b)
 			return 0;
 		}
 	}
-	buf_printf(&b->err, "--edition \"%s\" %s; install.wim holds:", wanted,
-		   matches > 1 ? "matches more than one edition" : "is no edition in this ISO");
+	text_appendf(&b->err, "--edition \"%s\" %s; install.wim holds:", wanted,
+		     matches > 1 ? "matches more than one edition" : "is no edition in this ISO");
 	list_editions(install, &b->err);
 	return -1;
 }
@@ -449,7 +452,8 @@ static int take_loader(struct build *b)
 		if (rc == 0) {
 			rc = efiimg_get(image, "/EFI/BOOT/BOOTX64.EFI", b->loader_copy, &b->err);
 			if (rc == 0)
-				buf_puts(&b->err, "efisys_noprompt.bin has no \\EFI\\BOOT\\BOOTX64.EFI");
+				text_append(&b->err, "efisys_noprompt.bin has no "
+					    "\\EFI\\BOOT\\BOOTX64.EFI");
 			rc = rc == 1 ? 0 : -1;
 		}
 		free(image);
@@ -461,12 +465,12 @@ static int take_loader(struct build *b)
 			break;
 		return 0;
 	case LOADER_NONE:
-		buf_puts(&b->err, "found no Windows EFI loader to start: boot.wim's Setup image "
-			 "has no Windows\\Boot\\EFI\\bootmgfw.efi and the UEFI boot image no "
-			 "\\EFI\\BOOT\\BOOTX64.EFI");
+		text_append(&b->err, "found no Windows EFI loader to start: boot.wim's Setup image "
+			    "has no Windows\\Boot\\EFI\\bootmgfw.efi and the UEFI boot image no "
+			    "\\EFI\\BOOT\\BOOTX64.EFI");
 		return -1;
 	}
-	buf_puts(&b->err, "out of memory");
+	text_append(&b->err, "out of memory");
 	return -1;
 }
 
@@ -484,22 +488,23 @@ static int write_answer_file(struct build *b, const char *path)
 		.product_key = b->opt.product_key,
 		.driver_path = b->drivers_staged ? "X:" DRIVERS_IN_WIM : NULL,
 	};
-	struct buf text = BUF_INIT;
+	struct text text = TEXT_INIT;
 	int rc;
 
 	if (b->opt.unattend)
 		return copy_file(b->opt.unattend, path, &b->err);
 	if (!settings.password) {
 		if (password_generate(b->generated_password) < 0) {
-			buf_puts(&b->err, "cannot get random bytes for a password: give --password");
+			text_append(&b->err, "cannot get random bytes for a password: give "
+				    "--password");
 			return -1;
 		}
 		settings.password = b->generated_password;
 	}
 	rc = unattend_render(unattend_template, &settings, &text, &b->err);
 	if (rc == 0)
-		rc = write_file(path, text.data, text.len, &b->err);
-	buf_free(&text);
+		rc = write_file(path, text.data, text.length, &b->err);
+	text_free(&text);
 	return rc;
 }
 
@@ -529,11 +534,11 @@ static int change_boot_wim(struct build *b)
 	int rc = -1;
 
 	if (!drivers || !answer || !payload || !agent || !winpeshl) {
-		buf_puts(&b->err, "out of memory");
+		text_append(&b->err, "out of memory");
 		goto out;
 	}
 	if (mkdir(stage, 0700) < 0 || mkdir(win7gen2, 0755) < 0 || mkdir(drivers, 0755) < 0) {
-		buf_printf(&b->err, "cannot make %s: %s", drivers, strerror(errno));
+		text_appendf(&b->err, "cannot make %s: %s", drivers, strerror(errno));
 		goto out;
 	}
 	if (drivers_gather(&b->media, b->edition ? b->edition : 1, drivers, &b->drivers,
@@ -573,25 +578,25 @@ out:
 
 static int write_config(struct build *b, const char *path)
 {
-	struct buf text = BUF_INIT;
+	struct text text = TEXT_INIT;
 	int rc;
 
-	buf_printf(&text,
-		   "# win7gen2.cfg - written by win7gen2 build %s for this installer ISO\r\n"
-		   "menu = on\r\n"
-		   "menu_timeout = %u\r\n"
-		   "menu_default = install\r\n",
-		   WIN7GEN2_VERSION, b->opt.menu_timeout);
+	text_appendf(&text,
+		     "# win7gen2.cfg - written by win7gen2 build %s for this installer ISO\r\n"
+		     "menu = on\r\n"
+		     "menu_timeout = %u\r\n"
+		     "menu_default = install\r\n",
+		     WIN7GEN2_VERSION, b->opt.menu_timeout);
 	if (media_loader_prompts(b->loader))
-		buf_puts(&text, "# the CD loader asks \"Press any key to boot from CD or DVD\"\r\n"
-			 "answer_prompt = on\r\n");
-	if (buf_failed(&text)) {
-		buf_puts(&b->err, "out of memory");
-		buf_free(&text);
+		text_append(&text, "# the CD loader asks \"Press any key to boot from CD or "
+			    "DVD\"\r\nanswer_prompt = on\r\n");
+	if (text_failed(&text)) {
+		text_append(&b->err, "out of memory");
+		text_free(&text);
 		return -1;
 	}
-	rc = write_file(path, text.data, text.len, &b->err);
-	buf_free(&text);
+	rc = write_file(path, text.data, text.length, &b->err);
+	text_free(&text);
 	return rc;
 }
 
@@ -600,18 +605,26 @@ static int write_config(struct build *b, const char *path)
  * start, minutes ago: without --force a file that appeared there since
  * is never replaced (RENAME_NOREPLACE decides atomically).
  */
-static int publish(const char *from, const char *to, bool force, struct buf *err)
+static int publish(const char *from, const char *to, bool force, struct text *err)
 {
 	int rc = force ? rename(from, to) : renameat2(AT_FDCWD, from, AT_FDCWD, to,
 						      RENAME_NOREPLACE);
 
+	/* File systems that take no rename flags (9P, as WSL's /mnt/c is
+	 * mounted, and some FUSE ones) say EINVAL: link() also refuses an
+	 * existing name atomically. */
+	if (rc < 0 && !force && errno == EINVAL) {
+		rc = link(from, to);
+		if (rc == 0)
+			unlink(from);
+	}
 	if (rc == 0)
 		return 0;
 	if (errno == EEXIST)
-		buf_printf(err, "%s appeared while the new ISO was written; it is kept as it "
-			   "is: give --force to replace it", to);
+		text_appendf(err, "%s appeared while the new ISO was written; it is kept as it "
+			     "is: give --force to replace it", to);
 	else
-		buf_printf(err, "cannot move the new ISO to %s: %s", to, strerror(errno));
+		text_appendf(err, "cannot move the new ISO to %s: %s", to, strerror(errno));
 	return -1;
 }
 
@@ -626,7 +639,7 @@ static int write_iso(struct build *b)
 	int rc = -1;
 
 	if (!config || !efi_image || !out_tmp) {
-		buf_puts(&b->err, "out of memory");
+		text_append(&b->err, "out of memory");
 		goto out;
 	}
 	if (write_config(b, config) < 0)
@@ -659,13 +672,14 @@ static int write_iso(struct build *b)
 		goto out;
 	b->out_size = job.out_size;
 	if (interrupt_requested()) {
-		buf_puts(&b->err, "interrupted");
+		text_append(&b->err, "interrupted");
 		rc = -1;
 		goto out;
 	}
 	/* Readable by all whatever the umask, like the ISO it came from. */
 	if (chmod(out_tmp, 0644) < 0) {
-		buf_printf(&b->err, "cannot set the permissions of %s: %s", out_tmp, strerror(errno));
+		text_appendf(&b->err, "cannot set the permissions of %s: %s", out_tmp,
+			     strerror(errno));
 		rc = -1;
 		goto out;
 	}
@@ -769,8 +783,8 @@ static int run_build(struct build *b)
 	if (verdict != MEDIA_OK)
 		return -1;
 	if (b->media.efi_loader_is_payload) {
-		buf_printf(&b->err, "%s was made by win7gen2 %s already; build from the original "
-			   "Windows 7 ISO", b->opt.iso, b->media.payload_version);
+		text_appendf(&b->err, "%s was made by win7gen2 %s already; build from the original "
+			     "Windows 7 ISO", b->opt.iso, b->media.payload_version);
 		return -1;
 	}
 	if (choose_edition(b) < 0 || take_loader(b) < 0)
@@ -792,15 +806,16 @@ int cmd_build(int argc, char **argv)
 	ui_init(&b.ui, b.opt.level);
 	interrupt_catch();
 	if (wimfile_init(&b.err) < 0) {
-		ui_error(&b.ui, "build", "%s", buf_str(&b.err));
-		buf_free(&b.err);
+		ui_error(&b.ui, "build", "%s", text_string(&b.err));
+		text_free(&b.err);
 		return 1;
 	}
 	status = run_build(&b) == 0 ? 0 : 1;
 	if (status == 0)
 		report(&b);
 	else
-		ui_error(&b.ui, "build", "%s", buf_failed(&b.err) ? "out of memory" : buf_str(&b.err));
+		ui_error(&b.ui, "build", "%s",
+			 text_failed(&b.err) ? "out of memory" : text_string(&b.err));
 	if (b.media_open)
 		media_close(&b.media);
 	tempdir_remove(b.tempdir);
@@ -809,7 +824,7 @@ int cmd_build(int argc, char **argv)
 	free(b.agent_path);
 	free(b.loader_copy);
 	drivers_plan_free(&b.drivers);
-	buf_free(&b.err);
+	text_free(&b.err);
 	wimlib_global_cleanup();
 	return status;
 }

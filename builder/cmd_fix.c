@@ -14,12 +14,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "buf.h"
 #include "commands.h"
 #include "fix.h"
 #include "numbers.h"
 #include "payload.h"
 #include "posix/posix.h"
+#include "text.h"
 #include "ui.h"
 
 static void usage(FILE *out)
@@ -65,18 +65,18 @@ static void usage(FILE *out)
 /* The file --payload names, else the built or installed one
  * (payload.c), read whole.  NULL with the reason in err. */
 static unsigned char *read_payload(const char *given, char **path, size_t *size,
-				   struct buf *err)
+				   struct text *err)
 {
 	unsigned char *data;
 
 	*path = given ? strdup(given) : payload_default_path();
 	if (!*path) {
-		buf_puts(err, "out of memory");
+		text_append(err, "out of memory");
 		return NULL;
 	}
 	if (payload_read(*path, &data, size, err) < 0) {
 		if (!given)
-			buf_puts(err, " (build it with tools/build, or give --payload FILE)");
+			text_append(err, " (build it with tools/build, or give --payload FILE)");
 		return NULL;
 	}
 	return data;
@@ -233,7 +233,7 @@ int cmd_fix(int argc, char **argv)
 {
 	struct fix_options fix = { 0 };
 	struct fix_args args;
-	struct buf err = BUF_INIT;
+	struct text err = TEXT_INIT;
 	struct ui ui;
 	char *payload_path = NULL, when[64];
 	unsigned char *payload;
@@ -248,8 +248,8 @@ int cmd_fix(int argc, char **argv)
 
 	payload = read_payload(args.payload, &payload_path, &payload_size, &err);
 	if (!payload) {
-		ui_error(&ui, "fix", "%s", buf_failed(&err) ? "out of memory" : buf_str(&err));
-		buf_free(&err);
+		ui_error(&ui, "fix", "%s", text_failed(&err) ? "out of memory" : text_string(&err));
+		text_free(&err);
 		free(payload_path);
 		return 1;
 	}
@@ -273,6 +273,6 @@ int cmd_fix(int argc, char **argv)
 	rc = run_fix(&ui, &args, &fix);
 	free(payload);
 	free(payload_path);
-	buf_free(&err);
+	text_free(&err);
 	return rc;
 }

@@ -13,10 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
 #include "commands.h"
 #include "files.h"
 #include "media.h"
+#include "text.h"
+#include "textfmt.h"
 #include "ui.h"
 #include "wimfile.h"
 
@@ -76,7 +77,7 @@ static void print_image_line(const char *label, const struct wim_image_meta *ima
 static void print_text(const struct media *media, enum media_verdict verdict, const char *problem)
 {
 	const struct wim_image_meta *setup = media_setup_meta(media);
-	struct buf text = BUF_INIT;
+	struct text text = TEXT_INIT;
 	char scratch[24];
 
 	printf("%s\n", media->iso);
@@ -99,14 +100,14 @@ static void print_text(const struct media *media, enum media_verdict verdict, co
 	}
 	if (setup) {
 		media_describe_version(setup, &text);
-		printf("  %-16s %s, %s\n", "Windows", buf_str(&text),
+		printf("  %-16s %s, %s\n", "Windows", text_string(&text),
 		       wim_arch_name(setup->arch, scratch, sizeof(scratch)));
 		if (setup->has_version)
 			printf("  %-16s %u (service pack build %u)\n", "service pack",
 			       setup->sp_level, setup->sp_build);
 	}
-	for (unsigned i = 0; i < media->boot_image_count; i++)
-		print_image_line(i == 0 ? "boot.wim" : "", &media->boot_images[i],
+	for (unsigned i = 0; i < media->boot_meta.count; i++)
+		print_image_line(i == 0 ? "boot.wim" : "", &media->boot_meta.images[i],
 				 (int)i + 1 == media->setup_image ? "  <- Setup" : "");
 	for (unsigned i = 0; i < media->install.count; i++)
 		print_image_line(i == 0 ? "editions" : "", &media->install.images[i], "");
@@ -144,46 +145,46 @@ static void print_text(const struct media *media, enum media_verdict verdict, co
 		printf("  %-16s yes\n", "usable");
 	else
 		printf("  %-16s no: %s\n", "usable", problem);
-	buf_free(&text);
+	text_free(&text);
 }
 
 /* ---- JSON ---------------------------------------------------------- */
 
-static void json_key(struct buf *out, const char *key)
+static void json_key(struct text *out, const char *key)
 {
-	buf_put_json_string(out, key);
-	buf_puts(out, ": ");
+	textfmt_json(out, key);
+	text_append(out, ": ");
 }
 
-static void json_string_or_null(struct buf *out, const char *text)
+static void json_string_or_null(struct text *out, const char *text)
 {
 	if (text)
-		buf_put_json_string(out, text);
+		textfmt_json(out, text);
 	else
-		buf_puts(out, "null");
+		text_append(out, "null");
 }
 
-static void json_image(struct buf *out, const struct wim_image_meta *image)
+static void json_image(struct text *out, const struct wim_image_meta *image)
 {
 	char scratch[24];
 
-	buf_printf(out, "{\"index\": %u, ", image->index);
+	text_appendf(out, "{\"index\": %u, ", image->index);
 	json_key(out, "name");
 	json_string_or_null(out, image->name);
-	buf_puts(out, ", ");
+	text_append(out, ", ");
 	json_key(out, "edition_id");
 	json_string_or_null(out, image->edition_id);
-	buf_puts(out, ", ");
+	text_append(out, ", ");
 	json_key(out, "arch");
-	buf_put_json_string(out, wim_arch_name(image->arch, scratch, sizeof(scratch)));
+	textfmt_json(out, wim_arch_name(image->arch, scratch, sizeof(scratch)));
 	if (image->has_version)
-		buf_printf(out, ", \"version\": \"%u.%u\", \"build\": %u, \"service_pack\": %u, "
-			   "\"service_pack_build\": %u",
-			   image->major, image->minor, image->build, image->sp_level, image->sp_build);
-	buf_puts(out, "}");
+		text_appendf(out, ", \"version\": \"%u.%u\", \"build\": %u, \"service_pack\": %u, "
+			     "\"service_pack_build\": %u",
+			     image->major, image->minor, image->build, image->sp_level, image->sp_build);
+	text_append(out, "}");
 }
 
-static void json_file_or_null(struct buf *out, const struct iso_file *file)
+static void json_file_or_null(struct text *out, const struct iso_file *file)
 {
 	json_string_or_null(out, file ? file->path : NULL);
 }
@@ -192,104 +193,105 @@ static void print_json(const struct media *media, enum media_verdict verdict, co
 {
 	const struct wim_image_meta *setup = media_setup_meta(media);
 	bool usable = verdict == MEDIA_OK && !media->efi_loader_is_payload;
-	struct buf out = BUF_INIT;
+	struct text out = TEXT_INIT;
 
-	buf_puts(&out, "{\n  ");
+	text_append(&out, "{\n  ");
 	json_key(&out, "iso");
-	buf_put_json_string(&out, media->iso);
-	buf_puts(&out, ",\n  ");
+	textfmt_json(&out, media->iso);
+	text_append(&out, ",\n  ");
 	json_key(&out, "volume_label");
-	buf_put_json_string(&out, media->listing.volume_id);
-	buf_printf(&out, ",\n  \"usable\": %s,\n  ", usable ? "true" : "false");
+	textfmt_json(&out, media->listing.volume_id);
+	text_appendf(&out, ",\n  \"usable\": %s,\n  ", usable ? "true" : "false");
 	json_key(&out, "verdict");
-	buf_put_json_string(&out, verdict_names[verdict]);
-	buf_puts(&out, ",\n  ");
+	textfmt_json(&out, verdict_names[verdict]);
+	text_append(&out, ",\n  ");
 	json_key(&out, "problem");
 	json_string_or_null(&out, verdict == MEDIA_OK ?
 			    (media->efi_loader_is_payload ? "made by win7gen2 already" : NULL) :
 			    problem);
-	buf_puts(&out, ",\n  \"el_torito\": [");
+	text_append(&out, ",\n  \"el_torito\": [");
 	for (size_t i = 0; i < media->listing.boot_count; i++) {
 		const struct iso_boot_image *image = &media->listing.boot[i];
 		char platform[8], emulation[8];
 
-		buf_printf(&out, "%s\n    {\"number\": %u, \"platform\": ", i ? "," : "",
-			   image->entry.number);
-		buf_put_json_string(&out, eltorito_platform_name(&image->entry, platform,
-								 sizeof(platform)));
-		buf_printf(&out, ", \"bootable\": %s, \"emulation\": ",
-			   image->entry.bootable ? "true" : "false");
-		buf_put_json_string(&out, eltorito_media_name(&image->entry, emulation,
-							      sizeof(emulation)));
-		buf_printf(&out, ", \"load_sectors\": %u, \"lba\": %" PRIu32 ", \"path\": ",
-			   image->entry.sector_count, image->entry.lba);
+		text_appendf(&out, "%s\n    {\"number\": %u, \"platform\": ", i ? "," : "",
+			     image->entry.number);
+		textfmt_json(&out, eltorito_platform_name(&image->entry, platform,
+							  sizeof(platform)));
+		text_appendf(&out, ", \"bootable\": %s, \"emulation\": ",
+			     image->entry.bootable ? "true" : "false");
+		textfmt_json(&out, eltorito_media_name(&image->entry, emulation,
+						       sizeof(emulation)));
+		text_appendf(&out, ", \"load_sectors\": %u, \"lba\": %" PRIu32 ", \"path\": ",
+			     image->entry.sector_count, image->entry.lba);
 		json_string_or_null(&out, image->file ? image->file->path : NULL);
-		buf_puts(&out, "}");
+		text_append(&out, "}");
 	}
-	buf_puts(&out, media->listing.boot_count ? "\n  ],\n  " : "],\n  ");
+	text_append(&out, media->listing.boot_count ? "\n  ],\n  " : "],\n  ");
 	json_key(&out, "file_system");
-	buf_put_json_string(&out, iso_source_name(&media->listing));
-	buf_puts(&out, ",\n  ");
+	textfmt_json(&out, iso_source_name(&media->listing));
+	text_append(&out, ",\n  ");
 	json_key(&out, "windows");
 	if (setup) {
-		struct buf text = BUF_INIT;
+		struct text text = TEXT_INIT;
 
 		media_describe_version(setup, &text);
-		buf_puts(&out, "{\"description\": ");
-		buf_put_json_string(&out, buf_str(&text));
-		buf_puts(&out, ", \"image\": ");
+		text_append(&out, "{\"description\": ");
+		textfmt_json(&out, text_string(&text));
+		text_append(&out, ", \"image\": ");
 		json_image(&out, setup);
-		buf_puts(&out, "}");
-		buf_free(&text);
+		text_append(&out, "}");
+		text_free(&text);
 	} else {
-		buf_puts(&out, "null");
+		text_append(&out, "null");
 	}
-	buf_printf(&out, ",\n  \"boot_wim\": {\"setup_image\": %d, \"images\": [",
-		   media->setup_image);
-	for (unsigned i = 0; i < media->boot_image_count; i++) {
-		buf_puts(&out, i ? ",\n    " : "\n    ");
-		json_image(&out, &media->boot_images[i]);
+	text_appendf(&out, ",\n  \"boot_wim\": {\"setup_image\": %d, \"images\": [",
+		     media->setup_image);
+	for (unsigned i = 0; i < media->boot_meta.count; i++) {
+		text_append(&out, i ? ",\n    " : "\n    ");
+		json_image(&out, &media->boot_meta.images[i]);
 	}
-	buf_puts(&out, media->boot_image_count ? "\n  ]},\n  \"editions\": [" :
+	text_append(&out, media->boot_meta.count ? "\n  ]},\n  \"editions\": [" :
 						 "]},\n  \"editions\": [");
 	for (unsigned i = 0; i < media->install.count; i++) {
-		buf_puts(&out, i ? ",\n    " : "\n    ");
+		text_append(&out, i ? ",\n    " : "\n    ");
 		json_image(&out, &media->install.images[i]);
 	}
-	buf_puts(&out, media->install.count ? "\n  ]" : "]");
+	text_append(&out, media->install.count ? "\n  ]" : "]");
 	if (verdict == MEDIA_OK) {
-		buf_puts(&out, ",\n  \"setup_drivers\": {");
+		text_append(&out, ",\n  \"setup_drivers\": {");
 		for (size_t i = 0; i < MEDIA_DRIVER_COUNT; i++) {
 			const struct media_driver *driver = &media->drivers[i];
 
-			buf_printf(&out, "%s\"%s\": {\"file\": %s, \"service\": %s}", i ? ", " : "",
-				   driver->service, driver->sys_in_setup ? "true" : "false",
-				   driver->service_in_setup ? "true" : "false");
+			text_appendf(&out, "%s\"%s\": {\"file\": %s, \"service\": %s}",
+				     i ? ", " : "", driver->service,
+				     driver->sys_in_setup ? "true" : "false",
+				     driver->service_in_setup ? "true" : "false");
 		}
-		buf_printf(&out, ", \"complete\": %s, \"staged_by_win7gen2\": %s, \"note\": ",
-			   media_setup_has_drivers(media) ? "true" : "false",
-			   media->setup_has_staged_drivers ? "true" : "false");
+		text_appendf(&out, ", \"complete\": %s, \"staged_by_win7gen2\": %s, \"note\": ",
+			     media_setup_has_drivers(media) ? "true" : "false",
+			     media->setup_has_staged_drivers ? "true" : "false");
 		json_string_or_null(&out, media->driver_note);
-		buf_puts(&out, "},\n  \"loaders\": {");
-		buf_printf(&out, "\"bootmgfw_in_setup_image\": %s, \"cdboot_noprompt\": ",
-			   media->setup_has_bootmgfw ? "true" : "false");
+		text_append(&out, "},\n  \"loaders\": {");
+		text_appendf(&out, "\"bootmgfw_in_setup_image\": %s, \"cdboot_noprompt\": ",
+			     media->setup_has_bootmgfw ? "true" : "false");
 		json_file_or_null(&out, media->cdboot_noprompt);
-		buf_puts(&out, ", \"efisys_noprompt\": ");
+		text_append(&out, ", \"efisys_noprompt\": ");
 		json_file_or_null(&out, media->efisys_noprompt);
-		buf_puts(&out, ", \"would_chain\": ");
-		buf_put_json_string(&out, media_loader_describe(media_choose_loader(media)));
-		buf_printf(&out, ", \"prompt\": %s},\n  ",
-			   media_loader_prompts(media_choose_loader(media)) ? "true" : "false");
-		buf_printf(&out, "\"made_by_win7gen2\": %s, \"payload_version\": ",
-			   media->efi_loader_is_payload ? "true" : "false");
+		text_append(&out, ", \"would_chain\": ");
+		textfmt_json(&out, media_loader_describe(media_choose_loader(media)));
+		text_appendf(&out, ", \"prompt\": %s},\n  ",
+			     media_loader_prompts(media_choose_loader(media)) ? "true" : "false");
+		text_appendf(&out, "\"made_by_win7gen2\": %s, \"payload_version\": ",
+			     media->efi_loader_is_payload ? "true" : "false");
 		json_string_or_null(&out, media->efi_loader_is_payload ? media->payload_version : NULL);
 	}
-	buf_puts(&out, "\n}\n");
-	if (buf_failed(&out))
+	text_append(&out, "\n}\n");
+	if (text_failed(&out))
 		fputs("win7gen2 inspect: out of memory\n", stderr);
 	else
-		fputs(buf_str(&out), stdout);
-	buf_free(&out);
+		fputs(text_string(&out), stdout);
+	text_free(&out);
 }
 
 int cmd_inspect(int argc, char **argv)
@@ -302,7 +304,7 @@ int cmd_inspect(int argc, char **argv)
 	};
 	bool json = false;
 	enum ui_level level = UI_QUIET;
-	struct buf err = BUF_INIT;
+	struct text err = TEXT_INIT;
 	struct media media;
 	enum media_verdict verdict;
 	char *tempdir = NULL;
@@ -324,26 +326,26 @@ int cmd_inspect(int argc, char **argv)
 	}
 	ui_init(&ui, level);
 	if (wimfile_init(&err) < 0 || tempdir_create(NULL, &tempdir, &err) < 0) {
-		ui_error(&ui, "inspect", "%s", buf_str(&err));
-		buf_free(&err);
+		ui_error(&ui, "inspect", "%s", text_string(&err));
+		text_free(&err);
 		return 1;
 	}
 	verdict = media_open(&media, argv[optind], tempdir, &ui, &err);
 	if (verdict == MEDIA_ERROR || verdict == MEDIA_NOT_ISO) {
-		ui_error(&ui, "inspect", "%s", buf_str(&err));
+		ui_error(&ui, "inspect", "%s", text_string(&err));
 	} else {
 		if (json)
-			print_json(&media, verdict, buf_str(&err));
+			print_json(&media, verdict, text_string(&err));
 		else
-			print_text(&media, verdict, buf_str(&err));
+			print_text(&media, verdict, text_string(&err));
 		if (verdict != MEDIA_OK)
-			ui_error(&ui, "inspect", "%s", buf_str(&err));
+			ui_error(&ui, "inspect", "%s", text_string(&err));
 		status = verdict == MEDIA_OK && !media.efi_loader_is_payload ? 0 : 1;
 	}
 	media_close(&media);
 	tempdir_remove(tempdir);
 	free(tempdir);
-	buf_free(&err);
+	text_free(&err);
 	wimlib_global_cleanup();
 	return status;
 }

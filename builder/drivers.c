@@ -18,50 +18,39 @@
 /* Space on top of install.wim's size, for wimlib's and xorriso's own files. */
 #define SPACE_MARGIN (64u << 20)
 
-struct user_scan {
-	struct driver_plan *plan;
-	const struct media_driver *drivers;
-};
-
 static int scan_file(void *ctx, const char *path, uint64_t size)
 {
-	struct user_scan *scan = ctx;
+	struct driver_plan *plan = ctx;
 	const char *name = strrchr(path, '/');
 	size_t len;
 
 	name = name ? name + 1 : path;
 	len = strlen(name);
-	scan->plan->user_bytes += size;
+	plan->user_bytes += size;
 	if (len > 4 && strcasecmp(name + len - 4, ".inf") == 0)
-		scan->plan->user_inf_count++;
+		plan->user_inf_count++;
 	for (size_t i = 0; i < MEDIA_DRIVER_COUNT; i++)
-		if (strcasecmp(name, scan->drivers[i].sys_name) == 0)
-			scan->plan->user_has[i] = true;
+		if (strcasecmp(name, media_gen2_drivers[i].sys_name) == 0)
+			plan->user_has[i] = true;
 	return 0;
 }
 
-int drivers_scan_user(const char *dir, struct driver_plan *plan, struct buf *err)
+int drivers_scan_user(const char *dir, struct driver_plan *plan, struct text *err)
 {
-	static const struct media_driver names[MEDIA_DRIVER_COUNT] = {
-		{ "VMBus", "vmbus.sys", "vmbus", false, false },
-		{ "synthetic SCSI", "storvsc.sys", "storvsc", false, false },
-	};
-	struct user_scan scan = { plan, names };
-
 	if (!dir)
 		return 0;
-	if (dir_walk(dir, scan_file, &scan, err) < 0)
+	if (dir_walk(dir, scan_file, plan, err) < 0)
 		return -1;
 	if (plan->user_inf_count == 0) {
-		buf_printf(err, "--drivers %s holds no .inf file: give a folder of driver "
-			   "packages (INF files with their .sys and .cat files)", dir);
+		text_appendf(err, "--drivers %s holds no .inf file: give a folder of driver "
+			     "packages (INF files with their .sys and .cat files)", dir);
 		return -1;
 	}
 	return 0;
 }
 
 static int copy_install_wim(struct media *media, const char *copy, struct ui *ui,
-			    struct buf *err)
+			    struct text *err)
 {
 	uint64_t free_bytes;
 	dev_t device;
@@ -70,11 +59,11 @@ static int copy_install_wim(struct media *media, const char *copy, struct ui *ui
 	if (free_space(media->tempdir, &free_bytes, &device, err) < 0)
 		return -1;
 	if (free_bytes < media->install_wim->size + SPACE_MARGIN) {
-		buf_printf(err, "too little free space in %s to copy install.wim out of the ISO: "
-			   "%" PRIu64 " MiB free, %" PRIu64 " MiB needed (boot.wim lacks the "
-			   "VMBus/storvsc drivers, which are taken from install.wim; or give "
-			   "--drivers DIR)", media->tempdir, free_bytes >> 20,
-			   (media->install_wim->size + SPACE_MARGIN) >> 20);
+		text_appendf(err, "too little free space in %s to copy install.wim out of the ISO: "
+			     "%" PRIu64 " MiB free, %" PRIu64 " MiB needed (boot.wim lacks the "
+			     "VMBus/storvsc drivers, which are taken from install.wim; or give "
+			     "--drivers DIR)", media->tempdir, free_bytes >> 20,
+			     (media->install_wim->size + SPACE_MARGIN) >> 20);
 		return -1;
 	}
 	ui_step(ui, "boot.wim's Setup image lacks the Gen2 drivers: copying install.wim "
@@ -86,7 +75,7 @@ static int copy_install_wim(struct media *media, const char *copy, struct ui *ui
 }
 
 int drivers_gather(struct media *media, unsigned edition, const char *stage_dir,
-		   struct driver_plan *plan, struct ui *ui, struct buf *err)
+		   struct driver_plan *plan, struct ui *ui, struct text *err)
 {
 	bool need[MEDIA_DRIVER_COUNT], any = false;
 	char *copy = NULL;
@@ -103,18 +92,18 @@ int drivers_gather(struct media *media, unsigned edition, const char *stage_dir,
 		return 0;
 	copy = path_join(media->tempdir, "install.wim");
 	if (!copy) {
-		buf_puts(err, "out of memory");
+		text_append(err, "out of memory");
 		return -1;
 	}
 	if (copy_install_wim(media, copy, ui, err) < 0)
 		goto out;
 	if (wimfile_open(copy, &install, err) < 0) {
-		struct buf why = BUF_INIT;
+		struct text why = TEXT_INIT;
 
-		buf_puts(&why, buf_str(err));
-		buf_reset(err);
-		buf_printf(err, "sources/install.wim is not a usable WIM: %s", buf_str(&why));
-		buf_free(&why);
+		text_append(&why, text_string(err));
+		text_reset(err);
+		text_appendf(err, "sources/install.wim is not a usable WIM: %s", text_string(&why));
+		text_free(&why);
 		goto out;
 	}
 	for (size_t i = 0; i < MEDIA_DRIVER_COUNT; i++) {
@@ -126,16 +115,16 @@ int drivers_gather(struct media *media, unsigned edition, const char *stage_dir,
 					  &plan->packages, &plan->package_count, err) < 0)
 			goto out;
 		if (plan->package_count == before) {
-			buf_printf(err, "the %s driver (%s) is neither installed in boot.wim's "
-				   "Setup image nor in a driver package in install.wim image %u; "
-				   "Setup could not see the Gen2 disk and DVD.  Give the Hyper-V "
-				   "integration drivers with --drivers DIR",
-				   media->drivers[i].what, media->drivers[i].sys_name, edition);
+			text_appendf(err, "the %s driver (%s) is neither installed in boot.wim's "
+				     "Setup image nor in a driver package in install.wim image %u; "
+				     "Setup could not see the Gen2 disk and DVD.  Give the Hyper-V "
+				     "integration drivers with --drivers DIR",
+				     media->drivers[i].what, media->drivers[i].sys_name, edition);
 			goto out;
 		}
 	}
 	for (size_t i = 0; i < plan->package_count; i++) {
-		struct buf path = BUF_INIT;
+		struct text path = TEXT_INIT;
 		bool seen = false;
 		int extracted;
 
@@ -143,11 +132,12 @@ int drivers_gather(struct media *media, unsigned edition, const char *stage_dir,
 			seen = seen || strcmp(plan->packages[j], plan->packages[i]) == 0;
 		if (seen)
 			continue; /* one package with both drivers */
-		buf_printf(&path, "\\Windows\\System32\\DriverStore\\FileRepository\\%s",
-			   plan->packages[i]);
+		text_appendf(&path, "\\Windows\\System32\\DriverStore\\FileRepository\\%s",
+			     plan->packages[i]);
 		ui_detail(ui, "taking driver package %s from install.wim", plan->packages[i]);
-		extracted = wimfile_extract_tree(install, (int)edition, buf_str(&path), stage_dir, err);
-		buf_free(&path);
+		extracted = wimfile_extract_tree(install, (int)edition, text_string(&path),
+						 stage_dir, err);
+		text_free(&path);
 		if (extracted < 0)
 			goto out;
 	}

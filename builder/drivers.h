@@ -17,8 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "buf.h"
 #include "media.h"
+#include "text.h"
 #include "ui.h"
 
 struct driver_plan {
@@ -31,7 +31,7 @@ struct driver_plan {
 };
 
 /* Looks into --drivers DIR (may be NULL): INF files and the two drivers. */
-int drivers_scan_user(const char *dir, struct driver_plan *plan, struct buf *err);
+int drivers_scan_user(const char *dir, struct driver_plan *plan, struct text *err);
 
 /*
  * Copies into stage_dir the install.wim packages of the drivers boot.wim
@@ -39,7 +39,7 @@ int drivers_scan_user(const char *dir, struct driver_plan *plan, struct buf *err
  * install.wim image `edition`.  -1 with err when a driver is nowhere.
  */
 int drivers_gather(struct media *media, unsigned edition, const char *stage_dir,
-		   struct driver_plan *plan, struct ui *ui, struct buf *err);
+		   struct driver_plan *plan, struct ui *ui, struct text *err);
 
 void drivers_plan_free(struct driver_plan *plan);
 

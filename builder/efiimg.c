@@ -30,13 +30,13 @@
 static const char *const mtools_env[] = { "MTOOLS_SKIP_CHECK=1", NULL };
 
 /* run_or_explain for an mtools command. */
-static int mtools(const char *const *argv, const char *what, struct buf *err)
+static int mtools(const char *const *argv, const char *what, struct text *err)
 {
 	struct run run = { .argv = argv, .env = mtools_env };
 	int rc = run_tool(&run);
 
 	if (rc < 0) {
-		buf_printf(err, "%s: ", what);
+		text_appendf(err, "%s: ", what);
 		run_explain(&run, err);
 	}
 	run_free(&run);
@@ -51,92 +51,93 @@ static int mtools(const char *const *argv, const char *what, struct buf *err)
  * system entries.
  */
 static int folder_holds(const char *image, const char *folder, const char *name,
-			bool want_folder, struct buf *err)
+			bool want_folder, struct text *err)
 {
-	struct buf where = BUF_INIT;
+	struct text where = TEXT_INIT;
 	struct run run = { .env = mtools_env, .capture_stdout = true };
 	const char *argv[] = { "mdir", "-b", "-a", "-i", image, NULL, NULL };
 	size_t prefix, name_len = strlen(name);
 	int rc = 0;
 
-	buf_printf(&where, "::%s", folder);
-	argv[5] = buf_str(&where);
+	text_appendf(&where, "::%s", folder);
+	argv[5] = text_string(&where);
 	run.argv = argv;
 	if (run_tool(&run) < 0) {
-		buf_printf(err, "cannot list %s in the EFI boot image: ", folder);
+		text_appendf(err, "cannot list %s in the EFI boot image: ", folder);
 		run_explain(&run, err);
 		rc = -1;
 	}
-	prefix = where.len;
-	for (const char *line = buf_str(&run.out); rc == 0 && *line;) {
+	prefix = where.length;
+	for (const char *line = text_string(&run.out); rc == 0 && *line;) {
 		size_t len = strcspn(line, "\n");
 
 		if (len == prefix + name_len + want_folder &&
-		    strncasecmp(line, buf_str(&where), prefix) == 0 &&
+		    strncasecmp(line, text_string(&where), prefix) == 0 &&
 		    strncasecmp(line + prefix, name, name_len) == 0 &&
 		    (!want_folder || line[len - 1] == '/'))
 			rc = 1;
 		line += len + (line[len] == '\n');
 	}
 	run_free(&run);
-	buf_free(&where);
+	text_free(&where);
 	return rc;
 }
 
 /* 1 when the file at fat_path is in the image, 0 when it or a folder on
  * the way is not, -1 on an error. */
-static int image_holds(const char *image, const char *fat_path, struct buf *err)
+static int image_holds(const char *image, const char *fat_path, struct text *err)
 {
-	struct buf folder = BUF_INIT, name = BUF_INIT;
+	struct text folder = TEXT_INIT, name = TEXT_INIT;
 	const char *start = fat_path + 1;
 	int rc = 1;
 
-	buf_puts(&folder, "/");
+	text_append(&folder, "/");
 	while (rc == 1) {
 		const char *slash = strchr(start, '/');
 		size_t len = slash ? (size_t)(slash - start) : strlen(start);
 
-		buf_reset(&name);
-		buf_append(&name, start, len);
-		rc = folder_holds(image, buf_str(&folder), buf_str(&name), slash != NULL, err);
+		text_reset(&name);
+		text_append_bytes(&name, start, len);
+		rc = folder_holds(image, text_string(&folder), text_string(&name), slash != NULL,
+				  err);
 		if (!slash)
 			break;
-		buf_append(&folder, start, len + 1);
+		text_append_bytes(&folder, start, len + 1);
 		start = slash + 1;
 	}
-	if (buf_failed(&folder) || buf_failed(&name)) {
-		buf_puts(err, "out of memory");
+	if (text_failed(&folder) || text_failed(&name)) {
+		text_append(err, "out of memory");
 		rc = -1;
 	}
-	buf_free(&folder);
-	buf_free(&name);
+	text_free(&folder);
+	text_free(&name);
 	return rc;
 }
 
-int efiimg_get(const char *image, const char *fat_path, const char *disk_path, struct buf *err)
+int efiimg_get(const char *image, const char *fat_path, const char *disk_path, struct text *err)
 {
-	struct buf source = BUF_INIT, what = BUF_INIT;
+	struct text source = TEXT_INIT, what = TEXT_INIT;
 	const char *argv[] = { "mcopy", "-n", "-i", image, NULL, disk_path, NULL };
 	int rc;
 
 	rc = image_holds(image, fat_path, err);
 	if (rc != 1)
 		return rc;
-	buf_printf(&source, "::%s", fat_path);
-	buf_printf(&what, "cannot read %s from the EFI boot image", fat_path);
-	argv[4] = buf_str(&source);
-	rc = mtools(argv, buf_str(&what), err) == 0 ? 1 : -1;
-	buf_free(&source);
-	buf_free(&what);
+	text_appendf(&source, "::%s", fat_path);
+	text_appendf(&what, "cannot read %s from the EFI boot image", fat_path);
+	argv[4] = text_string(&source);
+	rc = mtools(argv, text_string(&what), err) == 0 ? 1 : -1;
+	text_free(&source);
+	text_free(&what);
 	return rc;
 }
 
 /* made: "\n"-separated folders already made, so each is made once (mmd
  * fails on an existing folder, and "-D s" still exits 1). */
-static int make_folders(const char *image, const char *fat_path, struct buf *made,
-			struct buf *err)
+static int make_folders(const char *image, const char *fat_path, struct text *made,
+			struct text *err)
 {
-	struct buf folder = BUF_INIT, key = BUF_INIT;
+	struct text folder = TEXT_INIT, key = TEXT_INIT;
 	int rc = 0;
 
 	/* Every folder on the way, in order: "/EFI", "/EFI/BOOT". */
@@ -144,36 +145,37 @@ static int make_folders(const char *image, const char *fat_path, struct buf *mad
 	     slash = strchr(slash + 1, '/')) {
 		const char *argv[] = { "mmd", "-i", image, NULL, NULL };
 
-		buf_reset(&folder);
-		buf_puts(&folder, "::");
-		buf_append(&folder, fat_path, (size_t)(slash - fat_path));
-		buf_reset(&key);
-		buf_printf(&key, "\n%s\n", buf_str(&folder));
-		if (strstr(buf_str(made), buf_str(&key)))
+		text_reset(&folder);
+		text_append(&folder, "::");
+		text_append_bytes(&folder, fat_path, (size_t)(slash - fat_path));
+		text_reset(&key);
+		text_appendf(&key, "\n%s\n", text_string(&folder));
+		if (strstr(text_string(made), text_string(&key)))
 			continue;
-		buf_printf(made, "%s\n", buf_str(&folder));
-		argv[3] = buf_str(&folder);
+		text_appendf(made, "%s\n", text_string(&folder));
+		argv[3] = text_string(&folder);
 		rc = mtools(argv, "cannot make a folder in the EFI boot image", err);
 	}
-	buf_free(&folder);
-	buf_free(&key);
+	text_free(&folder);
+	text_free(&key);
 	return rc;
 }
 
 int efiimg_create(const char *image, const struct efiimg_file *files, size_t count,
-		  uint64_t *size, struct buf *err)
+		  uint64_t *size, struct text *err)
 {
 	uint64_t content = 0, kib;
 	char kib_text[24];
-	struct buf dest = BUF_INIT, made = BUF_INIT;
+	struct text dest = TEXT_INIT, made = TEXT_INIT;
 	int rc = -1;
 
-	buf_puts(&made, "\n");
+	text_append(&made, "\n");
 	for (size_t i = 0; i < count; i++) {
 		struct stat st;
 
 		if (stat(files[i].disk_path, &st) < 0) {
-			buf_printf(err, "cannot read %s: %s", files[i].disk_path, strerror(errno));
+			text_appendf(err, "cannot read %s: %s", files[i].disk_path,
+				     strerror(errno));
 			return -1;
 		}
 		/* Each file rounded up to a 4 KiB cluster. */
@@ -187,7 +189,7 @@ int efiimg_create(const char *image, const struct efiimg_file *files, size_t cou
 		kib = 1440;
 	kib = (kib + 63) / 64 * 64;
 	if (kib > 32767) {
-		buf_puts(err, "the EFI boot image would exceed the 32 MiB El Torito limit");
+		text_append(err, "the EFI boot image would exceed the 32 MiB El Torito limit");
 		return -1;
 	}
 	snprintf(kib_text, sizeof(kib_text), "%llu", (unsigned long long)kib);
@@ -205,16 +207,16 @@ int efiimg_create(const char *image, const struct efiimg_file *files, size_t cou
 
 		if (make_folders(image, files[i].fat_path, &made, err) < 0)
 			goto out;
-		buf_reset(&dest);
-		buf_printf(&dest, "::%s", files[i].fat_path);
-		argv[4] = buf_str(&dest);
+		text_reset(&dest);
+		text_appendf(&dest, "::%s", files[i].fat_path);
+		argv[4] = text_string(&dest);
 		if (mtools(argv, "cannot copy into the EFI boot image", err) < 0)
 			goto out;
 	}
 	*size = kib * 1024;
 	rc = 0;
 out:
-	buf_free(&dest);
-	buf_free(&made);
+	text_free(&dest);
+	text_free(&made);
 	return rc;
 }

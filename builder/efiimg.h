@@ -12,11 +12,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "buf.h"
+#include "text.h"
 
 /* Copies the file at fat_path (e.g. "/EFI/BOOT/BOOTX64.EFI") out of a
  * FAT image.  1 copied; 0 no such file; -1 error (not FAT, ...). */
-int efiimg_get(const char *image, const char *fat_path, const char *disk_path, struct buf *err);
+int efiimg_get(const char *image, const char *fat_path, const char *disk_path, struct text *err);
 
 struct efiimg_file {
 	const char *disk_path;
@@ -26,6 +26,6 @@ struct efiimg_file {
 /* Makes a new FAT image holding the files, sized to fit them; its size
  * in bytes goes to *size. */
 int efiimg_create(const char *image, const struct efiimg_file *files, size_t count,
-		  uint64_t *size, struct buf *err);
+		  uint64_t *size, struct text *err);
 
 #endif

@@ -20,10 +20,10 @@
 
 char *path_join(const char *dir, const char *name)
 {
-	struct buf path = BUF_INIT;
+	struct text path = TEXT_INIT;
 
-	buf_printf(&path, "%s/%s", dir, name);
-	return buf_take(&path);
+	text_appendf(&path, "%s/%s", dir, name);
+	return text_take(&path, NULL);
 }
 
 char *parent_dir(const char *path)
@@ -37,24 +37,25 @@ char *parent_dir(const char *path)
 	return strndup(path, (size_t)(slash - path));
 }
 
-int tempdir_create(const char *parent, char **path, struct buf *err)
+int tempdir_create(const char *parent, char **path, struct text *err)
 {
 	const char *base = parent;
-	struct buf template = BUF_INIT;
+	struct text template = TEXT_INIT;
 
 	if (!base) {
 		base = getenv("TMPDIR");
 		if (!base || !*base)
 			base = "/tmp";
 	}
-	buf_printf(&template, "%s/.win7gen2-tmp-XXXXXX", base);
-	*path = buf_take(&template);
+	text_appendf(&template, "%s/.win7gen2-tmp-XXXXXX", base);
+	*path = text_take(&template, NULL);
 	if (!*path) {
-		buf_puts(err, "out of memory");
+		text_append(err, "out of memory");
 		return -1;
 	}
 	if (!mkdtemp(*path)) {
-		buf_printf(err, "cannot make a temporary folder in %s: %s", base, strerror(errno));
+		text_appendf(err, "cannot make a temporary folder in %s: %s", base,
+			     strerror(errno));
 		free(*path);
 		*path = NULL;
 		return -1;
@@ -77,13 +78,13 @@ void tempdir_remove(const char *path)
 		nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 }
 
-int free_space(const char *dir, uint64_t *bytes, dev_t *device, struct buf *err)
+int free_space(const char *dir, uint64_t *bytes, dev_t *device, struct text *err)
 {
 	struct statvfs vfs;
 	struct stat st;
 
 	if (statvfs(dir, &vfs) < 0 || stat(dir, &st) < 0) {
-		buf_printf(err, "cannot tell the free space in %s: %s", dir, strerror(errno));
+		text_appendf(err, "cannot tell the free space in %s: %s", dir, strerror(errno));
 		return -1;
 	}
 	*bytes = (uint64_t)vfs.f_bavail * vfs.f_frsize;
@@ -91,7 +92,7 @@ int free_space(const char *dir, uint64_t *bytes, dev_t *device, struct buf *err)
 	return 0;
 }
 
-int read_file(const char *path, size_t max, unsigned char **data, size_t *size, struct buf *err)
+int read_file(const char *path, size_t max, unsigned char **data, size_t *size, struct text *err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
@@ -101,19 +102,19 @@ int read_file(const char *path, size_t max, unsigned char **data, size_t *size, 
 	*data = NULL;
 	*size = 0;
 	if (fd < 0 || fstat(fd, &st) < 0) {
-		buf_printf(err, "cannot read %s: %s", path, strerror(errno));
+		text_appendf(err, "cannot read %s: %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > max) {
-		buf_printf(err, "%s is not a file of at most %zu bytes", path, max);
+		text_appendf(err, "%s is not a file of at most %zu bytes", path, max);
 		close(fd);
 		return -1;
 	}
 	bytes = malloc((size_t)st.st_size + 1);
 	if (!bytes) {
-		buf_puts(err, "out of memory");
+		text_append(err, "out of memory");
 		close(fd);
 		return -1;
 	}
@@ -123,7 +124,8 @@ int read_file(const char *path, size_t max, unsigned char **data, size_t *size, 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			buf_printf(err, "cannot read %s: %s", path, n ? strerror(errno) : "file shrank");
+			text_appendf(err, "cannot read %s: %s", path,
+				     n ? strerror(errno) : "file shrank");
 			free(bytes);
 			close(fd);
 			return -1;
@@ -137,13 +139,13 @@ int read_file(const char *path, size_t max, unsigned char **data, size_t *size, 
 	return 0;
 }
 
-int write_file(const char *path, const void *data, size_t size, struct buf *err)
+int write_file(const char *path, const void *data, size_t size, struct text *err)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	const unsigned char *p = data;
 
 	if (fd < 0) {
-		buf_printf(err, "cannot create %s: %s", path, strerror(errno));
+		text_appendf(err, "cannot create %s: %s", path, strerror(errno));
 		return -1;
 	}
 	while (size) {
@@ -152,7 +154,7 @@ int write_file(const char *path, const void *data, size_t size, struct buf *err)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			buf_printf(err, "cannot write %s: %s", path, strerror(errno));
+			text_appendf(err, "cannot write %s: %s", path, strerror(errno));
 			close(fd);
 			return -1;
 		}
@@ -160,13 +162,13 @@ int write_file(const char *path, const void *data, size_t size, struct buf *err)
 		size -= (size_t)n;
 	}
 	if (close(fd) < 0) {
-		buf_printf(err, "cannot write %s: %s", path, strerror(errno));
+		text_appendf(err, "cannot write %s: %s", path, strerror(errno));
 		return -1;
 	}
 	return 0;
 }
 
-int copy_file(const char *from, const char *to, struct buf *err)
+int copy_file(const char *from, const char *to, struct text *err)
 {
 	unsigned char *data;
 	size_t size;
@@ -182,19 +184,19 @@ int copy_file(const char *from, const char *to, struct buf *err)
 
 static int walk(const char *dir, unsigned depth,
 		int (*visit)(void *ctx, const char *path, uint64_t size), void *ctx,
-		struct buf *err)
+		struct text *err)
 {
 	DIR *handle;
 	struct dirent *entry;
 	int rc = 0;
 
 	if (depth > 32) {
-		buf_printf(err, "%s: folders nested too deep", dir);
+		text_appendf(err, "%s: folders nested too deep", dir);
 		return -1;
 	}
 	handle = opendir(dir);
 	if (!handle) {
-		buf_printf(err, "cannot read the folder %s: %s", dir, strerror(errno));
+		text_appendf(err, "cannot read the folder %s: %s", dir, strerror(errno));
 		return -1;
 	}
 	while (rc == 0 && (entry = readdir(handle))) {
@@ -205,12 +207,12 @@ static int walk(const char *dir, unsigned depth,
 			continue;
 		path = path_join(dir, entry->d_name);
 		if (!path) {
-			buf_puts(err, "out of memory");
+			text_append(err, "out of memory");
 			rc = -1;
 			break;
 		}
 		if (lstat(path, &st) < 0) {
-			buf_printf(err, "cannot read %s: %s", path, strerror(errno));
+			text_appendf(err, "cannot read %s: %s", path, strerror(errno));
 			rc = -1;
 		} else if (S_ISDIR(st.st_mode)) {
 			rc = walk(path, depth + 1, visit, ctx, err);
@@ -224,14 +226,14 @@ static int walk(const char *dir, unsigned depth,
 }
 
 int dir_walk(const char *dir, int (*visit)(void *ctx, const char *path, uint64_t size),
-	     void *ctx, struct buf *err)
+	     void *ctx, struct text *err)
 {
 	return walk(dir, 0, visit, ctx, err) < 0 ? -1 : 0;
 }
 
 int copy_big_file(const char *from, const char *to,
 		  void (*progress)(void *ctx, uint64_t done, uint64_t total), void *ctx,
-		  struct buf *err)
+		  struct text *err)
 {
 	int in = open(from, O_RDONLY | O_CLOEXEC);
 	int out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
@@ -242,7 +244,7 @@ int copy_big_file(const char *from, const char *to,
 	int rc = -1;
 
 	if (in < 0 || out < 0 || fstat(in, &st) < 0) {
-		buf_printf(err, "cannot copy %s to %s: %s", from, to, strerror(errno));
+		text_appendf(err, "cannot copy %s to %s: %s", from, to, strerror(errno));
 		goto out;
 	}
 	total = (uint64_t)st.st_size;
@@ -259,7 +261,7 @@ int copy_big_file(const char *from, const char *to,
 			}
 		} else {
 			if (!chunk && !(chunk = malloc(1u << 20))) {
-				buf_puts(err, "out of memory");
+				text_append(err, "out of memory");
 				goto out;
 			}
 			n = read(in, chunk, want > (1u << 20) ? (1u << 20) : want);
@@ -282,7 +284,7 @@ int copy_big_file(const char *from, const char *to,
 		if (n < 0)
 			goto write_error;
 		if (n == 0) {
-			buf_printf(err, "cannot copy %s: it shrank while being copied", from);
+			text_appendf(err, "cannot copy %s: it shrank while being copied", from);
 			goto out;
 		}
 		done += (uint64_t)n;
@@ -297,7 +299,7 @@ int copy_big_file(const char *from, const char *to,
 	rc = 0;
 	goto out;
 write_error:
-	buf_printf(err, "cannot copy %s to %s: %s", from, to, strerror(errno));
+	text_appendf(err, "cannot copy %s to %s: %s", from, to, strerror(errno));
 out:
 	free(chunk);
 	if (in >= 0)
@@ -307,13 +309,13 @@ out:
 	return rc;
 }
 
-int sync_file(const char *path, struct buf *err)
+int sync_file(const char *path, struct text *err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	int rc = fd >= 0 && fsync(fd) == 0 ? 0 : -1;
 
 	if (rc < 0)
-		buf_printf(err, "cannot write %s to the disk: %s", path, strerror(errno));
+		text_appendf(err, "cannot write %s to the disk: %s", path, strerror(errno));
 	if (fd >= 0)
 		close(fd);
 	return rc;

@@ -11,19 +11,19 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "buf.h"
+#include "text.h"
 
 /*
  * Makes a private folder (mode 0700): in parent when given (the build
  * puts it beside OUT, so the final rename stays on one file system),
  * else in $TMPDIR or /tmp.  *path is malloc'd.
  */
-int tempdir_create(const char *parent, char **path, struct buf *err);
+int tempdir_create(const char *parent, char **path, struct text *err);
 /* Removes the folder and everything in it; never follows symlinks. */
 void tempdir_remove(const char *path);
 
 /* Free bytes for an unprivileged writer, and the file system's id. */
-int free_space(const char *dir, uint64_t *bytes, dev_t *device, struct buf *err);
+int free_space(const char *dir, uint64_t *bytes, dev_t *device, struct text *err);
 
 /* The folder a file is in ("." for a bare name); malloc'd. */
 char *parent_dir(const char *path);
@@ -32,18 +32,18 @@ char *parent_dir(const char *path);
 char *path_join(const char *dir, const char *name);
 
 /* fsync() path's data to the disk; -1 with the reason in err. */
-int sync_file(const char *path, struct buf *err);
+int sync_file(const char *path, struct text *err);
 
 /* Reads a whole file of at most max bytes. */
-int read_file(const char *path, size_t max, unsigned char **data, size_t *size, struct buf *err);
-int write_file(const char *path, const void *data, size_t size, struct buf *err);
-int copy_file(const char *from, const char *to, struct buf *err);
+int read_file(const char *path, size_t max, unsigned char **data, size_t *size, struct text *err);
+int write_file(const char *path, const void *data, size_t size, struct text *err);
+int copy_file(const char *from, const char *to, struct text *err);
 
 /* Copies a file of any size to a new file, in the kernel where it can
  * (copy_file_range), reporting progress as it goes (may be NULL). */
 int copy_big_file(const char *from, const char *to,
 		  void (*progress)(void *ctx, uint64_t done, uint64_t total), void *ctx,
-		  struct buf *err);
+		  struct text *err);
 
 
 
@@ -65,5 +65,5 @@ int copy_fd_range(int in, uint64_t from, int out, uint64_t to, uint64_t count,
  * at most 32 levels deep) with its path and size; visit returns nonzero
  * to stop.  -1 when dir cannot be read. */
 int dir_walk(const char *dir, int (*visit)(void *ctx, const char *path, uint64_t size),
-	     void *ctx, struct buf *err);
+	     void *ctx, struct text *err);
 #endif

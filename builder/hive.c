@@ -12,7 +12,7 @@
 
 #include <hivex.h>
 
-int hive_has_service(const char *hive_path, const char *name, bool *present, struct buf *err)
+int hive_has_service(const char *hive_path, const char *name, bool *present, struct text *err)
 {
 	hive_h *hive = hivex_open(hive_path, 0);
 	hive_node_h select, set, services;
@@ -23,26 +23,26 @@ int hive_has_service(const char *hive_path, const char *name, bool *present, str
 
 	*present = false;
 	if (!hive) {
-		buf_printf(err, "cannot open the SYSTEM hive: %s", strerror(errno));
+		text_appendf(err, "cannot open the SYSTEM hive: %s", strerror(errno));
 		return -1;
 	}
 	select = hivex_node_get_child(hive, hivex_root(hive), "Select");
 	current_value = select ? hivex_node_get_value(hive, select, "Current") : 0;
 	if (!current_value) {
-		buf_puts(err, "the SYSTEM hive has no Select\\Current value");
+		text_append(err, "the SYSTEM hive has no Select\\Current value");
 		goto out;
 	}
 	errno = 0;
 	current = hivex_value_dword(hive, current_value);
 	if (errno || current < 1 || current > 999) {
-		buf_puts(err, "the SYSTEM hive's Select\\Current is not a control set number");
+		text_append(err, "the SYSTEM hive's Select\\Current is not a control set number");
 		goto out;
 	}
 	snprintf(set_name, sizeof(set_name), "ControlSet%03d", (int)current);
 	set = hivex_node_get_child(hive, hivex_root(hive), set_name);
 	services = set ? hivex_node_get_child(hive, set, "Services") : 0;
 	if (!services) {
-		buf_printf(err, "the SYSTEM hive has no %s\\Services key", set_name);
+		text_appendf(err, "the SYSTEM hive has no %s\\Services key", set_name);
 		goto out;
 	}
 	*present = hivex_node_get_child(hive, services, name) != 0;

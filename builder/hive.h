@@ -8,13 +8,13 @@
 
 #include <stdbool.h>
 
-#include "buf.h"
+#include "text.h"
 
 /*
  * Whether the hive's current control set (Select\Current) has a
  * Services\<name> key: Windows loads a driver only when it has one.
  * 0 with *present set; -1 when the file is no hive we can read.
  */
-int hive_has_service(const char *hive_path, const char *name, bool *present, struct buf *err);
+int hive_has_service(const char *hive_path, const char *name, bool *present, struct text *err);
 
 #endif

@@ -29,7 +29,7 @@
  * practice; never more than this). */
 #define MAX_BOOT_IMAGE (64u << 20)
 
-int iso_is_iso9660(const char *path, char volume_id[33], struct buf *err)
+int iso_is_iso9660(const char *path, char volume_id[33], struct text *err)
 {
 	unsigned char pvd[ISO_SECTOR];
 	ssize_t n;
@@ -37,13 +37,13 @@ int iso_is_iso9660(const char *path, char volume_id[33], struct buf *err)
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		buf_printf(err, "cannot open %s: %s", path, strerror(errno));
+		text_appendf(err, "cannot open %s: %s", path, strerror(errno));
 		return -1;
 	}
 	n = pread(fd, pvd, sizeof(pvd), (off_t)PVD_SECTOR * ISO_SECTOR);
 	close(fd);
 	if (n < 0) {
-		buf_printf(err, "cannot read %s: %s", path, strerror(errno));
+		text_appendf(err, "cannot read %s: %s", path, strerror(errno));
 		return -1;
 	}
 	/* Type 1 (primary), "CD001", version 1. */
@@ -137,7 +137,7 @@ static int split_words(const char *line, char ***words_out)
 {
 	char **words = NULL;
 	size_t count = 0;
-	struct buf word = BUF_INIT;
+	struct text word = TEXT_INIT;
 	const char *p = line;
 
 	while (*p) {
@@ -147,7 +147,7 @@ static int split_words(const char *line, char ***words_out)
 			p++;
 		if (!*p)
 			break;
-		buf_reset(&word);
+		text_reset(&word);
 		while (*p && *p != ' ' && *p != '\t') {
 			if (*p == '\'' || *p == '"') {
 				char quote = *p++;
@@ -155,10 +155,10 @@ static int split_words(const char *line, char ***words_out)
 
 				if (!end)
 					goto fail;
-				buf_append(&word, p, (size_t)(end - p));
+				text_append_bytes(&word, p, (size_t)(end - p));
 				p = end + 1;
 			} else {
-				buf_append(&word, p++, 1);
+				text_append_bytes(&word, p++, 1);
 			}
 			have_word = true;
 		}
@@ -168,17 +168,17 @@ static int split_words(const char *line, char ***words_out)
 			if (!grown)
 				goto fail;
 			words = grown;
-			words[count] = strdup(buf_str(&word));
+			words[count] = strdup(text_string(&word));
 			if (!words[count])
 				goto fail;
 			words[++count] = NULL;
 		}
 	}
-	buf_free(&word);
+	text_free(&word);
 	*words_out = words;
 	return (int)count;
 fail:
-	buf_free(&word);
+	text_free(&word);
 	for (size_t i = 0; i < count; i++)
 		free(words[i]);
 	free(words);
@@ -255,7 +255,7 @@ static int parse_report(struct iso_listing *listing, char *text)
 	return 0;
 }
 
-static int iso9660_list(const char *iso, struct iso_listing *listing, struct buf *err)
+static int iso9660_list(const char *iso, struct iso_listing *listing, struct text *err)
 {
 	const char *argv[] = {
 		"xorriso", "-abort_on", "FAILURE", "-indev", iso,
@@ -267,8 +267,8 @@ static int iso9660_list(const char *iso, struct iso_listing *listing, struct buf
 
 	if (run_tool(&run) < 0) {
 		/* The user's problem first, xorriso's words as detail. */
-		buf_printf(err, "the file tree of %s cannot be read: the ISO is damaged or "
-			   "truncated; copy or download it again\n  detail: ", iso);
+		text_appendf(err, "the file tree of %s cannot be read: the ISO is damaged or "
+			     "truncated; copy or download it again\n  detail: ", iso);
 		run_explain(&run, err);
 		run_free(&run);
 		return -1;
@@ -276,14 +276,14 @@ static int iso9660_list(const char *iso, struct iso_listing *listing, struct buf
 	rc = parse_report(listing, run.out.data ? run.out.data : (char *)"");
 	run_free(&run);
 	if (rc < 0)
-		buf_printf(err, "cannot understand xorriso's report on %s", iso);
+		text_appendf(err, "cannot understand xorriso's report on %s", iso);
 	return rc;
 }
 
 /* ---- volume descriptors and the boot catalog ------------------------ */
 
 static int read_descriptors(int fd, const char *iso, struct iso_listing *listing,
-			    struct buf *err)
+			    struct text *err)
 {
 	unsigned char sector[ISO_SECTOR];
 	uint64_t sectors = listing->image_size / ISO_SECTOR;
@@ -307,7 +307,7 @@ static int read_descriptors(int fd, const char *iso, struct iso_listing *listing
 							    &catalog, &why);
 
 			if (rc < 0) {
-				buf_printf(err, "%s is damaged: %s", iso, why);
+				text_appendf(err, "%s is damaged: %s", iso, why);
 				return -1;
 			}
 			if (rc == 1)
@@ -317,7 +317,7 @@ static int read_descriptors(int fd, const char *iso, struct iso_listing *listing
 	return 0;
 }
 
-static int read_catalog(int fd, const char *iso, struct iso_listing *listing, struct buf *err)
+static int read_catalog(int fd, const char *iso, struct iso_listing *listing, struct text *err)
 {
 	uint64_t sectors = listing->image_size / ISO_SECTOR;
 	uint64_t available = sectors - listing->catalog_lba;
@@ -331,18 +331,18 @@ static int read_catalog(int fd, const char *iso, struct iso_listing *listing, st
 		size = (size_t)available * ISO_SECTOR;
 	catalog = malloc(size);
 	if (!catalog) {
-		buf_puts(err, "out of memory");
+		text_append(err, "out of memory");
 		return -1;
 	}
 	if (pread_full(fd, catalog, size, (uint64_t)listing->catalog_lba * ISO_SECTOR) < 0) {
-		buf_printf(err, "cannot read the boot catalog of %s: %s", iso, strerror(errno));
+		text_appendf(err, "cannot read the boot catalog of %s: %s", iso, strerror(errno));
 		free(catalog);
 		return -1;
 	}
 	rc = eltorito_parse_catalog(catalog, size, sectors, &parsed, &why);
 	free(catalog);
 	if (rc < 0) {
-		buf_printf(err, "%s is damaged: %s", iso, why);
+		text_appendf(err, "%s is damaged: %s", iso, why);
 		return -1;
 	}
 	for (size_t i = 0; i < parsed.entry_count; i++)
@@ -365,7 +365,7 @@ static void match_boot_images(struct iso_listing *listing)
 	}
 }
 
-static int check_extents(const char *iso, const struct iso_listing *listing, struct buf *err)
+static int check_extents(const char *iso, const struct iso_listing *listing, struct text *err)
 {
 	for (size_t i = 0; i < listing->file_count; i++) {
 		const struct iso_file *file = &listing->files[i];
@@ -375,12 +375,13 @@ static int check_extents(const char *iso, const struct iso_listing *listing, str
 
 			if (extent->lba > listing->image_size / ISO_SECTOR ||
 			    extent->length > listing->image_size - extent->lba * ISO_SECTOR) {
-				buf_printf(err, "%s is truncated or damaged: %s lies at bytes %" PRIu64
-					   "-%" PRIu64 ", but the ISO holds only %" PRIu64 " bytes; "
-					   "copy or download it again", iso, file->path,
-					   extent->lba * ISO_SECTOR,
-					   extent->lba * ISO_SECTOR + extent->length,
-					   listing->image_size);
+				text_appendf(err, "%s is truncated or damaged: %s lies at bytes "
+					     "%" PRIu64 "-%" PRIu64 ", but the ISO holds only "
+					     "%" PRIu64 " bytes; copy or download it again",
+					     iso, file->path,
+					     extent->lba * ISO_SECTOR,
+					     extent->lba * ISO_SECTOR + extent->length,
+					     listing->image_size);
 				return -1;
 			}
 		}
@@ -388,7 +389,7 @@ static int check_extents(const char *iso, const struct iso_listing *listing, str
 	return 0;
 }
 
-int iso_list(const char *iso, struct iso_listing *listing, struct buf *err)
+int iso_list(const char *iso, struct iso_listing *listing, struct text *err)
 {
 	struct stat st;
 	int fd, rc;
@@ -397,12 +398,13 @@ int iso_list(const char *iso, struct iso_listing *listing, struct buf *err)
 	rc = iso_is_iso9660(iso, listing->volume_id, err);
 	if (rc <= 0) {
 		if (rc == 0)
-			buf_printf(err, "%s is not an ISO 9660 image (no CD001 volume descriptor)", iso);
+			text_appendf(err, "%s is not an ISO 9660 image (no CD001 volume "
+				     "descriptor)", iso);
 		return -1;
 	}
 	fd = open(iso, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0) {
-		buf_printf(err, "cannot read %s: %s", iso, strerror(errno));
+		text_appendf(err, "cannot read %s: %s", iso, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -477,15 +479,15 @@ const char *iso_source_name(const struct iso_listing *listing)
 /* ---- reading files by their extents --------------------------------- */
 
 int iso_pread(const char *iso, const struct iso_file *file, uint64_t offset, void *data,
-	      size_t count, struct buf *err)
+	      size_t count, struct text *err)
 {
 	unsigned char *out = data;
 	uint64_t start = 0;
 	int fd;
 
 	if (offset > file->size || count > file->size - offset) {
-		buf_printf(err, "%s in %s: bytes %" PRIu64 "-%" PRIu64 " lie beyond its end (%"
-			   PRIu64 " bytes)", file->path, iso, offset, offset + count, file->size);
+		text_appendf(err, "%s in %s: bytes %" PRIu64 "-%" PRIu64 " lie beyond its end (%"
+			     PRIu64 " bytes)", file->path, iso, offset, offset + count, file->size);
 		return -1;
 	}
 	if (file->inline_data) {
@@ -494,7 +496,7 @@ int iso_pread(const char *iso, const struct iso_file *file, uint64_t offset, voi
 	}
 	fd = open(iso, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		buf_printf(err, "cannot open %s: %s", iso, strerror(errno));
+		text_appendf(err, "cannot open %s: %s", iso, strerror(errno));
 		return -1;
 	}
 	for (size_t i = 0; i < file->extent_count && count; i++) {
@@ -507,8 +509,8 @@ int iso_pread(const char *iso, const struct iso_file *file, uint64_t offset, voi
 								    : count;
 
 			if (pread_full(fd, out, take, extent->lba * ISO_SECTOR + skip) < 0) {
-				buf_printf(err, "cannot read %s from %s: %s", file->path, iso,
-					   errno ? strerror(errno) : "the ISO ends early (truncated?)");
+				text_appendf(err, "cannot read %s from %s: %s", file->path, iso,
+					     errno ? strerror(errno) : "the ISO ends early (truncated?)");
 				close(fd);
 				return -1;
 			}
@@ -524,19 +526,19 @@ int iso_pread(const char *iso, const struct iso_file *file, uint64_t offset, voi
 
 int iso_copy_out(const char *iso, const struct iso_file *file, const char *disk_path,
 		 void (*on_progress)(void *ctx, uint64_t done, uint64_t total), void *ctx,
-		 struct buf *err)
+		 struct text *err)
 {
 	uint64_t done = 0;
 	int in, out, rc = 0;
 
 	in = open(iso, O_RDONLY | O_CLOEXEC);
 	if (in < 0) {
-		buf_printf(err, "cannot open %s: %s", iso, strerror(errno));
+		text_appendf(err, "cannot open %s: %s", iso, strerror(errno));
 		return -1;
 	}
 	out = open(disk_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (out < 0) {
-		buf_printf(err, "cannot create %s: %s", disk_path, strerror(errno));
+		text_appendf(err, "cannot create %s: %s", disk_path, strerror(errno));
 		close(in);
 		return -1;
 	}
@@ -550,10 +552,10 @@ int iso_copy_out(const char *iso, const struct iso_file *file, const char *disk_
 					   file->size);
 	}
 	if (rc < 0)
-		buf_printf(err, "cannot copy %s out of %s to %s: %s", file->path, iso, disk_path,
-			   strerror(errno));
+		text_appendf(err, "cannot copy %s out of %s to %s: %s", file->path, iso, disk_path,
+			     strerror(errno));
 	if (close(out) < 0 && rc == 0) {
-		buf_printf(err, "cannot write %s: %s", disk_path, strerror(errno));
+		text_appendf(err, "cannot write %s: %s", disk_path, strerror(errno));
 		rc = -1;
 	}
 	close(in);
@@ -578,7 +580,7 @@ static uint64_t fat_image_size(const unsigned char *boot)
 }
 
 int iso_copy_boot_image(const char *iso, const struct iso_boot_image *image,
-			const char *disk_path, uint64_t *size, struct buf *err)
+			const char *disk_path, uint64_t *size, struct text *err)
 {
 	struct iso_file bytes = { 0 };
 	struct iso_extent extent;
@@ -592,22 +594,22 @@ int iso_copy_boot_image(const char *iso, const struct iso_boot_image *image,
 	}
 	fd = open(iso, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		buf_printf(err, "cannot open %s: %s", iso, strerror(errno));
+		text_appendf(err, "cannot open %s: %s", iso, strerror(errno));
 		return -1;
 	}
 	rc = pread_full(fd, boot, sizeof(boot), (uint64_t)image->entry.lba * ISO_SECTOR);
 	close(fd);
 	if (rc < 0) {
-		buf_printf(err, "cannot read the boot image at sector %" PRIu32 " of %s",
-			   image->entry.lba, iso);
+		text_appendf(err, "cannot read the boot image at sector %" PRIu32 " of %s",
+			     image->entry.lba, iso);
 		return -1;
 	}
 	image_size = fat_image_size(boot);
 	if (image_size < (uint64_t)image->entry.sector_count * 512)
 		image_size = (uint64_t)image->entry.sector_count * 512;
 	if (image_size == 0 || image_size > MAX_BOOT_IMAGE) {
-		buf_printf(err, "cannot tell the size of the boot image at sector %" PRIu32
-			   " of %s: it is in no file and is no FAT image", image->entry.lba, iso);
+		text_appendf(err, "cannot tell the size of the boot image at sector %" PRIu32
+			     " of %s: it is in no file and is no FAT image", image->entry.lba, iso);
 		return -1;
 	}
 	extent.lba = image->entry.lba;

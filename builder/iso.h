@@ -21,9 +21,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "buf.h"
 #include "eltorito.h"
 #include "isotree.h"
+#include "text.h"
 
 #define ISO_SECTOR 2048
 
@@ -63,14 +63,14 @@ struct iso_listing {
 
 /* Reads the primary volume descriptor at sector 16.  1: an ISO 9660
  * image (volume_id filled); 0: not one; -1: cannot read (err says). */
-int iso_is_iso9660(const char *path, char volume_id[33], struct buf *err);
+int iso_is_iso9660(const char *path, char volume_id[33], struct text *err);
 
 /*
  * Files, folders and boot catalog of an ISO.  Refuses, saying so in
  * err, an image whose catalog or file extents lie beyond its end
  * (truncated or damaged).
  */
-int iso_list(const char *iso, struct iso_listing *listing, struct buf *err);
+int iso_list(const char *iso, struct iso_listing *listing, struct text *err);
 void iso_listing_free(struct iso_listing *listing);
 
 /* The file at path, compared without regard to case (Windows media mix
@@ -87,20 +87,20 @@ const char *iso_source_name(const struct iso_listing *listing);
  * extent by extent).  on_progress may be NULL. */
 int iso_copy_out(const char *iso, const struct iso_file *file, const char *disk_path,
 		 void (*on_progress)(void *ctx, uint64_t done, uint64_t total), void *ctx,
-		 struct buf *err);
+		 struct text *err);
 
 /* Reads count bytes at offset of a file in the ISO into memory. */
 int iso_pread(const char *iso, const struct iso_file *file, uint64_t offset, void *data,
-	      size_t count, struct buf *err);
+	      size_t count, struct text *err);
 
 /* Copies a boot image out: its file when it has one, else the bytes at
  * its LBA (the catalog's load size, or a FAT image's own size). */
 int iso_copy_boot_image(const char *iso, const struct iso_boot_image *image,
-			const char *disk_path, uint64_t *size, struct buf *err);
+			const char *disk_path, uint64_t *size, struct text *err);
 
 /* Internal, for iso.c: the UDF half of iso_list (udflist.c).  1: the
  * image has UDF and the files are listed; 0: no UDF; -1: error. */
-int udf_list(const char *iso, struct iso_listing *listing, struct buf *err);
+int udf_list(const char *iso, struct iso_listing *listing, struct text *err);
 /* Adds a file or folder to a listing (both parts use it). */
 struct iso_file *iso_listing_add_file(struct iso_listing *listing, const char *path,
 				      uint64_t size);

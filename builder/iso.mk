@@ -6,7 +6,7 @@
 
 builder_iso_sources = \
 	builder/cmd_inspect.c builder/cmd_build.c \
-	builder/buf.c builder/buf.h \
+	builder/textfmt.c builder/textfmt.h \
 	builder/run.c builder/run.h \
 	builder/ui.c builder/ui.h \
 	builder/files.c builder/files.h \
@@ -63,13 +63,15 @@ EXTRA_DIST += $(builder_shell_tests) tests/builder/lib-builder.sh \
 builder_host_tests = \
 	tests/builder/test-wimxml \
 	tests/builder/test-unattend \
+	tests/builder/test-textfmt \
 	tests/fuzz/replay-wimxml \
 	tests/builder/test-eltorito \
 	tests/builder/test-isotree \
 	tests/fuzz/replay-eltorito
 check_PROGRAMS += $(builder_host_tests)
 host_tests += $(builder_host_tests)
-builder_test_cppflags = $(AM_CPPFLAGS) -I$(top_srcdir)/builder $(LIBXML2_CFLAGS)
+builder_test_cppflags = $(AM_CPPFLAGS) -I$(top_srcdir)/builder $(FIXENGINE_CPPFLAGS) \
+	$(LIBXML2_CFLAGS)
 
 tests_builder_test_wimxml_SOURCES = tests/builder/test-wimxml.c tests/tap.h \
 	builder/wimxml.c builder/wimxml.h
@@ -77,11 +79,16 @@ tests_builder_test_wimxml_CPPFLAGS = $(builder_test_cppflags)
 tests_builder_test_wimxml_LDADD = $(LIBXML2_LIBS)
 
 tests_builder_test_unattend_SOURCES = tests/builder/test-unattend.c tests/tap.h \
-	builder/unattend.c builder/unattend.h builder/buf.c builder/buf.h \
+	builder/unattend.c builder/unattend.h builder/textfmt.c builder/textfmt.h \
 	builder/password.c builder/password.h builder/embedded.h
 nodist_tests_builder_test_unattend_SOURCES = builder/embedded-unattend.c
 tests_builder_test_unattend_CPPFLAGS = $(builder_test_cppflags)
-tests_builder_test_unattend_LDADD = $(LIBXML2_LIBS)
+tests_builder_test_unattend_LDADD = fixengine/libfixengine.a $(LIBXML2_LIBS)
+
+tests_builder_test_textfmt_SOURCES = tests/builder/test-textfmt.c tests/tap.h \
+	builder/textfmt.c builder/textfmt.h
+tests_builder_test_textfmt_CPPFLAGS = $(builder_test_cppflags)
+tests_builder_test_textfmt_LDADD = fixengine/libfixengine.a
 
 tests_fuzz_replay_wimxml_SOURCES = tests/fuzz/fuzz-wimxml.c tests/fuzz/replay.c \
 	builder/wimxml.c builder/wimxml.h
@@ -118,10 +125,10 @@ if HAVE_BUILDER
 check_PROGRAMS += tests/builder/wimsd-add
 endif
 tests_builder_wimsd_add_SOURCES = tests/builder/wimsd-add.c \
-	builder/wimsd.c builder/wimsd.h builder/buf.c builder/buf.h \
+	builder/wimsd.c builder/wimsd.h \
 	builder/run.c builder/run.h builder/interrupt.c builder/interrupt.h
 tests_builder_wimsd_add_CPPFLAGS = $(builder_test_cppflags) $(WIMLIB_CFLAGS) $(NTFS3G_CFLAGS)
-tests_builder_wimsd_add_LDADD = $(WIMLIB_LIBS) $(NTFS3G_LIBS)
+tests_builder_wimsd_add_LDADD = fixengine/libfixengine.a $(WIMLIB_LIBS) $(NTFS3G_LIBS)
 
 # Applies udfpatch to a sample and reads UDF back with libudfread, for t0260.
 if HAVE_BUILDER
@@ -129,9 +136,10 @@ check_PROGRAMS += tests/builder/udfpatch-apply tests/builder/udf-read
 endif
 EXTRA_DIST += tests/builder/make-udf-sample
 tests_builder_udfpatch_apply_SOURCES = tests/builder/udfpatch-apply.c \
-	builder/udfpatch.c builder/udfpatch.h builder/buf.c builder/buf.h
-tests_builder_udfpatch_apply_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder $(LIBUDF_CFLAGS)
-tests_builder_udfpatch_apply_LDADD = $(LIBUDF_LIBS)
+	builder/udfpatch.c builder/udfpatch.h
+tests_builder_udfpatch_apply_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder \
+	$(FIXENGINE_CPPFLAGS) $(LIBUDF_CFLAGS)
+tests_builder_udfpatch_apply_LDADD = fixengine/libfixengine.a $(LIBUDF_LIBS)
 tests_builder_udf_read_SOURCES = tests/builder/udf-read.c
 tests_builder_udf_read_CPPFLAGS = $(AM_CPPFLAGS) $(UDFREAD_CFLAGS)
 tests_builder_udf_read_LDADD = $(UDFREAD_LIBS)
@@ -147,3 +155,22 @@ tests_builder_make_isotree_image_CPPFLAGS = $(builder_test_cppflags)
 tests_builder_test_isotree_SOURCES = tests/builder/test-isotree.c tests/tap.h \
 	builder/isotree.c builder/isotree.h
 tests_builder_test_isotree_CPPFLAGS = $(builder_test_cppflags)
+
+# Replays the UDF patcher's fuzz seeds (libudf needed: builder only).
+if HAVE_BUILDER
+check_PROGRAMS += tests/fuzz/replay-udfpatch
+host_tests += tests/fuzz/replay-udfpatch
+endif
+tests_fuzz_replay_udfpatch_SOURCES = tests/fuzz/fuzz-udfpatch.c tests/fuzz/replay.c \
+	builder/udfpatch.c builder/udfpatch.h
+tests_fuzz_replay_udfpatch_CPPFLAGS = $(builder_test_cppflags) $(LIBUDF_CFLAGS) \
+	-DSEED_DIR='"$(abs_top_srcdir)/tests/fuzz/seeds/udfpatch"'
+tests_fuzz_replay_udfpatch_LDADD = fixengine/libfixengine.a $(LIBUDF_LIBS)
+
+if HAVE_LIBFUZZER
+tests/fuzz/fuzz-udfpatch: tests/fuzz/fuzz-udfpatch.c builder/udfpatch.c fixengine/text.c
+	$(AM_V_CCLD)$(MKDIR_P) $(@D) && $(CLANG) $(FUZZ_CFLAGS) -I$(top_srcdir)/builder \
+		$(FIXENGINE_CPPFLAGS) $(LIBUDF_CFLAGS) $^ $(LIBUDF_LIBS) -o $@
+endif
+CLEANFILES += tests/fuzz/fuzz-udfpatch
+EXTRA_DIST += tests/fuzz/make-udfpatch-seeds.py

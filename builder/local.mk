@@ -3,6 +3,10 @@
 # Each subcommand's parts come from their own fragment:
 #   builder/iso.mk        inspect, build   (builder_iso_sources, builder_iso_libs)
 #   fixengine/local.mk    fix              (builder_fix_sources, builder_fix_libs)
+#
+# The builder's string buffer is the engine's struct text (text.h, a
+# public engine header): a program with builder sources is given
+# $(FIXENGINE_CPPFLAGS) and links fixengine/libfixengine.a.
 
 if HAVE_BUILDER
 bin_PROGRAMS += builder/win7gen2
@@ -24,9 +28,10 @@ builder_tool_tests = tests/builder/test-run tests/builder/test-efiimg
 check_PROGRAMS += $(builder_tool_tests)
 host_tests += $(builder_tool_tests)
 tests_builder_test_run_SOURCES = tests/builder/test-run.c tests/tap.h \
-	builder/run.c builder/run.h builder/buf.c builder/buf.h
-tests_builder_test_run_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder
+	builder/run.c builder/run.h
+tests_builder_test_run_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder $(FIXENGINE_CPPFLAGS)
+tests_builder_test_run_LDADD = fixengine/libfixengine.a
 tests_builder_test_efiimg_SOURCES = tests/builder/test-efiimg.c tests/tap.h \
-	builder/efiimg.c builder/efiimg.h builder/run.c builder/run.h \
-	builder/buf.c builder/buf.h
-tests_builder_test_efiimg_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder
+	builder/efiimg.c builder/efiimg.h builder/run.c builder/run.h
+tests_builder_test_efiimg_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder $(FIXENGINE_CPPFLAGS)
+tests_builder_test_efiimg_LDADD = fixengine/libfixengine.a

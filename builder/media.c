@@ -21,16 +21,16 @@
 #define CDBOOT_NOPROMPT_PATH "/efi/microsoft/boot/cdboot_noprompt.efi"
 #define EFISYS_NOPROMPT_PATH "/efi/microsoft/boot/efisys_noprompt.bin"
 
-static const struct media_driver gen2_drivers[MEDIA_DRIVER_COUNT] = {
+const struct media_driver media_gen2_drivers[MEDIA_DRIVER_COUNT] = {
 	{ "VMBus", "vmbus.sys", "vmbus", false, false },
 	{ "synthetic SCSI", "storvsc.sys", "storvsc", false, false },
 };
 
 const struct wim_image_meta *media_setup_meta(const struct media *media)
 {
-	if (media->setup_image < 1 || (unsigned)media->setup_image > media->boot_image_count)
+	if (media->setup_image < 1 || (unsigned)media->setup_image > media->boot_meta.count)
 		return NULL;
-	return &media->boot_images[media->setup_image - 1];
+	return &media->boot_meta.images[media->setup_image - 1];
 }
 
 bool media_setup_has_drivers(const struct media *media)
@@ -41,12 +41,12 @@ bool media_setup_has_drivers(const struct media *media)
 	return true;
 }
 
-void media_describe_version(const struct wim_image_meta *meta, struct buf *out)
+void media_describe_version(const struct wim_image_meta *meta, struct text *out)
 {
 	const char *name = "Windows";
 
 	if (!meta->has_version) {
-		buf_puts(out, "unknown version");
+		text_append(out, "unknown version");
 		return;
 	}
 	if (meta->major == 6 && meta->minor == 0)
@@ -59,46 +59,47 @@ void media_describe_version(const struct wim_image_meta *meta, struct buf *out)
 		name = "Windows 8.1 / Server 2012 R2";
 	else if (meta->major == 10)
 		name = "Windows 10 or later";
-	buf_printf(out, "%s, version %u.%u build %u", name, meta->major, meta->minor, meta->build);
+	text_appendf(out, "%s, version %u.%u build %u", name, meta->major, meta->minor,
+		     meta->build);
 	if (meta->sp_level)
-		buf_printf(out, " SP%u", meta->sp_level);
+		text_appendf(out, " SP%u", meta->sp_level);
 }
 
 /* ---- the checks, in the order a refusal should name them ---------- */
 
 static enum media_verdict check_arch_and_version(const struct wim_image_meta *meta,
-						 const char *where, struct buf *err)
+						 const char *where, struct text *err)
 {
 	char scratch[24];
 
 	if (meta->arch != WIM_ARCH_X64) {
-		buf_printf(err, "%s is %s Windows; Hyper-V Generation 2 boots only 64-bit (x64) "
-			   "Windows: use a 64-bit Windows 7 SP1 ISO",
-			   where, wim_arch_name(meta->arch, scratch, sizeof(scratch)));
+		text_appendf(err, "%s is %s Windows; Hyper-V Generation 2 boots only 64-bit (x64) "
+			     "Windows: use a 64-bit Windows 7 SP1 ISO",
+			     where, wim_arch_name(meta->arch, scratch, sizeof(scratch)));
 		return MEDIA_NOT_X64;
 	}
 	if (!meta->has_version) {
-		buf_printf(err, "%s does not say which Windows version it is (no VERSION in its "
-			   "WIM XML); win7gen2 needs Windows 7 / Server 2008 R2 (6.1)", where);
+		text_appendf(err, "%s does not say which Windows version it is (no VERSION in its "
+			     "WIM XML); win7gen2 needs Windows 7 / Server 2008 R2 (6.1)", where);
 		return MEDIA_NOT_WINDOWS7;
 	}
 	if (meta->major > 6 || (meta->major == 6 && meta->minor >= 2)) {
-		buf_printf(err, "%s is ", where);
+		text_appendf(err, "%s is ", where);
 		media_describe_version(meta, err);
-		buf_puts(err, ", which already boots on Hyper-V Generation 2 as it is: "
-			 "win7gen2 is only needed for Windows 7 / Server 2008 R2 (6.1)");
+		text_append(err, ", which already boots on Hyper-V Generation 2 as it is: "
+			    "win7gen2 is only needed for Windows 7 / Server 2008 R2 (6.1)");
 		return MEDIA_NOT_WINDOWS7;
 	}
 	if (meta->major != 6 || meta->minor != 1) {
-		buf_printf(err, "%s is ", where);
+		text_appendf(err, "%s is ", where);
 		media_describe_version(meta, err);
-		buf_puts(err, "; win7gen2 supports Windows 7 / Server 2008 R2 (6.1) only");
+		text_append(err, "; win7gen2 supports Windows 7 / Server 2008 R2 (6.1) only");
 		return MEDIA_NOT_WINDOWS7;
 	}
 	return MEDIA_OK;
 }
 
-static enum media_verdict find_files(struct media *media, struct buf *err)
+static enum media_verdict find_files(struct media *media, struct text *err)
 {
 	media->boot_wim = iso_find(&media->listing, BOOT_WIM_PATH);
 	media->install_wim = iso_find(&media->listing, INSTALL_WIM_PATH);
@@ -107,23 +108,23 @@ static enum media_verdict find_files(struct media *media, struct buf *err)
 	media->cdboot_noprompt = iso_find(&media->listing, CDBOOT_NOPROMPT_PATH);
 	media->efisys_noprompt = iso_find(&media->listing, EFISYS_NOPROMPT_PATH);
 	if (!media->boot_wim) {
-		buf_printf(err, "%s is an ISO image but not Windows installation media: it has no "
-			   "sources/boot.wim (volume label \"%s\"); use a Windows 7 SP1 x64 ISO",
-			   media->iso, media->listing.volume_id);
+		text_appendf(err, "%s is an ISO image but not Windows installation media: it has "
+			     "no sources/boot.wim (volume label \"%s\"); use a Windows 7 SP1 x64 "
+			     "ISO", media->iso, media->listing.volume_id);
 		return MEDIA_NOT_WINDOWS;
 	}
 	return MEDIA_OK;
 }
 
-static enum media_verdict read_boot_wim(struct media *media, struct ui *ui, struct buf *err)
+static enum media_verdict read_boot_wim(struct media *media, struct ui *ui, struct text *err)
 {
-	struct wimlib_wim_info info;
+	struct text why = TEXT_INIT;
 	const struct wim_image_meta *setup;
 	enum media_verdict verdict;
 
 	media->boot_wim_copy = path_join(media->tempdir, "boot.wim");
 	if (!media->boot_wim_copy) {
-		buf_puts(err, "out of memory");
+		text_append(err, "out of memory");
 		return MEDIA_ERROR;
 	}
 	ui_detail(ui, "copying %s (%" PRIu64 " bytes) out of the ISO", media->boot_wim->path,
@@ -132,30 +133,19 @@ static enum media_verdict read_boot_wim(struct media *media, struct ui *ui, stru
 			 err) < 0)
 		return MEDIA_ERROR;
 	ui_progress_end(ui);
-	if (wimfile_open(media->boot_wim_copy, &media->boot, err) < 0) {
-		struct buf why = BUF_INIT;
-
-		buf_puts(&why, buf_str(err));
-		buf_reset(err);
-		buf_printf(err, "sources/boot.wim is not a usable WIM: %s", buf_str(&why));
-		buf_free(&why);
+	/* Its images are described by the same XML reader as install.wim's. */
+	if (wimfile_open(media->boot_wim_copy, &media->boot, &why) < 0 ||
+	    wimfile_meta(media->boot, &media->boot_meta, &why) < 0) {
+		text_appendf(err, "sources/boot.wim is not a usable WIM: %s", text_string(&why));
+		text_free(&why);
 		return MEDIA_BAD_WIM;
 	}
-	wimlib_get_wim_info(media->boot, &info);
-	media->boot_image_count = info.image_count;
-	media->boot_images = calloc(info.image_count ? info.image_count : 1,
-				    sizeof(media->boot_images[0]));
-	if (!media->boot_images) {
-		buf_puts(err, "out of memory");
-		return MEDIA_ERROR;
-	}
-	for (unsigned i = 0; i < info.image_count; i++)
-		wimfile_image_meta(media->boot, (int)i + 1, &media->boot_images[i]);
-	media->setup_image = wimfile_setup_image(media->boot);
+	text_free(&why);
+	media->setup_image = wimfile_setup_image(media->boot, &media->boot_meta);
 	setup = media_setup_meta(media);
 	if (!setup) {
-		buf_puts(err, "sources/boot.wim has no Windows Setup image (no boot index, no "
-			 "image named \"...Setup...\"); this is not Windows installation media");
+		text_append(err, "sources/boot.wim has no Windows Setup image (no boot index, no "
+			    "image named \"...Setup...\"); this is not Windows installation media");
 		return MEDIA_NOT_WINDOWS;
 	}
 	verdict = check_arch_and_version(setup, "sources/boot.wim", err);
@@ -166,10 +156,10 @@ static enum media_verdict read_boot_wim(struct media *media, struct ui *ui, stru
 	media->setup_has_setup_exe =
 		wimfile_exists(media->boot, media->setup_image, "\\sources\\setup.exe");
 	if (!media->setup_has_setup_exe) {
-		buf_printf(err, "sources/boot.wim image %d (\"%s\") has no sources\\setup.exe: "
-			   "it would start Windows PE, not Windows Setup; use installation media "
-			   "whose boot.wim boots Setup", media->setup_image,
-			   setup->name ? setup->name : "");
+		text_appendf(err, "sources/boot.wim image %d (\"%s\") has no sources\\setup.exe: "
+			     "it would start Windows PE, not Windows Setup; use installation media "
+			     "whose boot.wim boots Setup", media->setup_image,
+			     setup->name ? setup->name : "");
 		return MEDIA_NOT_WINDOWS;
 	}
 	return MEDIA_OK;
@@ -179,22 +169,22 @@ static void check_setup_image(struct media *media, struct ui *ui)
 {
 	static const char hive_in_wim[] = "\\Windows\\System32\\config\\SYSTEM";
 	const char *paths[1] = { hive_in_wim };
-	struct buf path = BUF_INIT, why = BUF_INIT;
+	struct text path = TEXT_INIT, why = TEXT_INIT;
 	char *hive_dir = path_join(media->tempdir, "setup-hive");
 	char *hive = hive_dir ? path_join(hive_dir, "SYSTEM") : NULL;
 	bool have_hive;
 
-	memcpy(media->drivers, gen2_drivers, sizeof(media->drivers));
+	memcpy(media->drivers, media_gen2_drivers, sizeof(media->drivers));
 	media->setup_has_bootmgfw =
 		wimfile_exists(media->boot, media->setup_image, "\\Windows\\Boot\\EFI\\bootmgfw.efi");
 	media->setup_has_win7gen2 = wimfile_exists(media->boot, media->setup_image, "\\win7gen2");
 	media->setup_has_staged_drivers =
 		wimfile_exists(media->boot, media->setup_image, "\\win7gen2\\drivers");
 	for (size_t i = 0; i < MEDIA_DRIVER_COUNT; i++) {
-		buf_reset(&path);
-		buf_printf(&path, "\\Windows\\System32\\drivers\\%s", media->drivers[i].sys_name);
+		text_reset(&path);
+		text_appendf(&path, "\\Windows\\System32\\drivers\\%s", media->drivers[i].sys_name);
 		media->drivers[i].sys_in_setup =
-			wimfile_exists(media->boot, media->setup_image, buf_str(&path));
+			wimfile_exists(media->boot, media->setup_image, text_string(&path));
 	}
 	/* The driver file alone does nothing: WinPE loads it only when the
 	 * SYSTEM hive has its service. */
@@ -205,16 +195,17 @@ static void check_setup_image(struct media *media, struct ui *ui)
 				     &media->drivers[i].service_in_setup, &why) < 0)
 			have_hive = false;
 	if (!have_hive) {
-		media->driver_note = strdup(why.len ? buf_str(&why) : "cannot read the SYSTEM hive");
-		ui_detail(ui, "Setup image's SYSTEM hive: %s", buf_str(&why));
+		media->driver_note = strdup(why.length ? text_string(&why) :
+					    "cannot read the SYSTEM hive");
+		ui_detail(ui, "Setup image's SYSTEM hive: %s", text_string(&why));
 	}
-	buf_free(&path);
-	buf_free(&why);
+	text_free(&path);
+	text_free(&why);
 	free(hive);
 	free(hive_dir);
 }
 
-static enum media_verdict read_install_wim(struct media *media, struct buf *err)
+static enum media_verdict read_install_wim(struct media *media, struct text *err)
 {
 	unsigned char header[WIM_HEADER_SIZE];
 	unsigned char *xml = NULL;
@@ -229,54 +220,56 @@ static enum media_verdict read_install_wim(struct media *media, struct buf *err)
 	if (iso_pread(media->iso, media->install_wim, 0, header, header_size, err) < 0)
 		return MEDIA_ERROR;
 	if (wim_header_parse(header, header_size, media->install_wim->size, &info, &why) < 0) {
-		buf_printf(err, "sources/install.wim is not a usable WIM: %s", why);
+		text_appendf(err, "sources/install.wim is not a usable WIM: %s", why);
 		return MEDIA_BAD_WIM;
 	}
 	if (info.xml_size > WIM_XML_MAX_SIZE) {
-		buf_puts(err, "sources/install.wim is not a usable WIM: its XML data is too big");
+		text_append(err, "sources/install.wim is not a usable WIM: its XML data is too "
+			    "big");
 		return MEDIA_BAD_WIM;
 	}
 	xml = malloc(info.xml_size ? (size_t)info.xml_size : 1);
 	if (!xml) {
-		buf_puts(err, "out of memory");
+		text_append(err, "out of memory");
 		return MEDIA_ERROR;
 	}
 	if (iso_pread(media->iso, media->install_wim, info.xml_offset, xml, (size_t)info.xml_size,
 		      err) < 0)
 		goto out;
 	if (wim_xml_parse(xml, (size_t)info.xml_size, &media->install, &why) < 0) {
-		buf_printf(err, "sources/install.wim is not a usable WIM: %s", why);
+		text_appendf(err, "sources/install.wim is not a usable WIM: %s", why);
 		verdict = MEDIA_BAD_WIM;
 		goto out;
 	}
 	verdict = MEDIA_OK;
 	for (unsigned i = 0; i < media->install.count && verdict == MEDIA_OK; i++) {
-		struct buf where = BUF_INIT;
+		struct text where = TEXT_INIT;
 
-		buf_printf(&where, "sources/install.wim image %u (\"%s\")", i + 1,
-			   media->install.images[i].name ? media->install.images[i].name : "");
-		verdict = check_arch_and_version(&media->install.images[i], buf_str(&where), err);
-		buf_free(&where);
+		text_appendf(&where, "sources/install.wim image %u (\"%s\")", i + 1,
+			     media->install.images[i].name ? media->install.images[i].name : "");
+		verdict = check_arch_and_version(&media->install.images[i], text_string(&where),
+						 err);
+		text_free(&where);
 	}
 out:
 	free(xml);
 	return verdict;
 }
 
-static enum media_verdict read_efi_image(struct media *media, struct buf *err)
+static enum media_verdict read_efi_image(struct media *media, struct text *err)
 {
-	struct buf why = BUF_INIT;
+	struct text why = TEXT_INIT;
 	int rc;
 
 	if (!media->uefi_entry) {
-		buf_puts(err, "the ISO has no UEFI El Torito boot entry, which every Windows 7 x64 "
-			 "ISO has; use an unmodified Windows 7 SP1 x64 ISO");
+		text_append(err, "the ISO has no UEFI El Torito boot entry, which every Windows 7 "
+			    "x64 ISO has; use an unmodified Windows 7 SP1 x64 ISO");
 		return MEDIA_NOT_WINDOWS;
 	}
 	media->efi_image_copy = path_join(media->tempdir, "efisys.bin");
 	media->efi_loader_copy = path_join(media->tempdir, "efi-bootx64.efi");
 	if (!media->efi_image_copy || !media->efi_loader_copy) {
-		buf_puts(err, "out of memory");
+		text_append(err, "out of memory");
 		return MEDIA_ERROR;
 	}
 	/* Microsoft's media give the image no ISO 9660 name: it is read
@@ -295,12 +288,12 @@ static enum media_verdict read_efi_image(struct media *media, struct buf *err)
 	rc = payload_recognize(media->efi_loader_copy, media->payload_version,
 			       sizeof(media->payload_version), &why);
 	media->efi_loader_is_payload = rc == 1;
-	buf_free(&why);
+	text_free(&why);
 	return MEDIA_OK;
 }
 
 enum media_verdict media_open_iso(struct media *media, const char *iso, struct ui *ui,
-				  struct buf *err)
+				  struct text *err)
 {
 	char volume_id[33];
 	int rc;
@@ -311,8 +304,8 @@ enum media_verdict media_open_iso(struct media *media, const char *iso, struct u
 	if (rc < 0)
 		return MEDIA_ERROR;
 	if (rc == 0) {
-		buf_printf(err, "%s is not an ISO image (no ISO 9660 volume descriptor at "
-			   "sector 16); give the Windows 7 SP1 x64 installation ISO", iso);
+		text_appendf(err, "%s is not an ISO image (no ISO 9660 volume descriptor at "
+			     "sector 16); give the Windows 7 SP1 x64 installation ISO", iso);
 		return MEDIA_NOT_ISO;
 	}
 	ui_step(ui, "reading %s", iso);
@@ -322,16 +315,16 @@ enum media_verdict media_open_iso(struct media *media, const char *iso, struct u
 }
 
 enum media_verdict media_read(struct media *media, const char *tempdir, struct ui *ui,
-			      struct buf *err)
+			      struct text *err)
 {
 	enum media_verdict verdict;
 
 	media->tempdir = tempdir;
 	verdict = read_boot_wim(media, ui, err);
 	if (verdict == MEDIA_OK && !media->install_wim) {
-		buf_printf(err, "the ISO has no sources/install.wim%s; win7gen2 needs Windows 7 "
-			   "installation media with its install.wim",
-			   iso_find(&media->listing, INSTALL_ESD_PATH) ? " (only install.esd)" : "");
+		text_appendf(err, "the ISO has no sources/install.wim%s; win7gen2 needs Windows 7 "
+			     "installation media with its install.wim",
+			     iso_find(&media->listing, INSTALL_ESD_PATH) ? " (only install.esd)" : "");
 		verdict = MEDIA_NOT_WINDOWS;
 	}
 	if (verdict == MEDIA_OK)
@@ -344,7 +337,7 @@ enum media_verdict media_read(struct media *media, const char *tempdir, struct u
 }
 
 enum media_verdict media_open(struct media *media, const char *iso, const char *tempdir,
-			      struct ui *ui, struct buf *err)
+			      struct ui *ui, struct text *err)
 {
 	enum media_verdict verdict = media_open_iso(media, iso, ui, err);
 
@@ -355,9 +348,7 @@ void media_close(struct media *media)
 {
 	if (media->boot)
 		wimlib_free(media->boot);
-	for (unsigned i = 0; media->boot_images && i < media->boot_image_count; i++)
-		wim_image_meta_clear(&media->boot_images[i]);
-	free(media->boot_images);
+	wim_meta_free(&media->boot_meta);
 	free(media->boot_wim_copy);
 	free(media->driver_note);
 	wim_meta_free(&media->install);

@@ -17,8 +17,8 @@
 
 #include <wimlib.h>
 
-#include "buf.h"
 #include "iso.h"
+#include "text.h"
 #include "ui.h"
 #include "wimxml.h"
 
@@ -44,6 +44,10 @@ struct media_driver {
 
 #define MEDIA_DRIVER_COUNT 2
 
+/* The two, not yet looked for: what media_read fills in, and the file
+ * names `build --drivers DIR` is searched for. */
+extern const struct media_driver media_gen2_drivers[MEDIA_DRIVER_COUNT];
+
 struct media {
 	const char *iso;
 	const char *tempdir;
@@ -58,8 +62,7 @@ struct media {
 	/* boot.wim */
 	char *boot_wim_copy;
 	WIMStruct *boot;
-	unsigned boot_image_count;
-	struct wim_image_meta *boot_images;      /* [boot_image_count] */
+	struct wim_meta boot_meta;               /* its images, from its XML */
 	int setup_image;                         /* 1-based */
 	bool setup_has_setup_exe;                /* sources\setup.exe: it is Setup */
 	bool setup_has_bootmgfw;                 /* Windows\Boot\EFI\bootmgfw.efi */
@@ -85,15 +88,15 @@ struct media {
  * in every case.
  */
 enum media_verdict media_open(struct media *media, const char *iso, const char *tempdir,
-			      struct ui *ui, struct buf *err);
+			      struct ui *ui, struct text *err);
 void media_close(struct media *media);
 
 /* media_open in two halves, for `build` to check free space between
  * them: the ISO's file list and boot catalog (no copying), then the rest. */
 enum media_verdict media_open_iso(struct media *media, const char *iso, struct ui *ui,
-				  struct buf *err);
+				  struct text *err);
 enum media_verdict media_read(struct media *media, const char *tempdir, struct ui *ui,
-			      struct buf *err);
+			      struct text *err);
 
 /* True when both drivers are in Setup's image, file and service. */
 bool media_setup_has_drivers(const struct media *media);
@@ -102,7 +105,7 @@ bool media_setup_has_drivers(const struct media *media);
 const struct wim_image_meta *media_setup_meta(const struct media *media);
 
 /* "Windows 7 / Server 2008 R2 SP1" style text for a version. */
-void media_describe_version(const struct wim_image_meta *meta, struct buf *out);
+void media_describe_version(const struct wim_image_meta *meta, struct text *out);
 
 /* The loader win7gen2.efi will chainload from the new EFI image, in
  * order of preference (BRIEF section 3). */

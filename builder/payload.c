@@ -66,7 +66,7 @@ char *agent_default_path(void)
 				  "win7gen2pe.exe");
 }
 
-int payload_read(const char *path, unsigned char **data, size_t *size, struct buf *err)
+int payload_read(const char *path, unsigned char **data, size_t *size, struct text *err)
 {
 	return read_file(path, PAYLOAD_MAX_SIZE, data, size, err);
 }
@@ -85,7 +85,7 @@ int payload_recognize_bytes(const unsigned char *data, size_t size, char *versio
 	return 1;
 }
 
-int agent_recognize(const char *path, struct buf *err)
+int agent_recognize(const char *path, struct text *err)
 {
 	static const char marker[] = WIN7GEN2_AGENT_MARKER;
 	unsigned char *data;
@@ -100,7 +100,7 @@ int agent_recognize(const char *path, struct buf *err)
 	return rc;
 }
 
-int payload_recognize(const char *path, char *version, size_t version_size, struct buf *err)
+int payload_recognize(const char *path, char *version, size_t version_size, struct text *err)
 {
 	unsigned char *data;
 	size_t size;

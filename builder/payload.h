@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "buf.h"
+#include "text.h"
 
 /*
  * Where win7gen2.efi is when --payload is not given:
@@ -28,18 +28,18 @@ char *agent_default_path(void);
  * 1 when path is a Windows program that says it is win7gen2pe.exe (it
  * carries WIN7GEN2_AGENT_MARKER), 0 when not, -1 when unreadable.
  */
-int agent_recognize(const char *path, struct buf *err);
+int agent_recognize(const char *path, struct text *err);
 
 /* The whole of a payload file, refusing one larger than any
  * win7gen2.efi; the data is malloc'd.  -1 with the reason in err. */
-int payload_read(const char *path, unsigned char **data, size_t *size, struct buf *err);
+int payload_read(const char *path, unsigned char **data, size_t *size, struct text *err);
 
 /*
  * Looks for WIN7GEN2_PAYLOAD_MARKER in a file.  1 when it is our
  * payload (its version, printable ASCII after the marker, goes to
  * version), 0 when not, -1 when the file cannot be read.
  */
-int payload_recognize(const char *path, char *version, size_t version_size, struct buf *err);
+int payload_recognize(const char *path, char *version, size_t version_size, struct text *err);
 int payload_recognize_bytes(const unsigned char *data, size_t size, char *version,
 			    size_t version_size);
 

@@ -47,7 +47,7 @@ struct placed {
 
 struct writer {
 	struct rewrite_job *job;
-	struct buf *err;
+	struct text *err;
 	int in;
 	int out;
 	uint64_t next;               /* the next free sector */
@@ -57,8 +57,8 @@ struct writer {
 
 static int fail_errno(struct writer *w, const char *what)
 {
-	buf_printf(w->err, "cannot write %s (%s): %s", w->job->out, what,
-		   errno ? strerror(errno) : "short write");
+	text_appendf(w->err, "cannot write %s (%s): %s", w->job->out, what,
+		     errno ? strerror(errno) : "short write");
 	return -1;
 }
 
@@ -86,7 +86,7 @@ static struct placed *place(struct writer *w, const struct iso_file *old, uint64
 	struct placed *grown = realloc(w->placed, (w->placed_count + 1) * sizeof(*grown));
 
 	if (!grown) {
-		buf_puts(w->err, "out of memory");
+		text_append(w->err, "out of memory");
 		return NULL;
 	}
 	w->placed = grown;
@@ -108,7 +108,7 @@ static int append_disk_file(struct writer *w, const struct iso_file *old, const 
 	struct placed *placed;
 
 	if (fd < 0 || fstat(fd, &st) < 0) {
-		buf_printf(w->err, "cannot read %s: %s", path, strerror(errno));
+		text_appendf(w->err, "cannot read %s: %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -153,7 +153,7 @@ static int build_trees(struct writer *w, struct isotree_output *trees)
 	int rc;
 
 	if (!files) {
-		buf_puts(w->err, "out of memory");
+		text_append(w->err, "out of memory");
 		return -1;
 	}
 	for (size_t i = 0; i < listing->file_count; i++) {
@@ -179,15 +179,16 @@ static int build_trees(struct writer *w, struct isotree_output *trees)
 	isotree_record_date(listing->created, input.recorded);
 	if (w->next > UINT32_MAX) {
 		free(files);
-		buf_puts(w->err, "the new ISO would exceed 8 TiB, the most ISO 9660 can address");
+		text_append(w->err, "the new ISO would exceed 8 TiB, the most ISO 9660 can "
+			    "address");
 		return -1;
 	}
 	rc = isotree_build(&input, (uint32_t)w->next, trees, &why);
 	free(files);
 	if (rc < 0)
-		buf_printf(w->err, "cannot lay out the new ISO 9660 tree%s%s: %s",
-			   trees->why_path ? " at " : "", trees->why_path ? trees->why_path : "",
-			   why);
+		text_appendf(w->err, "cannot lay out the new ISO 9660 tree%s%s: %s",
+			     trees->why_path ? " at " : "", trees->why_path ? trees->why_path : "",
+			     why);
 	return rc;
 }
 
@@ -201,7 +202,7 @@ static int patch_catalog(struct writer *w, const struct placed *efi)
 	size_t size = entry->catalog_offset + 32;
 
 	if (size > sizeof(catalog)) {
-		buf_puts(w->err, "the boot catalog is larger than expected");
+		text_append(w->err, "the boot catalog is larger than expected");
 		return -1;
 	}
 	if (pread_full(w->out, catalog, size, offset) < 0)
@@ -211,7 +212,7 @@ static int patch_catalog(struct writer *w, const struct placed *efi)
 	 * Microsoft's entries. */
 	if (eltorito_patch_entry(catalog, size, entry, (uint32_t)efi->extent.lba,
 				 load > 0xFFFF ? 1 : (uint16_t)load) < 0) {
-		buf_puts(w->err, "cannot change the boot catalog's UEFI entry");
+		text_append(w->err, "cannot change the boot catalog's UEFI entry");
 		return -1;
 	}
 	return write_all(w, catalog, size, offset, "the boot catalog");
@@ -247,7 +248,7 @@ static int udf_files(struct writer *w, struct udfpatch_file **files, size_t *cou
 	*files = calloc(w->placed_count + 1, sizeof(**files));
 	*count = 0;
 	if (!*files) {
-		buf_puts(w->err, "out of memory");
+		text_append(w->err, "out of memory");
 		return -1;
 	}
 	for (size_t i = 0; i < w->placed_count; i++) {
@@ -317,7 +318,8 @@ static int write_image(struct writer *w)
 		rc = -1;
 	}
 	if (image_end > UINT32_MAX) {
-		buf_puts(w->err, "the new ISO would exceed 8 TiB, the most ISO 9660 can address");
+		text_append(w->err, "the new ISO would exceed 8 TiB, the most ISO 9660 can "
+			    "address");
 		goto out;
 	}
 	if (ftruncate(w->out, (off_t)(image_end * ISO_SECTOR)) < 0) {
@@ -333,19 +335,19 @@ out:
 	return rc;
 }
 
-int rewrite_iso(struct rewrite_job *job, struct buf *err)
+int rewrite_iso(struct rewrite_job *job, struct text *err)
 {
 	struct writer w = { .job = job, .err = err, .in = -1, .out = -1 };
 	int rc;
 
 	w.in = open(job->in, O_RDONLY | O_CLOEXEC);
 	if (w.in < 0) {
-		buf_printf(err, "cannot open %s: %s", job->in, strerror(errno));
+		text_appendf(err, "cannot open %s: %s", job->in, strerror(errno));
 		return -1;
 	}
 	w.out = open(job->out, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (w.out < 0) {
-		buf_printf(err, "cannot create %s: %s", job->out, strerror(errno));
+		text_appendf(err, "cannot create %s: %s", job->out, strerror(errno));
 		close(w.in);
 		return -1;
 	}

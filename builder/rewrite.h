@@ -20,8 +20,8 @@
 
 #include <stdint.h>
 
-#include "buf.h"
 #include "iso.h"
+#include "text.h"
 
 struct rewrite_job {
 	const char *in;
@@ -36,5 +36,5 @@ struct rewrite_job {
 	uint64_t out_size;                 /* out: bytes */
 };
 
-int rewrite_iso(struct rewrite_job *job, struct buf *err);
+int rewrite_iso(struct rewrite_job *job, struct text *err);
 #endif

@@ -22,26 +22,26 @@ extern char **environ;
 #define READ_CHUNK 8192
 
 struct line_splitter {
-	struct buf partial;
+	struct text partial;
 };
 
 static void feed_stderr(struct run *run, struct line_splitter *lines,
 			const char *data, size_t len)
 {
-	buf_append(&run->err, data, len);
-	if (run->err.len > 4 * ERR_KEEP)
-		buf_keep_tail(&run->err, ERR_KEEP);
+	text_append_bytes(&run->err, data, len);
+	if (run->err.length > 4 * ERR_KEEP)
+		text_keep_tail(&run->err, ERR_KEEP);
 	if (!run->on_stderr_line)
 		return;
 	for (size_t i = 0; i < len; i++) {
 		/* xorriso's pacifier ends lines with \n; some tools redraw
 		 * with \r, which counts as a line end too. */
 		if (data[i] == '\n' || data[i] == '\r') {
-			if (lines->partial.len)
-				run->on_stderr_line(run->ctx, buf_str(&lines->partial));
-			buf_reset(&lines->partial);
-		} else if (lines->partial.len < 4096) {
-			buf_append(&lines->partial, data + i, 1);
+			if (lines->partial.length)
+				run->on_stderr_line(run->ctx, text_string(&lines->partial));
+			text_reset(&lines->partial);
+		} else if (lines->partial.length < 4096) {
+			text_append_bytes(&lines->partial, data + i, 1);
 		}
 	}
 }
@@ -118,7 +118,7 @@ static int spawn(struct run *run, int out_fd, int err_fd, pid_t *pid)
 int run_tool(struct run *run)
 {
 	int out_pipe[2] = { -1, -1 }, err_pipe[2] = { -1, -1 };
-	struct line_splitter lines = { BUF_INIT };
+	struct line_splitter lines = { TEXT_INIT };
 	struct pollfd fds[2];
 	pid_t pid;
 	int status, rc;
@@ -126,17 +126,17 @@ int run_tool(struct run *run)
 	run->exit_status = -1;
 	run->signal = 0;
 	run->read_error = 0;
-	buf_reset(&run->out);
-	buf_reset(&run->err);
+	text_reset(&run->out);
+	text_reset(&run->err);
 	if ((run->capture_stdout && pipe2(out_pipe, O_CLOEXEC) < 0) ||
 	    pipe2(err_pipe, O_CLOEXEC) < 0) {
-		buf_printf(&run->err, "cannot make a pipe: %s", strerror(errno));
+		text_appendf(&run->err, "cannot make a pipe: %s", strerror(errno));
 		goto fail_pipes;
 	}
 	rc = spawn(run, out_pipe[1], err_pipe[1], &pid);
 	if (rc) {
-		buf_printf(&run->err, "cannot start %s: %s%s", run->argv[0], strerror(rc),
-			   rc == ENOENT ? " (not installed? see tools/install-deps)" : "");
+		text_appendf(&run->err, "cannot start %s: %s%s", run->argv[0], strerror(rc),
+			     rc == ENOENT ? " (not installed? see tools/install-deps)" : "");
 		goto fail_pipes;
 	}
 	if (out_pipe[1] >= 0)
@@ -173,7 +173,7 @@ int run_tool(struct run *run)
 				continue;
 			}
 			if (i == 0)
-				buf_append(&run->out, chunk, (size_t)n);
+				text_append_bytes(&run->out, chunk, (size_t)n);
 			else
 				feed_stderr(run, &lines, chunk, (size_t)n);
 		}
@@ -184,18 +184,18 @@ int run_tool(struct run *run)
 	for (int i = 0; i < 2; i++)
 		if (fds[i].fd >= 0)
 			close(fds[i].fd);
-	buf_free(&lines.partial);
+	text_free(&lines.partial);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR) {
-			buf_printf(&run->err, "waitpid: %s", strerror(errno));
+			text_appendf(&run->err, "waitpid: %s", strerror(errno));
 			return -1;
 		}
-	buf_keep_tail(&run->err, ERR_KEEP);
+	text_keep_tail(&run->err, ERR_KEEP);
 	if (WIFEXITED(status))
 		run->exit_status = WEXITSTATUS(status);
 	else if (WIFSIGNALED(status))
 		run->signal = WTERMSIG(status);
-	if (buf_failed(&run->out) || buf_failed(&run->err) || run->read_error)
+	if (text_failed(&run->out) || text_failed(&run->err) || run->read_error)
 		return -1;
 	return run->exit_status == 0 ? 0 : -1;
 
@@ -210,9 +210,9 @@ fail_pipes:
 }
 
 /* The last few non-empty lines, without progress noise. */
-static void put_stderr_tail(const struct run *run, struct buf *msg)
+static void put_stderr_tail(const struct run *run, struct text *msg)
 {
-	const char *text = buf_str(&run->err);
+	const char *text = text_string(&run->err);
 	const char *starts[8];
 	size_t count = 0;
 
@@ -231,43 +231,43 @@ static void put_stderr_tail(const struct run *run, struct buf *msg)
 		const char *end = strchr(starts[i], '\n');
 		size_t len = end ? (size_t)(end - starts[i]) : strlen(starts[i]);
 
-		buf_puts(msg, "\n  ");
-		buf_append(msg, starts[i], len);
+		text_append(msg, "\n  ");
+		text_append_bytes(msg, starts[i], len);
 	}
 }
 
-void run_explain(const struct run *run, struct buf *msg)
+void run_explain(const struct run *run, struct text *msg)
 {
 	if (run->read_error)
-		buf_printf(msg, "cannot read what %s wrote: %s", run->argv[0],
-			   strerror(run->read_error));
+		text_appendf(msg, "cannot read what %s wrote: %s", run->argv[0],
+			     strerror(run->read_error));
 	else if (run->exit_status > 0)
-		buf_printf(msg, "%s exited with status %d", run->argv[0], run->exit_status);
+		text_appendf(msg, "%s exited with status %d", run->argv[0], run->exit_status);
 	else if (run->signal)
-		buf_printf(msg, "%s was killed by signal %d (%s)", run->argv[0], run->signal,
-			   strsignal(run->signal));
+		text_appendf(msg, "%s was killed by signal %d (%s)", run->argv[0], run->signal,
+			     strsignal(run->signal));
 	else if (run->exit_status == 0)
-		buf_printf(msg, "%s: out of memory reading its output", run->argv[0]);
+		text_appendf(msg, "%s: out of memory reading its output", run->argv[0]);
 	else
-		buf_printf(msg, "%s did not run", run->argv[0]);
+		text_appendf(msg, "%s did not run", run->argv[0]);
 	put_stderr_tail(run, msg);
 }
 
 void run_free(struct run *run)
 {
-	buf_free(&run->out);
-	buf_free(&run->err);
+	text_free(&run->out);
+	text_free(&run->err);
 }
 
 int run_or_explain(const char *const *argv, const char *what,
 		   void (*on_stderr_line)(void *ctx, const char *line), void *ctx,
-		   struct buf *err)
+		   struct text *err)
 {
 	struct run run = { .argv = argv, .on_stderr_line = on_stderr_line, .ctx = ctx };
 	int rc = run_tool(&run);
 
 	if (rc < 0) {
-		buf_printf(err, "%s: ", what);
+		text_appendf(err, "%s: ", what);
 		run_explain(&run, err);
 	}
 	run_free(&run);

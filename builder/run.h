@@ -19,7 +19,7 @@
 
 #include <stdbool.h>
 
-#include "buf.h"
+#include "text.h"
 
 struct run {
 	/* in */
@@ -33,8 +33,8 @@ struct run {
 	void (*on_stderr_line)(void *ctx, const char *line);
 	void *ctx;
 	/* out */
-	struct buf out;            /* stdout, when captured */
-	struct buf err;            /* stderr, the last 64 KiB */
+	struct text out;            /* stdout, when captured */
+	struct text err;            /* stderr, the last 64 KiB */
 	int exit_status;           /* -1: could not start, or killed */
 	int signal;                /* the signal that ended it, or 0 */
 	int read_error;            /* errno when reading its output failed, or 0 */
@@ -45,7 +45,7 @@ struct run {
 int run_tool(struct run *run);
 
 /* "TOOL exited with status N: <its last stderr lines>" into msg. */
-void run_explain(const struct run *run, struct buf *msg);
+void run_explain(const struct run *run, struct text *msg);
 
 void run_free(struct run *run);
 
@@ -56,6 +56,6 @@ void run_free(struct run *run);
  */
 int run_or_explain(const char *const *argv, const char *what,
 		   void (*on_stderr_line)(void *ctx, const char *line), void *ctx,
-		   struct buf *err);
+		   struct text *err);
 
 #endif

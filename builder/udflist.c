@@ -29,7 +29,7 @@
 struct walk {
 	udfread *udf;
 	struct iso_listing *listing;
-	struct buf *err;
+	struct text *err;
 	const char *iso;
 };
 
@@ -45,13 +45,13 @@ static int add_extents(struct walk *walk, UDFFILE *handle, struct iso_file *file
 		if (lba == 0) {
 			if (block == 0 && file->size <= MAX_INLINE)
 				break;
-			buf_printf(walk->err, "%s is damaged: block %" PRIu64 " of %s in its UDF "
-				   "file system has no place in the image", walk->iso, block,
-				   file->path);
+			text_appendf(walk->err, "%s is damaged: block %" PRIu64 " of %s in its UDF "
+				     "file system has no place in the image", walk->iso, block,
+				     file->path);
 			return -1;
 		}
 		if (iso_file_add_extent(file, lba, length) < 0) {
-			buf_puts(walk->err, "out of memory");
+			text_append(walk->err, "out of memory");
 			return -1;
 		}
 	}
@@ -59,13 +59,13 @@ static int add_extents(struct walk *walk, UDFFILE *handle, struct iso_file *file
 		/* Bytes kept in the File Entry itself. */
 		file->inline_data = malloc((size_t)file->size);
 		if (!file->inline_data) {
-			buf_puts(walk->err, "out of memory");
+			text_append(walk->err, "out of memory");
 			return -1;
 		}
 		if (udfread_file_read(handle, file->inline_data, (size_t)file->size) !=
 		    (ssize_t)file->size) {
-			buf_printf(walk->err, "cannot read %s from the UDF file system of %s",
-				   file->path, walk->iso);
+			text_appendf(walk->err, "cannot read %s from the UDF file system of %s",
+				     file->path, walk->iso);
 			return -1;
 		}
 	}
@@ -80,20 +80,20 @@ static int add_file(struct walk *walk, UDFDIR *dir, const char *name, const char
 	int rc;
 
 	if (!handle) {
-		buf_printf(walk->err, "cannot open %s in the UDF file system of %s", path,
-			   walk->iso);
+		text_appendf(walk->err, "cannot open %s in the UDF file system of %s", path,
+			     walk->iso);
 		return -1;
 	}
 	size = udfread_file_size(handle);
 	if (size < 0) {
-		buf_printf(walk->err, "cannot tell the size of %s in the UDF file system of %s",
-			   path, walk->iso);
+		text_appendf(walk->err, "cannot tell the size of %s in the UDF file system of %s",
+			     path, walk->iso);
 		udfread_file_close(handle);
 		return -1;
 	}
 	file = iso_listing_add_file(walk->listing, path, (uint64_t)size);
 	if (!file) {
-		buf_puts(walk->err, "out of memory");
+		text_append(walk->err, "out of memory");
 		udfread_file_close(handle);
 		return -1;
 	}
@@ -105,42 +105,42 @@ static int add_file(struct walk *walk, UDFDIR *dir, const char *name, const char
 static int walk_dir(struct walk *walk, UDFDIR *dir, const char *path, unsigned depth)
 {
 	struct udfread_dirent entry;
-	struct buf child = BUF_INIT;
+	struct text child = TEXT_INIT;
 	int rc = 0;
 
 	if (depth > MAX_DEPTH) {
-		buf_printf(walk->err, "%s is damaged: its UDF folders nest deeper than %u levels",
-			   walk->iso, MAX_DEPTH);
+		text_appendf(walk->err, "%s is damaged: its UDF folders nest deeper than %u levels",
+			     walk->iso, MAX_DEPTH);
 		return -1;
 	}
 	while (rc == 0 && udfread_readdir(dir, &entry)) {
 		if (strcmp(entry.d_name, ".") == 0 || strcmp(entry.d_name, "..") == 0)
 			continue;
-		buf_reset(&child);
-		buf_printf(&child, "%s/%s", strcmp(path, "/") == 0 ? "" : path, entry.d_name);
-		if (buf_failed(&child)) {
-			buf_puts(walk->err, "out of memory");
+		text_reset(&child);
+		text_appendf(&child, "%s/%s", strcmp(path, "/") == 0 ? "" : path, entry.d_name);
+		if (text_failed(&child)) {
+			text_append(walk->err, "out of memory");
 			rc = -1;
 		} else if (entry.d_type == UDF_DT_DIR) {
 			UDFDIR *sub = udfread_opendir_at(dir, entry.d_name);
 
 			if (!sub) {
-				buf_printf(walk->err, "cannot open the folder %s in the UDF file "
-					   "system of %s", buf_str(&child), walk->iso);
+				text_appendf(walk->err, "cannot open the folder %s in the UDF file "
+					     "system of %s", text_string(&child), walk->iso);
 				rc = -1;
 			} else {
-				rc = iso_listing_add_dir(walk->listing, buf_str(&child));
+				rc = iso_listing_add_dir(walk->listing, text_string(&child));
 				if (rc < 0)
-					buf_puts(walk->err, "out of memory");
+					text_append(walk->err, "out of memory");
 				else
-					rc = walk_dir(walk, sub, buf_str(&child), depth + 1);
+					rc = walk_dir(walk, sub, text_string(&child), depth + 1);
 				udfread_closedir(sub);
 			}
 		} else if (entry.d_type == UDF_DT_REG) {
-			rc = add_file(walk, dir, entry.d_name, buf_str(&child));
+			rc = add_file(walk, dir, entry.d_name, text_string(&child));
 		}
 	}
-	buf_free(&child);
+	text_free(&child);
 	return rc;
 }
 
@@ -171,7 +171,7 @@ static bool has_udf_recognition(const char *iso)
 	return found;
 }
 
-int udf_list(const char *iso, struct iso_listing *listing, struct buf *err)
+int udf_list(const char *iso, struct iso_listing *listing, struct text *err)
 {
 	struct walk walk = { .listing = listing, .err = err, .iso = iso };
 	UDFDIR *root;
@@ -181,7 +181,7 @@ int udf_list(const char *iso, struct iso_listing *listing, struct buf *err)
 		return 0;
 	walk.udf = udfread_init();
 	if (!walk.udf) {
-		buf_puts(err, "out of memory");
+		text_append(err, "out of memory");
 		return -1;
 	}
 	/* No anchor, no UDF: the image is ISO 9660 only. */
@@ -191,8 +191,8 @@ int udf_list(const char *iso, struct iso_listing *listing, struct buf *err)
 	}
 	root = udfread_opendir(walk.udf, "/");
 	if (!root) {
-		buf_printf(err, "%s is damaged: its UDF file system has no readable root folder",
-			   iso);
+		text_appendf(err, "%s is damaged: its UDF file system has no readable root folder",
+			     iso);
 		udfread_close(walk.udf);
 		return -1;
 	}

@@ -182,12 +182,12 @@ static bool all_zero(const uint8_t *p, size_t n)
 
 /* 1: read; 0: the image ends before this sector; -1: error (err says). */
 static int read_sector(int fd, uint64_t sector, uint8_t *out, const char *what,
-		       struct buf *err)
+		       struct text *err)
 {
 	size_t done = 0;
 
 	if (sector > (uint64_t)INT64_MAX / SECTOR - 1) {
-		buf_printf(err, "%s: sector %" PRIu64 " is beyond any image", what, sector);
+		text_appendf(err, "%s: sector %" PRIu64 " is beyond any image", what, sector);
 		return -1;
 	}
 	while (done < SECTOR) {
@@ -196,8 +196,8 @@ static int read_sector(int fd, uint64_t sector, uint8_t *out, const char *what,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			buf_printf(err, "cannot read %s (sector %" PRIu64 "): %s", what, sector,
-				   strerror(errno));
+			text_appendf(err, "cannot read %s (sector %" PRIu64 "): %s", what, sector,
+				     strerror(errno));
 			return -1;
 		}
 		if (n == 0)
@@ -208,20 +208,20 @@ static int read_sector(int fd, uint64_t sector, uint8_t *out, const char *what,
 }
 
 /* Like read_sector, but the sector must exist. */
-static int read_needed(int fd, uint64_t sector, uint8_t *out, const char *what, struct buf *err)
+static int read_needed(int fd, uint64_t sector, uint8_t *out, const char *what, struct text *err)
 {
 	int rc = read_sector(fd, sector, out, what, err);
 
 	if (rc == 0) {
-		buf_printf(err, "the UDF file system is damaged: %s (sector %" PRIu64
-			   ") lies past the image's end", what, sector);
+		text_appendf(err, "the UDF file system is damaged: %s (sector %" PRIu64
+			     ") lies past the image's end", what, sector);
 		return -1;
 	}
 	return rc;
 }
 
 static int write_sectors(int fd, uint64_t sector, const uint8_t *data, size_t count,
-			 const char *what, struct buf *err)
+			 const char *what, struct text *err)
 {
 	size_t size = count * SECTOR, done = 0;
 
@@ -231,8 +231,8 @@ static int write_sectors(int fd, uint64_t sector, const uint8_t *data, size_t co
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			buf_printf(err, "cannot write %s (sector %" PRIu64 "): %s", what, sector,
-				   n < 0 ? strerror(errno) : "short write");
+			text_appendf(err, "cannot write %s (sector %" PRIu64 "): %s", what, sector,
+				     n < 0 ? strerror(errno) : "short write");
 			return -1;
 		}
 		done += (size_t)n;
@@ -240,10 +240,10 @@ static int write_sectors(int fd, uint64_t sector, const uint8_t *data, size_t co
 	return 0;
 }
 
-static int damaged(struct buf *err, const char *what, uint64_t sector, const char *why)
+static int damaged(struct text *err, const char *what, uint64_t sector, const char *why)
 {
-	buf_printf(err, "the UDF file system is damaged: %s at sector %" PRIu64 ": %s", what,
-		   sector, why);
+	text_appendf(err, "the UDF file system is damaged: %s at sector %" PRIu64 ": %s", what,
+		     sector, why);
 	return -1;
 }
 
@@ -262,7 +262,7 @@ static void regid_text(const uint8_t *regid, char *out)
  * ------------------------------------------------------------------------- */
 
 /* 1: the anchor is read; 0: none at 256; -1: damaged or unreadable. */
-static int read_anchor(int fd, struct volume *vol, struct buf *err)
+static int read_anchor(int fd, struct volume *vol, struct text *err)
 {
 	const char *why = NULL;
 	int rc = read_sector(fd, ANCHOR_SECTOR, vol->anchor, "the UDF anchor", err);
@@ -275,7 +275,7 @@ static int read_anchor(int fd, struct volume *vol, struct buf *err)
 	return rc;
 }
 
-static int read_sequence(int fd, struct volume *vol, struct buf *err)
+static int read_sequence(int fd, struct volume *vol, struct text *err)
 {
 	uint32_t length = (uint32_t)get_le(vol->anchor + 16, 4);
 	size_t count = length / SECTOR;
@@ -289,7 +289,7 @@ static int read_sequence(int fd, struct volume *vol, struct buf *err)
 		count = MAX_SEQUENCE;
 	vol->vds = calloc(count, SECTOR);
 	if (!vol->vds) {
-		buf_puts(err, "out of memory");
+		text_append(err, "out of memory");
 		return -1;
 	}
 	for (size_t i = 0; i < count; i++) {
@@ -314,8 +314,8 @@ static int read_sequence(int fd, struct volume *vol, struct buf *err)
 			return damaged(err, "a volume descriptor", sector, why);
 		vol->vds_count = i + 1;
 		if (id == TAG_POINTER) {
-			buf_puts(err, "the UDF volume descriptor sequence continues in another "
-				 "extent (a Volume Descriptor Pointer); that is not handled");
+			text_append(err, "the UDF volume descriptor sequence continues in another "
+				    "extent (a Volume Descriptor Pointer); that is not handled");
 			return -1;
 		}
 		if (id == TAG_PARTITION) {
@@ -326,14 +326,14 @@ static int read_sequence(int fd, struct volume *vol, struct buf *err)
 			break;
 	}
 	if (partitions != 1) {
-		buf_printf(err, "the UDF volume has %zu partition descriptors; only a volume "
-			   "with exactly one partition is handled", partitions);
+		text_appendf(err, "the UDF volume has %zu partition descriptors; only a volume "
+			     "with exactly one partition is handled", partitions);
 		return -1;
 	}
 	return 0;
 }
 
-static int check_partition(struct volume *vol, struct buf *err)
+static int check_partition(struct volume *vol, struct text *err)
 {
 	const uint8_t *pd = vol->vds + vol->pd_index * SECTOR;
 	char contents[24];
@@ -343,8 +343,8 @@ static int check_partition(struct volume *vol, struct buf *err)
 	vol->part_length = (uint32_t)get_le(pd + 192, 4);
 	regid_text(pd + 24, contents);
 	if (strcmp(contents, "+NSR02") != 0 && strcmp(contents, "+NSR03") != 0) {
-		buf_printf(err, "the UDF partition holds \"%s\", not a file system (+NSR02 or "
-			   "+NSR03)", contents);
+		text_appendf(err, "the UDF partition holds \"%s\", not a file system (+NSR02 or "
+			     "+NSR03)", contents);
 		return -1;
 	}
 	/* Partition Header Descriptor: unallocated and freed space, each as
@@ -354,9 +354,9 @@ static int check_partition(struct volume *vol, struct buf *err)
 		if (offset == 72)
 			continue;       /* the integrity table, unused since ECMA-167 3rd ed. */
 		if (get_le(pd + offset, 4) & 0x3FFFFFFFu) {
-			buf_puts(err, "the UDF partition records its free space (a space table or "
-				 "bitmap, as rewritable media do); only read-only media are "
-				 "handled");
+			text_append(err, "the UDF partition records its free space (a space table "
+				    "or bitmap, as rewritable media do); only read-only media are "
+				    "handled");
 			return -1;
 		}
 	}
@@ -366,7 +366,7 @@ static int check_partition(struct volume *vol, struct buf *err)
 /* The logical volume's one partition map must be a plain one, for the
  * partition found; its integrity sequence extent comes back. */
 static int check_logical_volume(struct volume *vol, uint32_t *integrity_length,
-				uint32_t *integrity_sector, struct buf *err)
+				uint32_t *integrity_sector, struct text *err)
 {
 	const uint8_t *lvd = NULL;
 	uint64_t lvd_sector = 0;
@@ -380,13 +380,13 @@ static int check_logical_volume(struct volume *vol, uint32_t *integrity_length,
 			count++;
 		}
 	if (count != 1) {
-		buf_printf(err, "the UDF volume has %zu logical volume descriptors; exactly one "
-			   "is handled", count);
+		text_appendf(err, "the UDF volume has %zu logical volume descriptors; exactly one "
+			     "is handled", count);
 		return -1;
 	}
 	if (get_le(lvd + 212, 4) != SECTOR) {
-		buf_printf(err, "the UDF logical volume has %" PRIu64 "-byte blocks; only "
-			   "2048-byte blocks are handled", get_le(lvd + 212, 4));
+		text_appendf(err, "the UDF logical volume has %" PRIu64 "-byte blocks; only "
+			     "2048-byte blocks are handled", get_le(lvd + 212, 4));
 		return -1;
 	}
 	table_length = (uint32_t)get_le(lvd + 264, 4);
@@ -395,8 +395,8 @@ static int check_logical_volume(struct volume *vol, uint32_t *integrity_length,
 		return damaged(err, "the logical volume descriptor", lvd_sector,
 			       "its partition maps run past its sector");
 	if (maps != 1) {
-		buf_printf(err, "the UDF logical volume has %" PRIu32 " partition maps; only one "
-			   "is handled", maps);
+		text_appendf(err, "the UDF logical volume has %" PRIu32 " partition maps; only one "
+			     "is handled", maps);
 		return -1;
 	}
 	if (table_length < 2 || lvd[441] < 2 || lvd[441] > table_length)
@@ -406,20 +406,20 @@ static int check_logical_volume(struct volume *vol, uint32_t *integrity_length,
 		char kind[24];
 
 		regid_text(lvd + 444, kind);
-		buf_printf(err, "the UDF logical volume uses a \"%s\" partition map (virtual, "
-			   "sparable or metadata partitions); only a plain (Type 1) partition "
-			   "is handled", kind);
+		text_appendf(err, "the UDF logical volume uses a \"%s\" partition map (virtual, "
+			     "sparable or metadata partitions); only a plain (Type 1) partition "
+			     "is handled", kind);
 		return -1;
 	}
 	if (lvd[440] != 1 || lvd[441] != 6) {
-		buf_printf(err, "the UDF logical volume uses a partition map of type %u; only a "
-			   "plain (Type 1) partition is handled", lvd[440]);
+		text_appendf(err, "the UDF logical volume uses a partition map of type %u; only a "
+			     "plain (Type 1) partition is handled", lvd[440]);
 		return -1;
 	}
 	if (get_le(lvd + 444, 2) != vol->part_number) {
-		buf_printf(err, "the UDF logical volume maps partition %" PRIu64 ", but the "
-			   "partition descriptor is for partition %u", get_le(lvd + 444, 2),
-			   vol->part_number);
+		text_appendf(err, "the UDF logical volume maps partition %" PRIu64 ", but the "
+			     "partition descriptor is for partition %u", get_le(lvd + 444, 2),
+			     vol->part_number);
 		return -1;
 	}
 	*integrity_length = (uint32_t)get_le(lvd + 432, 4);
@@ -430,7 +430,7 @@ static int check_logical_volume(struct volume *vol, uint32_t *integrity_length,
 /* The prevailing integrity descriptor: the last one of the sequence,
  * following its chain to further extents. */
 static int read_integrity(int fd, struct volume *vol, uint32_t length, uint32_t sector,
-			  struct buf *err)
+			  struct text *err)
 {
 	for (unsigned hop = 0; length >= SECTOR; hop++) {
 		uint32_t count = length / SECTOR;
@@ -513,7 +513,7 @@ static bool libudf_tag(const uint8_t *block, uint16_t id)
 /* libudf's udf_read_sectors: a sector it reads as a negative 32-bit number
  * it refuses.  1: read; 0: libudf cannot read it either; -1: error. */
 static int libudf_read(int fd, uint32_t sector, uint8_t *out, const char *what,
-		       struct buf *err)
+		       struct text *err)
 {
 	if (sector > INT32_MAX)
 		return 0;
@@ -522,7 +522,7 @@ static int libudf_read(int fd, uint32_t sector, uint8_t *out, const char *what,
 
 /* 0: libudf may walk the directory whose File Entry is at block of the
  * partition at part_start (or will refuse it by itself); -1: damaged. */
-static int libudf_directory(int fd, uint32_t part_start, uint32_t block, struct buf *err)
+static int libudf_directory(int fd, uint32_t part_start, uint32_t block, struct text *err)
 {
 	uint8_t fe[SECTOR];
 	uint32_t first = 0, last = 0, sectors, at;
@@ -561,7 +561,7 @@ static int libudf_directory(int fd, uint32_t part_start, uint32_t block, struct 
 	if (at > INT32_MAX)
 		return 0;
 	if (fstat(fd, &st) < 0) {
-		buf_printf(err, "cannot read the image's size: %s", strerror(errno));
+		text_appendf(err, "cannot read the image's size: %s", strerror(errno));
 		return -1;
 	}
 	if (sectors > MAX_DIRECTORY / SECTOR ||
@@ -570,7 +570,7 @@ static int libudf_directory(int fd, uint32_t part_start, uint32_t block, struct 
 			       "or is larger than any real one");
 	dir = malloc((size_t)sectors * SECTOR);
 	if (!dir) {
-		buf_puts(err, "out of memory");
+		text_append(err, "out of memory");
 		return -1;
 	}
 	for (uint32_t i = 0; i < sectors; i++)
@@ -622,7 +622,7 @@ static int libudf_directory(int fd, uint32_t part_start, uint32_t block, struct 
  * to one sector before the end of the anchor's main extent.  1: found;
  * 0: libudf finds none; -1: error. */
 static int libudf_root(int fd, const uint8_t *anchor, uint32_t *part_start, uint32_t *block,
-		       struct buf *err)
+		       struct text *err)
 {
 	uint32_t start = (uint32_t)get_le(anchor + 20, 4);
 	uint32_t end = start + ((uint32_t)get_le(anchor + 16, 4) - 1) / SECTOR;
@@ -674,7 +674,7 @@ static udf_dirent_t *entry_at(udf_dirent_t *dir, long pos)
  * *not_dir set when the last of those names is a file, and a message in
  * err when libudf_directory finds it damaged. */
 static udf_dirent_t *dir_at(int fd, udf_dirent_t *root, const long *positions, size_t depth,
-			    bool *not_dir, struct buf *err)
+			    bool *not_dir, struct text *err)
 {
 	/* "/" gives a fresh copy of the root, so the walk starts clean. */
 	udf_dirent_t *dir = udf_fopen(root, "/");
@@ -730,9 +730,9 @@ static long pick_entry(udf_dirent_t *dir, const char *name)
 /* The File Entry of path: its block in the partition, and the partition
  * reference its directory entry gives. */
 static int find_entry(int fd, udf_dirent_t *root, const char *path, uint32_t *block,
-		      uint16_t *part_ref, struct buf *err)
+		      uint16_t *part_ref, struct text *err)
 {
-	size_t err_len = err->len;
+	size_t err_len = err->length;
 	char names[1024];
 	char *component[MAX_DEPTH];
 	long positions[MAX_DEPTH];
@@ -742,7 +742,7 @@ static int find_entry(int fd, udf_dirent_t *root, const char *path, uint32_t *bl
 	uint8_t raw[6];
 
 	if (strlen(path) >= sizeof(names)) {
-		buf_printf(err, "%s: the path is too long", path);
+		text_appendf(err, "%s: the path is too long", path);
 		return -1;
 	}
 	strcpy(names, path);
@@ -752,7 +752,7 @@ static int find_entry(int fd, udf_dirent_t *root, const char *path, uint32_t *bl
 		if (!*p)
 			break;
 		if (depth == MAX_DEPTH) {
-			buf_printf(err, "%s: the path is too deep", path);
+			text_appendf(err, "%s: the path is too deep", path);
 			return -1;
 		}
 		component[depth++] = p;
@@ -760,46 +760,46 @@ static int find_entry(int fd, udf_dirent_t *root, const char *path, uint32_t *bl
 			p++;
 	}
 	if (depth == 0) {
-		buf_printf(err, "\"%s\" names no file", path);
+		text_appendf(err, "\"%s\" names no file", path);
 		return -1;
 	}
 	for (size_t k = 0; k < depth; k++) {
 		dir = dir_at(fd, root, positions, k, &not_dir, err);
-		if (!dir && err->len > err_len)
+		if (!dir && err->length > err_len)
 			return -1;
 		if (!dir && not_dir) {
-			buf_printf(err, "%s: \"%s\" is a file in the UDF file system, not a "
-				   "directory", path, component[k - 1]);
+			text_appendf(err, "%s: \"%s\" is a file in the UDF file system, not a "
+				     "directory", path, component[k - 1]);
 			return -1;
 		}
 		if (!dir) {
-			buf_printf(err, "%s: libudf cannot open its directory in the UDF file "
-				   "system", path);
+			text_appendf(err, "%s: libudf cannot open its directory in the UDF file "
+				     "system", path);
 			return -1;
 		}
 		positions[k] = pick_entry(dir, component[k]);
 		if (positions[k] == -2) {
-			buf_printf(err, "%s: more than one name in the UDF file system matches "
-				   "\"%s\" but for case", path, component[k]);
+			text_appendf(err, "%s: more than one name in the UDF file system matches "
+				     "\"%s\" but for case", path, component[k]);
 			return -1;
 		}
 		if (positions[k] < 0) {
-			buf_printf(err, "%s: not found in the UDF file system", path);
+			text_appendf(err, "%s: not found in the UDF file system", path);
 			return -1;
 		}
 	}
 	dir = dir_at(fd, root, positions, depth - 1, &not_dir, err);
-	if (!dir && err->len > err_len)
+	if (!dir && err->length > err_len)
 		return -1;
 	entry = dir ? entry_at(dir, positions[depth - 1]) : NULL;
 	if (!entry || !entry->fid) {
 		udf_dirent_free(entry);
-		buf_printf(err, "%s: libudf cannot read its entry in the UDF file system", path);
+		text_appendf(err, "%s: libudf cannot read its entry in the UDF file system", path);
 		return -1;
 	}
 	if (entry->b_dir) {
 		udf_dirent_free(entry);
-		buf_printf(err, "%s: a directory in the UDF file system, not a file", path);
+		text_appendf(err, "%s: a directory in the UDF file system, not a file", path);
 		return -1;
 	}
 	/* The long_ad's lb_addr, as recorded (little-endian on disc). */
@@ -811,7 +811,7 @@ static int find_entry(int fd, udf_dirent_t *root, const char *path, uint32_t *bl
 }
 
 static int find_entries(const struct udfpatch_job *job, const struct volume *vol,
-			uint32_t *blocks, struct buf *err)
+			uint32_t *blocks, struct text *err)
 {
 	udf_t *udf;
 	udf_dirent_t *root;
@@ -827,20 +827,20 @@ static int find_entries(const struct udfpatch_job *job, const struct volume *vol
 	rc = 0;
 	udf = udf_open(job->image_path);
 	if (!udf) {
-		buf_printf(err, "libudf cannot open the UDF file system of %s", job->image_path);
+		text_appendf(err, "libudf cannot open the UDF file system of %s", job->image_path);
 		return -1;
 	}
 	root = udf_get_root(udf, true, 0);
 	if (!root) {
-		buf_printf(err, "libudf cannot find the root directory of the UDF file system "
-			   "of %s", job->image_path);
+		text_appendf(err, "libudf cannot find the root directory of the UDF file system "
+			     "of %s", job->image_path);
 		udf_close(udf);
 		return -1;
 	}
 	if (root->i_part_start != vol->part_start) {
-		buf_printf(err, "libudf reads the UDF partition at sector %" PRIu32 ", the "
-			   "partition descriptor says %" PRIu32, root->i_part_start,
-			   vol->part_start);
+		text_appendf(err, "libudf reads the UDF partition at sector %" PRIu32 ", the "
+			     "partition descriptor says %" PRIu32, root->i_part_start,
+			     vol->part_start);
 		rc = -1;
 	}
 	for (size_t i = 0; rc == 0 && i < job->file_count; i++) {
@@ -848,8 +848,8 @@ static int find_entries(const struct udfpatch_job *job, const struct volume *vol
 
 		rc = find_entry(job->fd, root, job->files[i].path, &blocks[i], &part_ref, err);
 		if (rc == 0 && part_ref != 0) {
-			buf_printf(err, "%s: its File Entry is in partition map %u; the volume "
-				   "has only map 0", job->files[i].path, part_ref);
+			text_appendf(err, "%s: its File Entry is in partition map %u; the volume "
+				     "has only map 0", job->files[i].path, part_ref);
 			rc = -1;
 		}
 	}
@@ -889,7 +889,7 @@ static size_t put_extents(uint8_t *out, int kind, uint32_t start, uint64_t size,
 }
 
 static int patch_entry(int fd, const struct volume *vol, const struct udfpatch_file *file,
-		       uint32_t block, struct entry_patch *patch, struct buf *err)
+		       uint32_t block, struct entry_patch *patch, struct text *err)
 {
 	uint8_t *fe = patch->block;
 	const char *why = NULL;
@@ -901,8 +901,8 @@ static int patch_entry(int fd, const struct volume *vol, const struct udfpatch_f
 	int rc;
 
 	if (block >= vol->part_length) {
-		buf_printf(err, "%s: its File Entry (block %" PRIu32 ") lies outside the UDF "
-			   "partition", file->path, block);
+		text_appendf(err, "%s: its File Entry (block %" PRIu32 ") lies outside the UDF "
+			     "partition", file->path, block);
 		return -1;
 	}
 	patch->sector = (uint64_t)vol->part_start + block;
@@ -912,39 +912,40 @@ static int patch_entry(int fd, const struct volume *vol, const struct udfpatch_f
 	extended = get_le(fe, 2) == TAG_EXTENDED_FILE_ENTRY;
 	rc = tag_check(fe, extended ? TAG_EXTENDED_FILE_ENTRY : TAG_FILE_ENTRY, block, &why);
 	if (rc <= 0) {
-		buf_printf(err, "%s: the UDF file system is damaged: at sector %" PRIu64
-			   ", where its File Entry should be, %s", file->path, patch->sector,
-			   rc < 0 ? why : "there is none");
+		text_appendf(err, "%s: the UDF file system is damaged: at sector %" PRIu64
+			     ", where its File Entry should be, %s", file->path, patch->sector,
+			     rc < 0 ? why : "there is none");
 		return -1;
 	}
 	base = extended ? 216 : 176;
 	l_ea = get_le(fe + base - 8, 4);
 	l_ad = get_le(fe + base - 4, 4);
 	if (l_ea > SECTOR - base || l_ad > SECTOR - base - l_ea) {
-		buf_printf(err, "%s: the UDF file system is damaged: its File Entry's "
-			   "attributes and allocation descriptors run past its sector", file->path);
+		text_appendf(err, "%s: the UDF file system is damaged: its File Entry's "
+			     "attributes and allocation descriptors run past its sector",
+			     file->path);
 		return -1;
 	}
 	strategy = (unsigned)get_le(fe + 20, 2);
 	if (strategy != ICB_STRATEGY_4) {
-		buf_printf(err, "%s: its File Entry uses ICB strategy %u; only strategy 4 is "
-			   "handled", file->path, strategy);
+		text_appendf(err, "%s: its File Entry uses ICB strategy %u; only strategy 4 is "
+			     "handled", file->path, strategy);
 		return -1;
 	}
 	if (fe[27] != FILE_TYPE_REGULAR) {
-		buf_printf(err, "%s: its File Entry is of type %u, not a plain file", file->path,
-			   fe[27]);
+		text_appendf(err, "%s: its File Entry is of type %u, not a plain file", file->path,
+			     fe[27]);
 		return -1;
 	}
 	kind = (unsigned)get_le(fe + 34, 2) & 7;
 	if (kind == AD_EXTENDED) {
-		buf_printf(err, "%s: its File Entry uses extended allocation descriptors "
-			   "(ext_ad), which are not handled", file->path);
+		text_appendf(err, "%s: its File Entry uses extended allocation descriptors "
+			     "(ext_ad), which are not handled", file->path);
 		return -1;
 	}
 	if (kind > AD_EMBEDDED) {
-		buf_printf(err, "%s: its File Entry has allocation descriptor kind %u, which "
-			   "UDF does not define", file->path, kind);
+		text_appendf(err, "%s: its File Entry has allocation descriptor kind %u, which "
+			     "UDF does not define", file->path, kind);
 		return -1;
 	}
 	if (kind == AD_LONG && l_ad >= 16)
@@ -953,24 +954,24 @@ static int patch_entry(int fd, const struct volume *vol, const struct udfpatch_f
 		kind = AD_SHORT;
 
 	if (file->lba < vol->part_start || file->lba - vol->part_start > UINT32_MAX) {
-		buf_printf(err, "%s: its new data (sector %" PRIu64 ") lie outside what the UDF "
-			   "partition can reach", file->path, file->lba);
+		text_appendf(err, "%s: its new data (sector %" PRIu64 ") lie outside what the UDF "
+			     "partition can reach", file->path, file->lba);
 		return -1;
 	}
 	start = (uint32_t)(file->lba - vol->part_start);
 	blocks = (file->size + SECTOR - 1) / SECTOR;
 	if (blocks > (uint64_t)UINT32_MAX + 1 - start) {
-		buf_printf(err, "%s: its new data end beyond what the UDF partition can reach",
-			   file->path);
+		text_appendf(err, "%s: its new data end beyond what the UDF partition can reach",
+			     file->path);
 		return -1;
 	}
 	extents = (file->size + MAX_EXTENT - 1) / MAX_EXTENT;
 	room = SECTOR - base - l_ea;
 	if (extents > room / (kind == AD_LONG ? 16 : 8)) {
-		buf_printf(err, "%s: %" PRIu64 " bytes need %" PRIu64 " allocation "
-			   "descriptors; its File Entry has room for %" PRIu64 " after its "
-			   "extended attributes", file->path, file->size, extents,
-			   room / (kind == AD_LONG ? 16 : 8));
+		text_appendf(err, "%s: %" PRIu64 " bytes need %" PRIu64 " allocation "
+			     "descriptors; its File Entry has room for %" PRIu64 " after its "
+			     "extended attributes", file->path, file->size, extents,
+			     room / (kind == AD_LONG ? 16 : 8));
 		return -1;
 	}
 
@@ -1000,29 +1001,29 @@ static int patch_entry(int fd, const struct volume *vol, const struct udfpatch_f
  * ------------------------------------------------------------------------- */
 
 static int check_job(const struct udfpatch_job *job, const struct volume *vol,
-		     uint64_t old_end, struct buf *err)
+		     uint64_t old_end, struct text *err)
 {
 	uint64_t part_end = (uint64_t)vol->part_start + vol->part_length;
 	uint64_t new_end = job->data_end > part_end ? job->data_end : part_end;
 
 	if (job->tail_start < job->data_end || job->tail_start < old_end) {
-		buf_printf(err, "udfpatch: the tail (sector %" PRIu64 ") starts before the "
-			   "data end (%" PRIu64 ") or the old image's end (%" PRIu64 ")",
-			   job->tail_start, job->data_end, old_end);
+		text_appendf(err, "udfpatch: the tail (sector %" PRIu64 ") starts before the "
+			     "data end (%" PRIu64 ") or the old image's end (%" PRIu64 ")",
+			     job->tail_start, job->data_end, old_end);
 		return -1;
 	}
 	if (new_end > job->tail_start) {
-		buf_printf(err, "the UDF partition reaches sector %" PRIu64 ", past where the "
-			   "tail starts (%" PRIu64 ")", new_end, job->tail_start);
+		text_appendf(err, "the UDF partition reaches sector %" PRIu64 ", past where the "
+			     "tail starts (%" PRIu64 ")", new_end, job->tail_start);
 		return -1;
 	}
 	if (new_end - vol->part_start > UINT32_MAX) {
-		buf_puts(err, "the UDF partition cannot grow past 2^32 blocks (8 TiB)");
+		text_append(err, "the UDF partition cannot grow past 2^32 blocks (8 TiB)");
 		return -1;
 	}
 	if (job->tail_start > UINT32_MAX - MIN_RESERVE - 1 - vol->vds_count) {
-		buf_puts(err, "the new image would exceed 2^32 sectors (8 TiB), the most UDF "
-			 "descriptors can address");
+		text_append(err, "the new image would exceed 2^32 sectors (8 TiB), the most UDF "
+			    "descriptors can address");
 		return -1;
 	}
 	for (size_t i = 0; i < job->file_count; i++) {
@@ -1031,10 +1032,10 @@ static int check_job(const struct udfpatch_job *job, const struct volume *vol,
 
 		if (file->lba < vol->part_start || file->lba > new_end ||
 		    blocks > new_end - file->lba) {
-			buf_printf(err, "%s: its new data (sectors %" PRIu64 " to %" PRIu64 ") do "
-				   "not lie in the UDF partition as extended (sectors %" PRIu32
-				   " to %" PRIu64 ")", file->path, file->lba, file->lba + blocks,
-				   vol->part_start, new_end);
+			text_appendf(err, "%s: its new data (sectors %" PRIu64 " to %" PRIu64 ") "
+				     "do not lie in the UDF partition as extended (sectors %" PRIu32
+				     " to %" PRIu64 ")", file->path, file->lba, file->lba + blocks,
+				     vol->part_start, new_end);
 			return -1;
 		}
 	}
@@ -1055,7 +1056,7 @@ static bool in_new_file(const struct udfpatch_job *job, uint64_t sector)
 /* Old anchors near the old end: each is cleared, so no reader finds a
  * stale pointer to the old reserve sequence inside the grown image. */
 static int find_old_anchors(int fd, const struct udfpatch_job *job, uint64_t old_end,
-			    uint64_t *stale, size_t *count, struct buf *err)
+			    uint64_t *stale, size_t *count, struct text *err)
 {
 	uint64_t first = old_end > ANCHOR_SECTOR + ANCHOR_WINDOW ? old_end - ANCHOR_WINDOW
 								 : ANCHOR_SECTOR + 1;
@@ -1081,7 +1082,7 @@ static int find_old_anchors(int fd, const struct udfpatch_job *job, uint64_t old
 
 static int write_changes(const struct udfpatch_job *job, struct volume *vol,
 			 const struct entry_patch *patches, const uint64_t *stale,
-			 size_t stale_count, uint64_t *image_end, struct buf *err)
+			 size_t stale_count, uint64_t *image_end, struct text *err)
 {
 	uint64_t part_end = (uint64_t)vol->part_start + vol->part_length;
 	uint64_t new_end = job->data_end > part_end ? job->data_end : part_end;
@@ -1104,7 +1105,7 @@ static int write_changes(const struct udfpatch_job *job, struct volume *vol,
 	 * naming its new sector; unrecorded (zero) sectors fill it up. */
 	reserve = calloc(reserve_count, SECTOR);
 	if (!reserve) {
-		buf_puts(err, "out of memory");
+		text_append(err, "out of memory");
 		return -1;
 	}
 	memcpy(reserve, vol->vds, vol->vds_count * SECTOR);
@@ -1151,7 +1152,7 @@ out:
 	return rc;
 }
 
-int udfpatch_apply(struct udfpatch_job *job, struct buf *err)
+int udfpatch_apply(struct udfpatch_job *job, struct text *err)
 {
 	struct volume vol;
 	struct entry_patch *patches = NULL;
@@ -1185,7 +1186,7 @@ int udfpatch_apply(struct udfpatch_job *job, struct buf *err)
 	blocks = calloc(job->file_count + 1, sizeof(*blocks));
 	stale = calloc(ANCHOR_WINDOW, sizeof(*stale));
 	if (!patches || !blocks || !stale) {
-		buf_puts(err, "out of memory");
+		text_append(err, "out of memory");
 		goto out;
 	}
 	if (find_entries(job, &vol, blocks, err) < 0)
@@ -1193,8 +1194,9 @@ int udfpatch_apply(struct udfpatch_job *job, struct buf *err)
 	for (size_t i = 0; i < job->file_count; i++) {
 		for (size_t j = 0; j < i; j++)
 			if (blocks[j] == blocks[i]) {
-				buf_printf(err, "%s and %s share one File Entry; each can have one "
-					   "place only", job->files[j].path, job->files[i].path);
+				text_appendf(err, "%s and %s share one File Entry; each can have "
+					     "one place only", job->files[j].path,
+					     job->files[i].path);
 				goto out;
 			}
 		if (patch_entry(job->fd, &vol, &job->files[i], blocks[i], &patches[i], err) < 0)

@@ -19,7 +19,7 @@
 
 #include <stdint.h>
 
-#include "buf.h"
+#include "text.h"
 
 struct udfpatch_file {
 	/* In the UDF tree: "/sources/boot.wim" ('/' or '\\' between names,
@@ -67,5 +67,5 @@ struct udfpatch_job {
  * ordinary file pointing at its new extent: the caller has written the
  * same bytes there, and the ISO 9660 tree needs an extent anyway.
  */
-int udfpatch_apply(struct udfpatch_job *job, struct buf *err);
+int udfpatch_apply(struct udfpatch_job *job, struct text *err);
 #endif

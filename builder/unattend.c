@@ -15,6 +15,8 @@
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
+#include "textfmt.h"
+
 #define MAX_SECTION_DEPTH 8
 
 /* The value for a field name, or NULL for an unknown field. */
@@ -81,7 +83,7 @@ static bool marker(const char *line, size_t len, bool *is_end, char *name, size_
 }
 
 static int render_line(const char *line, size_t len, const struct unattend_settings *settings,
-		       struct buf *out, struct buf *err)
+		       struct text *out, struct text *err)
 {
 	for (size_t i = 0; i < len; i++) {
 		size_t j = i + 1;
@@ -89,25 +91,25 @@ static int render_line(const char *line, size_t len, const struct unattend_setti
 		const char *value;
 
 		if (line[i] != '@') {
-			buf_append(out, line + i, 1);
+			text_append_bytes(out, line + i, 1);
 			continue;
 		}
 		while (j < len && (isupper((unsigned char)line[j]) || line[j] == '_'))
 			j++;
 		/* "@FirewallAPI.dll,-28752" and the like are text, not fields. */
 		if (j == i + 1 || j >= len || line[j] != '@') {
-			buf_append(out, line + i, 1);
+			text_append_bytes(out, line + i, 1);
 			continue;
 		}
 		value = field_value(settings, line + i + 1, j - i - 1, scratch, sizeof(scratch));
 		if (!value) {
-			buf_printf(err, "the answer file template has an unknown field @%.*s@",
-				   (int)(j - i - 1), line + i + 1);
+			text_appendf(err, "the answer file template has an unknown field @%.*s@",
+				     (int)(j - i - 1), line + i + 1);
 			return -1;
 		}
-		if (!buf_put_xml_escaped(out, value)) {
-			buf_printf(err, "the value for %.*s has a control character, which XML "
-				   "cannot carry", (int)(j - i - 1), line + i + 1);
+		if (!textfmt_xml(out, value)) {
+			text_appendf(err, "the value for %.*s has a control character, which XML "
+				     "cannot carry", (int)(j - i - 1), line + i + 1);
 			return -1;
 		}
 		i = j;
@@ -116,7 +118,7 @@ static int render_line(const char *line, size_t len, const struct unattend_setti
 }
 
 int unattend_render(const char *template_text, const struct unattend_settings *settings,
-		    struct buf *out, struct buf *err)
+		    struct text *out, struct text *err)
 {
 	bool keep[MAX_SECTION_DEPTH + 1] = { true };
 	char names[MAX_SECTION_DEPTH + 1][32];
@@ -131,7 +133,7 @@ int unattend_render(const char *template_text, const struct unattend_settings *s
 		if (marker(line, len, &is_end, name, sizeof(name))) {
 			if (!is_end) {
 				if (depth == MAX_SECTION_DEPTH) {
-					buf_puts(err, "the answer file template nests too deep");
+					text_append(err, "the answer file template nests too deep");
 					return -1;
 				}
 				depth++;
@@ -139,8 +141,8 @@ int unattend_render(const char *template_text, const struct unattend_settings *s
 				strcpy(names[depth], name);
 			} else {
 				if (depth == 0 || strcmp(names[depth], name) != 0) {
-					buf_printf(err, "the answer file template ends section %s "
-						   "that it did not start", name);
+					text_appendf(err, "the answer file template ends section "
+						     "%s that it did not start", name);
 					return -1;
 				}
 				depth--;
@@ -149,16 +151,16 @@ int unattend_render(const char *template_text, const struct unattend_settings *s
 			if (render_line(line, len, settings, out, err) < 0)
 				return -1;
 			if (newline)
-				buf_puts(out, "\r\n"); /* Windows text */
+				text_append(out, "\r\n"); /* Windows text */
 		}
 		line += len + (newline ? 1 : 0);
 	}
 	if (depth) {
-		buf_printf(err, "the answer file template leaves section %s open", names[depth]);
+		text_appendf(err, "the answer file template leaves section %s open", names[depth]);
 		return -1;
 	}
-	if (buf_failed(out)) {
-		buf_puts(err, "out of memory");
+	if (text_failed(out)) {
+		text_append(err, "out of memory");
 		return -1;
 	}
 	return 0;
@@ -240,7 +242,7 @@ const char *unattend_check_locale(const char *locale)
 	return NULL;
 }
 
-int unattend_check_file(const char *path, struct buf *err)
+int unattend_check_file(const char *path, struct text *err)
 {
 	xmlDoc *doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
 					      XML_PARSE_NOWARNING);
@@ -250,16 +252,16 @@ int unattend_check_file(const char *path, struct buf *err)
 	if (!doc) {
 		const xmlError *error = xmlGetLastError();
 
-		buf_printf(err, "%s is not well-formed XML", path);
+		text_appendf(err, "%s is not well-formed XML", path);
 		if (error && error->message)
-			buf_printf(err, " (line %d: %.*s)", error->line,
-				   (int)strcspn(error->message, "\n"), error->message);
+			text_appendf(err, " (line %d: %.*s)", error->line,
+				     (int)strcspn(error->message, "\n"), error->message);
 		return -1;
 	}
 	root = xmlDocGetRootElement(doc);
 	if (!root || xmlStrcmp(root->name, BAD_CAST "unattend") != 0)
-		buf_printf(err, "%s is XML but not an answer file: its root element is not "
-			   "<unattend>", path);
+		text_appendf(err, "%s is XML but not an answer file: its root element is not "
+			     "<unattend>", path);
 	else
 		rc = 0;
 	xmlFreeDoc(doc);

@@ -10,7 +10,7 @@
 #ifndef WIN7GEN2_UNATTEND_H
 #define WIN7GEN2_UNATTEND_H
 
-#include "buf.h"
+#include "text.h"
 
 struct unattend_settings {
 	unsigned image_index;       /* install.wim image (/IMAGE/INDEX) */
@@ -26,7 +26,7 @@ struct unattend_settings {
 /* Fills the template.  0, or -1 with err saying which value or which
  * template field was wrong. */
 int unattend_render(const char *template_text, const struct unattend_settings *settings,
-		    struct buf *out, struct buf *err);
+		    struct text *out, struct text *err);
 
 /* Each returns NULL when the value is fine, else what is wrong with it. */
 const char *unattend_check_computer_name(const char *name);
@@ -36,6 +36,6 @@ const char *unattend_check_locale(const char *locale);
 const char *unattend_check_text(const char *text);
 
 /* A user's answer file: well-formed XML whose root is <unattend>. */
-int unattend_check_file(const char *path, struct buf *err);
+int unattend_check_file(const char *path, struct text *err);
 
 #endif

@@ -123,7 +123,7 @@ struct job {
 	ntfs_volume *vol;
 	const char *volume_path; /* the NTFS image, for messages */
 	char *chunk;             /* COPY_CHUNK bytes */
-	struct buf *err;
+	struct text *err;
 };
 
 static void image_entry_free(struct image_entry *entry)
@@ -151,16 +151,16 @@ static int take_entry(const struct wimlib_dir_entry *entry, void *ctx)
 }
 
 /* An image path ("/Windows/System32") as Windows writes it. */
-static void put_image_path(struct buf *out, const char *path)
+static void put_image_path(struct text *out, const char *path)
 {
 	for (; *path; path++)
-		buf_append(out, *path == '/' ? "\\" : path, 1);
+		text_append_bytes(out, *path == '/' ? "\\" : path, 1);
 }
 
 /* 0 with found->exists telling whether path is in the image; -1 when
  * wimlib cannot say. */
 static int look_up(WIMStruct *wim, int image, const char *path, struct image_entry *found,
-		   struct buf *err)
+		   struct text *err)
 {
 	int code;
 
@@ -168,7 +168,7 @@ static int look_up(WIMStruct *wim, int image, const char *path, struct image_ent
 	code = wimlib_iterate_dir_tree(wim, image, path, 0, take_entry, found);
 	if (found->out_of_memory) {
 		image_entry_free(found);
-		buf_puts(err, "out of memory");
+		text_append(err, "out of memory");
 		return -1;
 	}
 	if (code == WIMLIB_ERR_PATH_DOES_NOT_EXIST || code == WIMLIB_ERR_NOTDIR) {
@@ -177,10 +177,10 @@ static int look_up(WIMStruct *wim, int image, const char *path, struct image_ent
 	}
 	if (code) {
 		image_entry_free(found);
-		buf_puts(err, "cannot look up ");
+		text_append(err, "cannot look up ");
 		put_image_path(err, path);
-		buf_printf(err, " in the WIM image: %s (wimlib error %d)",
-			   wimlib_get_error_string(code), code);
+		text_appendf(err, " in the WIM image: %s (wimlib error %d)",
+			     wimlib_get_error_string(code), code);
 		return -1;
 	}
 	return 0;
@@ -212,13 +212,13 @@ static int by_name(const struct dirent **a, const struct dirent **b)
 	return strcmp((*a)->d_name, (*b)->d_name);
 }
 
-static int list_folder(const char *path, struct dirent ***names, struct buf *err)
+static int list_folder(const char *path, struct dirent ***names, struct text *err)
 {
 	int count = scandir(path, names, not_dot, by_name);
 
 	if (count < 0)
-		buf_printf(err, "cannot list %s: %s; check that the folder can be read",
-			   path, strerror(errno));
+		text_appendf(err, "cannot list %s: %s; check that the folder can be read",
+			     path, strerror(errno));
 	return count;
 }
 
@@ -231,7 +231,7 @@ static void free_names(struct dirent **names, int count)
 
 /* name as NTFS stores it (UTF-16); length in UTF-16 units, -1 with err
  * for a name NTFS cannot hold. */
-static int ntfs_name(const char *name, const char *path, ntfschar **uname, struct buf *err)
+static int ntfs_name(const char *name, const char *path, ntfschar **uname, struct text *err)
 {
 	int len;
 
@@ -240,71 +240,71 @@ static int ntfs_name(const char *name, const char *path, ntfschar **uname, struc
 	 * a backslash would read as a folder in the WIM. */
 	for (const char *c = name; *c; c++) {
 		if ((unsigned char)*c < 0x20 || strchr("\\:*?\"<>|", *c)) {
-			buf_printf(err, "the name of %s has a character Windows does not allow "
-				   "in names (\\ : * ? \" < > | or a control character); rename it",
-				   path);
+			text_appendf(err, "the name of %s has a character Windows does not allow "
+				     "in names (\\ : * ? \" < > | or a control character); rename "
+				     "it", path);
 			return -1;
 		}
 	}
 	len = ntfs_mbstoucs(name, uname);
 	if (len < 0) {
-		buf_printf(err, "cannot use the name of %s: %s; rename it (UTF-8 names only)",
-			   path, strerror(errno));
+		text_appendf(err, "cannot use the name of %s: %s; rename it (UTF-8 names only)",
+			     path, strerror(errno));
 		return -1;
 	}
 	if (len == 0 || len > NTFS_MAX_NAME_LEN) {
 		free(*uname);
 		*uname = NULL;
-		buf_printf(err, "the name of %s is longer than Windows allows (255 characters); "
-			   "rename it", path);
+		text_appendf(err, "the name of %s is longer than Windows allows (255 characters); "
+			     "rename it", path);
 		return -1;
 	}
 	return len;
 }
 
-static char *child_path(const char *dir, const char *name, struct buf *err)
+static char *child_path(const char *dir, const char *name, struct text *err)
 {
-	struct buf path = BUF_INIT;
+	struct text path = TEXT_INIT;
 	char *joined;
 
-	buf_printf(&path, "%s%s%s", dir, strcmp(dir, "/") ? "/" : "", name);
-	joined = buf_take(&path);
+	text_appendf(&path, "%s%s%s", dir, strcmp(dir, "/") ? "/" : "", name);
+	joined = text_take(&path, NULL);
 	if (!joined)
-		buf_puts(err, "out of memory");
+		text_append(err, "out of memory");
 	return joined;
 }
 
 /* Counts what fs_path holds, and refuses what cannot go into the image
  * before anything is made. */
-static int scan(const char *path, int depth, struct tally *tally, struct buf *err)
+static int scan(const char *path, int depth, struct tally *tally, struct text *err)
 {
 	struct dirent **names;
 	struct stat st;
 	int count, rc = 0;
 
 	if (stat(path, &st) < 0) {
-		buf_printf(err, "cannot read %s: %s; check that it exists and can be read",
-			   path, strerror(errno));
+		text_appendf(err, "cannot read %s: %s; check that it exists and can be read",
+			     path, strerror(errno));
 		return -1;
 	}
 	if (S_ISREG(st.st_mode)) {
 		tally->files++;
 		tally->bytes += ((uint64_t)st.st_size + CLUSTER - 1) / CLUSTER * CLUSTER;
 		if (tally->bytes > MAX_SOURCE_BYTES) {
-			buf_printf(err, "the files to add pass 1 TiB at %s, far too much for a "
-				   "boot image; add less", path);
+			text_appendf(err, "the files to add pass 1 TiB at %s, far too much for a "
+				     "boot image; add less", path);
 			return -1;
 		}
 		return 0;
 	}
 	if (!S_ISDIR(st.st_mode)) {
-		buf_printf(err, "%s is neither a file nor a folder (a device, pipe or socket); "
-			   "remove it", path);
+		text_appendf(err, "%s is neither a file nor a folder (a device, pipe or socket); "
+			     "remove it", path);
 		return -1;
 	}
 	if (depth >= MAX_DEPTH) {
-		buf_printf(err, "%s is more than %d folders deep (a symbolic link loop?); "
-			   "flatten the folder tree", path, MAX_DEPTH);
+		text_appendf(err, "%s is more than %d folders deep (a symbolic link loop?); "
+			     "flatten the folder tree", path, MAX_DEPTH);
 		return -1;
 	}
 	tally->folders++;
@@ -334,19 +334,19 @@ static int ntfs_failed(struct job *job, const char *what, const char *path)
 {
 	int saved = errno;
 
-	buf_printf(job->err, "cannot %s %s in the NTFS staging image %s: %s", what, path,
-		   job->volume_path, strerror(saved));
+	text_appendf(job->err, "cannot %s %s in the NTFS staging image %s: %s", what, path,
+		     job->volume_path, strerror(saved));
 	/* The volume is sized with room to spare: the disk under it is
 	 * the likelier one to be full. */
 	if (saved == ENOSPC)
-		buf_puts(job->err, "; make room on the disk that holds it (it needs about as "
-			 "much again as the files added)");
+		text_append(job->err, "; make room on the disk that holds it (it needs about as "
+			    "much again as the files added)");
 	return -1;
 }
 
 static int interrupted(struct job *job)
 {
-	buf_puts(job->err, "interrupted");
+	text_append(job->err, "interrupted");
 	return -1;
 }
 
@@ -391,8 +391,8 @@ static int copy_data(struct job *job, ntfs_inode *ni, const char *path)
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		buf_printf(job->err, "cannot read %s: %s; check that it can be read",
-			   path, strerror(errno));
+		text_appendf(job->err, "cannot read %s: %s; check that it can be read",
+			     path, strerror(errno));
 		return -1;
 	}
 	na = ntfs_attr_open(ni, AT_DATA, AT_UNNAMED, 0);
@@ -410,7 +410,7 @@ static int copy_data(struct job *job, ntfs_inode *ni, const char *path)
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0) {
-			buf_printf(job->err, "cannot read %s: %s", path, strerror(errno));
+			text_appendf(job->err, "cannot read %s: %s", path, strerror(errno));
 			rc = -1;
 			break;
 		}
@@ -448,8 +448,8 @@ static int write_children(struct job *job, ntfs_inode *ni, const struct descript
 	int count, rc = 0;
 
 	if (depth > MAX_DEPTH) {
-		buf_printf(job->err, "%s is more than %d folders deep (a symbolic link loop?); "
-			   "flatten the folder tree", fs_path, MAX_DEPTH);
+		text_appendf(job->err, "%s is more than %d folders deep (a symbolic link loop?); "
+			     "flatten the folder tree", fs_path, MAX_DEPTH);
 		return -1;
 	}
 	count = list_folder(fs_path, &names, job->err);
@@ -485,13 +485,13 @@ static int write_entry(struct job *job, ntfs_inode *dir_ni, const struct descrip
 	if (interrupt_requested())
 		return interrupted(job);
 	if (stat(fs_path, &st) < 0) {
-		buf_printf(job->err, "cannot read %s: %s; check that it exists and can be read",
-			   fs_path, strerror(errno));
+		text_appendf(job->err, "cannot read %s: %s; check that it exists and can be read",
+			     fs_path, strerror(errno));
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
-		buf_printf(job->err, "%s is neither a file nor a folder (a device, pipe or "
-			   "socket); remove it", fs_path);
+		text_appendf(job->err, "%s is neither a file nor a folder (a device, pipe or "
+			     "socket); remove it", fs_path);
 		return -1;
 	}
 	if (image_dir) {
@@ -499,13 +499,13 @@ static int write_entry(struct job *job, ntfs_inode *dir_ni, const struct descrip
 		if (!image_path || look_up(job->wim, job->image, image_path, &existing, job->err) < 0)
 			goto out;
 		if (existing.exists && existing.is_dir != S_ISDIR(st.st_mode)) {
-			buf_puts(job->err, "cannot put ");
-			buf_printf(job->err, "%s at ", fs_path);
+			text_append(job->err, "cannot put ");
+			text_appendf(job->err, "%s at ", fs_path);
 			put_image_path(job->err, image_path);
-			buf_printf(job->err, " in the WIM image: that is a %s there and this is a %s; "
-				   "the WIM image is not laid out as expected",
-				   existing.is_dir ? "folder" : "file",
-				   S_ISDIR(st.st_mode) ? "folder" : "file");
+			text_appendf(job->err, " in the WIM image: that is a %s there and this is "
+				     "a %s; the WIM image is not laid out as expected",
+				     existing.is_dir ? "folder" : "file",
+				     S_ISDIR(st.st_mode) ? "folder" : "file");
 			goto out;
 		}
 	}
@@ -582,37 +582,37 @@ static uint64_t volume_size(const struct tally *tally, size_t new_folders)
 	return (size + MIB - 1) / MIB * MIB;
 }
 
-static int make_volume(const char *tempdir, uint64_t size, char **path, struct buf *err)
+static int make_volume(const char *tempdir, uint64_t size, char **path, struct text *err)
 {
 	/* mkntfs lives in sbin, which a user's PATH may lack. */
 	const char *mkntfs = access("/usr/sbin/mkntfs", X_OK) == 0 ? "/usr/sbin/mkntfs" :
 			     access("/sbin/mkntfs", X_OK) == 0 ? "/sbin/mkntfs" : "mkntfs";
-	struct buf template = BUF_INIT;
+	struct text template = TEXT_INIT;
 	int fd;
 
-	buf_printf(&template, "%s/wimsd-XXXXXX", tempdir);
-	*path = buf_take(&template);
+	text_appendf(&template, "%s/wimsd-XXXXXX", tempdir);
+	*path = text_take(&template, NULL);
 	if (!*path) {
-		buf_puts(err, "out of memory");
+		text_append(err, "out of memory");
 		return -1;
 	}
 	fd = mkstemp(*path);
 	if (fd < 0) {
-		buf_printf(err, "cannot make an NTFS staging image in %s: %s", tempdir,
-			   strerror(errno));
+		text_appendf(err, "cannot make an NTFS staging image in %s: %s", tempdir,
+			     strerror(errno));
 		free(*path);
 		*path = NULL;
 		return -1;
 	}
 	if (ftruncate(fd, (off_t)size) < 0) {
-		buf_printf(err, "cannot size the NTFS staging image %s: %s", *path,
-			   strerror(errno));
+		text_appendf(err, "cannot size the NTFS staging image %s: %s", *path,
+			     strerror(errno));
 		close(fd);
 		return -1;
 	}
 	if (close(fd) < 0) {
-		buf_printf(err, "cannot write the NTFS staging image %s: %s", *path,
-			   strerror(errno));
+		text_appendf(err, "cannot write the NTFS staging image %s: %s", *path,
+			     strerror(errno));
 		return -1;
 	}
 	/* -F: a file, not a device; -Q: no zeroing; sector size and
@@ -634,8 +634,8 @@ static int fill_volume(struct job *job, const struct descriptor *sd, char **part
 
 	job->vol = ntfs_mount(job->volume_path, NTFS_MNT_NONE);
 	if (!job->vol) {
-		buf_printf(job->err, "cannot open the NTFS staging image %s: %s",
-			   job->volume_path, strerror(errno));
+		text_appendf(job->err, "cannot open the NTFS staging image %s: %s",
+			     job->volume_path, strerror(errno));
 		return -1;
 	}
 	/* Descriptors are kept once each in $Secure; libntfs-3g opens it
@@ -657,8 +657,8 @@ static int fill_volume(struct job *job, const struct descriptor *sd, char **part
 		rc = ntfs_failed(job, "finish", "the root folder");
 unmount:
 	if (ntfs_umount(job->vol, FALSE) < 0 && rc == 0) {
-		buf_printf(job->err, "cannot finish the NTFS staging image %s: %s",
-			   job->volume_path, strerror(errno));
+		text_appendf(job->err, "cannot finish the NTFS staging image %s: %s",
+			     job->volume_path, strerror(errno));
 		rc = -1;
 	}
 	job->vol = NULL;
@@ -679,7 +679,7 @@ static void target_free(struct target *target)
 }
 
 /* Splits "\\a\\b" or "/a/b" into its names; refuses "." and "..". */
-static int split_target(const char *wim_target, struct target *target, struct buf *err)
+static int split_target(const char *wim_target, struct target *target, struct text *err)
 {
 	size_t most = 1;
 
@@ -690,7 +690,7 @@ static int split_target(const char *wim_target, struct target *target, struct bu
 	target->text = strdup(wim_target);
 	target->parts = calloc(most, sizeof(*target->parts));
 	if (!target->text || !target->parts) {
-		buf_puts(err, "out of memory");
+		text_append(err, "out of memory");
 		return -1;
 	}
 	for (char *c = target->text; *c; c++)
@@ -703,38 +703,38 @@ static int split_target(const char *wim_target, struct target *target, struct bu
 		if (!*name)
 			continue;
 		if (!strcmp(name, ".") || !strcmp(name, "..")) {
-			buf_printf(err, "cannot add at %s in the WIM image: write the path without "
-				   "\".\" or \"..\"", wim_target);
+			text_appendf(err, "cannot add at %s in the WIM image: write the path "
+				     "without \".\" or \"..\"", wim_target);
 			return -1;
 		}
 		target->parts[target->count++] = name;
 	}
 	if (target->count == 0) {
-		buf_printf(err, "cannot add at %s in the WIM image: name a path below its root, "
-			   "e.g. \\win7gen2", wim_target);
+		text_appendf(err, "cannot add at %s in the WIM image: name a path below its root, "
+			     "e.g. \\win7gen2", wim_target);
 		return -1;
 	}
 	return 0;
 }
 
 /* "/" + parts[0..count-1] joined by "/". */
-static char *image_path_of(char **parts, size_t count, struct buf *err)
+static char *image_path_of(char **parts, size_t count, struct text *err)
 {
-	struct buf path = BUF_INIT;
+	struct text path = TEXT_INIT;
 	char *joined;
 
 	if (count == 0)
-		buf_puts(&path, WIMLIB_WIM_ROOT_PATH);
+		text_append(&path, WIMLIB_WIM_ROOT_PATH);
 	for (size_t i = 0; i < count; i++)
-		buf_printf(&path, "/%s", parts[i]);
-	joined = buf_take(&path);
+		text_appendf(&path, "/%s", parts[i]);
+	joined = text_take(&path, NULL);
 	if (!joined)
-		buf_puts(err, "out of memory");
+		text_append(err, "out of memory");
 	return joined;
 }
 
 int wimsd_add(WIMStruct *wim, int image, const char *fs_source, const char *wim_target,
-	      const char *tempdir, struct buf *err)
+	      const char *tempdir, struct text *err)
 {
 	struct job job = { .wim = wim, .image = image, .err = err };
 	struct image_entry base = { 0 };
@@ -760,22 +760,23 @@ int wimsd_add(WIMStruct *wim, int image, const char *fs_source, const char *wim_
 		if (base.exists)
 			break;
 		if (depth == 0) {
-			buf_printf(err, "cannot add %s: the WIM image has no root folder", wim_target);
+			text_appendf(err, "cannot add %s: the WIM image has no root folder",
+				     wim_target);
 			goto out;
 		}
 	}
 	if (!base.is_dir) {
-		buf_printf(err, "cannot add %s to the WIM image: ", wim_target);
+		text_appendf(err, "cannot add %s to the WIM image: ", wim_target);
 		put_image_path(err, base_path);
-		buf_puts(err, " is a file there, not a folder; the WIM image is not laid out "
-			 "as expected");
+		text_append(err, " is a file there, not a folder; the WIM image is not laid out "
+			    "as expected");
 		goto out;
 	}
 	sd = landing_descriptor(&base);
 
 	job.chunk = malloc(COPY_CHUNK);
 	if (!job.chunk) {
-		buf_puts(err, "out of memory");
+		text_append(err, "out of memory");
 		goto out;
 	}
 	if (make_volume(tempdir, volume_size(&tally, target.count - 1 - depth), &volume, err) < 0)
@@ -792,8 +793,8 @@ int wimsd_add(WIMStruct *wim, int image, const char *fs_source, const char *wim_
 	command.add.add_flags = WIMLIB_ADD_FLAG_NTFS;
 	code = wimlib_update_image(wim, image, &command, 1, 0);
 	if (code) {
-		buf_printf(err, "cannot add %s to the WIM image at %s: %s (wimlib error %d)",
-			   fs_source, wim_target, wimlib_get_error_string(code), code);
+		text_appendf(err, "cannot add %s to the WIM image at %s: %s (wimlib error %d)",
+			     fs_source, wim_target, wimlib_get_error_string(code), code);
 		goto out;
 	}
 	rc = 0;

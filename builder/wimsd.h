@@ -21,7 +21,7 @@
 
 #include <wimlib.h>
 
-#include "buf.h"
+#include "text.h"
 
 /*
  * Adds fs_source (a file, or a folder and everything in it) at
@@ -48,7 +48,7 @@
  * 0 on success; -1 with a sentence in err (the image is then unchanged).
  */
 int wimsd_add(WIMStruct *wim, int image, const char *fs_source, const char *wim_target,
-	      const char *tempdir, struct buf *err);
+	      const char *tempdir, struct text *err);
 
 /*
  * The descriptor used when the folder has none, in the self-relative

@@ -151,7 +151,7 @@ static bool number_of(xmlNode *node, unsigned *value)
 	return ok;
 }
 
-static int parse_image(xmlNode *node, struct wim_image_meta *image, const char **why)
+static void parse_image(xmlNode *node, struct wim_image_meta *image)
 {
 	xmlNode *windows = child(node, "WINDOWS");
 	xmlNode *version = child(windows, "VERSION");
@@ -175,8 +175,6 @@ static int parse_image(xmlNode *node, struct wim_image_meta *image, const char *
 		if (!number_of(child(version, "SPLEVEL"), &image->sp_level))
 			image->sp_level = 0;
 	}
-	(void)why;
-	return 0;
 }
 
 static int index_of(xmlNode *node, unsigned *index)
@@ -272,8 +270,7 @@ int wim_xml_parse(const uint8_t *xml, size_t size, struct wim_meta *meta, const 
 			goto out;
 		}
 		image->index = index;
-		if (parse_image(node, image, why) < 0)
-			goto out;
+		parse_image(node, image);
 	}
 	rc = 0;
 out:
@@ -283,7 +280,7 @@ out:
 	return rc;
 }
 
-void wim_image_meta_clear(struct wim_image_meta *image)
+static void image_meta_clear(struct wim_image_meta *image)
 {
 	free(image->name);
 	free(image->display_name);
@@ -297,7 +294,7 @@ void wim_image_meta_clear(struct wim_image_meta *image)
 void wim_meta_free(struct wim_meta *meta)
 {
 	for (unsigned i = 0; i < meta->count; i++)
-		wim_image_meta_clear(&meta->images[i]);
+		image_meta_clear(&meta->images[i]);
 	free(meta->images);
 	meta->images = NULL;
 	meta->count = 0;

@@ -4,8 +4,10 @@
  * install.wim can be several GiB and sits inside the ISO; the builder
  * reads only its 208-byte header and the XML blob the header points to
  * (xorriso -extract_cut) and takes each image's name, edition,
- * architecture and version from that XML.  These bytes come from the
- * user's ISO: every length and offset is checked before use.
+ * architecture and version from that XML.  boot.wim's XML, which
+ * wimlib hands over (wimfile_meta), goes through the same parser.
+ * These bytes come from the user's ISO: every length and offset is
+ * checked before use.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -69,7 +71,6 @@ int wim_header_parse(const uint8_t *data, size_t size, uint64_t file_size,
  */
 int wim_xml_parse(const uint8_t *xml, size_t size, struct wim_meta *meta, const char **why);
 
-void wim_image_meta_clear(struct wim_image_meta *image);
 void wim_meta_free(struct wim_meta *meta);
 
 /* "x64", "x86", ... or "unknown (N)" into a caller's buffer. */

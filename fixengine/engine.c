@@ -45,6 +45,19 @@ static bool check_payload(const struct fix_options *options, char *version, size
 	return true;
 }
 
+/* An out-of-range wait is the caller's mistake: say so rather than write
+ * a value the kernel ignores or clamps. */
+static bool check_boot_wait(const struct fix_options *options, struct fix_error *err)
+{
+	uint32_t ms = options->boot_wait_ms;
+
+	if (ms == 0 || (ms >= FIX_BOOT_WAIT_MIN_MS && ms <= FIX_BOOT_WAIT_MAX_MS))
+		return true;
+	set_error(err, "a boot disk wait (PollBootPartitionTimeout) of %lu ms is out of range: "
+		  "give %u to %u ms", (unsigned long)ms, FIX_BOOT_WAIT_MIN_MS, FIX_BOOT_WAIT_MAX_MS);
+	return false;
+}
+
 static void root_of(const struct fix_plan *plan, enum fix_volume volume, char *buf, size_t size)
 {
 	plan->backend->display_path(plan->backend_ctx, volume, "", buf, size);
@@ -69,7 +82,10 @@ enum fix_status fix_make_plan(const struct fix_backend *backend, void *backend_c
 	plan->backend = backend;
 	plan->backend_ctx = backend_ctx;
 	plan->options = *options;
-	if (!check_payload(options, plan->payload_version, sizeof(plan->payload_version), err)) {
+	if (plan->options.boot_wait_ms == 0)
+		plan->options.boot_wait_ms = FIX_BOOT_WAIT_DEFAULT_MS;
+	if (!check_boot_wait(options, err) ||
+	    !check_payload(options, plan->payload_version, sizeof(plan->payload_version), err)) {
 		fix_plan_free(plan);
 		return FIX_ERROR;
 	}
@@ -108,6 +124,7 @@ enum fix_status fix_make_plan(const struct fix_backend *backend, void *backend_c
 		return FIX_ERROR;
 	}
 	plan_registry(plan);
+	plan_boot_entry(plan);
 
 	if (plan->out_of_memory) {
 		snprintf(err->message, sizeof(err->message), "out of memory while planning");

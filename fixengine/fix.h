@@ -16,11 +16,13 @@
  *   ESP      \EFI\Microsoft\Boot\bootmgfw.efi and \EFI\Boot\bootx64.efi
  *            become win7gen2.efi, the Microsoft file is kept beside as
  *            <name>.original.efi, and win7gen2.cfg for an installed disk
- *            is written next to them.
+ *            is written next to them; a copy of win7gen2.efi goes to
+ *            \EFI\win7gen2\win7gen2.efi, which its own boot entry starts.
  *   SYSTEM   in every ControlSet00N: vmbus, storvsc and Ntfs boot-start
  *            in their groups, the Critical Device Database entries for
- *            the VMBus and its SCSI controller, FirmwareBootDevice and
- *            SystemBootDevice consistent with the disk.
+ *            the VMBus and its SCSI controller, the kernel's wait for
+ *            the boot disk (PollBootPartitionTimeout), FirmwareBootDevice
+ *            and SystemBootDevice consistent with the disk.
  *
  * and, after the changes, a run record appended to \EFI\win7gen2\log.txt
  * and the outcome in \EFI\win7gen2\status.txt, which the payload shows
@@ -51,6 +53,17 @@
  * and the largest loader read are common/win7gen2.h's, shared with the
  * payload; what to do with what is found there is common/wrap_rule.h. */
 
+/*
+ * Control\PnP\PollBootPartitionTimeout: how long, in milliseconds, the
+ * kernel waits for the boot disk (registry_table.c says why and where it
+ * comes from).  The kernel polls in 200 ms steps and does not wait at
+ * all below that; at least one kernel caps the wait at 180000 ms, so a
+ * larger value would only look like it did something.
+ */
+#define FIX_BOOT_WAIT_DEFAULT_MS 30000u
+#define FIX_BOOT_WAIT_MIN_MS 200u
+#define FIX_BOOT_WAIT_MAX_MS 180000u
+
 /* Files the engine reads whole are refused above these sizes. */
 #define FIX_MAX_HIVE_SIZE (512u * 1024 * 1024)
 #define FIX_MAX_LOG_SIZE (1024u * 1024)  /* older records are dropped beyond */
@@ -71,6 +84,10 @@ struct fix_options {
 	/* The disk layout if the caller knows it (known = true); otherwise
 	 * the engine asks the backend. */
 	struct fix_disk_layout layout;
+	/* PollBootPartitionTimeout in milliseconds, FIX_BOOT_WAIT_MIN_MS to
+	 * FIX_BOOT_WAIT_MAX_MS; 0 means FIX_BOOT_WAIT_DEFAULT_MS, so callers
+	 * that zero their options get the default. */
+	uint32_t boot_wait_ms;
 	const char *tool_version; /* goes into win7gen2.cfg and the log */
 	const char *timestamp;    /* "2026-11-26 10:00:00 UTC"; for the log */
 	const char *where;        /* "Linux host", "Windows PE", ...; for the log */
@@ -95,10 +112,10 @@ struct fix_plan;
 
 /*
  * Compute the plan.  FIX_ERROR when the run cannot start at all, with
- * the reason in err: the payload is not win7gen2.efi, the directories
- * are not a Windows volume and an ESP, out of memory.  A hive that does
- * not open or parse is not such an error: it is a problem in the plan,
- * and the ESP is still dealt with.
+ * the reason in err: the payload is not win7gen2.efi, an option is out
+ * of range, the directories are not a Windows volume and an ESP, out of
+ * memory.  A hive that does not open or parse is not such an error: it
+ * is a problem in the plan, and the ESP is still dealt with.
  */
 enum fix_status fix_make_plan(const struct fix_backend *backend, void *backend_ctx,
 			      const struct fix_options *options,

@@ -22,7 +22,7 @@ fixengine_public_headers = \
 fixengine_core_sources = \
 	fixengine/fix.h fixengine/backend.h fixengine/plan.h \
 	fixengine/engine.c fixengine/plan.c \
-	fixengine/esp.c fixengine/diskcfg.c fixengine/diskcfg.h \
+	fixengine/esp.c fixengine/diskcfg.c fixengine/diskcfg.h fixengine/bootentry.c \
 	fixengine/registry.c fixengine/registry_table.c fixengine/registry_table.h \
 	fixengine/arcname.c fixengine/arcname.h \
 	fixengine/regvalue.c fixengine/regvalue.h \
@@ -36,7 +36,7 @@ fixengine_posix_sources = \
 # for builds outside automake (the libFuzzer target).
 fixengine_all_c_sources = $(filter %.c,$(fixengine_core_sources) $(fixengine_posix_sources)) \
 	common/config.c common/marker.c common/pe_header.c common/efi_image.c \
-	common/wrap_rule.c
+	common/wrap_rule.c common/regf.c common/bootopt.c
 
 noinst_LIBRARIES += fixengine/libfixengine.a
 fixengine_libfixengine_a_SOURCES = $(fixengine_core_sources)

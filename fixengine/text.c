@@ -85,15 +85,44 @@ const char *text_string(const struct text *text)
 	return text->data ? text->data : "";
 }
 
+bool text_failed(const struct text *text)
+{
+	return text->failed;
+}
+
+void text_reset(struct text *text)
+{
+	text->length = 0;
+	if (text->data)
+		text->data[0] = '\0';
+}
+
+void text_keep_tail(struct text *text, size_t max)
+{
+	if (text->failed || text->length <= max)
+		return;
+	memmove(text->data, text->data + text->length - max, max);
+	text->length = max;
+	text->data[max] = '\0';
+}
+
 char *text_take(struct text *text, size_t *length)
 {
-	char *data = text->data;
+	char *data;
 
 	if (length)
+		*length = 0;
+	/* reserve(0) gives a text nothing was appended to room for its "". */
+	if (!reserve(text, 0)) {
+		text_free(text);
+		return NULL;
+	}
+	text->data[text->length] = '\0';
+	if (length)
 		*length = text->length;
+	data = text->data;
 	text->data = NULL;
 	text->length = text->capacity = 0;
-	text->failed = false;
 	return data;
 }
 
@@ -113,11 +142,5 @@ char *text_format(const char *format, ...)
 	va_start(ap, format);
 	text_vappendf(&text, format, ap);
 	va_end(ap);
-	if (text.failed) {
-		text_free(&text);
-		return NULL;
-	}
-	if (!text.data)
-		text_append(&text, "");
 	return text_take(&text, NULL);
 }

@@ -29,12 +29,11 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "regf.h"
 
-/* The base block ("regf") fields hivex does not check for us. */
-#define REGF_HEADER_SIZE 4096
+/* Less is no hive at all (its base block alone is 4 KiB): such a file
+ * gets the plain "not a registry hive" refusal, not hivex's. */
 #define REGF_MIN_SIZE 512
-#define REGF_SEQUENCE1 4
-#define REGF_SEQUENCE2 8
 
 struct fix_hive {
 	hive_h *h;
@@ -42,17 +41,13 @@ struct fix_hive {
 	bool writable;
 };
 
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
+/* The base block ("regf") fields hivex does not check for us. */
 static enum fix_status check_base_block(int fd, const char *path, struct fix_error *err)
 {
-	uint8_t header[REGF_HEADER_SIZE];
+	uint8_t header[REGF_BASE_BLOCK_SIZE];
 	size_t done = 0;
 	uint32_t sequence1, sequence2;
+	enum regf_state state;
 
 	while (done < sizeof(header)) {
 		ssize_t n = pread(fd, header + done, sizeof(header) - done, (off_t)done);
@@ -67,13 +62,12 @@ static enum fix_status check_base_block(int fd, const char *path, struct fix_err
 			break;
 		done += (size_t)n;
 	}
-	if (done < REGF_MIN_SIZE || memcmp(header, "regf", 4) != 0) {
+	state = regf_check(header, done, &sequence1, &sequence2);
+	if (done < REGF_MIN_SIZE || state == REGF_NOT_REGF) {
 		posix_errorf(err, "%s: not a registry hive (no \"regf\" header)", path);
 		return FIX_ERROR;
 	}
-	sequence1 = le32(header + REGF_SEQUENCE1);
-	sequence2 = le32(header + REGF_SEQUENCE2);
-	if (sequence1 != sequence2) {
+	if (state == REGF_DIRTY) {
 		posix_errorf(err, "%s: the hive was not closed cleanly (sequence numbers %lu and %lu); "
 			 "changes are still in its .LOG files, which only Windows replays: "
 			 "boot this Windows once, or shut it down properly, then run win7gen2 "

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "backend_win32.h"
+#include "firmware.h"
 #include "report_text.h"
 #include "status.h"
 #include "win32util.h"
@@ -116,6 +117,7 @@ void fixrun(const struct fixrun_request *request, struct output *out,
 	    struct fixrun_outcome *outcome)
 {
 	struct fix_options options = { 0 };
+	struct fix_backend engine_backend;
 	struct win32_fix backend;
 	struct fix_plan *plan = NULL;
 	struct fix_error err;
@@ -140,7 +142,10 @@ void fixrun(const struct fixrun_request *request, struct output *out,
 	options.progress = request->verbosity == FIX_VERBOSE ? show_progress : NULL;
 	options.progress_ctx = out;
 
-	if (fix_make_plan(&win32_fix_backend, &backend, &options, &plan, &err) != FIX_OK) {
+	engine_backend = win32_fix_backend;
+	if (request->firmware_is_the_vms)
+		engine_backend.read_boot_variable = firmware_read_boot_variable;
+	if (fix_make_plan(&engine_backend, &backend, &options, &plan, &err) != FIX_OK) {
 		const char *line = err.message;
 
 		output_line(out, "win7gen2pe: %s", err.message);

@@ -35,6 +35,9 @@ struct fixrun_request {
 	bool esp_by_type;            /* the ESP was found by its partition type, so
 				      * status.txt goes there even when the engine
 				      * cannot start */
+	bool firmware_is_the_vms;    /* Windows PE on the VM: its firmware variables
+				      * are the disk's, and the report shows
+				      * win7gen2's boot entry (a host's are not) */
 };
 
 struct fixrun_outcome {

@@ -17,7 +17,6 @@ agent_portable_sources = \
 	overlay/agent/args.c overlay/agent/args.h \
 	overlay/agent/decide.c overlay/agent/decide.h \
 	overlay/agent/cmdline.c overlay/agent/cmdline.h \
-	overlay/agent/regf.c overlay/agent/regf.h \
 	overlay/agent/relpath.c overlay/agent/relpath.h \
 	overlay/agent/report_text.c overlay/agent/report_text.h
 agent_win32_sources = \
@@ -50,8 +49,9 @@ AGENT_CFLAGS = -std=c11 -O2 -g0 $(WARN_CFLAGS) -municode \
 AGENT_LINK_FLAGS = -static -municode -s -Wl,--nxcompat -Wl,--dynamicbase
 AGENT_LINK_LIBS = -ladvapi32 -luser32 -lkernel32
 
-# The engine's portable core, and the common/ files it needs (the engine
-# keeps that list in fixengine_all_c_sources).
+# The engine's portable core, and the common/ files the engine and its
+# backends need (the engine keeps that list in fixengine_all_c_sources;
+# common/regf.c, the hive check, serves both backends).
 agent_engine_c_sources = $(filter %.c,$(fixengine_core_sources)) \
 	$(filter common/%,$(fixengine_all_c_sources))
 agent_objects = $(patsubst %.c,%.pe.o,$(filter %.c,$(agent_portable_sources) \

@@ -18,7 +18,6 @@
 #include "cmdline.h"
 #include "decide.h"
 #include "pe_header.h"
-#include "regf.h"
 #include "relpath.h"
 #include "report_text.h"
 #include "status.h"
@@ -467,21 +466,6 @@ static void test_pe_header(void)
 	       "another optional header kind still gives the machine");
 }
 
-static void test_regf(void)
-{
-	uint8_t block[REGF_BASE_BLOCK_SIZE] = { 'r', 'e', 'g', 'f', 7, 0, 0, 0, 7, 0, 0, 0 };
-	uint32_t a, b;
-
-	tap_ok(regf_check(block, sizeof(block), &a, &b) == REGF_CLEAN && a == 7 && b == 7,
-	       "equal sequence numbers: complete");
-	block[8] = 6;
-	tap_ok(regf_check(block, sizeof(block), &a, &b) == REGF_DIRTY && a == 7 && b == 6,
-	       "different numbers: the newest changes are in the logs");
-	tap_ok(regf_check(block, 10, &a, &b) == REGF_NOT_REGF, "too short to tell");
-	tap_ok(regf_check((const uint8_t *)"WINE REGISTRY Version 2", 23, &a, &b) ==
-	       REGF_NOT_REGF, "another format is left to Windows' loader");
-}
-
 /* ---- paths ----------------------------------------------------------- */
 
 static void test_relpath(void)
@@ -625,7 +609,6 @@ int main(void)
 	test_setup_and_power();
 	test_cmdline();
 	test_pe_header();
-	test_regf();
 	test_relpath();
 	test_status_text();
 	test_log_text();

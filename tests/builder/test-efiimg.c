@@ -50,10 +50,10 @@ static bool has_text(const char *path, const char *text)
 static bool have_mtools(void)
 {
 	const char *argv[] = { "mdir", "-V", NULL };
-	struct buf err = BUF_INIT;
+	struct text err = TEXT_INIT;
 	bool ok = run_or_explain(argv, "mdir", NULL, NULL, &err) == 0;
 
-	buf_free(&err);
+	text_free(&err);
 	return ok;
 }
 
@@ -67,14 +67,14 @@ static bool patch_byte(const char *path, long offset, unsigned char value)
 }
 
 /* efiimg_get's answer, with the copy's content checked when it is 1. */
-static int get(const char *image, const char *fat_path, const char *want, struct buf *err)
+static int get(const char *image, const char *fat_path, const char *want, struct text *err)
 {
 	char out[512];
 	int rc;
 
 	in_dir("out.efi", out, sizeof(out));
 	unlink(out);
-	buf_reset(err);
+	text_reset(err);
 	rc = efiimg_get(image, fat_path, out, err);
 	if (rc == 1 && !has_text(out, want))
 		return -2;
@@ -84,7 +84,7 @@ static int get(const char *image, const char *fat_path, const char *want, struct
 int main(void)
 {
 	char image[512], loader[512], bootmgr[512], garbage[512];
-	struct buf err = BUF_INIT;
+	struct text err = TEXT_INIT;
 	uint64_t size = 0;
 	int rc;
 
@@ -116,7 +116,7 @@ int main(void)
 		     efiimg_create(in_dir("efi.img", image, sizeof(image)), files, 2, &size,
 				   &err) : -1;
 		tap_ok(rc == 0 && size >= 1440 * 1024, "setup: an EFI boot image with two files %s",
-		       buf_str(&err));
+		       text_string(&err));
 	}
 
 	tap_is_u64(get(image, "/EFI/BOOT/BOOTX64.EFI", "the loader", &err), 1,
@@ -134,23 +134,24 @@ int main(void)
 	rc = write_text(garbage, "not a FAT file system") && truncate(garbage, 1440 * 1024) == 0 ?
 	     get(garbage, "/EFI/BOOT/BOOTX64.EFI", "", &err) : 2;
 	tap_is_u64(rc, (uint64_t)-1, "an image that is not FAT is an error, not a missing file");
-	tap_ok(strstr(buf_str(&err), "cannot list / in the EFI boot image: mdir exited with "
-		      "status 1") != NULL, "which says so: %s", buf_str(&err));
+	tap_ok(strstr(text_string(&err), "cannot list / in the EFI boot image: mdir exited with "
+		      "status 1") != NULL, "which says so: %s", text_string(&err));
 
 	/* Microsoft's efisys.bin: a media byte mtools checks unless told
 	 * not to. */
 	tap_ok(patch_byte(image, 21, 0xf9), "setup: the image's media byte differs from its FAT's");
 	tap_is_u64(get(image, "/EFI/BOOT/BOOTX64.EFI", "the loader", &err), 1,
-		   "mtools is told to skip its checks: the file is still read %s", buf_str(&err));
+		   "mtools is told to skip its checks: the file is still read %s",
+		   text_string(&err));
 	tap_ok(getenv("MTOOLS_SKIP_CHECK") == NULL,
 	       "without MTOOLS_SKIP_CHECK in the builder's own environment");
 
-	buf_free(&err);
+	text_free(&err);
 	{
 		const char *argv[] = { "rm", "-rf", dir, NULL };
 
 		run_or_explain(argv, "rm", NULL, NULL, &err);
-		buf_free(&err);
+		text_free(&err);
 	}
 	return tap_done();
 }

@@ -23,7 +23,7 @@ static char *tool_output(const char *script, const char *const *env)
 	char *out = NULL;
 
 	if (run_tool(&run) == 0)
-		out = strdup(buf_str(&run.out));
+		out = strdup(text_string(&run.out));
 	run_free(&run);
 	return out;
 }
@@ -84,24 +84,25 @@ static void test_failures(void)
 	const char *fails[] = { "sh", "-c", "echo 'it went wrong' >&2; exit 3", NULL };
 	const char *missing[] = { "win7gen2-no-such-tool", NULL };
 	struct run run = { .argv = fails };
-	struct buf msg = BUF_INIT;
+	struct text msg = TEXT_INIT;
 	unsigned before = open_fds();
 
 	tap_ok(run_tool(&run) < 0 && run.exit_status == 3, "a tool's exit status is kept");
 	run_explain(&run, &msg);
-	tap_ok(strstr(buf_str(&msg), "sh exited with status 3") &&
-	       strstr(buf_str(&msg), "it went wrong"),
-	       "and explained with what it said: %s", buf_str(&msg));
+	tap_ok(strstr(text_string(&msg), "sh exited with status 3") &&
+	       strstr(text_string(&msg), "it went wrong"),
+	       "and explained with what it said: %s", text_string(&msg));
 	run_free(&run);
-	buf_reset(&msg);
+	text_reset(&msg);
 
 	run = (struct run){ .argv = missing, .capture_stdout = true };
 	tap_ok(run_tool(&run) < 0 && run.exit_status == -1, "a tool that is not there fails");
 	run_explain(&run, &msg);
-	tap_ok(strstr(buf_str(&msg), "did not run") && strstr(buf_str(&msg), "cannot start"),
-	       "saying it did not start: %s", buf_str(&msg));
+	tap_ok(strstr(text_string(&msg), "did not run") &&
+	       strstr(text_string(&msg), "cannot start"),
+	       "saying it did not start: %s", text_string(&msg));
 	run_free(&run);
-	buf_free(&msg);
+	text_free(&msg);
 	tap_is_u64(open_fds(), before, "no descriptor is left open after either");
 }
 

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
 #include "embedded.h"
 #include "password.h"
 #include "tap.h"
+#include "text.h"
 #include "unattend.h"
 
 static const struct unattend_settings defaults = {
@@ -25,15 +25,15 @@ static const struct unattend_settings defaults = {
 
 static char *render(const char *template_text, const struct unattend_settings *settings)
 {
-	struct buf out = BUF_INIT, err = BUF_INIT;
+	struct text out = TEXT_INIT, err = TEXT_INIT;
 	char *text = NULL;
 
 	if (unattend_render(template_text, settings, &out, &err) == 0)
-		text = buf_take(&out);
+		text = text_take(&out, NULL);
 	else
-		tap_diag("render: %s", buf_str(&err));
-	buf_free(&out);
-	buf_free(&err);
+		tap_diag("render: %s", text_string(&err));
+	text_free(&out);
+	text_free(&err);
 	return text;
 }
 
@@ -74,22 +74,22 @@ static void test_template(void)
 static void test_render_errors(void)
 {
 	struct unattend_settings settings = defaults;
-	struct buf out = BUF_INIT, err = BUF_INIT;
+	struct text out = TEXT_INIT, err = TEXT_INIT;
 
 	tap_ok(unattend_render("<a>@NOPE@</a>\n", &settings, &out, &err) < 0 &&
-	       strstr(buf_str(&err), "@NOPE@"), "an unknown field is an error naming it");
-	buf_reset(&err);
+	       strstr(text_string(&err), "@NOPE@"), "an unknown field is an error naming it");
+	text_reset(&err);
 	tap_ok(unattend_render("<!--@end:drivers-->\n", &settings, &out, &err) < 0,
 	       "an end without a start is an error");
-	buf_reset(&err);
+	text_reset(&err);
 	tap_ok(unattend_render("<!--@if:drivers-->\n", &settings, &out, &err) < 0,
 	       "a section left open is an error");
-	buf_reset(&err);
+	text_reset(&err);
 	settings.user = "a\x01";
 	tap_ok(unattend_render("<a>@USER@</a>\n", &settings, &out, &err) < 0,
 	       "a control character cannot go into XML");
-	buf_free(&out);
-	buf_free(&err);
+	text_free(&out);
+	text_free(&err);
 }
 
 static void test_checks(void)

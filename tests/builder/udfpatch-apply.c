@@ -31,7 +31,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "buf.h"
+#include "text.h"
 #include "udfpatch.h"
 
 #define SECTOR 2048u
@@ -139,7 +139,7 @@ int main(int argc, char **argv)
 {
 	struct udfpatch_file files[16];
 	struct udfpatch_job job;
-	struct buf err = BUF_INIT;
+	struct text err = TEXT_INIT;
 	uint64_t gap = 0, tail_gap = 0, next;
 	int old_end_unset = 0, argi = 1, image, rc;
 	struct stat st;
@@ -198,8 +198,8 @@ int main(int argc, char **argv)
 
 	rc = udfpatch_apply(&job, &err);
 	if (rc < 0) {
-		fprintf(stderr, "udfpatch-apply: %s\n", buf_str(&err));
-		buf_free(&err);
+		fprintf(stderr, "udfpatch-apply: %s\n", text_string(&err));
+		text_free(&err);
 		close(image);
 		return 1;
 	}
@@ -211,7 +211,7 @@ int main(int argc, char **argv)
 		printf("patched image_end=%" PRIu64 " data_end=%" PRIu64 " tail_start=%" PRIu64
 		       " old_end=%" PRIu64 "\n", job.image_end, job.data_end, job.tail_start,
 		       (uint64_t)st.st_size / SECTOR);
-	buf_free(&err);
+	text_free(&err);
 	if (close(image) < 0)
 		return fail("cannot close", argv[argi]);
 	return 0;

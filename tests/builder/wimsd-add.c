@@ -16,12 +16,12 @@
 
 #include <wimlib.h>
 
-#include "buf.h"
+#include "text.h"
 #include "wimsd.h"
 
 int main(int argc, char **argv)
 {
-	struct buf err = BUF_INIT;
+	struct text err = TEXT_INIT;
 	WIMStruct *wim = NULL;
 	int code, image, status = 1;
 
@@ -43,7 +43,7 @@ int main(int argc, char **argv)
 	}
 	for (int i = 4; i + 1 < argc; i += 2) {
 		if (wimsd_add(wim, image, argv[i], argv[i + 1], argv[3], &err) < 0) {
-			fprintf(stderr, "wimsd-add: %s\n", buf_str(&err));
+			fprintf(stderr, "wimsd-add: %s\n", text_string(&err));
 			goto out;
 		}
 	}
@@ -57,6 +57,6 @@ int main(int argc, char **argv)
 out:
 	wimlib_free(wim);
 	wimlib_global_cleanup();
-	buf_free(&err);
+	text_free(&err);
 	return status;
 }

@@ -223,6 +223,29 @@ static void test_text(void)
 	taken = text_format("%s-%u", "x", 7u);
 	tap_is_str(taken, "x-7", "text_format makes a new string");
 	free(taken);
+
+	taken = text_take(&text, &length);
+	tap_ok(taken && *taken == '\0' && length == 0, "an empty text is taken as \"\", not NULL");
+	free(taken);
+
+	text_append(&text, "stderr: line one\nline two\n");
+	text_keep_tail(&text, 9);
+	tap_ok(text.length == 9 && strcmp(text_string(&text), "line two\n") == 0,
+	       "keeping the tail keeps the last bytes");
+	text_keep_tail(&text, 100);
+	tap_is_str(text_string(&text), "line two\n", "a tail longer than the text keeps it all");
+	text_reset(&text);
+	tap_ok(text.length == 0 && text.data && strcmp(text_string(&text), "") == 0,
+	       "reset empties the text and keeps its memory");
+	text_append(&text, "partial");
+	text.failed = true; /* as after a failed realloc */
+	text_append(&text, " and more");
+	tap_ok(text_failed(&text) && strcmp(text_string(&text), "partial") == 0 &&
+	       text.length == 7, "after a failure appends do nothing; what came before stays");
+	text_reset(&text);
+	tap_ok(text_failed(&text), "a reset does not forget a failure");
+	tap_ok(text_take(&text, &length) == NULL && length == 0 && text.data == NULL &&
+	       !text.failed, "an incomplete text is not handed over, and is freed");
 }
 
 int main(void)

@@ -5,8 +5,6 @@
  */
 #include "regf.h"
 
-#include <string.h>
-
 #define REGF_SEQUENCE1 4
 #define REGF_SEQUENCE2 8
 
@@ -19,7 +17,8 @@ static uint32_t le32(const uint8_t *p)
 enum regf_state regf_check(const uint8_t *data, size_t size, uint32_t *seq1, uint32_t *seq2)
 {
 	*seq1 = *seq2 = 0;
-	if (size < REGF_SEQUENCE2 + 4 || memcmp(data, "regf", 4) != 0)
+	if (size < REGF_SEQUENCE2 + 4 || data[0] != 'r' || data[1] != 'e' || data[2] != 'g' ||
+	    data[3] != 'f')
 		return REGF_NOT_REGF;
 	*seq1 = le32(data + REGF_SEQUENCE1);
 	*seq2 = le32(data + REGF_SEQUENCE2);
