@@ -537,9 +537,13 @@ static int change_boot_wim(struct build *b)
 		text_append(&b->err, "out of memory");
 		goto out;
 	}
-	if (mkdir(stage, 0700) < 0 || mkdir(win7gen2, 0755) < 0 || mkdir(drivers, 0755) < 0) {
-		text_appendf(&b->err, "cannot make %s: %s", drivers, strerror(errno));
-		goto out;
+	/* Name the folder that could not be made, not the last one. */
+	for (const char *const *dir = (const char *const[]){ stage, win7gen2, drivers, NULL };
+	     *dir; dir++) {
+		if (mkdir(*dir, *dir == stage ? 0700 : 0755) < 0) {
+			text_appendf(&b->err, "cannot make %s: %s", *dir, strerror(errno));
+			goto out;
+		}
 	}
 	if (drivers_gather(&b->media, b->edition ? b->edition : 1, drivers, &b->drivers,
 			   &b->ui, &b->err) < 0)
