@@ -41,6 +41,7 @@
 #include "text.h"
 #include "ui.h"
 #include "unattend.h"
+#include "usage.h"
 #include "wimfile.h"
 #include "wimsd.h"
 #include "win7gen2.h"
@@ -137,7 +138,7 @@ static int check_option(const char *option, const char *value, const char *probl
 {
 	if (!problem)
 		return 0;
-	fprintf(stderr, "win7gen2 build: --%s \"%s\": %s\n", option, value, problem);
+	usage_error("build", "--%s \"%s\": %s", option, value, problem);
 	return -1;
 }
 
@@ -175,8 +176,9 @@ static int parse_options(int argc, char **argv, struct build_options *opt)
 	opt->timezone = "UTC";
 	opt->menu_timeout = 10;
 	opt->level = UI_NORMAL;
+	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "fqvh", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, USAGE_OPTSTRING("", "fqvh"), options, NULL)) != -1) {
 		switch (c) {
 		case O_ISO: opt->iso = optarg; break;
 		case O_OUTPUT: opt->output = optarg; break;
@@ -194,30 +196,35 @@ static int parse_options(int argc, char **argv, struct build_options *opt)
 		case O_AGENT: opt->agent = optarg; break;
 		case O_TIMEOUT:
 			if (parse_unsigned(optarg, 3600, &opt->menu_timeout) < 0) {
-				fprintf(stderr, "win7gen2 build: --menu-timeout \"%s\": give whole "
-					"seconds from 0 to 3600\n", optarg);
+				usage_error("build", "--menu-timeout \"%s\": give whole seconds "
+					    "from 0 to 3600", optarg);
 				return -1;
 			}
 			break;
 		case 'q': opt->level = UI_QUIET; break;
 		case 'v': opt->level = UI_VERBOSE; break;
 		case 'h': usage(stdout); exit(0);
-		default: return -1;
+		default:
+			usage_option_error("build", c, argv, options);
+			return -1;
 		}
 	}
 	if (optind != argc) {
-		fprintf(stderr, "win7gen2 build: unexpected argument \"%s\" (see --help)\n",
-			argv[optind]);
+		usage_error("build", "unexpected argument \"%s\"", argv[optind]);
 		return -1;
 	}
 	if (!opt->iso || !opt->output) {
-		fprintf(stderr, "win7gen2 build: --iso IN and --output OUT are needed (see --help)\n");
+		usage_error("build", "%s", !opt->iso && !opt->output ?
+			    "--iso IN and --output OUT are needed: the Windows 7 ISO to read "
+			    "and the ISO to write" : !opt->iso ?
+			    "--iso IN is needed: the Windows 7 ISO to read" :
+			    "--output OUT is needed: the ISO to write");
 		return -1;
 	}
 	if (opt->unattend && (answer_options || opt->edition)) {
-		fprintf(stderr, "win7gen2 build: --unattend FILE is a whole answer file: --edition, "
-			"--user, --password, --computer-name, --locale, --timezone and "
-			"--product-key do not apply with it\n");
+		usage_error("build", "--unattend FILE is a whole answer file: --edition, --user, "
+			    "--password, --computer-name, --locale, --timezone and "
+			    "--product-key do not apply with it");
 		return -1;
 	}
 	if (check_option("user", opt->user, unattend_check_user(opt->user)) < 0 ||
@@ -234,12 +241,38 @@ static int parse_options(int argc, char **argv, struct build_options *opt)
 
 /* ---- refusals before any work -------------------------------------- */
 
+/* OUT's folder must be there: it also holds the temporary folder. */
+static int check_output_folder(struct build *b)
+{
+	char *dir = parent_dir(b->opt.output);
+	struct stat st;
+	int rc = -1;
+
+	if (!dir) {
+		text_append(&b->err, "out of memory");
+		return -1;
+	}
+	if (stat(dir, &st) < 0 && errno == ENOENT)
+		text_appendf(&b->err, "--output %s: its folder %s does not exist; make the folder "
+			     "first, or write OUT elsewhere", b->opt.output, dir);
+	else if (stat(dir, &st) < 0)
+		text_appendf(&b->err, "--output %s: cannot reach its folder %s: %s",
+			     b->opt.output, dir, strerror(errno));
+	else if (!S_ISDIR(st.st_mode))
+		text_appendf(&b->err, "--output %s: %s is not a folder", b->opt.output, dir);
+	else
+		rc = 0;
+	free(dir);
+	return rc;
+}
+
 static int check_paths(struct build *b)
 {
 	struct stat in, out;
 
 	if (stat(b->opt.iso, &in) < 0) {
-		text_appendf(&b->err, "cannot read %s: %s", b->opt.iso, strerror(errno));
+		text_appendf(&b->err, "--iso %s: %s", b->opt.iso,
+			     errno == ENOENT ? "no such file" : strerror(errno));
 		return -1;
 	}
 	if (!S_ISREG(in.st_mode) && !S_ISBLK(in.st_mode)) {
@@ -268,7 +301,7 @@ static int check_paths(struct build *b)
 		text_appendf(&b->err, "cannot check %s: %s", b->opt.output, strerror(errno));
 		return -1;
 	}
-	return 0;
+	return check_output_folder(b);
 }
 
 /* The file named on the command line, else the built or installed one. */

@@ -8,10 +8,12 @@
  *
  * SPDX-License-Identifier: MIT
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "commands.h"
@@ -21,6 +23,7 @@
 #include "posix/posix.h"
 #include "text.h"
 #include "ui.h"
+#include "usage.h"
 
 static void usage(FILE *out)
 {
@@ -82,12 +85,11 @@ static unsigned char *read_payload(const char *given, char **path, size_t *size,
 	return data;
 }
 
-static int parse_partition(struct ui *ui, const char *option, const char *text,
-			   unsigned *number)
+static int parse_partition(const char *option, const char *text, unsigned *number)
 {
 	if (parse_unsigned(text, 128, number) < 0 || *number == 0) {
-		ui_error(ui, "fix", "%s wants a partition number from 1 to 128, not \"%s\"",
-			 option, text);
+		usage_error("fix", "%s wants a partition number from 1 to 128, not \"%s\"",
+			    option, text);
 		return -1;
 	}
 	return 0;
@@ -132,7 +134,7 @@ struct fix_args {
 };
 
 /* 0, or EXIT_USAGE after saying what is wrong; -1 when --help was shown. */
-static int parse_args(struct ui *ui, int argc, char **argv, struct fix_args *args)
+static int parse_args(int argc, char **argv, struct fix_args *args)
 {
 	enum { O_WINDOWS = 256, O_ESP, O_PAYLOAD, O_ESP_PARTITION, O_WINDOWS_PARTITION };
 	static const struct option options[] = {
@@ -153,17 +155,18 @@ static int parse_args(struct ui *ui, int argc, char **argv, struct fix_args *arg
 	args->verbosity = FIX_NORMAL;
 	opterr = 0;
 	optind = 1;
-	while ((option = getopt_long(argc, argv, "+nqvh", options, NULL)) != -1) {
+	while ((option = getopt_long(argc, argv, USAGE_OPTSTRING("+", "nqvh"), options,
+				      NULL)) != -1) {
 		switch (option) {
 		case O_WINDOWS: args->windows = optarg; break;
 		case O_ESP: args->esp = optarg; break;
 		case O_PAYLOAD: args->payload = optarg; break;
 		case O_ESP_PARTITION:
-			if (parse_partition(ui, "--esp-partition", optarg, &args->esp_partition) < 0)
+			if (parse_partition("--esp-partition", optarg, &args->esp_partition) < 0)
 				return EXIT_USAGE;
 			break;
 		case O_WINDOWS_PARTITION:
-			if (parse_partition(ui, "--windows-partition", optarg,
+			if (parse_partition("--windows-partition", optarg,
 					    &args->windows_partition) < 0)
 				return EXIT_USAGE;
 			break;
@@ -174,31 +177,40 @@ static int parse_args(struct ui *ui, int argc, char **argv, struct fix_args *arg
 			usage(stdout);
 			return -1;
 		default:
-			ui_error(ui, "fix", "%s: unknown option, or its value is missing; see "
-				 "'win7gen2 fix --help'", argv[optind - 1]);
-			return EXIT_USAGE;
+			return usage_option_error("fix", option, argv, options);
 		}
 	}
-	if (optind < argc) {
-		ui_error(ui, "fix", "unexpected argument \"%s\"; see 'win7gen2 fix --help'",
-			 argv[optind]);
-		return EXIT_USAGE;
-	}
-	if (!args->windows || !args->esp) {
-		ui_error(ui, "fix", "give both --windows DIR and --esp DIR; see "
-			 "'win7gen2 fix --help'");
-		return EXIT_USAGE;
-	}
-	if (!args->esp_partition != !args->windows_partition) {
-		ui_error(ui, "fix", "give --esp-partition and --windows-partition together");
-		return EXIT_USAGE;
-	}
-	if (args->esp_partition && args->esp_partition == args->windows_partition) {
-		ui_error(ui, "fix", "the ESP and Windows cannot be the same partition (%u)",
-			 args->esp_partition);
-		return EXIT_USAGE;
-	}
+	if (optind < argc)
+		return usage_error("fix", "unexpected argument \"%s\"", argv[optind]);
+	if (!args->windows || !args->esp)
+		return usage_error("fix", "%s", !args->windows && !args->esp ?
+				   "give both --windows DIR and --esp DIR, the mounted Windows "
+				   "volume and EFI system partition" : !args->windows ?
+				   "--windows DIR is needed: the mounted Windows volume" :
+				   "--esp DIR is needed: the mounted EFI system partition");
+	if (!args->esp_partition != !args->windows_partition)
+		return usage_error("fix", "give --esp-partition and --windows-partition together");
+	if (args->esp_partition && args->esp_partition == args->windows_partition)
+		return usage_error("fix", "the ESP and Windows cannot be the same partition (%u)",
+				   args->esp_partition);
 	return 0;
+}
+
+/* Names the option whose folder is missing, before the engine opens it. */
+static int check_folder(struct ui *ui, const char *option, const char *path, const char *what)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0 && errno == ENOENT)
+		ui_error(ui, "fix", "--%s %s: no such folder; give %s, mounted", option, path,
+			 what);
+	else if (stat(path, &st) < 0)
+		ui_error(ui, "fix", "--%s %s: %s", option, path, strerror(errno));
+	else if (!S_ISDIR(st.st_mode))
+		ui_error(ui, "fix", "--%s %s: not a folder; give %s, mounted", option, path, what);
+	else
+		return 0;
+	return -1;
 }
 
 /* Plan, show the plan, make the changes, show how it went. */
@@ -242,9 +254,12 @@ int cmd_fix(int argc, char **argv)
 
 	/* Only ui_error is used: the engine's report has its own levels. */
 	ui_init(&ui, UI_NORMAL);
-	rc = parse_args(&ui, argc, argv, &args);
+	rc = parse_args(argc, argv, &args);
 	if (rc)
 		return rc < 0 ? 0 : rc;
+	if (check_folder(&ui, "windows", args.windows, "the root of the Windows volume") < 0 ||
+	    check_folder(&ui, "esp", args.esp, "the root of the EFI system partition") < 0)
+		return 1;
 
 	payload = read_payload(args.payload, &payload_path, &payload_size, &err);
 	if (!payload) {

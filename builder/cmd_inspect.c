@@ -19,6 +19,7 @@
 #include "text.h"
 #include "textfmt.h"
 #include "ui.h"
+#include "usage.h"
 #include "wimfile.h"
 
 static const char *const verdict_names[] = {
@@ -311,19 +312,20 @@ int cmd_inspect(int argc, char **argv)
 	struct ui ui;
 	int opt, status = 1;
 
+	opterr = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "vh", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, USAGE_OPTSTRING("", "vh"), options, NULL)) != -1) {
 		switch (opt) {
 		case 'j': json = true; break;
 		case 'v': level = UI_VERBOSE; break;
 		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return EXIT_USAGE;
+		default: return usage_option_error("inspect", opt, argv, options);
 		}
 	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "win7gen2 inspect: give one ISO (see --help)\n");
-		return EXIT_USAGE;
-	}
+	if (optind == argc)
+		return usage_error("inspect", "give the ISO to look at");
+	if (optind != argc - 1)
+		return usage_error("inspect", "give one ISO, not %d", argc - optind);
 	ui_init(&ui, level);
 	if (wimfile_init(&err) < 0 || tempdir_create(NULL, &tempdir, &err) < 0) {
 		ui_error(&ui, "inspect", "%s", text_string(&err));
@@ -338,8 +340,6 @@ int cmd_inspect(int argc, char **argv)
 			print_json(&media, verdict, text_string(&err));
 		else
 			print_text(&media, verdict, text_string(&err));
-		if (verdict != MEDIA_OK)
-			ui_error(&ui, "inspect", "%s", text_string(&err));
 		status = verdict == MEDIA_OK && !media.efi_loader_is_payload ? 0 : 1;
 	}
 	media_close(&media);

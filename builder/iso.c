@@ -296,6 +296,20 @@ static int read_descriptors(int fd, const char *iso, struct iso_listing *listing
 		if (memcmp(sector + 1, "CD001", 5) != 0 || sector[0] == 255)
 			break;
 		if (sector[0] == 1) {
+			/* Volume space size (LE at 80) in logical blocks (LE at
+			 * 128): a copy that stopped early is shorter. */
+			uint64_t declared = ((uint64_t)sector[80] | (uint64_t)sector[81] << 8 |
+					     (uint64_t)sector[82] << 16 |
+					     (uint64_t)sector[83] << 24) *
+					    (uint64_t)(sector[128] | sector[129] << 8);
+
+			if (declared > listing->image_size) {
+				text_appendf(err, "%s is truncated: its volume descriptor gives it "
+					     "%" PRIu64 " bytes, but the file holds only %" PRIu64
+					     "; copy or download it again", iso, declared,
+					     listing->image_size);
+				return -1;
+			}
 			memcpy(listing->created, sector + 813, sizeof(listing->created));
 		} else if (sector[0] == 2 && sector[88] == '%' && sector[89] == '/' &&
 			   (sector[90] == '@' || sector[90] == 'C' || sector[90] == 'E')) {

@@ -12,6 +12,7 @@ if HAVE_BUILDER
 bin_PROGRAMS += builder/win7gen2
 endif
 builder_win7gen2_SOURCES = builder/main.c builder/commands.h \
+	builder/usage.c builder/usage.h \
 	builder/numbers.c builder/numbers.h \
 	$(builder_iso_sources) $(builder_fix_sources)
 builder_win7gen2_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder \

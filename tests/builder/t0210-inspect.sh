@@ -64,10 +64,10 @@ test_expect_success '--json escapes what it prints' '
 	jq -e ".iso == \"dir \\\"quoted\\\" \\\\ name/a.iso\"" quoted.json
 '
 
-test_expect_success 'an x86 ISO: shown, not usable, exit status 1, the reason given' '
+test_expect_success 'an x86 ISO: shown, not usable, exit status 1, the reason given once' '
 	test_expect_code 1 "$WIN7GEN2" inspect x86.iso >x86.out 2>x86.err &&
 	grep "^  usable           no: sources/boot.wim is x86 Windows; Hyper-V Generation 2 boots only 64-bit" x86.out &&
-	grep "x86 Windows" x86.err &&
+	test_must_be_empty x86.err &&
 	test_expect_code 1 "$WIN7GEN2" inspect --json x86.iso >x86.json 2>/dev/null &&
 	jq -e ".usable == false and .verdict == \"not-x64\"" x86.json
 '
@@ -95,9 +95,23 @@ test_expect_success 'inspect leaves no temporary files behind' '
 	no_leftovers tmp
 '
 
-test_expect_success 'a usage error exits with status 2' '
-	test_expect_code 2 "$WIN7GEN2" inspect >/dev/null 2>&1 &&
-	test_expect_code 2 "$WIN7GEN2" inspect --bogus sample.iso >/dev/null 2>&1
+test_expect_success 'an ISO that is not Windows media: the reason once, in the report' '
+	mkdir data && echo data >data/README.TXT &&
+	xorriso -as mkisofs -quiet -V DATA -o data.iso data &&
+	test_expect_code 1 "$WIN7GEN2" inspect data.iso >data.out 2>data.err &&
+	cat data.out data.err &&
+	test $(cat data.out data.err | grep -c "not Windows installation media") = 1 &&
+	grep "^  usable           no: data.iso is an ISO image but not Windows installation media" data.out
+'
+
+test_expect_success 'a usage error exits with status 2 and says what is wrong in one line' '
+	test_expect_code 2 "$WIN7GEN2" inspect >out 2>err &&
+	test_must_be_empty out &&
+	grep -x "win7gen2 inspect: give the ISO to look at; see '\''win7gen2 inspect --help'\''" err &&
+	test_expect_code 2 "$WIN7GEN2" inspect --frobnicate sample.iso >out 2>err &&
+	test_must_be_empty out &&
+	grep -x "win7gen2 inspect: --frobnicate is not an option of inspect; see '\''win7gen2 inspect --help'\''" err &&
+	test $(wc -l <err) -eq 1
 '
 
 test_done

@@ -144,10 +144,25 @@ test_expect_success 'slimmed media, boot.wim with the Setup image alone, are fin
 	grep -x "/win7gen2/win7gen2pe.exe" slim.files
 '
 
-test_expect_success 'a truncated ISO: what is wrong and what to do, first' '
-	head -c $(( $(file_offset sample.iso /sources/install.wim) + 1000 )) sample.iso >cut.iso &&
-	refuse cut "cut.iso is truncated or damaged: .* lies at bytes [0-9]+-[0-9]+, but the ISO holds only [0-9]+ bytes; copy or download it again" \
-		--iso cut.iso --edition 1
+test_expect_success 'a truncated ISO: what is wrong, the sizes that show it, what to do' '
+	size=$(wc -c <sample.iso) &&
+	for cut in 40000 300000 $(( $(file_offset sample.iso /sources/install.wim) + 1000 )); do
+		head -c $cut sample.iso >cut.iso &&
+		refuse cut "^win7gen2 build: cut.iso is truncated: its volume descriptor gives it $size bytes, but the file holds only $cut; copy or download it again$" \
+			--iso cut.iso --edition 1 || return 1
+	done
+'
+
+test_expect_success 'a file that lies past the end the volume descriptor gives: damaged' '
+	cut=$(( $(file_offset sample.iso /sources/install.wim) + 1000 )) &&
+	head -c $cut sample.iso >short.iso &&
+	# Volume space size (sector 16, byte 80, both-endian): what is left.
+	blocks=$(( cut / 2048 )) &&
+	le=$(printf "%08x" $blocks | sed "s/\(..\)\(..\)\(..\)\(..\)/\4 \3 \2 \1/") &&
+	be=$(printf "%08x" $blocks | sed "s/\(..\)\(..\)\(..\)\(..\)/\1 \2 \3 \4/") &&
+	poke short.iso $(( 16 * 2048 + 80 )) "$le $be" &&
+	refuse short "short.iso is truncated or damaged: .* lies at bytes [0-9]+-[0-9]+, but the ISO holds only $cut bytes; copy or download it again" \
+		--iso short.iso --edition 1
 '
 
 test_expect_success 'an answer file that is not well-formed XML' '
@@ -161,9 +176,48 @@ test_expect_success 'an ISO win7gen2 already made' '
 		--iso made.iso --edition 1
 '
 
+# usage_error EXPECTED ARGS...: build ARGS exits 2 with exactly the one
+# line "win7gen2 build: EXPECTED; see 'win7gen2 build --help'".
+usage_error() {
+	expected="win7gen2 build: $1; see 'win7gen2 build --help'"; shift
+	test_expect_code 2 "$WIN7GEN2" build "$@" >stdout 2>stderr &&
+	echo "$expected" >expected &&
+	test_cmp expected stderr &&
+	test_must_be_empty stdout
+}
+
+test_expect_success 'a usage error is one line: the command, what is wrong, where help is' '
+	usage_error "--iso needs a value" --iso &&
+	usage_error "--output needs a value" --iso sample.iso --output &&
+	usage_error "--frobnicate is not an option of build" --frobnicate &&
+	usage_error "-x is not an option of build" -qx &&
+	usage_error "--force takes no value" --force=yes --iso sample.iso --output x.iso &&
+	usage_error "--p could be --password, --product-key, --payload; write more of it" \
+		--p x --iso sample.iso --output x.iso &&
+	usage_error "unexpected argument \"extra\"" --iso sample.iso --output x.iso extra &&
+	test ! -e x.iso
+'
+
+test_expect_success 'a missing --iso or --output is named, the other not blamed' '
+	usage_error "--output OUT is needed: the ISO to write" --iso sample.iso &&
+	usage_error "--iso IN is needed: the Windows 7 ISO to read" --output x.iso &&
+	usage_error "--iso IN and --output OUT are needed: the Windows 7 ISO to read and the ISO to write"
+'
+
+test_expect_success 'an --iso that is not there is named with its option' '
+	refuse noiso "^win7gen2 build: --iso nowhere.iso: no such file$" --iso nowhere.iso
+'
+
+test_expect_success 'a missing output folder is named as such, not as a free-space problem' '
+	test_expect_code 1 "$WIN7GEN2" build --iso sample.iso --output no/such/dir/x.iso \
+		--edition 1 2>stderr &&
+	cat stderr &&
+	grep -x "win7gen2 build: --output no/such/dir/x.iso: its folder no/such/dir does not exist; make the folder first, or write OUT elsewhere" stderr &&
+	! grep "free space" stderr &&
+	test ! -e no
+'
+
 test_expect_success 'usage errors exit with status 2 before any work' '
-	test_expect_code 2 "$WIN7GEN2" build --iso sample.iso 2>stderr &&
-	grep -- "--iso IN and --output OUT are needed" stderr &&
 	test_expect_code 2 "$WIN7GEN2" build --iso sample.iso --output x.iso \
 		--computer-name "bad name!" 2>stderr &&
 	grep -- "--computer-name \"bad name!\": it may hold only letters" stderr &&

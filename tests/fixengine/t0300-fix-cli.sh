@@ -22,8 +22,15 @@ test_expect_success '--help says what it does, its options and exit status' '
 test_expect_success 'usage errors exit 2 and say what is wrong' '
 	test_expect_code 2 "$WIN7GEN2" fix 2>err &&
 	grep "give both --windows DIR and --esp DIR" err &&
+	test_expect_code 2 "$WIN7GEN2" fix --windows a 2>err &&
+	grep -x "win7gen2 fix: --esp DIR is needed: the mounted EFI system partition; see '\''win7gen2 fix --help'\''" err &&
+	test_expect_code 2 "$WIN7GEN2" fix --esp b 2>err &&
+	grep -x "win7gen2 fix: --windows DIR is needed: the mounted Windows volume; see '\''win7gen2 fix --help'\''" err &&
 	test_expect_code 2 "$WIN7GEN2" fix --windows a --esp b --bogus 2>err &&
-	grep -e "--bogus: unknown option" err &&
+	grep -x "win7gen2 fix: --bogus is not an option of fix; see '\''win7gen2 fix --help'\''" err &&
+	test_expect_code 2 "$WIN7GEN2" fix --windows a --esp 2>err &&
+	grep -x "win7gen2 fix: --esp needs a value; see '\''win7gen2 fix --help'\''" err &&
+	test $(wc -l <err) -eq 1 &&
 	test_expect_code 2 "$WIN7GEN2" fix --windows a --esp b --esp-partition x \
 		--windows-partition 2 2>err &&
 	grep "wants a partition number" err &&
@@ -48,7 +55,11 @@ test_expect_success 'setup: a Windows 7 disk that does not boot on Gen2' '
 test_expect_success 'wrong directories are refused, naming them and the fix' '
 	state win esp >before &&
 	test_expect_code 1 "$WIN7GEN2" fix --windows nowhere --esp esp --payload payload.efi 2>err &&
-	grep "nowhere: No such file or directory" err &&
+	grep -x "win7gen2 fix: --windows nowhere: no such folder; give the root of the Windows volume, mounted" err &&
+	test_expect_code 1 "$WIN7GEN2" fix --windows win --esp /nonexist --payload payload.efi 2>err &&
+	grep -x "win7gen2 fix: --esp /nonexist: no such folder; give the root of the EFI system partition, mounted" err &&
+	test_expect_code 1 "$WIN7GEN2" fix --windows win --esp payload.efi --payload payload.efi 2>err &&
+	grep -x "win7gen2 fix: --esp payload.efi: not a folder; give the root of the EFI system partition, mounted" err &&
 	test_expect_code 1 "$WIN7GEN2" fix --windows win --esp win --payload payload.efi 2>err &&
 	grep "holds neither EFI\\\\Microsoft\\\\Boot\\\\bootmgfw.efi" err &&
 	grep "give the root of the EFI system partition" err &&
