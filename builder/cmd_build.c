@@ -31,6 +31,7 @@
 #include "efiimg.h"
 #include "embedded.h"
 #include "files.h"
+#include "icpkg.h"
 #include "interrupt.h"
 #include "iso.h"
 #include "media.h"
@@ -51,6 +52,8 @@
 #define AGENT_IN_WIM "\\win7gen2\\win7gen2pe.exe"
 #define DRIVERS_IN_WIM "\\win7gen2\\drivers"
 #define USER_DRIVERS_IN_WIM "\\win7gen2\\drivers\\user"
+/* Where the agent looks for the package to install with DISM. */
+#define IC_PACKAGE_IN_WIM "\\win7gen2\\" ICPKG_STAGED_NAME
 #define WINPESHL_IN_WIM "\\Windows\\System32\\winpeshl.ini"
 #define EFI_BOOT_DIR "/EFI/BOOT/"
 /* Room for boot.wim's growth, the EFI image, xorriso's own needs. */
@@ -70,6 +73,7 @@ struct build_options {
 	const char *drivers;
 	const char *payload;
 	const char *agent;
+	const char *integration_services;
 	unsigned menu_timeout;
 	bool force;
 	enum ui_level level;
@@ -91,6 +95,8 @@ struct build {
 	char generated_password[PASSWORD_LENGTH + 1];
 	struct driver_plan drivers;
 	bool drivers_staged;
+	struct icpkg ic;
+	bool ic_staged;
 	bool replaced_winpeshl;
 	uint64_t out_size;
 };
@@ -124,6 +130,12 @@ static void usage(FILE *out)
 		"  --payload FILE        win7gen2.efi to use                   (the built one)\n"
 		"  --agent FILE          win7gen2pe.exe, the Windows PE agent  (the built one)\n"
 		"  --menu-timeout SEC    seconds the boot menu waits before installing (10)\n"
+		"  --integration-services FILE\n"
+		"                        Hyper-V Integration Services 6.2.9200.16385 or later\n"
+		"                        for the new system (keyboard, mouse, video on Gen2):\n"
+		"                        KB3063109's .msu, its .cab, a host's vmguest.iso or\n"
+		"                        its Windows6.x-HyperVIntegrationServices-x64.cab;\n"
+		"                        the agent installs it with DISM after Setup\n"
 
 		"  -q, --quiet           print only errors and the final report\n"
 		"  -v, --verbose         say more about each step\n"
@@ -145,7 +157,7 @@ static int check_option(const char *option, const char *value, const char *probl
 static int parse_options(int argc, char **argv, struct build_options *opt)
 {
 	enum { O_ISO = 256, O_OUTPUT, O_EDITION, O_USER, O_PASSWORD, O_COMPUTER, O_LOCALE,
-	       O_TIMEZONE, O_KEY, O_UNATTEND, O_DRIVERS, O_PAYLOAD, O_AGENT, O_TIMEOUT };
+	       O_TIMEZONE, O_KEY, O_UNATTEND, O_DRIVERS, O_PAYLOAD, O_AGENT, O_TIMEOUT, O_IC };
 	static const struct option options[] = {
 		{ "iso", required_argument, NULL, O_ISO },
 		{ "output", required_argument, NULL, O_OUTPUT },
@@ -162,6 +174,7 @@ static int parse_options(int argc, char **argv, struct build_options *opt)
 		{ "payload", required_argument, NULL, O_PAYLOAD },
 		{ "agent", required_argument, NULL, O_AGENT },
 		{ "menu-timeout", required_argument, NULL, O_TIMEOUT },
+		{ "integration-services", required_argument, NULL, O_IC },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -194,6 +207,7 @@ static int parse_options(int argc, char **argv, struct build_options *opt)
 		case O_DRIVERS: opt->drivers = optarg; break;
 		case O_PAYLOAD: opt->payload = optarg; break;
 		case O_AGENT: opt->agent = optarg; break;
+		case O_IC: opt->integration_services = optarg; break;
 		case O_TIMEOUT:
 			if (parse_unsigned(optarg, 3600, &opt->menu_timeout) < 0) {
 				usage_error("build", "--menu-timeout \"%s\": give whole seconds "
@@ -378,6 +392,13 @@ static int check_space(struct build *b)
 	 * the staged drivers.  install.wim, when needed, is checked later.
 	 * On a file system that shares blocks OUT may take far less. */
 	need = in_size + 3 * b->media.boot_wim->size + 3 * b->drivers.user_bytes + SPACE_MARGIN;
+	/* The package CAB staged, then again inside boot.wim. */
+	if (b->opt.integration_services) {
+		struct stat st;
+
+		if (stat(b->opt.integration_services, &st) == 0 && S_ISREG(st.st_mode))
+			need += 2 * (uint64_t)st.st_size;
+	}
 	rc = free_space(dir, &free_bytes, &device, &b->err);
 	if (rc == 0 && free_bytes < need) {
 		text_appendf(&b->err, "too little free space in %s: %" PRIu64 " MiB free, about %"
@@ -555,6 +576,24 @@ static int write_winpeshl(struct build *b, const char *path)
 	return write_file(path, text, sizeof(text) - 1, &b->err);
 }
 
+/* Moves the checked package CAB (icpkg_open put it in the temporary
+ * folder) to where the agent looks for it. */
+static int stage_ic_package(struct build *b, const char *win7gen2)
+{
+	char *staged = path_join(win7gen2, ICPKG_STAGED_NAME);
+	int rc = -1;
+
+	if (!staged)
+		text_append(&b->err, "out of memory");
+	else if (rename(b->ic.cab, staged) < 0)
+		text_appendf(&b->err, "cannot move %s to %s: %s", b->ic.cab, staged,
+			     strerror(errno));
+	else
+		rc = 0;
+	free(staged);
+	return rc;
+}
+
 static int change_boot_wim(struct build *b)
 {
 	char *stage = path_join(b->tempdir, "stage");
@@ -584,6 +623,8 @@ static int change_boot_wim(struct build *b)
 	b->drivers_staged = b->drivers.package_count > 0 || b->opt.drivers;
 	if (!b->drivers_staged)
 		rmdir(drivers);
+	if (b->ic.cab && stage_ic_package(b, win7gen2) < 0)
+		goto out;
 	if (write_answer_file(b, answer) < 0 || copy_file(b->payload_path, payload, &b->err) < 0 ||
 	    copy_file(b->agent_path, agent, &b->err) < 0 || write_winpeshl(b, winpeshl) < 0)
 		goto out;
@@ -773,11 +814,24 @@ static void report(struct build *b)
 		       b->drivers.user_inf_count, b->opt.drivers);
 	if (!b->drivers_staged)
 		printf("    (VMBus and storvsc drivers: already in the Setup image)\n");
+	if (b->ic.cab)
+		printf("    %s  Integration Services %s, from %s (%s%s%s)\n",
+		       IC_PACKAGE_IN_WIM, b->ic.version, b->opt.integration_services,
+		       icpkg_form_name(b->ic.form), b->ic.inside ? ": " : "",
+		       b->ic.inside ? b->ic.inside : "");
 	printf("Kept: every other file where it was, the BIOS boot entry, volume label \"%s\"%s%s.\n",
 	       b->media.listing.volume_id, b->media.listing.has_udf ? ", UDF" : "",
 	       b->media.listing.has_joliet ? ", Joliet" : "");
 	if (b->media.listing.has_udf && b->media.listing.source == ISO_FROM_UDF)
 		printf("Added: an ISO 9660 tree naming every file (full names), beside UDF.\n");
+	if (b->ic.cab)
+		printf("Integration Services of the new system: %s, installed by DISM after Setup\n"
+		       "  (its exit code is in the agent's report): %s.\n", b->ic.version,
+		       icpkg_effect(true));
+	else
+		printf("Integration Services of the new system: in-box %s, so\n  %s;\n"
+		       "  --integration-services FILE gives %s.\n", ICPKG_INBOX_VERSION,
+		       icpkg_effect(false), icpkg_effect(true));
 	if (b->generated_password[0])
 		printf("\nPassword for %s (generated, shown only now): %s\n", b->opt.user,
 		       b->generated_password);
@@ -816,6 +870,13 @@ static int run_build(struct build *b)
 	}
 	free(out_dir);
 	ui_detail(&b->ui, "temporary folder %s", b->tempdir);
+	/* Before the long steps: a package that will not do stops here. */
+	if (b->opt.integration_services) {
+		ui_step(&b->ui, "checking the Integration Services package %s",
+			b->opt.integration_services);
+		if (icpkg_open(b->opt.integration_services, b->tempdir, &b->ic, &b->err) < 0)
+			return -1;
+	}
 	verdict = media_read(&b->media, b->tempdir, &b->ui, &b->err);
 	if (verdict != MEDIA_OK)
 		return -1;
@@ -861,6 +922,7 @@ int cmd_build(int argc, char **argv)
 	free(b.agent_path);
 	free(b.loader_copy);
 	drivers_plan_free(&b.drivers);
+	icpkg_free(&b.ic);
 	text_free(&b.err);
 	wimlib_global_cleanup();
 	return status;

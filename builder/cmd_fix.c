@@ -14,10 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "commands.h"
+#include "files.h"
 #include "fix.h"
+#include "icpkg.h"
 #include "numbers.h"
 #include "payload.h"
 #include "posix/posix.h"
@@ -41,6 +44,11 @@ static void usage(FILE *out)
 	      "                    the partition numbers of the ESP and of Windows on the\n"
 	      "                    disk, for FirmwareBootDevice and SystemBootDevice\n"
 	      "                    (default: found from the mounts when they are sure)\n"
+	      "  --integration-services FILE\n"
+	      "                    check this Hyper-V Integration Services package (as for\n"
+	      "                    build) and stage it as \\win7gen2\\integration-services.cab\n"
+	      "                    on the Windows volume: DISM installs it when the VM next\n"
+	      "                    boots a win7gen2 ISO in Rescue mode\n"
 	      "  -n, --dry-run     show the plan and change nothing\n"
 	      "  -q, --quiet       show only problems and the result\n"
 	      "  -v, --verbose     also show what is already right\n"
@@ -127,7 +135,7 @@ static void timestamp(char *buf, size_t size)
 }
 
 struct fix_args {
-	const char *windows, *esp, *payload;
+	const char *windows, *esp, *payload, *integration_services;
 	unsigned esp_partition, windows_partition;
 	bool dry_run;
 	enum fix_verbosity verbosity;
@@ -136,13 +144,15 @@ struct fix_args {
 /* 0, or EXIT_USAGE after saying what is wrong; -1 when --help was shown. */
 static int parse_args(int argc, char **argv, struct fix_args *args)
 {
-	enum { O_WINDOWS = 256, O_ESP, O_PAYLOAD, O_ESP_PARTITION, O_WINDOWS_PARTITION };
+	enum { O_WINDOWS = 256, O_ESP, O_PAYLOAD, O_ESP_PARTITION, O_WINDOWS_PARTITION,
+	       O_IC };
 	static const struct option options[] = {
 		{ "windows", required_argument, NULL, O_WINDOWS },
 		{ "esp", required_argument, NULL, O_ESP },
 		{ "payload", required_argument, NULL, O_PAYLOAD },
 		{ "esp-partition", required_argument, NULL, O_ESP_PARTITION },
 		{ "windows-partition", required_argument, NULL, O_WINDOWS_PARTITION },
+		{ "integration-services", required_argument, NULL, O_IC },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -161,6 +171,7 @@ static int parse_args(int argc, char **argv, struct fix_args *args)
 		case O_WINDOWS: args->windows = optarg; break;
 		case O_ESP: args->esp = optarg; break;
 		case O_PAYLOAD: args->payload = optarg; break;
+		case O_IC: args->integration_services = optarg; break;
 		case O_ESP_PARTITION:
 			if (parse_partition("--esp-partition", optarg, &args->esp_partition) < 0)
 				return EXIT_USAGE;
@@ -241,10 +252,76 @@ static int run_fix(struct ui *ui, const struct fix_args *args, struct fix_option
 	return ok ? 0 : 1;
 }
 
+/*
+ * Puts the checked package CAB on the Windows volume, where the agent's
+ * Rescue mode looks for it: Windows installs a package only through its
+ * own servicing (DISM), which cannot run on this host.  Written under a
+ * temporary name and renamed, so a half-copied CAB never has the name.
+ */
+static int stage_ic_package(const struct fix_args *args, const struct icpkg *pkg,
+			    char **staged, struct text *err)
+{
+	char *dir = path_join(args->windows, "win7gen2");
+	char *tmp = dir ? path_join(dir, "." ICPKG_STAGED_NAME ".tmp") : NULL;
+	int rc = -1;
+
+	*staged = dir ? path_join(dir, ICPKG_STAGED_NAME) : NULL;
+	if (!*staged || !tmp) {
+		text_append(err, "out of memory");
+		goto out;
+	}
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		text_appendf(err, "cannot make %s: %s", dir, strerror(errno));
+		goto out;
+	}
+	if (copy_file(pkg->cab, tmp, err) < 0 || sync_file(tmp, err) < 0) {
+		unlink(tmp);
+		goto out;
+	}
+	if (rename(tmp, *staged) < 0) {
+		text_appendf(err, "cannot rename %s to %s: %s", tmp, *staged, strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(dir);
+	free(tmp);
+	return rc;
+}
+
+/* The package staged, or shown staged in a dry run. */
+static int stage_and_say(struct ui *ui, const struct fix_args *args, const struct icpkg *pkg)
+{
+	struct text err = TEXT_INIT;
+	char *staged = NULL;
+	int rc = 0;
+
+	if (args->dry_run) {
+		printf("\nIntegration Services %s (%s): would be staged as %s/win7gen2/%s.\n",
+		       pkg->version, args->integration_services, args->windows, ICPKG_STAGED_NAME);
+	} else if (stage_ic_package(args, pkg, &staged, &err) < 0) {
+		ui_error(ui, "fix", "%s", text_failed(&err) ? "out of memory" : text_string(&err));
+		rc = -1;
+	} else {
+		printf("\nIntegration Services %s (%s): staged as %s.\n"
+		       "Windows installs packages only with its own servicing (DISM), which does\n"
+		       "not run on Linux: boot the VM once from an ISO made by win7gen2 build and\n"
+		       "choose Rescue; the agent installs the package with DISM and removes the\n"
+		       "staged copy.\nUntil then: %s.\n", pkg->version,
+		       args->integration_services, staged, icpkg_effect(false));
+	}
+	free(staged);
+	text_free(&err);
+	return rc;
+}
+
 int cmd_fix(int argc, char **argv)
 {
 	struct fix_options fix = { 0 };
 	struct fix_args args;
+	struct icpkg ic = { 0 };
+	char *ic_tempdir = NULL;
 	struct text err = TEXT_INIT;
 	struct ui ui;
 	char *payload_path = NULL, when[64];
@@ -285,7 +362,22 @@ int cmd_fix(int argc, char **argv)
 		snprintf(fix.layout.how, sizeof(fix.layout.how),
 			 "given by --esp-partition and --windows-partition");
 	}
+	/* A package that will not do is refused before any change. */
+	if (args.integration_services &&
+	    (tempdir_create(NULL, &ic_tempdir, &err) < 0 ||
+	     icpkg_open(args.integration_services, ic_tempdir, &ic, &err) < 0)) {
+		ui_error(&ui, "fix", "%s", text_failed(&err) ? "out of memory" : text_string(&err));
+		rc = 1;
+		goto out;
+	}
 	rc = run_fix(&ui, &args, &fix);
+	/* Staged whatever the fix left: the package helps either way. */
+	if (ic.cab && stage_and_say(&ui, &args, &ic) < 0)
+		rc = 1;
+out:
+	icpkg_free(&ic);
+	tempdir_remove(ic_tempdir);
+	free(ic_tempdir);
 	free(payload);
 	free(payload_path);
 	text_free(&err);

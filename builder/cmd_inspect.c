@@ -15,6 +15,7 @@
 
 #include "commands.h"
 #include "files.h"
+#include "icpkg.h"
 #include "media.h"
 #include "text.h"
 #include "textfmt.h"
@@ -127,6 +128,14 @@ static void print_text(const struct media *media, enum media_verdict verdict, co
 		if (media->setup_has_staged_drivers)
 			printf("  %-16s driver packages staged by win7gen2 in \\win7gen2\\drivers, "
 			       "named in the answer file\n", "");
+		if (media->setup_has_ic_package)
+			printf("  %-16s a package staged by win7gen2 in \\win7gen2\\%s, installed "
+			       "by DISM after Setup:\n  %-16s %s\n", "Hyper-V IC",
+			       ICPKG_STAGED_NAME, "", icpkg_effect(true));
+		else
+			printf("  %-16s in-box %s: %s;\n  %-16s build --integration-services FILE "
+			       "gives %s\n", "Hyper-V IC", ICPKG_INBOX_VERSION, icpkg_effect(false),
+			       "", icpkg_effect(true));
 		printf("  %-16s %s\n", "no-prompt CD",
 		       media->cdboot_noprompt ? media->cdboot_noprompt->path :
 		       media->efisys_noprompt ? media->efisys_noprompt->path : "none");
@@ -273,7 +282,9 @@ static void print_json(const struct media *media, enum media_verdict verdict, co
 			     media_setup_has_drivers(media) ? "true" : "false",
 			     media->setup_has_staged_drivers ? "true" : "false");
 		json_string_or_null(&out, media->driver_note);
-		text_append(&out, "},\n  \"loaders\": {");
+		text_append(&out, "},\n  \"integration_services\": ");
+		textfmt_json(&out, media->setup_has_ic_package ? "staged" : "in-box " ICPKG_INBOX_VERSION);
+		text_append(&out, ",\n  \"loaders\": {");
 		text_appendf(&out, "\"bootmgfw_in_setup_image\": %s, \"cdboot_noprompt\": ",
 			     media->setup_has_bootmgfw ? "true" : "false");
 		json_file_or_null(&out, media->cdboot_noprompt);

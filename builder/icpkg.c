@@ -56,6 +56,14 @@ const char *icpkg_form_name(enum icpkg_form form)
 	return "package";
 }
 
+const char *icpkg_effect(bool package_given)
+{
+	/* Gen2 has no VGA: the screen is the IC synthetic video driver. */
+	if (package_given)
+		return "keyboard, mouse and screen on Gen2";
+	return "no keyboard, mouse or screen on Gen2: reach it by Remote Desktop";
+}
+
 void icpkg_free(struct icpkg *pkg)
 {
 	free(pkg->cab);

@@ -32,6 +32,8 @@
 
 /* The first Integration Services with a Gen2 (VMBus) keyboard. */
 #define ICPKG_MIN_VERSION "6.2.9200.16385"
+/* What Windows 7 SP1 brings itself: no VMBus keyboard, no synthetic video. */
+#define ICPKG_INBOX_VERSION "6.1.7601.17514"
 /* What the package CAB is called in the caller's folder. */
 #define ICPKG_STAGED_NAME "integration-services.cab"
 
@@ -59,6 +61,13 @@ struct icpkg {
  */
 int icpkg_open(const char *path, const char *tempdir, struct icpkg *pkg, struct text *err);
 void icpkg_free(struct icpkg *pkg);
+
+/*
+ * What the installed system can do on Gen2 with the given package
+ * (true) or with the in-box Integration Services alone (false), in a
+ * line for the report and inspect (BRIEF.md section 7).
+ */
+const char *icpkg_effect(bool package_given);
 
 /* "package CAB", "update (.msu)", "guest ISO" */
 const char *icpkg_form_name(enum icpkg_form form);

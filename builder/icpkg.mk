@@ -3,9 +3,8 @@
 #
 # icpkg opens the user's .msu, package .cab or vmguest.iso (libmspack for
 # CABs, builder/iso.c for the ISO) and checks the package's manifest
-# (libxml2).  Not yet part of win7gen2: a command that uses it adds
-# $(builder_icpkg_sources) to its sources, $(MSPACK_CFLAGS) to its
-# CPPFLAGS and $(MSPACK_LIBS) to its LDADD.
+# (libxml2).  win7gen2 build and fix use it (builder/local.mk adds these
+# sources, $(MSPACK_CFLAGS) and $(MSPACK_LIBS)).
 
 builder_icpkg_sources = \
 	builder/icpkg.c builder/icpkg.h \
@@ -47,6 +46,6 @@ tests_builder_icpkg_open_CPPFLAGS = $(builder_test_cppflags) $(MSPACK_CFLAGS) \
 tests_builder_icpkg_open_LDADD = fixengine/libfixengine.a $(MSPACK_LIBS) $(LIBXML2_LIBS) \
 	$(UDFREAD_LIBS)
 
-icpkg_shell_tests = tests/builder/t0280-icpkg.sh
+icpkg_shell_tests = tests/builder/t0280-icpkg.sh tests/builder/t0285-integration-services.sh
 TESTS += $(icpkg_shell_tests)
 EXTRA_DIST += $(icpkg_shell_tests) tests/builder/make-ic-package

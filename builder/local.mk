@@ -14,13 +14,13 @@ endif
 builder_win7gen2_SOURCES = builder/main.c builder/commands.h \
 	builder/usage.c builder/usage.h \
 	builder/numbers.c builder/numbers.h \
-	$(builder_iso_sources) $(builder_fix_sources)
+	$(builder_iso_sources) $(builder_fix_sources) $(builder_icpkg_sources)
 builder_win7gen2_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder \
-	$(WIMLIB_CFLAGS) $(HIVEX_CFLAGS) \
+	$(WIMLIB_CFLAGS) $(HIVEX_CFLAGS) $(MSPACK_CFLAGS) \
 	-DWIN7GEN2_PAYLOAD_DEFAULT='"$(pkgdatadir)/win7gen2.efi"' \
 	-DWIN7GEN2_AGENT_DEFAULT='"$(pkgdatadir)/win7gen2pe.exe"'
 builder_win7gen2_LDADD = $(builder_iso_libs) $(builder_fix_libs) common/libcommon.a \
-	$(WIMLIB_LIBS) $(HIVEX_LIBS)
+	$(WIMLIB_LIBS) $(HIVEX_LIBS) $(MSPACK_LIBS)
 
 # Running tools: the environment each gets (LC_ALL=C and its own
 # variables), what is left open afterwards; the EFI boot image through

@@ -68,6 +68,7 @@ struct media {
 	bool setup_has_bootmgfw;                 /* Windows\Boot\EFI\bootmgfw.efi */
 	bool setup_has_win7gen2;                 /* \win7gen2 staged by us */
 	bool setup_has_staged_drivers;           /* \win7gen2\drivers staged by us */
+	bool setup_has_ic_package;               /* \win7gen2\integration-services.cab */
 	struct media_driver drivers[MEDIA_DRIVER_COUNT];
 	char *driver_note;                       /* why the hive could not be read */
 

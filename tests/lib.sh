@@ -12,6 +12,10 @@
 #
 # SPDX-License-Identifier: MIT
 
+# A script may load two helper libraries that both load this one.
+test -n "${test_lib_loaded:-}" && return 0
+test_lib_loaded=1
+
 : "${top_srcdir:?tests run from make check, which sets top_srcdir}"
 : "${top_builddir:?tests run from make check, which sets top_builddir}"
 
