@@ -43,6 +43,7 @@
 #include "ui.h"
 #include "unattend.h"
 #include "usage.h"
+#include "vmscript.h"
 #include "wimfile.h"
 #include "wimsd.h"
 #include "win7gen2.h"
@@ -74,6 +75,7 @@ struct build_options {
 	const char *payload;
 	const char *agent;
 	const char *integration_services;
+	const char *vm_script;
 	unsigned menu_timeout;
 	bool force;
 	enum ui_level level;
@@ -136,6 +138,9 @@ static void usage(FILE *out)
 		"                        KB3063109's .msu, its .cab, a host's vmguest.iso or\n"
 		"                        its Windows6.x-HyperVIntegrationServices-x64.cab;\n"
 		"                        the agent installs it with DISM after Setup\n"
+		"  --vm-script FILE      also write the PowerShell script that makes and\n"
+		"                        starts the Hyper-V VM for OUT and shows its COM1\n"
+		"                        (New-Win7Gen2VM.ps1; replaced only with --force)\n"
 
 		"  -q, --quiet           print only errors and the final report\n"
 		"  -v, --verbose         say more about each step\n"
@@ -157,7 +162,8 @@ static int check_option(const char *option, const char *value, const char *probl
 static int parse_options(int argc, char **argv, struct build_options *opt)
 {
 	enum { O_ISO = 256, O_OUTPUT, O_EDITION, O_USER, O_PASSWORD, O_COMPUTER, O_LOCALE,
-	       O_TIMEZONE, O_KEY, O_UNATTEND, O_DRIVERS, O_PAYLOAD, O_AGENT, O_TIMEOUT, O_IC };
+	       O_TIMEZONE, O_KEY, O_UNATTEND, O_DRIVERS, O_PAYLOAD, O_AGENT, O_TIMEOUT, O_IC,
+	       O_VM_SCRIPT };
 	static const struct option options[] = {
 		{ "iso", required_argument, NULL, O_ISO },
 		{ "output", required_argument, NULL, O_OUTPUT },
@@ -175,6 +181,7 @@ static int parse_options(int argc, char **argv, struct build_options *opt)
 		{ "agent", required_argument, NULL, O_AGENT },
 		{ "menu-timeout", required_argument, NULL, O_TIMEOUT },
 		{ "integration-services", required_argument, NULL, O_IC },
+		{ "vm-script", required_argument, NULL, O_VM_SCRIPT },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -208,6 +215,7 @@ static int parse_options(int argc, char **argv, struct build_options *opt)
 		case O_PAYLOAD: opt->payload = optarg; break;
 		case O_AGENT: opt->agent = optarg; break;
 		case O_IC: opt->integration_services = optarg; break;
+		case O_VM_SCRIPT: opt->vm_script = optarg; break;
 		case O_TIMEOUT:
 			if (parse_unsigned(optarg, 3600, &opt->menu_timeout) < 0) {
 				usage_error("build", "--menu-timeout \"%s\": give whole seconds "
@@ -255,29 +263,60 @@ static int parse_options(int argc, char **argv, struct build_options *opt)
 
 /* ---- refusals before any work -------------------------------------- */
 
-/* OUT's folder must be there: it also holds the temporary folder. */
-static int check_output_folder(struct build *b)
+/* The folder of a file to write must be there (OUT's also holds the
+ * temporary folder). */
+static int check_folder_of(const char *option, const char *path, struct text *err)
 {
-	char *dir = parent_dir(b->opt.output);
+	char *dir = parent_dir(path);
 	struct stat st;
 	int rc = -1;
 
 	if (!dir) {
-		text_append(&b->err, "out of memory");
+		text_append(err, "out of memory");
 		return -1;
 	}
 	if (stat(dir, &st) < 0 && errno == ENOENT)
-		text_appendf(&b->err, "--output %s: its folder %s does not exist; make the folder "
-			     "first, or write OUT elsewhere", b->opt.output, dir);
+		text_appendf(err, "%s %s: its folder %s does not exist; make the folder first, "
+			     "or write it elsewhere", option, path, dir);
 	else if (stat(dir, &st) < 0)
-		text_appendf(&b->err, "--output %s: cannot reach its folder %s: %s",
-			     b->opt.output, dir, strerror(errno));
+		text_appendf(err, "%s %s: cannot reach its folder %s: %s", option, path, dir,
+			     strerror(errno));
 	else if (!S_ISDIR(st.st_mode))
-		text_appendf(&b->err, "--output %s: %s is not a folder", b->opt.output, dir);
+		text_appendf(err, "%s %s: %s is not a folder", option, path, dir);
 	else
 		rc = 0;
 	free(dir);
 	return rc;
+}
+
+/* --vm-script FILE: a file of its own, never IN or OUT. */
+static int check_vm_script(struct build *b, const struct stat *in)
+{
+	const char *path = b->opt.vm_script;
+	struct stat st;
+
+	if (strcmp(path, b->opt.output) == 0) {
+		text_appendf(&b->err, "--vm-script %s is OUT as well; give the script a name of "
+			     "its own", path);
+		return -1;
+	}
+	if (stat(path, &st) == 0) {
+		if (st.st_dev == in->st_dev && st.st_ino == in->st_ino) {
+			text_appendf(&b->err, "--vm-script %s is the input ISO; give the script a "
+				     "name of its own", path);
+			return -1;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			text_appendf(&b->err, "--vm-script %s is a folder; give a file name, e.g. "
+				     "%s/" VMSCRIPT_FILE_NAME, path, path);
+			return -1;
+		}
+		if (!b->opt.force) {
+			text_appendf(&b->err, "%s exists; give --force to replace it", path);
+			return -1;
+		}
+	}
+	return check_folder_of("--vm-script", path, &b->err);
 }
 
 static int check_paths(struct build *b)
@@ -315,7 +354,9 @@ static int check_paths(struct build *b)
 		text_appendf(&b->err, "cannot check %s: %s", b->opt.output, strerror(errno));
 		return -1;
 	}
-	return check_output_folder(b);
+	if (check_folder_of("--output", b->opt.output, &b->err) < 0)
+		return -1;
+	return b->opt.vm_script ? check_vm_script(b, &in) : 0;
 }
 
 /* The file named on the command line, else the built or installed one. */
@@ -683,7 +724,8 @@ static int write_config(struct build *b, const char *path)
  * start, minutes ago: without --force a file that appeared there since
  * is never replaced (RENAME_NOREPLACE decides atomically).
  */
-static int publish(const char *from, const char *to, bool force, struct text *err)
+static int publish(const char *from, const char *to, const char *what, bool force,
+		   struct text *err)
 {
 	int rc = force ? rename(from, to) : renameat2(AT_FDCWD, from, AT_FDCWD, to,
 						      RENAME_NOREPLACE);
@@ -699,11 +741,52 @@ static int publish(const char *from, const char *to, bool force, struct text *er
 	if (rc == 0)
 		return 0;
 	if (errno == EEXIST)
-		text_appendf(err, "%s appeared while the new ISO was written; it is kept as it "
-			     "is: give --force to replace it", to);
+		text_appendf(err, "%s appeared while %s was written; it is kept as it is: give "
+			     "--force to replace it", to, what);
 	else
-		text_appendf(err, "cannot move the new ISO to %s: %s", to, strerror(errno));
+		text_appendf(err, "cannot move %s to %s: %s", what, to, strerror(errno));
 	return -1;
+}
+
+/* The VM build's report names, and the script makes: named after the
+ * new system, its ISO by OUT's file name. */
+static void vm_settings(const struct build *b, struct vmscript_settings *vm)
+{
+	const char *base = strrchr(b->opt.output, '/');
+
+	memset(vm, 0, sizeof(*vm));
+	vm->vm_name = b->opt.unattend ? "win7" : b->opt.computer_name;
+	vm->iso_name = base ? base + 1 : b->opt.output;
+}
+
+/* --vm-script FILE, written beside its name and renamed when whole. */
+static int write_vm_script(struct build *b)
+{
+	struct vmscript_settings vm;
+	struct text script = TEXT_INIT, tmp = TEXT_INIT;
+	int rc = -1;
+
+	vm_settings(b, &vm);
+	text_appendf(&tmp, "%s.win7gen2-tmp", b->opt.vm_script);
+	if (text_failed(&tmp)) {
+		text_append(&b->err, "out of memory");
+		goto out;
+	}
+	if (vmscript_render(&vm, VMSCRIPT_FILE, &script, &b->err) < 0)
+		goto out;
+	/* Our own name: a run that was killed may have left it. */
+	unlink(tmp.data);
+	if (write_file(tmp.data, script.data, script.length, &b->err) < 0 ||
+	    sync_file(tmp.data, &b->err) < 0 ||
+	    publish(tmp.data, b->opt.vm_script, "the VM script", b->opt.force, &b->err) < 0) {
+		unlink(tmp.data);
+		goto out;
+	}
+	rc = 0;
+out:
+	text_free(&script);
+	text_free(&tmp);
+	return rc;
 }
 
 static int write_iso(struct build *b)
@@ -766,7 +849,14 @@ static int write_iso(struct build *b)
 		rc = -1;
 		goto out;
 	}
-	rc = publish(out_tmp, b->opt.output, b->opt.force, &b->err);
+	if (b->opt.vm_script && write_vm_script(b) < 0) {
+		rc = -1;
+		goto out;
+	}
+	rc = publish(out_tmp, b->opt.output, "the new ISO", b->opt.force, &b->err);
+	/* All or nothing: no script for an ISO that is not there. */
+	if (rc < 0 && b->opt.vm_script)
+		unlink(b->opt.vm_script);
 out:
 	free(config);
 	free(efi_image);
@@ -776,13 +866,18 @@ out:
 
 /* ---- the report ------------------------------------------------------ */
 
+static const char *vm_script_name(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	return base ? base + 1 : path;
+}
+
 static void report(struct build *b)
 {
 	const struct wim_image_meta *setup = media_setup_meta(&b->media);
-	const char *base = strrchr(b->opt.output, '/');
-	const char *vm = b->opt.unattend ? "win7" : b->opt.computer_name;
-
-	base = base ? base + 1 : b->opt.output;
+	struct text lines = TEXT_INIT, vm_err = TEXT_INIT;
+	struct vmscript_settings vm;
 	printf("win7gen2: wrote %s (%" PRIu64 " MiB)\n", b->opt.output, b->out_size >> 20);
 	printf("Changed:\n");
 	printf("  EFI boot image   \\EFI\\BOOT\\BOOTX64.EFI is win7gen2.efi %s; it starts %s,\n"
@@ -835,14 +930,19 @@ static void report(struct build *b)
 	if (b->generated_password[0])
 		printf("\nPassword for %s (generated, shown only now): %s\n", b->opt.user,
 		       b->generated_password);
-	printf("\nOn the Hyper-V host (PowerShell as administrator; copy %s to C:\\ISO first):\n",
-	       base);
-	printf("  New-VM -Name \"%s\" -Generation 2 -MemoryStartupBytes 2GB -NewVHDPath "
-	       "\"%s.vhdx\" -NewVHDSizeBytes 64GB -SwitchName \"Default Switch\"\n", vm, vm);
-	printf("  Add-VMDvdDrive -VMName \"%s\" -Path \"C:\\ISO\\%s\"; Set-VMFirmware -VMName "
-	       "\"%s\" -EnableSecureBoot Off -FirstBootDevice (Get-VMDvdDrive -VMName \"%s\")\n",
-	       vm, base, vm, vm);
-	printf("  Start-VM -Name \"%s\"\n", vm);
+	vm_settings(b, &vm);
+	/* One template gives these lines and the --vm-script file. */
+	if (vmscript_render(&vm, VMSCRIPT_LINES, &lines, &vm_err) == 0)
+		printf("\nOn the Hyper-V host (PowerShell as administrator; copy %s to "
+		       VMSCRIPT_ISO_DIR " first):\n%s", vm.iso_name, text_string(&lines));
+	else
+		printf("\nNo Hyper-V commands: %s.\n", text_string(&vm_err));
+	if (b->opt.vm_script)
+		printf("The same as a script that also shows COM1: %s; on the host\n"
+		       "  powershell -ExecutionPolicy Bypass -File .\\%s\n", b->opt.vm_script,
+		       vm_script_name(b->opt.vm_script));
+	text_free(&lines);
+	text_free(&vm_err);
 }
 
 /* ---- the whole job --------------------------------------------------- */

@@ -138,13 +138,46 @@ test_expect_success 'a generated password: printed once, strong, the one in the 
 	test $(grep -c -F -e "$password" report) -eq 1
 '
 
-test_expect_success 'the report: what changed and three Hyper-V lines' '
+test_expect_success 'the report: what changed and the Hyper-V commands (builder/vmscript.c)' '
 	grep "^win7gen2: wrote out/new.iso" report &&
-	grep "^  New-VM -Name \"W7-TEST\" -Generation 2 " report &&
-	grep "Set-VMFirmware -VMName \"W7-TEST\" -EnableSecureBoot Off -FirstBootDevice" report &&
-	grep "Add-VMDvdDrive -VMName \"W7-TEST\" -Path \"C:\\\\ISO\\\\new.iso\"" report &&
-	grep -x "  Start-VM -Name \"W7-TEST\"" report &&
+	grep -x "  \$vm = New-VM -Name .W7-TEST. -Generation 2 -MemoryStartupBytes 2GB -NewVHDPath .W7-TEST.vhdx. -NewVHDSizeBytes 64GB" report &&
+	grep -x "  Set-VMProcessor -VM \$vm -Count 1" report &&
+	grep -x "  Set-VMComPort -VM \$vm -Number 1 -Path .\\\\\\\\\\.\\\\pipe\\\\W7-TEST-com1." report &&
+	grep -x "  \$dvd = Add-VMDvdDrive -VM \$vm -Path .C:\\\\ISO\\\\new.iso. -Passthru" report &&
+	grep -x "  Set-VMFirmware -VM \$vm -EnableSecureBoot Off -FirstBootDevice \$dvd" report &&
+	grep -x "  Start-VM -VM \$vm" report &&
 	grep "from install.wim" report
+'
+
+test_expect_success '--vm-script FILE: the same commands as a script, whole, nothing else beside it' '
+	mkdir vm &&
+	"$WIN7GEN2" build --iso sample.iso --output vm/vm.iso --edition 1 --password p \
+		--computer-name "VM-1" --vm-script vm/New-Win7Gen2VM.ps1 >vm.report &&
+	(cd vm && ls -A) >files && printf "%s\n" New-Win7Gen2VM.ps1 vm.iso >expect &&
+	test_cmp expect files &&
+	head -c 3 vm/New-Win7Gen2VM.ps1 | od -An -tx1 | grep -x " ef bb bf" &&
+	test $(grep -c -v "$(printf "\r")\$" vm/New-Win7Gen2VM.ps1) -eq 0 &&
+	tr -d "\r" <vm/New-Win7Gen2VM.ps1 >script &&
+	grep -x "    \[string\]\$Name = .VM-1.," script &&
+	grep -x "    \[string\]\$IsoPath = .C:\\\\ISO\\\\vm.iso.," script &&
+	grep -x "Set-VMProcessor -VM \$vm -Count 1" script &&
+	grep -x "Set-VMComPort -VM \$vm -Number 1 -Path \$PipePath" script &&
+	grep "^  Set-VMProcessor\|^  Set-VMFirmware\|^  Start-VM" vm.report |
+		sed "s/^  //" >printed &&
+	test $(wc -l <printed) -eq 3 &&
+	grep -x -F -f printed script >both && test_cmp printed both &&
+	grep -x "The same as a script that also shows COM1: vm/New-Win7Gen2VM.ps1; on the host" vm.report
+'
+
+test_expect_success '--vm-script: an existing script is kept without --force, and so is OUT' '
+	echo mine >vm/mine.ps1 &&
+	test_expect_code 1 "$WIN7GEN2" build --iso sample.iso --output vm/two.iso --edition 1 \
+		--password p --vm-script vm/mine.ps1 2>err &&
+	grep -x "win7gen2 build: vm/mine.ps1 exists; give --force to replace it" err &&
+	echo mine >expect && test_cmp expect vm/mine.ps1 && test ! -e vm/two.iso &&
+	test_expect_code 1 "$WIN7GEN2" build --iso sample.iso --output vm/two.iso --edition 1 \
+		--password p --vm-script vm/two.iso 2>err &&
+	grep "is OUT as well" err && test ! -e vm/two.iso
 '
 
 test_expect_success 'progress names each step; --quiet prints none of it' '

@@ -212,7 +212,7 @@ test_expect_success 'a missing output folder is named as such, not as a free-spa
 	test_expect_code 1 "$WIN7GEN2" build --iso sample.iso --output no/such/dir/x.iso \
 		--edition 1 2>stderr &&
 	cat stderr &&
-	grep -x "win7gen2 build: --output no/such/dir/x.iso: its folder no/such/dir does not exist; make the folder first, or write OUT elsewhere" stderr &&
+	grep -x "win7gen2 build: --output no/such/dir/x.iso: its folder no/such/dir does not exist; make the folder first, or write it elsewhere" stderr &&
 	! grep "free space" stderr &&
 	test ! -e no
 '

@@ -79,10 +79,11 @@ test_expect_success 'files: ISOs and folders for --iso, --output and inspect' '
 	expect win7gen2 build --iso = files/ <iso.expected
 '
 
-test_expect_success 'files: any for --unattend, --payload, --agent, --integration-services; folders for the rest' '
+test_expect_success 'files: any for --unattend, --payload, --agent, --integration-services, --vm-script; folders for the rest' '
 	printf "%s\n" files/a.iso files/B.ISO files/more files/notes.txt files/sub >all &&
 	expect win7gen2 build --unattend files/ <all &&
 	expect win7gen2 build --integration-services files/ <all &&
+	expect win7gen2 build --vm-script files/ <all &&
 	expect win7gen2 fix --integration-services files/ <all &&
 	expect win7gen2 build --payload files/ <all &&
 	expect win7gen2 fix --payload files/ <all &&
