@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "win7gen2.h"
+#include "fake-pe.h"
 
 bool tree_new(struct tree *tree)
 {
@@ -139,20 +140,9 @@ bool file_contains(const char *path, const char *text)
 	return found;
 }
 
-/* MZ header pointing at a PE header for x86-64 at 0x40, text at 0x80. */
 static size_t fake_pe(uint8_t buf[FAKE_EFI_MAX], const char *text, size_t text_size)
 {
-	memset(buf, 0, FAKE_EFI_MAX);
-	buf[0] = 'M';
-	buf[1] = 'Z';
-	buf[0x3c] = 0x40;
-	memcpy(buf + 0x40, "PE\0\0", 4);
-	buf[0x44] = 0x64;
-	buf[0x45] = 0x86;
-	if (text_size > FAKE_EFI_MAX - 0x80)
-		text_size = FAKE_EFI_MAX - 0x80;
-	memcpy(buf + 0x80, text, text_size);
-	return 0x80 + text_size;
+	return fake_pe_image(buf, FAKE_EFI_MAX, text, text_size);
 }
 
 /* Microsoft's images name their maker in a UTF-16 version resource. */

@@ -13,6 +13,7 @@
 #include "arcname.h"
 #include "diskcfg.h"
 #include "efi_image.h"
+#include "fake-pe.h"
 #include "regvalue.h"
 #include "text.h"
 #include "config.h"
@@ -21,18 +22,9 @@
 
 #define IMAGE_SIZE 512
 
-/* An x64 PE header at 0x40 and text at 0x80. */
 static size_t make_image(uint8_t image[IMAGE_SIZE], const void *text, size_t size)
 {
-	memset(image, 0, IMAGE_SIZE);
-	image[0] = 'M';
-	image[1] = 'Z';
-	image[0x3c] = 0x40;
-	memcpy(image + 0x40, "PE\0\0", 4);
-	image[0x44] = 0x64;
-	image[0x45] = 0x86;
-	memcpy(image + 0x80, text, size);
-	return 0x80 + size;
+	return fake_pe_image(image, IMAGE_SIZE, text, size);
 }
 
 static void test_efi_image(void)

@@ -28,6 +28,7 @@
 #include "plan.h"
 #include "posix/posix.h"
 #include "win7gen2.h"
+#include "fake-pe.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -70,18 +71,9 @@ static bool put(const char *path, const void *data, size_t size)
 	return fclose(file) == 0 && ok;
 }
 
-/* An x64 PE header with text after it. */
 static size_t fake_image(uint8_t image[256], const char *text, size_t length)
 {
-	memset(image, 0, 256);
-	image[0] = 'M';
-	image[1] = 'Z';
-	image[0x3c] = 0x40;
-	memcpy(image + 0x40, "PE\0\0", 4);
-	image[0x44] = 0x64;
-	image[0x45] = 0x86;
-	memcpy(image + 0x80, text, length);
-	return 0x80 + length;
+	return fake_pe_image(image, 256, text, length);
 }
 
 static bool scratch_make(struct scratch *s)

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "efi_image.h"
+#include "fake-pe.h"
 #include "tap.h"
 #include "win7gen2.h"
 #include "wrap-cases.h"
@@ -133,15 +134,7 @@ struct images {
 /* An x64 PE header at 0x40 and text at 0x80 (the NUL included). */
 static size_t make_image(uint8_t image[IMAGE_SIZE], const char *text, size_t length)
 {
-	memset(image, 0, IMAGE_SIZE);
-	image[0] = 'M';
-	image[1] = 'Z';
-	image[0x3c] = 0x40;
-	memcpy(image + 0x40, "PE\0\0", 4);
-	image[0x44] = 0x64;
-	image[0x45] = 0x86;
-	memcpy(image + 0x80, text, length);
-	return 0x80 + length;
+	return fake_pe_image(image, IMAGE_SIZE, text, length);
 }
 
 /* Our payload: the marker and its version, then a build note. */
