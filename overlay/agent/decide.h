@@ -125,9 +125,10 @@ enum power_action {
 
 /*
  * The end of a run in Windows PE.  Only a run that left every system it
- * touched right reboots; anything else stops the VM, because a reboot
- * would start the same failure again (or, with the DVD first, the same
- * install) with nobody watching.
+ * touched right for Gen2 reboots; anything else stops the VM, because a
+ * reboot would start the same failure again (or, with the DVD first, the
+ * same install) with nobody watching.  A failed Integration Services
+ * package is reported, not counted here (ic_run_end_text).
  */
 enum power_action decide_power(enum agent_mode mode, bool all_right, bool no_power);
 

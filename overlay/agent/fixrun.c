@@ -233,26 +233,17 @@ fail:
 	return false;
 }
 
-bool fixrun_write_esp_report(const char *esp_root, bool ok, const char *const *lines,
-			     size_t count, const char *record, struct output *out)
+/* Append record to log.txt on the ESP ctx has open. */
+static bool append_log(struct win32_fix *ctx, const char *record, struct output *out)
 {
 	const struct fix_backend *backend = &win32_fix_backend;
-	struct win32_fix ctx;
 	struct fix_error err;
 	struct fix_bytes old = { NULL, 0 };
 	struct text file = TEXT_INIT;
 	enum fix_status status;
-	bool written;
+	bool written = false;
 
-	/* Only the ESP is used; it stands in for the Windows volume too. */
-	if (win32_fix_init(&ctx, esp_root, esp_root, false, &err) != FIX_OK) {
-		output_line(out, "win7gen2pe: %s", err.message);
-		return false;
-	}
-	written = write_status(backend, &ctx, ok, lines, count, out);
-	if (!record)
-		return written;
-	status = backend->read_file(&ctx, FIX_VOLUME_ESP, AGENT_LOG_PATH, 4 * AGENT_MAX_LOG_SIZE,
+	status = backend->read_file(ctx, FIX_VOLUME_ESP, AGENT_LOG_PATH, 4 * AGENT_MAX_LOG_SIZE,
 				    &old, &err);
 	if (status == FIX_ERROR) {
 		/* Never replace a log that could not be read. */
@@ -263,12 +254,44 @@ bool fixrun_write_esp_report(const char *esp_root, bool ok, const char *const *l
 	free(old.data);
 	if (file.failed)
 		output_line(out, "Log: not written (out of memory)");
-	else if (backend->write_file(&ctx, FIX_VOLUME_ESP, AGENT_LOG_PATH, text_string(&file),
+	else if (backend->write_file(ctx, FIX_VOLUME_ESP, AGENT_LOG_PATH, text_string(&file),
 				     file.length, FIX_WRITE_REPLACE, &err) != FIX_OK)
 		output_line(out, "Log: not written: %s", err.message);
-	else
-		output_line(out, "Log: a record added to %s\\%s", ctx.root[FIX_VOLUME_ESP],
+	else {
+		output_line(out, "Log: a record added to %s\\%s", ctx->root[FIX_VOLUME_ESP],
 			    AGENT_LOG_PATH);
+		written = true;
+	}
 	text_free(&file);
 	return written;
+}
+
+bool fixrun_write_esp_report(const char *esp_root, bool ok, const char *const *lines,
+			     size_t count, const char *record, struct output *out)
+{
+	struct win32_fix ctx;
+	struct fix_error err;
+	bool written;
+
+	/* Only the ESP is used; it stands in for the Windows volume too. */
+	if (win32_fix_init(&ctx, esp_root, esp_root, false, &err) != FIX_OK) {
+		output_line(out, "win7gen2pe: %s", err.message);
+		return false;
+	}
+	written = write_status(&win32_fix_backend, &ctx, ok, lines, count, out);
+	if (record)
+		append_log(&ctx, record, out);
+	return written;
+}
+
+bool fixrun_append_esp_log(const char *esp_root, const char *record, struct output *out)
+{
+	struct win32_fix ctx;
+	struct fix_error err;
+
+	if (win32_fix_init(&ctx, esp_root, esp_root, false, &err) != FIX_OK) {
+		output_line(out, "win7gen2pe: %s", err.message);
+		return false;
+	}
+	return append_log(&ctx, record, out);
 }

@@ -61,4 +61,9 @@ bool fixrun_read_payload(const char *path, uint8_t **data, size_t *size, char *w
 bool fixrun_write_esp_report(const char *esp_root, bool ok, const char *const *lines,
 			     size_t count, const char *record, struct output *out);
 
+/* Append record to log.txt on that ESP (the same atomic replacement),
+ * for what the agent did beside the engine (the Integration Services
+ * package). */
+bool fixrun_append_esp_log(const char *esp_root, const char *record, struct output *out);
+
 #endif

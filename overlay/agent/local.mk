@@ -18,12 +18,14 @@ agent_portable_sources = \
 	overlay/agent/decide.c overlay/agent/decide.h \
 	overlay/agent/cmdline.c overlay/agent/cmdline.h \
 	overlay/agent/relpath.c overlay/agent/relpath.h \
-	overlay/agent/report_text.c overlay/agent/report_text.h
+	overlay/agent/report_text.c overlay/agent/report_text.h \
+	overlay/agent/icpackage.c overlay/agent/icpackage.h
 agent_win32_sources = \
 	overlay/agent/main.c \
 	overlay/agent/pe.c overlay/agent/pe.h \
 	overlay/agent/host.c overlay/agent/host.h \
 	overlay/agent/fixrun.c overlay/agent/fixrun.h \
+	overlay/agent/icdism.c overlay/agent/icdism.h \
 	overlay/agent/installs.c overlay/agent/installs.h \
 	overlay/agent/drivers.c overlay/agent/drivers.h \
 	overlay/agent/setuplogs.c overlay/agent/setuplogs.h \
@@ -75,7 +77,7 @@ CLEANFILES += overlay/agent/win7gen2pe.exe overlay/agent/*.pe.o overlay/agent/*.
 
 EXTRA_DIST += $(agent_portable_sources) $(agent_win32_sources) overlay/agent/README.md \
 	tests/agent/lib-agent.sh tests/agent/win32-allowed.txt \
-	tests/agent/fake-setup.c tests/agent/fake-kernel.rc
+	tests/agent/fake-setup.c tests/agent/fake-dism.c tests/agent/fake-kernel.rc
 
 # The agent's decisions and texts on the host (portable parts only).
 host_tests += tests/agent/test-agent-units

@@ -11,9 +11,11 @@
  *   3. the VMBus/SCSI drivers when Windows PE lacks them (drivers.h);
  *   4. the mode:
  *      install   Setup with our answer file and /noreboot; then the
- *                newest Windows 7 on the disks and the ESP on its disk go
- *                through the fix engine;
- *      rescue    every Windows 7 x64 on the disks, each with its ESP;
+ *                newest Windows 7 on the disks gets the user's Integration
+ *                Services package (icdism.h, when the builder staged one),
+ *                and it and the ESP on its disk go through the fix engine;
+ *      rescue    every Windows 7 x64 on the disks, each with its ESP (and
+ *                the package first, as in install);
  *      continue  Setup as on the original media, waited for (if the
  *                agent exited, Windows PE would restart under it);
  *   5. restart when everything is right, else shut down (decide_power).
@@ -36,6 +38,8 @@
 #include "drivers.h"
 #include "firmware.h"
 #include "fixrun.h"
+#include "icdism.h"
+#include "icpackage.h"
 #include "installs.h"
 #include "power.h"
 #include "process.h"
@@ -59,6 +63,8 @@ struct pe_run {
 	char payload_path[MAX_PATH * 3 + 32];
 	char mounted[MAX_MOUNTS];       /* letters the agent gave ESPs */
 	size_t mount_count;
+	enum agent_mode mode;
+	unsigned ic_failed;             /* installations DISM failed on */
 };
 
 bool running_in_windows_pe(void)
@@ -225,21 +231,40 @@ static bool find_esp(struct pe_run *run, unsigned disk, unsigned *partition, cha
 	return esp_root_of(run, disk, *partition, root);
 }
 
+/*
+ * One installation: the Integration Services package (when there is
+ * one), then the fix.  The ESP is looked for first, as DISM's log goes
+ * there; the package does not depend on it, and a failed package does
+ * not keep the fix from running (icdism.h).
+ */
 static bool fix_installation(struct pe_run *run, const struct installation *install)
 {
 	struct fixrun_request request = { 0 };
 	struct fixrun_outcome outcome;
+	struct ic_target package = { 0 };
 	char windows_root[8], esp_root[8];
-	unsigned esp_partition;
+	unsigned esp_partition = 0;
+	bool have_esp = false;
 
 	output_blank(run->out);
 	output_line(run->out, "== Windows on %c: (%s)", install->facts.letter, install->where);
-	if (!install->located) {
-		output_line(run->out, "  its disk is unknown, so is its ESP: not fixed");
+	if (!install->located)
+		output_line(run->out, "  its disk is unknown, so is its ESP");
+	else
+		have_esp = find_esp(run, install->disk, &esp_partition, esp_root, false);
+
+	package.letter = install->facts.letter;
+	package.esp_root = have_esp ? esp_root : NULL;
+	package.agent_dir = run->agent_dir;
+	package.install = run->mode == AGENT_MODE_INSTALL;
+	if (ic_install(&package, run->out) == IC_FAILED)
+		run->ic_failed++;
+
+	if (!have_esp) {
+		output_line(run->out, "  without its ESP, Windows on %c: is not made ready for Gen2",
+			    install->facts.letter);
 		return false;
 	}
-	if (!find_esp(run, install->disk, &esp_partition, esp_root, false))
-		return false;
 	snprintf(windows_root, sizeof(windows_root), "%c:\\", install->facts.letter);
 	request.windows_root = windows_root;
 	request.esp_root = esp_root;
@@ -446,6 +471,7 @@ int pe_main(const struct agent_args *args, struct output *out)
 		finish(args, AGENT_MODE_INSTALL, false, out);
 		return AGENT_EXIT_FAILED;
 	}
+	run.mode = mode;
 	run_wpeinit(&run);
 	load_drivers(&run);
 
@@ -465,8 +491,9 @@ int pe_main(const struct agent_args *args, struct output *out)
 		volume_unmount(run.mounted[i]);
 	free(run.payload);
 	output_blank(out);
+	/* The power decision is the fix's (ic_run_end_text says why). */
 	output_line(out, "win7gen2pe: %s %s", agent_mode_name(mode),
-		    all_right ? "done: everything is right" : "FAILED (see above)");
+		    ic_run_end_text(all_right, run.ic_failed > 0));
 	finish(args, mode, all_right, out);
-	return all_right ? AGENT_EXIT_OK : AGENT_EXIT_FAILED;
+	return all_right && !run.ic_failed ? AGENT_EXIT_OK : AGENT_EXIT_FAILED;
 }

@@ -7,10 +7,16 @@
 # (--no-reboot only names it).  Setup is a stand-in (fake-setup.c) that
 # records its command line; the installations are synthetic trees on
 # drives D: and E: with stand-in kernels carrying real version resources.
+# The Integration Services package goes through a stand-in DISM
+# (fake-dism.c, in wine's system directory where the agent looks) that
+# records its command line and what the agent readied for it.
 #
 # What wine cannot show: disks and partitions (its storage IOCTLs do not
 # describe a GPT disk), so finding and mounting an ESP is not reached
 # here; the tests check that its absence is reported and stops the VM.
+# So the fix engine never runs in these tests: that DISM comes before it
+# is seen from the report's order (DISM, then the fix step saying it has
+# no ESP), and DISM's log goes where it goes without an ESP.
 
 . "$top_srcdir/tests/fixengine/lib-fix.sh"
 . "$top_srcdir/tests/agent/lib-agent.sh"
@@ -22,6 +28,11 @@ command -v "$WINDRES" >/dev/null || skip_all "$WINDRES not found"
 
 PE_AGENT='C:\win7gen2\win7gen2pe.exe'
 DRIVE_C=$WINEPREFIX/drive_c
+SYSTEM32=$DRIVE_C/windows/system32
+PACKAGE=$DRIVE_C/win7gen2/integration-services.cab
+# Wine has a dism.exe of its own; the stand-in is to run instead.
+WINEDLLOVERRIDES=dism.exe=n
+export WINEDLLOVERRIDES
 
 # pe ARGS...: the agent as winpeshl.ini starts it, from C:\win7gen2.
 # What every run printed also goes to all-runs.
@@ -46,6 +57,27 @@ setup_exit() {
 	echo "$1" >"$DRIVE_C/sources/exit-code.txt"
 }
 
+# dism_exit CODE: how the stand-in DISM ends; its record cleared.
+dism_exit() {
+	echo "$1" >"$SYSTEM32/dism-exit-code.txt" &&
+	rm -f "$SYSTEM32/dism-args.txt"
+}
+
+# dism_record PACKAGE: what the stand-in DISM records when the agent
+# readied everything for it: the agent's command line for the
+# installation on D: (no ESP, so the log is on D:) and the package at
+# PACKAGE (a Windows path).
+dism_record() {
+	printf '%s%s%s\n' 'C:\windows\system32\dism.exe /Image:D:\ /Add-Package /PackagePath:' \
+		"$1" ' /ScratchDir:D:\Windows\Temp\win7gen2-dism /LogPath:D:\Windows\Logs\win7gen2-dism.log /NoRestart /English' &&
+	printf "scratch: present\npackage: present\nlog: written\n"
+}
+
+# line_of PATTERN: the number of the first line of out matching PATTERN.
+line_of() {
+	grep -n -m 1 -e "$1" out | cut -d: -f1
+}
+
 test_expect_success 'setup: wine as Windows PE, with Setup, the staged files, two disks' '
 	start_wine &&
 	"$WINE" reg add "HKLM\\SYSTEM\\CurrentControlSet\\Control\\MiniNT" /f >/dev/null 2>&1 &&
@@ -53,6 +85,7 @@ test_expect_success 'setup: wine as Windows PE, with Setup, the staged files, tw
 		"$DRIVE_C/windows/Panther" &&
 	"$MINGW_CC" -municode -o "$DRIVE_C/sources/setup.exe" \
 		"$top_srcdir/tests/agent/fake-setup.c" &&
+	"$MINGW_CC" -municode -o "$SYSTEM32/dism.exe" "$top_srcdir/tests/agent/fake-dism.c" &&
 	cp "$AGENT" "$DRIVE_C/win7gen2/win7gen2pe.exe" &&
 	fake_payload "$DRIVE_C/win7gen2/win7gen2.efi" 0.1.0 &&
 	echo "<unattend/>" >"$DRIVE_C/win7gen2/autounattend.xml" &&
@@ -109,12 +142,19 @@ test_expect_success 'install: Setup failed - its logs in the report, no ESP, the
 '
 
 test_expect_success 'install: Setup succeeded - the new Windows 7 is found, a Vista left alone' '
-	setup_exit 0 &&
+	setup_exit 0 && dism_exit 0 &&
 	test_expect_code 1 pe --mode install --no-reboot &&
 	grep "^Windows Setup ended: exit code 0" out &&
 	grep "^  D: Windows 7 x64 (kernel 6.1)" out &&
 	grep "^  E: Windows 6.0, not Windows 7 (6.1): left alone" out &&
 	grep "^The new installation: D:" out
+'
+
+test_expect_success 'install without a package: no DISM, the in-box Integration Services said' '
+	test ! -e "$SYSTEM32/dism-args.txt" &&
+	grep -x "  Integration Services: in-box 6.1.7601 (no Gen2 keyboard or video; Remote Desktop works)" out &&
+	test $(grep -c "Integration Services" out) -eq 1 &&
+	test ! -e win/Windows/Temp/win7gen2-dism
 '
 
 test_expect_success 'install: without its ESP the new system is not fixed, and the VM stops' '
@@ -124,13 +164,113 @@ test_expect_success 'install: without its ESP the new system is not fixed, and t
 	cmp ms-bootmgr.efi esp/EFI/Microsoft/Boot/bootmgfw.efi
 '
 
+test_expect_success 'install with the package: DISM after Setup, before the fix, exactly so' '
+	echo "a package CAB" >"$PACKAGE" &&
+	setup_exit 0 && dism_exit 0 &&
+	test_expect_code 1 pe --mode install --no-reboot &&
+	dism_record "C:\\win7gen2\\integration-services.cab" >expect &&
+	tr -d "\r" <"$SYSTEM32/dism-args.txt" >actual &&
+	test_cmp expect actual &&
+	setup=$(line_of "^Windows Setup ended: exit code 0") &&
+	dism=$(line_of "^  DISM: C:.windows.system32.dism.exe /Image:D:") &&
+	said=$(line_of "^  Integration Services: .* installed by DISM") &&
+	fix=$(line_of "^  without its ESP, Windows on D: is not made ready for Gen2") &&
+	test -n "$setup" && test -n "$dism" && test -n "$said" && test -n "$fix" &&
+	test "$setup" -lt "$dism" && test "$dism" -lt "$said" && test "$said" -lt "$fix"
+'
+
+test_expect_success 'install with the package: exit 0 reported, scratch removed, log written' '
+	grep -x "  Integration Services: C:.win7gen2.integration-services.cab installed by DISM (exit 0), log D:.Windows.Logs.win7gen2-dism.log" out &&
+	test -d win/Windows/Temp && test ! -e win/Windows/Temp/win7gen2-dism &&
+	grep "^fake dism: /Add-Package" win/Windows/Logs/win7gen2-dism.log &&
+	test -f "$PACKAGE" &&
+	grep -x "win7gen2pe: install FAILED (see above)" out &&
+	grep "without it: shut down" out
+'
+
+test_expect_success 'install: DISM exit 3010 (restart needed) is success' '
+	setup_exit 0 && dism_exit 3010 &&
+	test_expect_code 1 pe --mode install --no-reboot &&
+	grep -x "  Integration Services: C:.win7gen2.integration-services.cab installed by DISM (exit 3010, finished when Windows starts), log D:.Windows.Logs.win7gen2-dism.log" out &&
+	! grep "DISM failed" out &&
+	grep -x "win7gen2pe: install FAILED (see above)" out
+'
+
+test_expect_success 'install: DISM exit 2 is a failure, reported; the fix step still follows' '
+	setup_exit 0 && dism_exit 2 &&
+	test_expect_code 1 pe --mode install --no-reboot &&
+	test $(grep -c "^C:.windows.system32.dism.exe " "$SYSTEM32/dism-args.txt") -eq 1 &&
+	grep -x "  Integration Services: C:.win7gen2.integration-services.cab: DISM failed (exit 2), see D:.Windows.Logs.win7gen2-dism.log; the system has the in-box 6.1 Integration Services (no keyboard on Gen2)" out &&
+	said=$(line_of "DISM failed (exit 2)") &&
+	fix=$(line_of "^  without its ESP, Windows on D: is not made ready for Gen2") &&
+	test -n "$said" && test -n "$fix" && test "$said" -lt "$fix" &&
+	test ! -e win/Windows/Temp/win7gen2-dism &&
+	grep -x "win7gen2pe: install FAILED (see above), and the Integration Services package was not installed either" out &&
+	grep "without it: shut down" out
+'
+
+test_expect_success 'install: no dism.exe in Windows PE is a failure without a log to point at' '
+	mv "$SYSTEM32/dism.exe" dism.exe.aside &&
+	setup_exit 0 && dism_exit 0 &&
+	test_expect_code 1 pe --mode install --no-reboot &&
+	mv dism.exe.aside "$SYSTEM32/dism.exe" &&
+	grep -x "  Integration Services: C:.win7gen2.integration-services.cab: DISM failed (dism.exe is not in this Windows PE); the system has the in-box 6.1 Integration Services (no keyboard on Gen2)" out &&
+	grep "^  without its ESP, Windows on D: is not made ready for Gen2" out &&
+	test ! -e win/Windows/Temp/win7gen2-dism
+'
+
 test_expect_success 'rescue: every drive scanned, each Windows 7 tried, failure stops the VM' '
-	rm -f "$DRIVE_C/sources/setup-args.txt" &&
+	rm -f "$DRIVE_C/sources/setup-args.txt" "$PACKAGE" && dism_exit 0 &&
 	test_expect_code 1 pe --mode rescue --no-reboot &&
 	grep "^  D: Windows 7 x64" out && grep "^  E: Windows 6.0" out &&
 	grep "^Rescue: 0 of 1 Windows 7 installations made ready for Gen2" out &&
 	grep "without it: shut down" out &&
 	test ! -e "$DRIVE_C/sources/setup-args.txt"
+'
+
+test_expect_success 'rescue without a package: no DISM, the installation keeps its own' '
+	test ! -e "$SYSTEM32/dism-args.txt" &&
+	grep -x "  Integration Services: no package given; the installation keeps the ones it has" out
+'
+
+test_expect_success 'rescue: a package staged on the installation is installed, then removed' '
+	mkdir -p win/win7gen2 && echo "a staged package CAB" >win/win7gen2/integration-services.cab &&
+	echo "the agent package" >"$PACKAGE" &&
+	dism_exit 0 &&
+	test_expect_code 1 pe --mode rescue --no-reboot &&
+	dism_record "D:\\win7gen2\\integration-services.cab" >expect &&
+	tr -d "\r" <"$SYSTEM32/dism-args.txt" >actual &&
+	test_cmp expect actual &&
+	grep -x "  Integration Services: D:.win7gen2.integration-services.cab installed by DISM (exit 0), log D:.Windows.Logs.win7gen2-dism.log" out &&
+	grep -x "  the staged copy D:.win7gen2.integration-services.cab is removed: it is installed" out &&
+	test ! -e win/win7gen2 &&
+	test -f "$PACKAGE" &&
+	test ! -e win/Windows/Temp/win7gen2-dism &&
+	dism=$(line_of "^  DISM: ") &&
+	fix=$(line_of "^  without its ESP, Windows on D: is not made ready for Gen2") &&
+	test -n "$dism" && test -n "$fix" && test "$dism" -lt "$fix" &&
+	grep "^Rescue: 0 of 1 Windows 7 installations made ready for Gen2" out
+'
+
+test_expect_success 'rescue: a staged package DISM failed on is kept for another try' '
+	mkdir -p win/win7gen2 && echo "a staged package CAB" >win/win7gen2/integration-services.cab &&
+	rm -f "$PACKAGE" && dism_exit 2 &&
+	test_expect_code 1 pe --mode rescue --no-reboot &&
+	grep "/PackagePath:D:.win7gen2.integration-services.cab " "$SYSTEM32/dism-args.txt" &&
+	grep -x "  Integration Services: D:.win7gen2.integration-services.cab: DISM failed (exit 2), see D:.Windows.Logs.win7gen2-dism.log; the installation keeps the Integration Services it has" out &&
+	test -f win/win7gen2/integration-services.cab &&
+	grep -x "win7gen2pe: rescue FAILED (see above), and the Integration Services package was not installed either" out
+'
+
+test_expect_success 'rescue: without a staged copy, the package beside the agent; it stays' '
+	rm -rf win/win7gen2 && echo "the agent package" >"$PACKAGE" && dism_exit 0 &&
+	test_expect_code 1 pe --mode rescue --no-reboot &&
+	dism_record "C:\\win7gen2\\integration-services.cab" >expect &&
+	tr -d "\r" <"$SYSTEM32/dism-args.txt" >actual &&
+	test_cmp expect actual &&
+	! grep "staged copy" out &&
+	test -f "$PACKAGE" &&
+	rm -f "$PACKAGE"
 '
 
 test_expect_success 'continue: plain Setup, no answer file, waited for; Setup restarts by itself' '
@@ -144,7 +284,7 @@ test_expect_success 'continue: plain Setup, no answer file, waited for; Setup re
 '
 
 test_expect_success 'nothing waits for a key: every run above ended on its own' '
-	test $(grep -c "^Mode: " all-runs) -eq 5 &&
+	test $(grep -c "^Mode: " all-runs) -eq 12 &&
 	! grep -i -e "press" -e "any key" all-runs
 '
 

@@ -17,6 +17,7 @@
 #include "args.h"
 #include "cmdline.h"
 #include "decide.h"
+#include "icpackage.h"
 #include "pe_header.h"
 #include "relpath.h"
 #include "report_text.h"
@@ -331,6 +332,131 @@ static void test_cmdline(void)
 	text_free(&line);
 }
 
+/* ---- the Integration Services package: DISM ------------------------- */
+
+static void test_dism_command(void)
+{
+	struct ic_dism_paths paths = {
+		.dism = "X:\\Windows\\System32\\dism.exe",
+		.image = "D:\\",
+		.package = "X:\\win7gen2\\integration-services.cab",
+		.scratch = "D:\\Windows\\Temp\\win7gen2-dism",
+		.log = "S:\\EFI\\win7gen2\\dism.log",
+	};
+	static const char *const spaced_args[] = {
+		"C:\\Program Files\\Windows AIK\\dism.exe",
+		"/Image:C:\\mnt\\win 7\\",
+		"/Add-Package",
+		"/PackagePath:C:\\my packages\\IC 6.3.cab",
+		"/ScratchDir:C:\\mnt\\win 7\\Windows\\Temp\\win7gen2-dism",
+		"/LogPath:C:\\the esp\\EFI\\win7gen2\\dism.log",
+		"/NoRestart",
+		"/English",
+	};
+	const int count = (int)(sizeof(spaced_args) / sizeof(spaced_args[0]));
+	struct text line = TEXT_INIT;
+	char parsed[16][128];
+	bool same = true;
+	int n;
+
+	ic_dism_command(&line, &paths);
+	tap_is_str(text_string(&line),
+		   "X:\\Windows\\System32\\dism.exe /Image:D:\\ /Add-Package "
+		   "/PackagePath:X:\\win7gen2\\integration-services.cab "
+		   "/ScratchDir:D:\\Windows\\Temp\\win7gen2-dism "
+		   "/LogPath:S:\\EFI\\win7gen2\\dism.log /NoRestart /English",
+		   "DISM: the offline image, the package, scratch and log, no restart, English");
+	text_free(&line);
+
+	paths.dism = "C:\\Program Files\\Windows AIK\\dism.exe";
+	paths.image = "C:\\mnt\\win 7\\";
+	paths.package = "C:\\my packages\\IC 6.3.cab";
+	paths.scratch = "C:\\mnt\\win 7\\Windows\\Temp\\win7gen2-dism";
+	paths.log = "C:\\the esp\\EFI\\win7gen2\\dism.log";
+	ic_dism_command(&line, &paths);
+	tap_is_str(text_string(&line),
+		   "\"C:\\Program Files\\Windows AIK\\dism.exe\" \"/Image:C:\\mnt\\win 7\\\\\" "
+		   "/Add-Package \"/PackagePath:C:\\my packages\\IC 6.3.cab\" "
+		   "\"/ScratchDir:C:\\mnt\\win 7\\Windows\\Temp\\win7gen2-dism\" "
+		   "\"/LogPath:C:\\the esp\\EFI\\win7gen2\\dism.log\" /NoRestart /English",
+		   "paths with spaces: each option quoted whole, the final backslash doubled");
+	n = split_like_windows(text_string(&line), parsed, 16);
+	for (int i = 0; i < count && i < n; i++)
+		if (strcmp(parsed[i], spaced_args[i]) != 0) {
+			tap_diag("argument %d: got \"%s\", want \"%s\"", i, parsed[i],
+				 spaced_args[i]);
+			same = false;
+		}
+	tap_ok(n == count && same, "DISM reads back each of its %d arguments as meant", count);
+	text_free(&line);
+}
+
+static void test_dism_outcome(void)
+{
+	struct ic_context install_fixed = { true, true }, install_no_esp = { true, false };
+	struct ic_context rescue_fixed = { false, true }, rescue_no_esp = { false, false };
+	const char *cab = "X:\\win7gen2\\integration-services.cab";
+	const char *log = "\\EFI\\win7gen2\\dism.log";
+	char buf[600];
+
+	tap_ok(ic_dism_succeeded(0) && ic_dism_succeeded(3010), "DISM exit 0 and 3010 succeed");
+	tap_ok(!ic_dism_succeeded(1) && !ic_dism_succeeded(2) && !ic_dism_succeeded(87) &&
+	       !ic_dism_succeeded(3011) && !ic_dism_succeeded(0x800f081eu) &&
+	       !ic_dism_succeeded(0xffffffffu), "any other exit code fails");
+
+	ic_dism_exit_text(0, buf, sizeof(buf));
+	tap_is_str(buf, "exit 0", "exit 0 as it is");
+	ic_dism_exit_text(3010, buf, sizeof(buf));
+	tap_is_str(buf, "exit 3010, finished when Windows starts", "3010 explained");
+	ic_dism_exit_text(2, buf, sizeof(buf));
+	tap_is_str(buf, "exit 2", "a Win32 error code in decimal");
+	ic_dism_exit_text(87, buf, sizeof(buf));
+	tap_is_str(buf, "exit 87, DISM did not accept its options", "87 explained");
+	ic_dism_exit_text(0x800f081eu, buf, sizeof(buf));
+	tap_is_str(buf, "exit 0x800f081e, the package does not apply to this Windows",
+		   "CBS_E_NOT_APPLICABLE explained");
+	ic_dism_exit_text(0x80070005u, buf, sizeof(buf));
+	tap_is_str(buf, "exit 0x80070005", "an HRESULT in hex");
+
+	ic_outcome_line(IC_INSTALLED, &install_fixed, cab, "exit 0", log, buf, sizeof(buf));
+	tap_is_str(buf, "Integration Services: X:\\win7gen2\\integration-services.cab installed "
+		   "by DISM (exit 0), log \\EFI\\win7gen2\\dism.log", "installed");
+	ic_outcome_line(IC_FAILED, &install_fixed, cab, "exit 2", log, buf, sizeof(buf));
+	tap_is_str(buf, "Integration Services: X:\\win7gen2\\integration-services.cab: DISM failed "
+		   "(exit 2), see \\EFI\\win7gen2\\dism.log; the system still gets the Gen2 fix "
+		   "but has the in-box 6.1 Integration Services (no keyboard on Gen2)",
+		   "install: failed, the fix follows");
+	ic_outcome_line(IC_FAILED, &install_no_esp, cab, "dism.exe is not in this Windows PE",
+			NULL, buf, sizeof(buf));
+	tap_is_str(buf, "Integration Services: X:\\win7gen2\\integration-services.cab: DISM failed "
+		   "(dism.exe is not in this Windows PE); the system has the in-box 6.1 "
+		   "Integration Services (no keyboard on Gen2)",
+		   "install: DISM never ran, no fix to promise: no log, no fix named");
+	ic_outcome_line(IC_FAILED, &rescue_fixed, "D:\\win7gen2\\integration-services.cab",
+			"exit 2", log, buf, sizeof(buf));
+	tap_is_str(buf, "Integration Services: D:\\win7gen2\\integration-services.cab: DISM failed "
+		   "(exit 2), see \\EFI\\win7gen2\\dism.log; the Gen2 fix is still made, and "
+		   "the installation keeps the Integration Services it has",
+		   "rescue: failed, the fix follows");
+	ic_outcome_line(IC_FAILED, &rescue_no_esp, cab, "exit 2", log, buf, sizeof(buf));
+	tap_ok(strstr(buf, "; the installation keeps the Integration Services it has") &&
+	       !strstr(buf, "Gen2 fix"), "rescue without an ESP: no fix promised");
+	ic_outcome_line(IC_NONE_INSTALL, &install_fixed, NULL, NULL, NULL, buf, sizeof(buf));
+	tap_is_str(buf, "Integration Services: in-box 6.1.7601 (no Gen2 keyboard or video; "
+		   "Remote Desktop works)", "install without a package: one line, in-box");
+	ic_outcome_line(IC_NONE_RESCUE, &rescue_fixed, NULL, NULL, NULL, buf, sizeof(buf));
+	tap_is_str(buf, "Integration Services: no package given; the installation keeps the "
+		   "ones it has", "rescue without a package: nothing claimed about the version");
+
+	tap_is_str(ic_run_end_text(true, false), "done: everything is right", "the end: all right");
+	tap_is_str(ic_run_end_text(false, false), "FAILED (see above)", "the end: the fix failed");
+	tap_is_str(ic_run_end_text(true, true), "done, but the Integration Services package was "
+		   "not installed (see above); Windows is ready for Gen2",
+		   "the end: ready for Gen2, the package failed: said, not hidden");
+	tap_is_str(ic_run_end_text(false, true), "FAILED (see above), and the Integration Services "
+		   "package was not installed either", "the end: both failed");
+}
+
 /* ---- bytes from files ------------------------------------------------ */
 
 static void put16(uint8_t *p, unsigned v)
@@ -608,6 +734,8 @@ int main(void)
 	test_esp_and_letters();
 	test_setup_and_power();
 	test_cmdline();
+	test_dism_command();
+	test_dism_outcome();
 	test_pe_header();
 	test_relpath();
 	test_status_text();

@@ -1,0 +1,50 @@
+/*
+ * icdism.h - the Integration Services package installed by DISM, in Windows PE
+ *
+ * Runs between Windows Setup (or, in rescue, the scan) and the fix
+ * engine, for each installation the agent repairs: the package the user
+ * gave goes into that installation with Windows PE's dism.exe
+ * (icpackage.h has the command and why DISM).  Before the fix engine,
+ * because DISM writes the installation's SYSTEM hive too (the package's
+ * services): the engine's changes, and its backup of the hive, come
+ * after.  A failure is reported and nothing more: the Gen2 fix runs
+ * either way, since a machine must never be left less bootable than the
+ * fix would leave it.
+ *
+ * Where the package is:
+ *   X:\win7gen2\integration-services.cab   win7gen2 build --integration-services
+ *                                           (install and rescue)
+ *   <W>:\win7gen2\integration-services.cab win7gen2 fix --integration-services
+ *                                           (rescue; removed once installed, so
+ *                                           the next rescue does not repeat it)
+ * Rescue prefers the installation's own copy: it was staged for that
+ * installation.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef WIN7GEN2_AGENT_ICDISM_H
+#define WIN7GEN2_AGENT_ICDISM_H
+
+#include <stdbool.h>
+
+#include "icpackage.h"
+#include "output.h"
+
+struct ic_target {
+	char letter;            /* the installation's drive */
+	const char *esp_root;   /* its ESP ("S:\"), or NULL when none was found: DISM's
+				 * log then goes to the Windows volume, and the fix
+				 * will not run */
+	const char *agent_dir;  /* X:\win7gen2 (UTF-8) */
+	bool install;           /* install mode: the agent's package only */
+};
+
+/*
+ * Install the package into the installation, if there is one, and say
+ * how it went (one "Integration Services:" line, the DISM command line
+ * before it); with an ESP the same lines go into its log.txt as a run
+ * record.  Never stops the caller: the outcome is for the summary.
+ */
+enum ic_outcome ic_install(const struct ic_target *target, struct output *out);
+
+#endif

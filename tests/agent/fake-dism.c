@@ -1,0 +1,115 @@
+/*
+ * fake-dism.c - a stand-in for DISM, for the agent under wine
+ *
+ * Built by t0420-agent-wine-pe.sh with mingw-w64 and put where the agent
+ * looks for DISM (<system directory>\dism.exe).  Beside itself it
+ * appends to dism-args.txt the command line it was given, then one line
+ * for each folder or file the agent must have readied:
+ *
+ *   scratch: present|missing      the /ScratchDir: folder
+ *   package: present|missing      the /PackagePath: file
+ *   log: written|not written      a line appended to the /LogPath: file
+ *
+ * and leaves a file in a folder inside the scratch folder, as DISM may,
+ * so the test sees the agent remove it all.  It exits with the number in
+ * dism-exit-code.txt beside itself (0 if there is none), so the test
+ * decides how "DISM" ends.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <wchar.h>
+#include <windows.h>
+
+int wmain(int argc, wchar_t **argv);
+
+/* The value of /Name:value among the arguments (DISM's options are
+ * case-insensitive), or NULL. */
+static const wchar_t *option(int argc, wchar_t **argv, const wchar_t *name)
+{
+	size_t n = wcslen(name);
+
+	for (int i = 1; i < argc; i++)
+		if (_wcsnicmp(argv[i], name, n) == 0 && argv[i][n] == L':')
+			return argv[i] + n + 1;
+	return NULL;
+}
+
+static bool is_directory(const wchar_t *path)
+{
+	DWORD attributes = path ? GetFileAttributesW(path) : INVALID_FILE_ATTRIBUTES;
+
+	return attributes != INVALID_FILE_ATTRIBUTES && (attributes & FILE_ATTRIBUTE_DIRECTORY);
+}
+
+static bool is_file(const wchar_t *path)
+{
+	DWORD attributes = path ? GetFileAttributesW(path) : INVALID_FILE_ATTRIBUTES;
+
+	return attributes != INVALID_FILE_ATTRIBUTES && !(attributes & FILE_ATTRIBUTE_DIRECTORY);
+}
+
+/* What DISM leaves in its scratch folder while it works. */
+static void leave_work(const wchar_t *scratch)
+{
+	wchar_t path[MAX_PATH];
+	FILE *file;
+
+	if (!is_directory(scratch))
+		return;
+	swprintf(path, MAX_PATH, L"%ls\\fake-dism-work", scratch);
+	CreateDirectoryW(path, NULL);
+	swprintf(path, MAX_PATH, L"%ls\\fake-dism-work\\package.tmp", scratch);
+	file = _wfopen(path, L"wb");
+	if (file) {
+		fputs("unpacked package\n", file);
+		fclose(file);
+	}
+}
+
+static bool write_log(const wchar_t *log)
+{
+	FILE *file = log ? _wfopen(log, L"ab") : NULL;
+
+	if (!file)
+		return false;
+	fputs("fake dism: /Add-Package\r\n", file);
+	return fclose(file) == 0;
+}
+
+int wmain(int argc, wchar_t **argv)
+{
+	wchar_t dir[MAX_PATH], path[MAX_PATH + 32], *slash;
+	const wchar_t *scratch = option(argc, argv, L"/ScratchDir");
+	const wchar_t *package = option(argc, argv, L"/PackagePath");
+	const wchar_t *log = option(argc, argv, L"/LogPath");
+	char line[4096];
+	FILE *file;
+	int code = 0;
+
+	if (!GetModuleFileNameW(NULL, dir, MAX_PATH) || !(slash = wcsrchr(dir, L'\\')))
+		return 99;
+	*slash = L'\0';
+	swprintf(path, MAX_PATH + 32, L"%ls\\dism-args.txt", dir);
+	file = _wfopen(path, L"ab");
+	if (!file)
+		return 98;
+	WideCharToMultiByte(CP_UTF8, 0, GetCommandLineW(), -1, line, sizeof(line), NULL, NULL);
+	fprintf(file, "%s\n", line);
+	fprintf(file, "scratch: %s\n", is_directory(scratch) ? "present" : "missing");
+	fprintf(file, "package: %s\n", is_file(package) ? "present" : "missing");
+	fprintf(file, "log: %s\n", write_log(log) ? "written" : "not written");
+	fclose(file);
+	leave_work(scratch);
+
+	swprintf(path, MAX_PATH + 32, L"%ls\\dism-exit-code.txt", dir);
+	file = _wfopen(path, L"rb");
+	if (file) {
+		if (fscanf(file, "%d", &code) != 1)
+			code = 97;
+		fclose(file);
+	}
+	return code;
+}
