@@ -49,6 +49,8 @@ static void usage(FILE *out)
 	      "                    build) and stage it as \\win7gen2\\integration-services.cab\n"
 	      "                    on the Windows volume: DISM installs it when the VM next\n"
 	      "                    boots a win7gen2 ISO in Rescue mode\n"
+	      "  --boot-wait MS    how long Windows waits for the VMBus boot disk\n"
+	      "                    (PollBootPartitionTimeout), 200 to 180000 ms (30000)\n"
 	      "  -n, --dry-run     show the plan and change nothing\n"
 	      "  -q, --quiet       show only problems and the result\n"
 	      "  -v, --verbose     also show what is already right\n"
@@ -137,6 +139,7 @@ static void timestamp(char *buf, size_t size)
 struct fix_args {
 	const char *windows, *esp, *payload, *integration_services;
 	unsigned esp_partition, windows_partition;
+	unsigned boot_wait_ms;
 	bool dry_run;
 	enum fix_verbosity verbosity;
 };
@@ -145,7 +148,7 @@ struct fix_args {
 static int parse_args(int argc, char **argv, struct fix_args *args)
 {
 	enum { O_WINDOWS = 256, O_ESP, O_PAYLOAD, O_ESP_PARTITION, O_WINDOWS_PARTITION,
-	       O_IC };
+	       O_IC, O_BOOT_WAIT };
 	static const struct option options[] = {
 		{ "windows", required_argument, NULL, O_WINDOWS },
 		{ "esp", required_argument, NULL, O_ESP },
@@ -153,6 +156,7 @@ static int parse_args(int argc, char **argv, struct fix_args *args)
 		{ "esp-partition", required_argument, NULL, O_ESP_PARTITION },
 		{ "windows-partition", required_argument, NULL, O_WINDOWS_PARTITION },
 		{ "integration-services", required_argument, NULL, O_IC },
+		{ "boot-wait", required_argument, NULL, O_BOOT_WAIT },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -172,6 +176,13 @@ static int parse_args(int argc, char **argv, struct fix_args *args)
 		case O_ESP: args->esp = optarg; break;
 		case O_PAYLOAD: args->payload = optarg; break;
 		case O_IC: args->integration_services = optarg; break;
+		case O_BOOT_WAIT:
+			if (parse_unsigned(optarg, FIX_BOOT_WAIT_MAX_MS, &args->boot_wait_ms) < 0 ||
+			    args->boot_wait_ms < FIX_BOOT_WAIT_MIN_MS)
+				return usage_error("fix", "--boot-wait wants milliseconds from %u to "
+						   "%u, not \"%s\"", FIX_BOOT_WAIT_MIN_MS,
+						   FIX_BOOT_WAIT_MAX_MS, optarg);
+			break;
 		case O_ESP_PARTITION:
 			if (parse_partition("--esp-partition", optarg, &args->esp_partition) < 0)
 				return EXIT_USAGE;
@@ -350,6 +361,7 @@ int cmd_fix(int argc, char **argv)
 	fix.payload_size = payload_size;
 	fix.payload_name = payload_path;
 	fix.dry_run = args.dry_run;
+	fix.boot_wait_ms = args.boot_wait_ms;
 	fix.tool_version = WIN7GEN2_VERSION;
 	fix.timestamp = when;
 	fix.where = "Linux host";

@@ -97,7 +97,8 @@ test_expect_success 'files: any for --unattend, --payload, --agent, --integratio
 test_expect_success 'values nobody can guess: nothing' '
 	expect win7gen2 build --user "" </dev/null &&
 	expect win7gen2 build --menu-timeout "" </dev/null &&
-	expect win7gen2 fix --esp-partition "" </dev/null
+	expect win7gen2 fix --esp-partition "" </dev/null &&
+	expect win7gen2 fix --boot-wait "" </dev/null
 '
 
 test_expect_success '--edition without --iso, or with a missing ISO: nothing' '

@@ -134,6 +134,31 @@ test_expect_success 'a second run has nothing to do and writes nothing to Window
 	state win >after && test_cmp before after
 '
 
+test_expect_success '--boot-wait MS: another wait in every control set, shown, then idempotent' '
+	fix --boot-wait 60000 >out &&
+	grep "now: 60000 (60.0 s)" out &&
+	for set in ControlSet001 ControlSet002; do
+		test "$(value $HIVE "\\$set\\Control\\PnP" PollBootPartitionTimeout)" = 60000 ||
+		return 1
+	done &&
+	state win >before &&
+	fix --boot-wait 60000 >out &&
+	grep "^Nothing to do: everything is already right" out &&
+	state win >after && test_cmp before after &&
+	fix >out &&
+	test "$(value $HIVE "\\ControlSet001\\Control\\PnP" PollBootPartitionTimeout)" = 30000
+'
+
+test_expect_success '--boot-wait out of range or not a number: a usage error, nothing changed' '
+	state win esp >before &&
+	for bad in 0 199 180001 30s ""; do
+		test_expect_code 2 fix --boot-wait "$bad" 2>err &&
+		grep -x "win7gen2 fix: --boot-wait wants milliseconds from 200 to 180000, not \"$bad\"; see '\''win7gen2 fix --help'\''" err ||
+		return 1
+	done &&
+	state win esp >after && test_cmp before after
+'
+
 test_expect_success '--quiet prints only the result; --verbose what is right too' '
 	fix --quiet >out &&
 	test "$(cat out)" = "$(grep "^Nothing to do" out)" &&
