@@ -274,6 +274,7 @@ static int stage_ic_package(const struct fix_args *args, const struct icpkg *pkg
 {
 	char *dir = path_join(args->windows, "win7gen2");
 	char *tmp = dir ? path_join(dir, "." ICPKG_STAGED_NAME ".tmp") : NULL;
+	struct stat st;
 	int rc = -1;
 
 	*staged = dir ? path_join(dir, ICPKG_STAGED_NAME) : NULL;
@@ -283,6 +284,12 @@ static int stage_ic_package(const struct fix_args *args, const struct icpkg *pkg
 	}
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
 		text_appendf(err, "cannot make %s: %s", dir, strerror(errno));
+		goto out;
+	}
+	/* A link there could send the copy off the Windows volume. */
+	if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		text_appendf(err, "%s is not a folder (a link?); the package is staged only in a "
+			     "real folder there", dir);
 		goto out;
 	}
 	if (copy_file(pkg->cab, tmp, err) < 0 || sync_file(tmp, err) < 0) {

@@ -127,6 +127,15 @@ test_expect_success 'fix --integration-services: the fix made, the package stage
 	test "$(value win/Windows/System32/config/SYSTEM "\\ControlSet001\\Services\\vmbus" Start)" = 0
 '
 
+test_expect_success 'fix stages only in a real folder: a link named win7gen2 is refused' '
+	rm -rf win esp elsewhere && make_disk && mkdir elsewhere &&
+	ln -s ../elsewhere win/win7gen2 &&
+	test_expect_code 1 "$WIN7GEN2" fix --windows win --esp esp --payload payload.efi \
+		--esp-partition 1 --windows-partition 2 --integration-services kb.msu >fix.out 2>err &&
+	grep "^win7gen2 fix: win/win7gen2 is not a folder (a link?)" err &&
+	find elsewhere -mindepth 1 >left && test_must_be_empty left
+'
+
 test_expect_success 'fix with a package that will not do: refused before any change' '
 	rm -rf win esp && make_disk &&
 	state win esp >before &&
