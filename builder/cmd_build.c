@@ -98,7 +98,6 @@ struct build {
 	struct driver_plan drivers;
 	bool drivers_staged;
 	struct icpkg ic;
-	bool ic_staged;
 	bool replaced_winpeshl;
 	uint64_t out_size;
 };
