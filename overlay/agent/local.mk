@@ -77,7 +77,8 @@ CLEANFILES += overlay/agent/win7gen2pe.exe overlay/agent/*.pe.o overlay/agent/*.
 
 EXTRA_DIST += $(agent_portable_sources) $(agent_win32_sources) overlay/agent/README.md \
 	tests/agent/lib-agent.sh tests/agent/win32-allowed.txt \
-	tests/agent/fake-setup.c tests/agent/fake-dism.c tests/agent/fake-kernel.rc
+	tests/agent/fake-setup.c tests/agent/fake-dism.c tests/agent/stand-in.h \
+	tests/agent/fake-kernel.rc
 
 # The agent's decisions and texts on the host (portable parts only).
 host_tests += tests/agent/test-agent-units

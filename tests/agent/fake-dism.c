@@ -18,10 +18,8 @@
  * SPDX-License-Identifier: MIT
  */
 #include <stdbool.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <wchar.h>
-#include <windows.h>
+
+#include "stand-in.h"
 
 int wmain(int argc, wchar_t **argv);
 
@@ -81,35 +79,18 @@ static bool write_log(const wchar_t *log)
 
 int wmain(int argc, wchar_t **argv)
 {
-	wchar_t dir[MAX_PATH], path[MAX_PATH + 32], *slash;
 	const wchar_t *scratch = option(argc, argv, L"/ScratchDir");
 	const wchar_t *package = option(argc, argv, L"/PackagePath");
 	const wchar_t *log = option(argc, argv, L"/LogPath");
-	char line[4096];
-	FILE *file;
-	int code = 0;
+	FILE *file = stand_in_open(L"dism-args.txt", L"ab");
 
-	if (!GetModuleFileNameW(NULL, dir, MAX_PATH) || !(slash = wcsrchr(dir, L'\\')))
-		return 99;
-	*slash = L'\0';
-	swprintf(path, MAX_PATH + 32, L"%ls\\dism-args.txt", dir);
-	file = _wfopen(path, L"ab");
 	if (!file)
 		return 98;
-	WideCharToMultiByte(CP_UTF8, 0, GetCommandLineW(), -1, line, sizeof(line), NULL, NULL);
-	fprintf(file, "%s\n", line);
+	stand_in_write_command_line(file);
 	fprintf(file, "scratch: %s\n", is_directory(scratch) ? "present" : "missing");
 	fprintf(file, "package: %s\n", is_file(package) ? "present" : "missing");
 	fprintf(file, "log: %s\n", write_log(log) ? "written" : "not written");
 	fclose(file);
 	leave_work(scratch);
-
-	swprintf(path, MAX_PATH + 32, L"%ls\\dism-exit-code.txt", dir);
-	file = _wfopen(path, L"rb");
-	if (file) {
-		if (fscanf(file, "%d", &code) != 1)
-			code = 97;
-		fclose(file);
-	}
-	return code;
+	return stand_in_exit_code(L"dism-exit-code.txt");
 }

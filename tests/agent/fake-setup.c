@@ -9,36 +9,17 @@
  *
  * SPDX-License-Identifier: MIT
  */
-#include <stdio.h>
-#include <stdlib.h>
-#include <wchar.h>
-#include <windows.h>
+#include "stand-in.h"
 
 int wmain(void);
 
 int wmain(void)
 {
-	wchar_t dir[MAX_PATH], path[MAX_PATH + 32], *slash;
-	char line[4096];
-	FILE *file;
-	int code = 0;
+	FILE *file = stand_in_open(L"setup-args.txt", L"wb");
 
-	if (!GetModuleFileNameW(NULL, dir, MAX_PATH) || !(slash = wcsrchr(dir, L'\\')))
-		return 99;
-	*slash = L'\0';
-	swprintf(path, MAX_PATH + 32, L"%ls\\setup-args.txt", dir);
-	file = _wfopen(path, L"wb");
 	if (!file)
 		return 98;
-	WideCharToMultiByte(CP_UTF8, 0, GetCommandLineW(), -1, line, sizeof(line), NULL, NULL);
-	fprintf(file, "%s\n", line);
+	stand_in_write_command_line(file);
 	fclose(file);
-	swprintf(path, MAX_PATH + 32, L"%ls\\exit-code.txt", dir);
-	file = _wfopen(path, L"rb");
-	if (file) {
-		if (fscanf(file, "%d", &code) != 1)
-			code = 97;
-		fclose(file);
-	}
-	return code;
+	return stand_in_exit_code(L"exit-code.txt");
 }
