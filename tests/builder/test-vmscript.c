@@ -559,64 +559,43 @@ static void test_hostile_name(void)
 	free(lines);
 }
 
+/* settings are refused in form, with an error that holds needle. */
+static void expect_refused(const struct vmscript_settings *settings, enum vmscript_form form,
+			   const char *needle, const char *what)
+{
+	char *error = NULL, *text = render(settings, form, &error);
+
+	tap_ok(!text && error && strstr(error, needle), "%s: %s", what, error ? error : "(none)");
+	free(text);
+	free(error);
+}
+
 static void test_errors(void)
 {
 	struct vmscript_settings settings = defaults;
 	struct text out = TEXT_INIT, err = TEXT_INIT;
-	char *error, *text;
 
 	settings.vm_name = "a\nb";
-	text = render(&settings, VMSCRIPT_LINES, &error);
-	tap_ok(!text && error && strstr(error, "the VM name \"a\\nb\" has a line break"),
-	       "a newline in the VM name: %s", error ? error : "(none)");
-	free(text);
-	free(error);
-
+	expect_refused(&settings, VMSCRIPT_LINES, "the VM name \"a\\nb\" has a line break",
+		       "a newline in the VM name");
 	settings = defaults;
 	settings.vm_name = NULL;
-	text = render(&settings, VMSCRIPT_FILE, &error);
-	tap_ok(!text && error && strstr(error, "name"), "no VM name: %s", error ? error : "");
-	free(text);
-	free(error);
-
+	expect_refused(&settings, VMSCRIPT_FILE, "name", "no VM name");
 	settings = defaults;
 	settings.iso_name = NULL;
-	text = render(&settings, VMSCRIPT_FILE, &error);
-	tap_ok(!text && error && strstr(error, "ISO"), "no ISO: %s", error ? error : "");
-	free(text);
-	free(error);
-
+	expect_refused(&settings, VMSCRIPT_FILE, "ISO", "no ISO");
 	settings = defaults;
 	settings.iso_name = "x\ty.iso";
-	text = render(&settings, VMSCRIPT_FILE, &error);
-	tap_ok(!text && error && strstr(error, "the ISO's path"), "a tab in the ISO name: %s",
-	       error ? error : "");
-	free(text);
-	free(error);
-
+	expect_refused(&settings, VMSCRIPT_FILE, "the ISO's path", "a tab in the ISO name");
 	settings = defaults;
 	settings.switch_name = "LAN\r";
-	text = render(&settings, VMSCRIPT_FILE, &error);
-	tap_ok(!text && error && strstr(error, "switch"), "a CR in the switch name: %s",
-	       error ? error : "");
-	free(text);
-	free(error);
-
+	expect_refused(&settings, VMSCRIPT_FILE, "switch", "a CR in the switch name");
 	settings = defaults;
 	settings.memory_bytes = (UINT64_C(2) << 30) + (1 << 20);
-	text = render(&settings, VMSCRIPT_FILE, &error);
-	tap_ok(!text && error && strstr(error, "2 MiB"), "memory not in 2 MiB steps: %s",
-	       error ? error : "");
-	free(text);
-	free(error);
-
+	expect_refused(&settings, VMSCRIPT_FILE, "2 MiB", "memory not in 2 MiB steps");
 	settings = defaults;
 	settings.pipe_name = "a\\b";
-	text = render(&settings, VMSCRIPT_FILE, &error);
-	tap_ok(!text && error && strstr(error, "backslash"), "a backslash in the pipe name: %s",
-	       error ? error : "");
-	free(text);
-	free(error);
+	expect_refused(&settings, VMSCRIPT_FILE, "backslash", "a backslash in the pipe name");
 
 	tap_ok(vmscript_render_template("x @NOPE@\n", &defaults, VMSCRIPT_FILE, &out, &err) < 0 &&
 	       strstr(text_string(&err), "@NOPE@"), "an unknown field is an error naming it");
