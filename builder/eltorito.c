@@ -30,6 +30,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "byteorder.h"
+
 #define BOOT_RECORD_CATALOG_LBA 71
 #define BOOT_SYSTEM_ID "EL TORITO SPECIFICATION"
 #define BOOT_SYSTEM_ID_FIELD 32
@@ -49,28 +51,6 @@
 #define PLATFORM_UEFI 0xef
 
 #define MAX_CATALOG_BYTES ((size_t)ELTORITO_MAX_CATALOG_SECTORS * ELTORITO_SECTOR)
-
-static uint16_t get_le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t get_le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void put_le16(uint8_t *p, uint16_t value)
-{
-	p[0] = (uint8_t)value;
-	p[1] = (uint8_t)(value >> 8);
-}
-
-static void put_le32(uint8_t *p, uint32_t value)
-{
-	for (unsigned i = 0; i < 4; i++, value >>= 8)
-		p[i] = (uint8_t)value;
-}
 
 static bool all_zero(const uint8_t *p, size_t size)
 {

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "byteorder.h"
 #include "files.h"
 #include "run.h"
 
@@ -298,10 +299,8 @@ static int read_descriptors(int fd, const char *iso, struct iso_listing *listing
 		if (sector[0] == 1) {
 			/* Volume space size (LE at 80) in logical blocks (LE at
 			 * 128): a copy that stopped early is shorter. */
-			uint64_t declared = ((uint64_t)sector[80] | (uint64_t)sector[81] << 8 |
-					     (uint64_t)sector[82] << 16 |
-					     (uint64_t)sector[83] << 24) *
-					    (uint64_t)(sector[128] | sector[129] << 8);
+			uint64_t declared = (uint64_t)get_le32(sector + 80) *
+					    get_le16(sector + 128);
 
 			if (declared > listing->image_size) {
 				text_appendf(err, "%s is truncated: its volume descriptor gives it "
@@ -579,8 +578,8 @@ int iso_copy_out(const char *iso, const struct iso_file *file, const char *disk_
 /* Size of a FAT image from its boot sector, or 0. */
 static uint64_t fat_image_size(const unsigned char *boot)
 {
-	unsigned bytes_per_sector = boot[11] | boot[12] << 8;
-	uint32_t total = boot[19] | boot[20] << 8;
+	unsigned bytes_per_sector = get_le16(boot + 11);
+	uint32_t total = get_le16(boot + 19);
 
 	if (boot[510] != 0x55 || boot[511] != 0xAA)
 		return 0;
@@ -588,8 +587,7 @@ static uint64_t fat_image_size(const unsigned char *boot)
 	    bytes_per_sector != 4096)
 		return 0;
 	if (total == 0)
-		total = (uint32_t)boot[32] | (uint32_t)boot[33] << 8 | (uint32_t)boot[34] << 16 |
-			(uint32_t)boot[35] << 24;
+		total = get_le32(boot + 32);
 	return (uint64_t)total * bytes_per_sector;
 }
 

@@ -35,6 +35,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "byteorder.h"
+
 #define SECTOR 2048u
 #define RECORD_FIXED 33u            /* directory record bytes before the name */
 #define PATH_RECORD_FIXED 8u        /* path table record bytes before the name */
@@ -78,12 +80,6 @@ struct build {
 	size_t dir_count;
 	const char *why_path;
 };
-
-static void put_le(uint8_t *p, uint64_t value, unsigned bytes)
-{
-	for (unsigned i = 0; i < bytes; i++, value >>= 8)
-		p[i] = (uint8_t)value;
-}
 
 static void put_be(uint8_t *p, uint64_t value, unsigned bytes)
 {

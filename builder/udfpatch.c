@@ -45,6 +45,8 @@
 
 #include <cdio/udf.h>
 
+#include "byteorder.h"
+
 #define SECTOR 2048u
 #define TAG_SIZE 16u
 #define ANCHOR_SECTOR 256u
@@ -97,21 +99,6 @@ struct entry_patch {
 	uint64_t sector;             /* absolute */
 	uint8_t block[SECTOR];
 };
-
-static uint64_t get_le(const uint8_t *p, unsigned bytes)
-{
-	uint64_t value = 0;
-
-	for (unsigned i = bytes; i-- > 0;)
-		value = value << 8 | p[i];
-	return value;
-}
-
-static void put_le(uint8_t *p, uint64_t value, unsigned bytes)
-{
-	for (unsigned i = 0; i < bytes; i++, value >>= 8)
-		p[i] = (uint8_t)value;
-}
 
 static uint16_t crc_ccitt(const uint8_t *p, size_t n)
 {

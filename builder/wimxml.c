@@ -25,16 +25,9 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "byteorder.h"
+
 #define RESHDR_FLAG_COMPRESSED 0x04
-
-static uint64_t get_le(const uint8_t *p, unsigned bytes)
-{
-	uint64_t value = 0;
-
-	for (unsigned i = bytes; i-- > 0;)
-		value = value << 8 | p[i];
-	return value;
-}
 
 int wim_header_parse(const uint8_t *data, size_t size, uint64_t file_size,
 		     struct wim_header_info *info, const char **why)

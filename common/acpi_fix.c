@@ -52,6 +52,8 @@
  */
 #include "acpi_fix.h"
 
+#include "byteorder.h"
+
 /* System description table header. */
 #define HEADER_LENGTH           36
 #define HEADER_SIGNATURE        0
@@ -156,25 +158,6 @@ struct rsdp_info {
 	uint32_t rsdt;
 	uint32_t length;  /* bytes the checks covered */
 };
-
-static uint32_t get_le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 |
-	       (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t get_le64(const uint8_t *p)
-{
-	return (uint64_t)get_le32(p) | (uint64_t)get_le32(p + 4) << 32;
-}
-
-static void put_le32(uint8_t *p, uint32_t value)
-{
-	p[0] = (uint8_t)value;
-	p[1] = (uint8_t)(value >> 8);
-	p[2] = (uint8_t)(value >> 16);
-	p[3] = (uint8_t)(value >> 24);
-}
 
 static bool bytes_match(const uint8_t *bytes, const char *text, size_t length)
 {

@@ -5,6 +5,8 @@
  */
 #include "bootopt.h"
 
+#include "byteorder.h"
+
 #define NODE_HEADER 4
 #define TYPE_MEDIA 4
 #define SUBTYPE_HARD_DRIVE 1
@@ -14,23 +16,6 @@
 #define HD_FORMAT_GPT 2      /* MBRType */
 #define HD_SIGNATURE_GUID 2  /* SignatureType */
 #define OPTION_HEADER 6      /* Attributes, FilePathListLength */
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
 
 static bool same_bytes(const uint8_t *a, const uint8_t *b, size_t size)
 {
@@ -56,13 +41,13 @@ bool bootopt_parse(const uint8_t *data, size_t size, struct bootopt *opt)
 
 	if (!data || size < OPTION_HEADER)
 		return false;
-	opt->attributes = get32(data);
-	opt->file_path_size = get16(data + 4);
+	opt->attributes = get_le32(data);
+	opt->file_path_size = get_le16(data + 4);
 	opt->description = data + at;
 	for (;;) {
 		if (size - at < 2)
 			return false; /* no NUL before the end */
-		if (get16(data + at) == 0)
+		if (get_le16(data + at) == 0)
 			break;
 		at += 2;
 		chars++;
@@ -81,7 +66,7 @@ bool bootopt_parse(const uint8_t *data, size_t size, struct bootopt *opt)
 bool bootopt_is_gpt_hd(const uint8_t *node, size_t size)
 {
 	return size == BOOTOPT_HD_NODE_SIZE && node[0] == TYPE_MEDIA &&
-	       node[1] == SUBTYPE_HARD_DRIVE && get16(node + 2) == BOOTOPT_HD_NODE_SIZE &&
+	       node[1] == SUBTYPE_HARD_DRIVE && get_le16(node + 2) == BOOTOPT_HD_NODE_SIZE &&
 	       node[40] == HD_FORMAT_GPT && node[41] == HD_SIGNATURE_GUID;
 }
 
@@ -106,7 +91,7 @@ static bool file_nodes_spell(const uint8_t *list, size_t size, size_t at, const 
 
 	while (size - at >= NODE_HEADER) {
 		const uint8_t *node = list + at;
-		size_t length = get16(node + 2);
+		size_t length = get_le16(node + 2);
 
 		if (length < NODE_HEADER || length > size - at)
 			return false;
@@ -115,7 +100,7 @@ static bool file_nodes_spell(const uint8_t *list, size_t size, size_t at, const 
 		if (node[0] != TYPE_MEDIA || node[1] != SUBTYPE_FILE_PATH)
 			return false;
 		for (size_t i = 0; i < (length - NODE_HEADER) / 2; i++) {
-			uint16_t c = get16(node + NODE_HEADER + 2 * i);
+			uint16_t c = get_le16(node + NODE_HEADER + 2 * i);
 
 			if (c == 0)
 				break;
@@ -140,7 +125,7 @@ bool bootopt_starts(const struct bootopt *opt, const uint8_t hd[BOOTOPT_HD_NODE_
 
 	while (size - at >= NODE_HEADER) {
 		const uint8_t *node = list + at;
-		size_t length = get16(node + 2);
+		size_t length = get_le16(node + 2);
 
 		if (length < NODE_HEADER || length > size - at || node[0] == TYPE_END)
 			return false;
@@ -158,7 +143,7 @@ bool bootopt_file_is(const struct bootopt *opt, const char *path)
 
 	while (size - at >= NODE_HEADER) {
 		const uint8_t *node = list + at;
-		size_t length = get16(node + 2);
+		size_t length = get_le16(node + 2);
 
 		if (length < NODE_HEADER || length > size - at || node[0] == TYPE_END)
 			return false;
@@ -174,7 +159,7 @@ size_t bootopt_description(const struct bootopt *opt, char *buf, size_t size)
 	size_t n = 0;
 
 	for (; n < opt->description_chars && n + 1 < size; n++) {
-		uint16_t c = get16(opt->description + 2 * n);
+		uint16_t c = get_le16(opt->description + 2 * n);
 
 		buf[n] = c >= 0x20 && c <= 0x7e ? (char)c : '?';
 	}
@@ -197,8 +182,8 @@ static size_t ascii_length(const char *text)
 static uint8_t *put_utf16(uint8_t *at, const char *text, size_t chars)
 {
 	for (size_t i = 0; i < chars; i++, at += 2)
-		put16(at, (uint8_t)text[i]);
-	put16(at, 0);
+		put_le16(at, (uint8_t)text[i]);
+	put_le16(at, 0);
 	return at + 2;
 }
 
@@ -224,36 +209,36 @@ size_t bootopt_build(uint8_t *buf, size_t buf_size, const char *description,
 	at = buf;
 	at[0] = (uint8_t)BOOTOPT_ACTIVE;
 	at[1] = at[2] = at[3] = 0;
-	put16(at + 4, (uint16_t)list);
+	put_le16(at + 4, (uint16_t)list);
 	at = put_utf16(at + OPTION_HEADER, description, description_chars);
 	for (size_t i = 0; i < BOOTOPT_HD_NODE_SIZE; i++)
 		*at++ = hd[i];
 	at[0] = TYPE_MEDIA;
 	at[1] = SUBTYPE_FILE_PATH;
-	put16(at + 2, (uint16_t)file_node);
+	put_le16(at + 2, (uint16_t)file_node);
 	at = put_utf16(at + NODE_HEADER, path, path_chars);
 	at[0] = TYPE_END;
 	at[1] = SUBTYPE_END_ENTIRE;
-	put16(at + 2, NODE_HEADER);
+	put_le16(at + 2, NODE_HEADER);
 	return total;
 }
 
 uint16_t bootorder_at(const uint8_t *order, size_t i)
 {
-	return get16(order + 2 * i);
+	return get_le16(order + 2 * i);
 }
 
 size_t bootorder_put_first(const uint8_t *order, size_t size, uint16_t number, uint8_t *out)
 {
 	size_t written = 2;
 
-	put16(out, number);
+	put_le16(out, number);
 	for (size_t i = 0; i < size / 2; i++) {
 		uint16_t entry = bootorder_at(order, i);
 
 		if (entry == number)
 			continue;
-		put16(out + written, entry);
+		put_le16(out + written, entry);
 		written += 2;
 	}
 	return written;

@@ -13,20 +13,11 @@
  */
 #include "memmap.h"
 
+#include "byteorder.h"
+
 #define DESCRIPTOR_TYPE   0
 #define DESCRIPTOR_START  8
 #define DESCRIPTOR_PAGES  24
-
-static uint32_t get_le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 |
-	       (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t get_le64(const uint8_t *p)
-{
-	return (uint64_t)get_le32(p) | (uint64_t)get_le32(p + 4) << 32;
-}
 
 bool memmap_type_holds_tables(uint32_t type)
 {

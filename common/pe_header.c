@@ -12,6 +12,8 @@
  */
 #include "pe_header.h"
 
+#include "byteorder.h"
+
 #define DOS_LFANEW 0x3c
 #define COFF_SIZE 20            /* after the 4-byte signature */
 #define COFF_SECTIONS 2
@@ -27,17 +29,6 @@
 #define FIXED_INFO_SIGNATURE 0xfeef04bdu
 #define FIXED_INFO_SIZE 52
 #define VERSION_SEARCH 256      /* bytes of VS_VERSIONINFO searched for the fixed info */
-
-static uint16_t le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
 
 /* Plain C without a C library (the payload links this too). */
 static void clear(void *to, size_t size)
@@ -66,8 +57,8 @@ static void locate_resources(const uint8_t *data, size_t sections, unsigned coun
 {
 	for (unsigned i = 0; i < count; i++) {
 		const uint8_t *section = data + sections + (size_t)i * SECTION_SIZE;
-		uint32_t virtual_size = le32(section + 8), address = le32(section + 12);
-		uint32_t raw_size = le32(section + 16), raw_offset = le32(section + 20);
+		uint32_t virtual_size = get_le32(section + 8), address = get_le32(section + 12);
+		uint32_t raw_size = get_le32(section + 16), raw_offset = get_le32(section + 20);
 		uint32_t extent = virtual_size > raw_size ? virtual_size : raw_size;
 
 		if (rva < address || rva - address >= extent || rva - address >= raw_size)
@@ -92,21 +83,21 @@ bool pe_headers(const uint8_t *data, size_t size, struct pe_info *info)
 	clear(info, sizeof(*info));
 	if (!data || !fits(size, 0, DOS_LFANEW + 4) || data[0] != 'M' || data[1] != 'Z')
 		return false;
-	pe = le32(data + DOS_LFANEW);
+	pe = get_le32(data + DOS_LFANEW);
 	if (!fits(size, pe, 4 + COFF_SIZE) || !is_pe_signature(data + pe))
 		return false;
-	info->machine = le16(data + pe + 4);
+	info->machine = get_le16(data + pe + 4);
 
 	/* The rest is only for the resources; without them the machine type
 	 * is still an answer. */
-	section_count = le16(data + pe + 4 + COFF_SECTIONS);
-	optional_size = le16(data + pe + 4 + COFF_OPTIONAL_SIZE);
+	section_count = get_le16(data + pe + 4 + COFF_SECTIONS);
+	optional_size = get_le16(data + pe + 4 + COFF_OPTIONAL_SIZE);
 	optional = pe + 4 + COFF_SIZE;
 	sections = optional + optional_size;
 	if (!fits(size, optional, optional_size) || optional_size < 2 ||
 	    !fits(size, sections, (uint64_t)section_count * SECTION_SIZE))
 		return true;
-	magic = le16(data + optional);
+	magic = get_le16(data + optional);
 	if (magic == OPTIONAL_MAGIC_PE32PLUS)
 		directory = 112;
 	else if (magic == OPTIONAL_MAGIC_PE32)
@@ -115,11 +106,11 @@ bool pe_headers(const uint8_t *data, size_t size, struct pe_info *info)
 		return true;
 	if (optional_size < directory + (DIRECTORY_RESOURCE + 1) * 8)
 		return true;
-	directories = le32(data + optional + directory - 4); /* NumberOfRvaAndSizes */
+	directories = get_le32(data + optional + directory - 4); /* NumberOfRvaAndSizes */
 	if (directories <= DIRECTORY_RESOURCE)
 		return true;
-	rva = le32(data + optional + directory + DIRECTORY_RESOURCE * 8);
-	length = le32(data + optional + directory + DIRECTORY_RESOURCE * 8 + 4);
+	rva = get_le32(data + optional + directory + DIRECTORY_RESOURCE * 8);
+	length = get_le32(data + optional + directory + DIRECTORY_RESOURCE * 8 + 4);
 	if (rva && length)
 		locate_resources(data, sections, section_count, rva, length, info);
 	return true;
@@ -144,16 +135,16 @@ static uint32_t find_entry(const uint8_t *res, size_t size, uint32_t offset, uin
 
 	if (!fits(size, offset, RESOURCE_DIRECTORY_SIZE))
 		return 0;
-	named = le16(res + offset + 12);
-	ids = le16(res + offset + 14);
+	named = get_le16(res + offset + 12);
+	ids = get_le16(res + offset + 14);
 	for (unsigned i = 0; i < named + ids; i++) {
 		uint64_t entry = offset + RESOURCE_DIRECTORY_SIZE + (uint64_t)i * RESOURCE_ENTRY_SIZE;
 		uint32_t name, target;
 
 		if (!fits(size, entry, RESOURCE_ENTRY_SIZE))
 			return 0;
-		name = le32(res + entry);
-		target = le32(res + entry + 4);
+		name = get_le32(res + entry);
+		target = get_le32(res + entry + 4);
 		if (id && (i < named || name != id))
 			continue;
 		if (want_directory != ((target & RESOURCE_SUBDIRECTORY) != 0))
@@ -177,8 +168,8 @@ bool pe_file_version(const uint8_t *resources, size_t size, const struct pe_info
 	leaf = languages ? find_entry(resources, size, languages, 0, false) : 0;
 	if (!leaf || !fits(size, leaf, 16))
 		return false;
-	data_rva = le32(resources + leaf);
-	data_size = le32(resources + leaf + 4);
+	data_rva = get_le32(resources + leaf);
+	data_size = get_le32(resources + leaf + 4);
 	if (data_rva < info->resource_rva)
 		return false;
 	data_offset = (uint64_t)data_rva - info->resource_rva;
@@ -191,10 +182,10 @@ bool pe_file_version(const uint8_t *resources, size_t size, const struct pe_info
 	for (uint32_t at = 4; at + FIXED_INFO_SIZE <= data_size; at += 4) {
 		const uint8_t *fixed = resources + data_offset + at;
 
-		if (le32(fixed) != FIXED_INFO_SIGNATURE)
+		if (get_le32(fixed) != FIXED_INFO_SIGNATURE)
 			continue;
-		*major = le32(fixed + 8) >> 16;
-		*minor = le32(fixed + 8) & 0xffff;
+		*major = get_le32(fixed + 8) >> 16;
+		*minor = get_le32(fixed + 8) & 0xffff;
 		return true;
 	}
 	return false;

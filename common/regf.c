@@ -5,14 +5,10 @@
  */
 #include "regf.h"
 
+#include "byteorder.h"
+
 #define REGF_SEQUENCE1 4
 #define REGF_SEQUENCE2 8
-
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
 
 enum regf_state regf_check(const uint8_t *data, size_t size, uint32_t *seq1, uint32_t *seq2)
 {
@@ -20,7 +16,7 @@ enum regf_state regf_check(const uint8_t *data, size_t size, uint32_t *seq1, uin
 	if (size < REGF_SEQUENCE2 + 4 || data[0] != 'r' || data[1] != 'e' || data[2] != 'g' ||
 	    data[3] != 'f')
 		return REGF_NOT_REGF;
-	*seq1 = le32(data + REGF_SEQUENCE1);
-	*seq2 = le32(data + REGF_SEQUENCE2);
+	*seq1 = get_le32(data + REGF_SEQUENCE1);
+	*seq2 = get_le32(data + REGF_SEQUENCE2);
 	return *seq1 == *seq2 ? REGF_CLEAN : REGF_DIRTY;
 }

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "byteorder.h"
+
 bool regvalue_encode_ascii(const char *text, uint8_t **data, size_t *size)
 {
 	size_t length = strlen(text);
@@ -70,8 +72,7 @@ bool regvalue_dword(const struct fix_reg_value *value, uint32_t *out)
 
 	if (value->type != FIX_REG_DWORD || value->size != 4 || !d)
 		return false;
-	*out = (uint32_t)d[0] | (uint32_t)d[1] << 8 | (uint32_t)d[2] << 16 |
-	       (uint32_t)d[3] << 24;
+	*out = get_le32(d);
 	return true;
 }
 
