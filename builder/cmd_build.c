@@ -53,8 +53,6 @@
 #define AGENT_IN_WIM "\\win7gen2\\win7gen2pe.exe"
 #define DRIVERS_IN_WIM "\\win7gen2\\drivers"
 #define USER_DRIVERS_IN_WIM "\\win7gen2\\drivers\\user"
-/* Where the agent looks for the package to install with DISM. */
-#define IC_PACKAGE_IN_WIM "\\win7gen2\\" ICPKG_STAGED_NAME
 #define WINPESHL_IN_WIM "\\Windows\\System32\\winpeshl.ini"
 #define EFI_BOOT_DIR "/EFI/BOOT/"
 /* Room for boot.wim's growth, the EFI image, xorriso's own needs. */
@@ -910,7 +908,7 @@ static void report(struct build *b)
 		printf("    (VMBus and storvsc drivers: already in the Setup image)\n");
 	if (b->ic.cab)
 		printf("    %s  Integration Services %s, from %s (%s%s%s)\n",
-		       IC_PACKAGE_IN_WIM, b->ic.version, b->opt.integration_services,
+		       ICPKG_PATH_IN_WIM, b->ic.version, b->opt.integration_services,
 		       icpkg_form_name(b->ic.form), b->ic.inside ? ": " : "",
 		       b->ic.inside ? b->ic.inside : "");
 	printf("Kept: every other file where it was, the BIOS boot entry, volume label \"%s\"%s%s.\n",

@@ -129,9 +129,9 @@ static void print_text(const struct media *media, enum media_verdict verdict, co
 			printf("  %-16s driver packages staged by win7gen2 in \\win7gen2\\drivers, "
 			       "named in the answer file\n", "");
 		if (media->setup_has_ic_package)
-			printf("  %-16s a package staged by win7gen2 in \\win7gen2\\%s, installed "
-			       "by DISM after Setup:\n  %-16s %s\n", "Hyper-V IC",
-			       ICPKG_STAGED_NAME, "", icpkg_effect(true));
+			printf("  %-16s a package staged by win7gen2 in %s, installed by DISM "
+			       "after Setup:\n  %-16s %s\n", "Hyper-V IC", ICPKG_PATH_IN_WIM, "",
+			       icpkg_effect(true));
 		else
 			printf("  %-16s in-box %s: %s;\n  %-16s build --integration-services FILE "
 			       "gives %s\n", "Hyper-V IC", ICPKG_INBOX_VERSION, icpkg_effect(false),

@@ -36,6 +36,8 @@
 #define ICPKG_INBOX_VERSION "6.1.7601.17514"
 /* What the package CAB is called in the caller's folder. */
 #define ICPKG_STAGED_NAME "integration-services.cab"
+/* Where build stages it in boot.wim, and the agent looks for it. */
+#define ICPKG_PATH_IN_WIM "\\win7gen2\\" ICPKG_STAGED_NAME
 
 enum icpkg_form {
 	ICPKG_CAB,  /* a package CAB as given */

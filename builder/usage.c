@@ -57,11 +57,12 @@ int usage_option_error(const char *command, int result, char **argv,
 		return name ? usage_error(command, "%s needs a value", word)
 			    : usage_error(command, "-%c needs a value", optopt);
 	if (optopt) {
-		/* "--force=yes": optopt is the option's own value. */
+		/* "--force=yes", or "--fo=yes": optopt is the option's own
+		 * value, and getopt has already found the abbreviation fits it
+		 * alone. */
 		if (name && name[length] == '=')
 			for (const struct option *o = options; o->name; o++)
-				if (o->val == optopt && strlen(o->name) == length &&
-				    strncmp(o->name, name, length) == 0)
+				if (o->val == optopt && strncmp(o->name, name, length) == 0)
 					return usage_error(command, "--%s takes no value",
 							   o->name);
 		return usage_error(command, "-%c is not an option of %s", optopt, command);
