@@ -347,6 +347,8 @@ static const char *apply(struct config *config, struct span key,
 		return set_menu_default(config, value);
 	if (span_is(key, "answer_prompt"))
 		return set_bool(&config->answer_prompt, value);
+	if (span_is(key, "wipe_unattended"))
+		return set_bool(&config->wipe_unattended, value);
 	if (span_is(key, "self_repair"))
 		return set_bool(&config->self_repair, value);
 	if (span_is(key, "boot_entry"))
@@ -403,6 +405,7 @@ void config_defaults(struct config *config)
 	config->menu_timeout = 10;
 	config->menu_default = CONFIG_MODE_INSTALL;
 	config->answer_prompt = false;
+	config->wipe_unattended = false;
 	config->self_repair = true;
 	config->boot_entry = true;
 }

@@ -47,6 +47,9 @@ struct config {
 	unsigned menu_timeout;    /* seconds until menu_default is taken */
 	enum config_mode menu_default;
 	bool answer_prompt;       /* press a key for the CD loader's prompt */
+	bool wipe_unattended;     /* ISO: Install after the timeout even over a disk that
+				   * holds data, and tell Windows PE it may wipe disk 0
+				   * (build --wipe-unattended; off by default) */
 	bool self_repair;         /* disk: put the wrap back after an update */
 	bool boot_entry;          /* disk: keep our own Boot#### first in BootOrder */
 };
@@ -56,7 +59,7 @@ typedef void (*config_warn_fn)(void *ctx, unsigned line, const char *message);
 
 /* Defaults: gen2 auto, every fix on, SRAT limit ACPI_SRAT_DEFAULT_LIMIT (2 TiB), default target,
  * verbose 1, error_timeout 10, no menu (menu_timeout 10, menu_default
- * install), answer_prompt off, self_repair and boot_entry on: right for
+ * install), answer_prompt off, wipe_unattended off, self_repair and boot_entry on: right for
  * a wrapped disk. */
 void config_defaults(struct config *config);
 

@@ -82,10 +82,17 @@
  * The user's choice on the ISO menu reaches Windows PE in a volatile
  * variable (boot service + runtime access) under this vendor GUID:
  *   name  "Win7Gen2Mode"
- *   value ASCII, no NUL: "install"  unattended install with our answer file
- *                        "rescue"   repair the installed systems found
- *                        "continue" Windows Setup as on the original media
- * No variable (an older payload, or none at all) means "install".  Windows reads it with
+ *   value ASCII, no NUL:
+ *     "install-confirmed"  unattended install with our answer file, and
+ *                          disk 0 may be wiped: a person chose Install
+ *                          with a key, or the ISO was built with
+ *                          --wipe-unattended (wipe_unattended = on)
+ *     "install"            Install came by itself (the menu's timeout):
+ *                          Windows PE installs only onto a blank disk 0
+ *     "rescue"             repair the installed systems found
+ *     "continue"           Windows Setup as on the original media
+ * No variable (an older payload, a BIOS boot) means "install", unconfirmed.
+ * Windows reads it with
  * GetFirmwareEnvironmentVariable(L"Win7Gen2Mode", WIN7GEN2_VENDOR_GUID_STRING, ...).
  */
 #define WIN7GEN2_VENDOR_GUID_STRING "{7be720a5-3037-4b51-8449-4e8ddab6d584}"
@@ -93,6 +100,7 @@
 	{ 0x7be720a5, 0x3037, 0x4b51, { 0x84, 0x49, 0x4e, 0x8d, 0xda, 0xb6, 0xd5, 0x84 } }
 #define WIN7GEN2_MODE_VARIABLE "Win7Gen2Mode"
 #define WIN7GEN2_MODE_INSTALL "install"
+#define WIN7GEN2_MODE_INSTALL_CONFIRMED "install-confirmed"
 #define WIN7GEN2_MODE_RESCUE "rescue"
 #define WIN7GEN2_MODE_CONTINUE "continue"
 

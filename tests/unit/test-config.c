@@ -72,6 +72,7 @@ static void test_defaults(void)
 	tap_is_u64(c.menu_timeout, 10, "default menu_timeout 10");
 	tap_is_u64(c.menu_default, CONFIG_MODE_INSTALL, "default menu_default install");
 	tap_is_u64(c.answer_prompt, false, "default answer_prompt off");
+	tap_is_u64(c.wipe_unattended, false, "default wipe_unattended off: a disk with data is never wiped unasked");
 	tap_is_u64(c.self_repair, true, "default self_repair on (a disk repairs its own wrap)");
 	tap_is_u64(c.boot_entry, true, "default boot_entry on");
 }
@@ -144,11 +145,13 @@ static void test_menu_keys(void)
 			 "menu = on\n"
 			 "menu_timeout = 5\n"
 			 "menu_default = rescue\n"
-			 "answer_prompt = yes\n"), 0, "menu keys: no warning");
+			 "answer_prompt = yes\n"
+			 "wipe_unattended = on\n"), 0, "menu keys: no warning");
 	tap_is_u64(c.menu, true, "menu = on");
 	tap_is_u64(c.menu_timeout, 5, "menu_timeout = 5");
 	tap_is_u64(c.menu_default, CONFIG_MODE_RESCUE, "menu_default = rescue");
 	tap_is_u64(c.answer_prompt, true, "answer_prompt = yes");
+	tap_is_u64(c.wipe_unattended, true, "wipe_unattended = on");
 
 	tap_is_u64(parse(&c, &w, "menu_default = Continue"), 0, "menu_default = Continue");
 	tap_is_u64(c.menu_default, CONFIG_MODE_CONTINUE, "menu_default continue, any case");
