@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "diskpolicy.h"
 #include "drivers.h"
 #include "efiimg.h"
 #include "embedded.h"
@@ -75,6 +76,7 @@ struct build_options {
 	const char *integration_services;
 	const char *vm_script;
 	unsigned menu_timeout;
+	bool wipe_unattended;
 	bool force;
 	enum ui_level level;
 };
@@ -129,6 +131,10 @@ static void usage(FILE *out)
 		"  --payload FILE        win7gen2.efi to use                   (the built one)\n"
 		"  --agent FILE          win7gen2pe.exe, the Windows PE agent  (the built one)\n"
 		"  --menu-timeout SEC    seconds the boot menu waits before installing (10)\n"
+		"  --wipe-unattended     let Install start by itself even when a disk holds\n"
+		"                        data, wiping disk 0 (for lab VMs reinstalled on\n"
+		"                        purpose); without it, Install starts by itself only\n"
+		"                        when every disk is blank, else the menu waits\n"
 		"  --integration-services FILE\n"
 		"                        Hyper-V Integration Services 6.2.9200.16385 or later\n"
 		"                        for the new system (keyboard, mouse, video on Gen2):\n"
@@ -160,7 +166,7 @@ static int parse_options(int argc, char **argv, struct build_options *opt)
 {
 	enum { O_ISO = 256, O_OUTPUT, O_EDITION, O_USER, O_PASSWORD, O_COMPUTER, O_LOCALE,
 	       O_TIMEZONE, O_KEY, O_UNATTEND, O_DRIVERS, O_PAYLOAD, O_AGENT, O_TIMEOUT, O_IC,
-	       O_VM_SCRIPT };
+	       O_VM_SCRIPT, O_WIPE };
 	static const struct option options[] = {
 		{ "iso", required_argument, NULL, O_ISO },
 		{ "output", required_argument, NULL, O_OUTPUT },
@@ -179,6 +185,7 @@ static int parse_options(int argc, char **argv, struct build_options *opt)
 		{ "menu-timeout", required_argument, NULL, O_TIMEOUT },
 		{ "integration-services", required_argument, NULL, O_IC },
 		{ "vm-script", required_argument, NULL, O_VM_SCRIPT },
+		{ "wipe-unattended", no_argument, NULL, O_WIPE },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -213,6 +220,7 @@ static int parse_options(int argc, char **argv, struct build_options *opt)
 		case O_AGENT: opt->agent = optarg; break;
 		case O_IC: opt->integration_services = optarg; break;
 		case O_VM_SCRIPT: opt->vm_script = optarg; break;
+		case O_WIPE: opt->wipe_unattended = true; break;
 		case O_TIMEOUT:
 			if (parse_unsigned(optarg, 3600, &opt->menu_timeout) < 0) {
 				usage_error("build", "--menu-timeout \"%s\": give whole seconds "
@@ -706,6 +714,9 @@ static int write_config(struct build *b, const char *path)
 	if (media_loader_prompts(b->loader))
 		text_append(&text, "# the CD loader asks \"Press any key to boot from CD or "
 			    "DVD\"\r\nanswer_prompt = on\r\n");
+	if (b->opt.wipe_unattended)
+		text_append(&text, "# build --wipe-unattended: Install after the timeout wipes "
+			    "disk 0\r\n" DISKPOLICY_CFG_WIPE);
 	if (text_failed(&text)) {
 		text_append(&b->err, "out of memory");
 		text_free(&text);
@@ -870,6 +881,15 @@ static const char *vm_script_name(const char *path)
 	return base ? base + 1 : path;
 }
 
+static void print_disk_policy(const struct build *b)
+{
+	struct text policy = TEXT_INIT;
+
+	diskpolicy_describe(b->opt.wipe_unattended, b->opt.menu_timeout, &policy);
+	printf("Disks: %s.\n", text_failed(&policy) ? "(out of memory)" : text_string(&policy));
+	text_free(&policy);
+}
+
 static void report(struct build *b)
 {
 	const struct wim_image_meta *setup = media_setup_meta(&b->media);
@@ -924,6 +944,7 @@ static void report(struct build *b)
 		printf("Integration Services of the new system: in-box %s, so\n  %s;\n"
 		       "  --integration-services FILE gives %s.\n", ICPKG_INBOX_VERSION,
 		       icpkg_effect(false), icpkg_effect(true));
+	print_disk_policy(b);
 	if (b->generated_password[0])
 		printf("\nPassword for %s (generated, shown only now): %s\n", b->opt.user,
 		       b->generated_password);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "diskpolicy.h"
 #include "files.h"
 #include "icpkg.h"
 #include "media.h"
@@ -145,7 +146,12 @@ static void print_text(const struct media *media, enum media_verdict verdict, co
 		if (media->efi_loader_is_payload)
 			printf("  %-16s yes, win7gen2 %s (the EFI boot image starts win7gen2.efi)\n",
 			       "made by win7gen2", media->payload_version);
-		else
+		if (media->efi_loader_is_payload && media->has_iso_config) {
+			text_reset(&text);
+			diskpolicy_describe(media->iso_config.wipe_unattended,
+					    media->iso_config.menu_timeout, &text);
+			printf("  %-16s %s\n", "disks", text_string(&text));
+		} else if (!media->efi_loader_is_payload)
 			printf("  %-16s no\n", "made by win7gen2");
 	}
 	if (verdict == MEDIA_OK && media->efi_loader_is_payload)
@@ -197,6 +203,27 @@ static void json_image(struct text *out, const struct wim_image_meta *image)
 static void json_file_or_null(struct text *out, const struct iso_file *file)
 {
 	json_string_or_null(out, file ? file->path : NULL);
+}
+
+/* ", "win7gen2_cfg": ..." - what the menu of an ISO made by win7gen2
+ * does, null for any other ISO. */
+static void json_iso_config(struct text *out, const struct media *media)
+{
+	struct text policy = TEXT_INIT;
+
+	text_append(out, ",\n  \"win7gen2_cfg\": ");
+	if (!media->efi_loader_is_payload || !media->has_iso_config) {
+		text_append(out, "null");
+		return;
+	}
+	diskpolicy_describe(media->iso_config.wipe_unattended, media->iso_config.menu_timeout,
+			    &policy);
+	text_appendf(out, "{\"menu_timeout\": %u, \"wipe_unattended\": %s, \"disks\": ",
+		     media->iso_config.menu_timeout,
+		     media->iso_config.wipe_unattended ? "true" : "false");
+	textfmt_json(out, text_string(&policy));
+	text_append(out, "}");
+	text_free(&policy);
 }
 
 static void print_json(const struct media *media, enum media_verdict verdict, const char *problem)
@@ -297,6 +324,7 @@ static void print_json(const struct media *media, enum media_verdict verdict, co
 		text_appendf(&out, "\"made_by_win7gen2\": %s, \"payload_version\": ",
 			     media->efi_loader_is_payload ? "true" : "false");
 		json_string_or_null(&out, media->efi_loader_is_payload ? media->payload_version : NULL);
+		json_iso_config(&out, media);
 	}
 	text_append(&out, "\n}\n");
 	if (text_failed(&out))

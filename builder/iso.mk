@@ -23,6 +23,7 @@ builder_iso_sources = \
 	builder/hive.c builder/hive.h \
 	builder/payload.c builder/payload.h \
 	builder/media.c builder/media.h \
+	builder/diskpolicy.c builder/diskpolicy.h \
 	builder/drivers.c builder/drivers.h \
 	builder/unattend.c builder/unattend.h \
 	builder/password.c builder/password.h \

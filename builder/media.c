@@ -9,12 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diskpolicy.h"
 #include "efiimg.h"
 #include "files.h"
 #include "hive.h"
 #include "icpkg.h"
 #include "payload.h"
 #include "wimfile.h"
+#include "win7gen2.h"
 
 #define BOOT_WIM_PATH "/sources/boot.wim"
 #define INSTALL_WIM_PATH "/sources/install.wim"
@@ -259,6 +261,26 @@ out:
 	return verdict;
 }
 
+/* An ISO made by win7gen2: its win7gen2.cfg says what its menu and
+ * Install will do (an ISO from an older build may have none). */
+static enum media_verdict read_iso_config(struct media *media, struct text *err)
+{
+	char *copy = path_join(media->tempdir, "efi-" WIN7GEN2_CONFIG_NAME);
+	int rc;
+
+	if (!copy) {
+		text_append(err, "out of memory");
+		return MEDIA_ERROR;
+	}
+	rc = efiimg_get(media->efi_image_copy, "/EFI/BOOT/" WIN7GEN2_CONFIG_NAME, copy, err);
+	if (rc == 1) {
+		rc = diskpolicy_read_config(copy, &media->iso_config, err);
+		media->has_iso_config = rc == 0;
+	}
+	free(copy);
+	return rc < 0 ? MEDIA_ERROR : MEDIA_OK;
+}
+
 static enum media_verdict read_efi_image(struct media *media, struct text *err)
 {
 	struct text why = TEXT_INIT;
@@ -292,7 +314,7 @@ static enum media_verdict read_efi_image(struct media *media, struct text *err)
 			       sizeof(media->payload_version), &why);
 	media->efi_loader_is_payload = rc == 1;
 	text_free(&why);
-	return MEDIA_OK;
+	return media->efi_loader_is_payload ? read_iso_config(media, err) : MEDIA_OK;
 }
 
 enum media_verdict media_open_iso(struct media *media, const char *iso, struct ui *ui,

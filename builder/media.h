@@ -17,6 +17,7 @@
 
 #include <wimlib.h>
 
+#include "config.h"
 #include "iso.h"
 #include "text.h"
 #include "ui.h"
@@ -81,6 +82,9 @@ struct media {
 	char *efi_loader_copy;                   /* its \EFI\BOOT\BOOTX64.EFI, or NULL */
 	bool efi_loader_is_payload;
 	char payload_version[32];
+	/* its \EFI\BOOT\win7gen2.cfg, read when win7gen2 made the ISO */
+	bool has_iso_config;
+	struct config iso_config;
 };
 
 /*

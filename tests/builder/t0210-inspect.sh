@@ -54,7 +54,9 @@ test_expect_success '--json is valid JSON with the same facts' '
 	jq -e "[.editions[] | .index] == [1, 2]" json &&
 	jq -e ".setup_drivers.complete == false" json &&
 	jq -e ".loaders.bootmgfw_in_setup_image == true and .loaders.prompt == false" json &&
-	jq -e ".made_by_win7gen2 == false" json
+	jq -e ".made_by_win7gen2 == false" json &&
+	jq -e ".win7gen2_cfg == null" json &&
+	! grep "^  disks " out
 '
 
 test_expect_success '--json escapes what it prints' '
@@ -87,6 +89,20 @@ test_expect_success 'an ISO made by win7gen2 is recognized by its payload marker
 	grep -x "  made by win7gen2 yes, win7gen2 $version (the EFI boot image starts win7gen2.efi)" built.out &&
 	grep -x "  usable           no: made by win7gen2 already; build from the original ISO" built.out &&
 	grep -x "                   driver packages staged by win7gen2 in \\\\win7gen2\\\\drivers, named in the answer file" built.out
+'
+
+test_expect_success 'an ISO made by win7gen2: its disk policy, read from its win7gen2.cfg' '
+	grep -x "  disks            Install starts by itself only when every disk is blank; otherwise the menu waits (use --wipe-unattended to wipe disk 0 unasked)" built.out &&
+	test_expect_code 1 "$WIN7GEN2" inspect --json built.iso >built.json 2>/dev/null &&
+	jq -e ".win7gen2_cfg.wipe_unattended == false and .win7gen2_cfg.menu_timeout == 10" built.json &&
+	jq -e ".win7gen2_cfg.disks | startswith(\"Install starts by itself only when every disk is blank\")" built.json &&
+	"$WIN7GEN2" build --quiet --iso sample.iso --output wipe.iso --edition 1 --password p \
+		--menu-timeout 5 --wipe-unattended >/dev/null &&
+	test_expect_code 1 "$WIN7GEN2" inspect wipe.iso >wipe.out 2>/dev/null &&
+	grep -x "  disks            Install starts by itself after 5 s and wipes disk 0, whatever it holds (--wipe-unattended)" wipe.out &&
+	test_expect_code 1 "$WIN7GEN2" inspect --json wipe.iso >wipe.json 2>/dev/null &&
+	jq -e ".win7gen2_cfg.wipe_unattended == true and .win7gen2_cfg.menu_timeout == 5" wipe.json &&
+	jq -e ".win7gen2_cfg.disks == \"Install starts by itself after 5 s and wipes disk 0, whatever it holds (--wipe-unattended)\"" wipe.json
 '
 
 test_expect_success 'inspect leaves no temporary files behind' '

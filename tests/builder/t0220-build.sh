@@ -64,6 +64,24 @@ test_expect_success 'EFI image: win7gen2.cfg for ISO mode, no prompt answering' 
 	test_cmp expected cfg.lines
 '
 
+test_expect_success 'by default Install wipes no disk unasked, and the report says so' '
+	! grep -i wipe cfg &&
+	grep -x "Disks: Install starts by itself only when every disk is blank; otherwise the menu waits (use --wipe-unattended to wipe disk 0 unasked)." report
+'
+
+test_expect_success '--wipe-unattended: wipe_unattended = on in win7gen2.cfg, said in the report' '
+	"$WIN7GEN2" build --iso sample.iso --output wipe.iso --edition 1 --password p \
+		--menu-timeout 7 --wipe-unattended >wipe.report 2>/dev/null &&
+	iso_get wipe.iso /efi/microsoft/boot/efisys.bin wipe.bin &&
+	MTOOLS_SKIP_CHECK=1 mcopy -n -i wipe.bin ::/EFI/BOOT/win7gen2.cfg wipe.cfg &&
+	tr -d "\r" <wipe.cfg | grep -v "^#" >wipe.lines &&
+	printf "%s\n" "menu = on" "menu_timeout = 7" "menu_default = install" \
+		"wipe_unattended = on" >expected &&
+	test_cmp expected wipe.lines &&
+	grep -x "Disks: Install starts by itself after 7 s and wipes disk 0, whatever it holds (--wipe-unattended)." wipe.report &&
+	! grep "only when every disk is blank" wipe.report
+'
+
 test_expect_success 'boot.wim: answer file, payload, winpeshl.ini and driver packages in Setup' '
 	iso_get out/new.iso /sources/boot.wim boot.wim &&
 	wimlib-imagex info boot.wim >info &&
