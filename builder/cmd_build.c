@@ -65,6 +65,7 @@ struct build_options {
 	const char *edition;
 	const char *user;
 	const char *password;
+	const char *password_file;
 	const char *computer_name;
 	const char *locale;
 	const char *timezone;
@@ -95,6 +96,7 @@ struct build {
 	enum media_loader loader;
 	char *loader_copy;
 	char generated_password[PASSWORD_LENGTH + 1];
+	char *file_password;             /* --password-file's, then opt.password */
 	struct driver_plan drivers;
 	bool drivers_staged;
 	struct icpkg ic;
@@ -120,12 +122,16 @@ static void usage(FILE *out)
 		"  --user NAME           the administrator account to create   (win7)\n"
 		"  --password TEXT       its password; without it a strong one is generated\n"
 		"                        and shown once at the end\n"
+		"  --password-file FILE  the password from the first line of FILE (- reads\n"
+		"                        standard input): not on the command line, in ps or\n"
+		"                        in shell history\n"
 		"  --computer-name NAME  the new system's name                 (WIN7-GEN2)\n"
 		"  --locale TAG          language and formats                  (en-US)\n"
 		"  --timezone ZONE       Windows time zone name                (UTC)\n"
 		"  --product-key KEY     XXXXX-XXXXX-XXXXX-XXXXX-XXXXX          (none)\n"
 		"  --unattend FILE       use this answer file instead of writing one (the\n"
-		"                        five options above then do not apply)\n"
+		"                        options from --edition to --product-key then do\n"
+		"                        not apply)\n"
 		"  --drivers DIR         add these INF driver packages for Setup and the\n"
 		"                        installed system\n"
 		"  --payload FILE        win7gen2.efi to use                   (the built one)\n"
@@ -162,11 +168,18 @@ static int check_option(const char *option, const char *value, const char *probl
 	return -1;
 }
 
+static const char *check_password(const char *password)
+{
+	const char *problem = unattend_check_text(password);
+
+	return problem ? problem : password_check(password);
+}
+
 static int parse_options(int argc, char **argv, struct build_options *opt)
 {
 	enum { O_ISO = 256, O_OUTPUT, O_EDITION, O_USER, O_PASSWORD, O_COMPUTER, O_LOCALE,
 	       O_TIMEZONE, O_KEY, O_UNATTEND, O_DRIVERS, O_PAYLOAD, O_AGENT, O_TIMEOUT, O_IC,
-	       O_VM_SCRIPT, O_WIPE };
+	       O_VM_SCRIPT, O_WIPE, O_PASSWORD_FILE };
 	static const struct option options[] = {
 		{ "iso", required_argument, NULL, O_ISO },
 		{ "output", required_argument, NULL, O_OUTPUT },
@@ -174,6 +187,7 @@ static int parse_options(int argc, char **argv, struct build_options *opt)
 		{ "edition", required_argument, NULL, O_EDITION },
 		{ "user", required_argument, NULL, O_USER },
 		{ "password", required_argument, NULL, O_PASSWORD },
+		{ "password-file", required_argument, NULL, O_PASSWORD_FILE },
 		{ "computer-name", required_argument, NULL, O_COMPUTER },
 		{ "locale", required_argument, NULL, O_LOCALE },
 		{ "timezone", required_argument, NULL, O_TIMEZONE },
@@ -210,6 +224,10 @@ static int parse_options(int argc, char **argv, struct build_options *opt)
 		case O_EDITION: opt->edition = optarg; break;
 		case O_USER: opt->user = optarg; answer_options = true; break;
 		case O_PASSWORD: opt->password = optarg; answer_options = true; break;
+		case O_PASSWORD_FILE:
+			opt->password_file = optarg;
+			answer_options = true;
+			break;
 		case O_COMPUTER: opt->computer_name = optarg; answer_options = true; break;
 		case O_LOCALE: opt->locale = optarg; answer_options = true; break;
 		case O_TIMEZONE: opt->timezone = optarg; answer_options = true; break;
@@ -250,12 +268,17 @@ static int parse_options(int argc, char **argv, struct build_options *opt)
 	}
 	if (opt->unattend && (answer_options || opt->edition)) {
 		usage_error("build", "--unattend FILE is a whole answer file: --edition, --user, "
-			    "--password, --computer-name, --locale, --timezone and "
-			    "--product-key do not apply with it");
+			    "--password, --password-file, --computer-name, --locale, --timezone "
+			    "and --product-key do not apply with it");
+		return -1;
+	}
+	if (opt->password && opt->password_file) {
+		usage_error("build", "--password and --password-file both give the password; "
+			    "give one of them");
 		return -1;
 	}
 	if (check_option("user", opt->user, unattend_check_user(opt->user)) < 0 ||
-	    (opt->password && check_option("password", "...", unattend_check_text(opt->password)) < 0) ||
+	    (opt->password && check_option("password", "...", check_password(opt->password)) < 0) ||
 	    check_option("computer-name", opt->computer_name,
 			 unattend_check_computer_name(opt->computer_name)) < 0 ||
 	    check_option("locale", opt->locale, unattend_check_locale(opt->locale)) < 0 ||
@@ -362,6 +385,23 @@ static int check_paths(struct build *b)
 	if (check_folder_of("--output", b->opt.output, &b->err) < 0)
 		return -1;
 	return b->opt.vm_script ? check_vm_script(b, &in) : 0;
+}
+
+/* --password-file FILE: read before any work, checked like --password. */
+static int read_password_file(struct build *b)
+{
+	const char *problem;
+
+	if (password_read_file(b->opt.password_file, &b->file_password, &b->err) < 0)
+		return -1;
+	problem = check_password(b->file_password);
+	if (problem) {
+		text_appendf(&b->err, "--password-file %s: the password on its first line: %s",
+			     b->opt.password_file, problem);
+		return -1;
+	}
+	b->opt.password = b->file_password;
+	return 0;
 }
 
 /* The file named on the command line, else the built or installed one. */
@@ -970,6 +1010,8 @@ static int run_build(struct build *b)
 	enum media_verdict verdict;
 	char *out_dir;
 
+	if (b->opt.password_file && read_password_file(b) < 0)
+		return -1;
 	if (check_payload(b) < 0 || check_agent(b) < 0 || check_paths(b) < 0)
 		return -1;
 	if (b->opt.unattend && unattend_check_file(b->opt.unattend, &b->err) < 0)
@@ -1039,6 +1081,7 @@ int cmd_build(int argc, char **argv)
 	free(b.payload_path);
 	free(b.agent_path);
 	free(b.loader_copy);
+	password_free(b.file_password);
 	drivers_plan_free(&b.drivers);
 	icpkg_free(&b.ic);
 	text_free(&b.err);

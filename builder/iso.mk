@@ -27,6 +27,7 @@ builder_iso_sources = \
 	builder/drivers.c builder/drivers.h \
 	builder/unattend.c builder/unattend.h \
 	builder/password.c builder/password.h \
+	builder/base64.c builder/base64.h \
 	builder/interrupt.c builder/interrupt.h \
 	builder/embedded.h
 builder_iso_libs = $(LIBXML2_LIBS) $(UDFREAD_LIBS) $(LIBUDF_LIBS) $(NTFS3G_LIBS)
@@ -81,7 +82,8 @@ tests_builder_test_wimxml_LDADD = $(LIBXML2_LIBS)
 
 tests_builder_test_unattend_SOURCES = tests/builder/test-unattend.c tests/tap.h \
 	builder/unattend.c builder/unattend.h builder/textfmt.c builder/textfmt.h \
-	builder/password.c builder/password.h builder/embedded.h
+	builder/password.c builder/password.h builder/base64.c builder/base64.h \
+	builder/embedded.h
 nodist_tests_builder_test_unattend_SOURCES = builder/embedded-unattend.c
 tests_builder_test_unattend_CPPFLAGS = $(builder_test_cppflags)
 tests_builder_test_unattend_LDADD = fixengine/libfixengine.a $(LIBXML2_LIBS)

@@ -15,6 +15,7 @@
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
+#include "password.h"
 #include "textfmt.h"
 
 #define MAX_SECTION_DEPTH 8
@@ -32,8 +33,12 @@ static const char *field_value(const struct unattend_settings *settings, const c
 		return settings->computer_name;
 	if (IS("USER"))
 		return settings->user;
-	if (IS("PASSWORD"))
-		return settings->password;
+	/* Never as plain text: encoded for the element that holds it
+	 * (password.h), checked to be encodable by unattend_render. */
+	if (IS("LOCAL_ACCOUNT_PASSWORD"))
+		return scratch_size >= PASSWORD_ENCODED_SIZE &&
+		       password_encode(settings->password, "Password", scratch) == 0 ?
+		       scratch : NULL;
 	if (IS("PRODUCT_KEY"))
 		return settings->product_key ? settings->product_key : "";
 	if (IS("DRIVER_PATH"))
@@ -87,7 +92,7 @@ static int render_line(const char *line, size_t len, const struct unattend_setti
 {
 	for (size_t i = 0; i < len; i++) {
 		size_t j = i + 1;
-		char scratch[24];
+		char scratch[PASSWORD_ENCODED_SIZE];
 		const char *value;
 
 		if (line[i] != '@') {
@@ -123,7 +128,12 @@ int unattend_render(const char *template_text, const struct unattend_settings *s
 	bool keep[MAX_SECTION_DEPTH + 1] = { true };
 	char names[MAX_SECTION_DEPTH + 1][32];
 	size_t depth = 0;
+	const char *problem = password_check(settings->password);
 
+	if (problem) {
+		text_appendf(err, "the password cannot go into the answer file: %s", problem);
+		return -1;
+	}
 	for (const char *line = template_text; *line;) {
 		const char *newline = strchr(line, '\n');
 		size_t len = newline ? (size_t)(newline - line) : strlen(line);

@@ -110,6 +110,22 @@ ans() {
 	xmllint --xpath "string($1)" autounattend.xml
 }
 
+# account_password FILE: the LocalAccount password of an answer file,
+# decoded by the rule Windows System Image Manager writes it by (Base64
+# of UTF-16LE, the element name "Password" appended), with coreutils and
+# iconv; "not-encoded" when PlainText is not false or the suffix lacks.
+account_password() {
+	local_account="//*[local-name()=\"LocalAccount\"]/*[local-name()=\"Password\"]"
+	test "$(xmllint --xpath "string($local_account/*[local-name()=\"PlainText\"])" "$1")" = false ||
+		{ echo not-encoded; return; }
+	xmllint --xpath "string($local_account/*[local-name()=\"Value\"])" "$1" | base64 -d |
+		iconv -f UTF-16LE -t UTF-8 >decoded.password &&
+	case "$(cat decoded.password)" in
+	*Password) sed "s/Password\$//" decoded.password ;;
+	*) echo not-encoded ;;
+	esac
+}
+
 test_expect_success 'the answer file is well-formed and installs the chosen edition' '
 	wim_get boot.wim 2 /win7gen2/autounattend.xml . &&
 	xmllint --noout autounattend.xml &&
@@ -152,8 +168,57 @@ test_expect_success 'a generated password: printed once, strong, the one in the 
 	password=$(sed -n "s/^Password for Alice (generated, shown only now): //p" report) &&
 	test ${#password} -ge 16 &&
 	echo "$password" | grep "[A-Z]" | grep "[a-z]" | grep "[0-9]" &&
-	test "$(ans "//*[local-name()=\"Password\"]/*[local-name()=\"Value\"]")" = "$password" &&
+	test "$(account_password autounattend.xml)" = "$password" &&
 	test $(grep -c -F -e "$password" report) -eq 1
+'
+
+test_expect_success 'no password is readable as text in the answer file in boot.wim' '
+	password=$(sed -n "s/^Password for Alice (generated, shown only now): //p" report) &&
+	test -n "$password" &&
+	! grep -F -e "$password" autounattend.xml &&
+	! grep -i "<PlainText>true" autounattend.xml &&
+	test $(grep -c "<PlainText>false</PlainText>" autounattend.xml) -eq 1
+'
+
+test_expect_success '--password-file FILE: the first line, never as text in OUT' '
+	printf "%s\r\n%s\n" "Fil3-pässword" "second line" >pw.txt &&
+	"$WIN7GEN2" build --quiet --iso sample.iso --output pwfile.iso --edition 1 \
+		--password-file pw.txt >pwfile.report &&
+	iso_get pwfile.iso /sources/boot.wim pwfile.wim &&
+	mkdir pwfile && wim_get pwfile.wim 2 /win7gen2/autounattend.xml pwfile &&
+	test "$(account_password pwfile/autounattend.xml)" = "Fil3-pässword" &&
+	! grep -F "Fil3" pwfile/autounattend.xml &&
+	! grep "second line\|Password for" pwfile.report
+'
+
+test_expect_success '--password-file -: the password from standard input' '
+	echo "st4ndard-input" |
+		"$WIN7GEN2" build --quiet --iso sample.iso --output pwstdin.iso --edition 1 \
+			--password-file - >/dev/null &&
+	iso_get pwstdin.iso /sources/boot.wim pwstdin.wim &&
+	mkdir pwstdin && wim_get pwstdin.wim 2 /win7gen2/autounattend.xml pwstdin &&
+	test "$(account_password pwstdin/autounattend.xml)" = st4ndard-input
+'
+
+test_expect_success '--password-file: refused when empty, missing, or with --password' '
+	printf "\nsecond\n" >empty.txt &&
+	test_expect_code 1 "$WIN7GEN2" build --iso sample.iso --output e.iso --edition 1 \
+		--password-file empty.txt 2>err &&
+	grep -x "win7gen2 build: --password-file: the first line of empty.txt is empty; put the password on it, or leave out --password-file to have one made up" err &&
+	test_expect_code 1 "$WIN7GEN2" build --iso sample.iso --output e.iso --edition 1 \
+		--password-file - </dev/null 2>err &&
+	grep "the first line of standard input is empty" err &&
+	test_expect_code 1 "$WIN7GEN2" build --iso sample.iso --output e.iso --edition 1 \
+		--password-file missing.txt 2>err &&
+	grep -x "win7gen2 build: --password-file missing.txt: No such file or directory" err &&
+	test_expect_code 2 "$WIN7GEN2" build --iso sample.iso --output e.iso --edition 1 \
+		--password-file pw.txt --password p 2>err &&
+	grep -x "win7gen2 build: --password and --password-file both give the password; give one of them; see .win7gen2 build --help." err &&
+	printf "\377\n" >latin1.txt &&
+	test_expect_code 1 "$WIN7GEN2" build --iso sample.iso --output e.iso --edition 1 \
+		--password-file latin1.txt 2>err &&
+	grep -x "win7gen2 build: --password-file latin1.txt: the password on its first line: it is not UTF-8 text" err &&
+	test ! -e e.iso
 '
 
 test_expect_success 'the report: what changed and the Hyper-V commands (builder/vmscript.c)' '
@@ -214,7 +279,7 @@ test_expect_success 'user values are XML-escaped' '
 	iso_get esc.iso /sources/boot.wim esc.wim &&
 	mkdir esc && wim_get esc.wim 2 /win7gen2/autounattend.xml esc &&
 	xmllint --noout esc/autounattend.xml &&
-	test "$(xmllint --xpath "string(//*[local-name()=\"Password\"]/*[local-name()=\"Value\"])" esc/autounattend.xml)" = "<&>\"'"'"'pw" &&
+	test "$(account_password esc/autounattend.xml)" = "<&>\"'"'"'pw" &&
 	test "$(xmllint --xpath "string(//*[local-name()=\"TimeZone\"])" esc/autounattend.xml)" = "A & B <zone>"
 '
 

@@ -1,11 +1,15 @@
 /*
- * test-unattend.c - the answer file from the template, and value checks
+ * test-unattend.c - the answer file from the template, value checks,
+ * and the administrator's password: made up, read from a file, encoded
  *
  * SPDX-License-Identifier: MIT
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "base64.h"
 #include "embedded.h"
 #include "password.h"
 #include "tap.h"
@@ -48,6 +52,11 @@ static void test_template(void)
 		tap_ok(strstr(text, "<Value>2</Value>") != NULL, "the image index is filled in");
 		tap_ok(!strstr(text, "DriverPaths"), "no drivers: no DriverPaths sections");
 		tap_ok(!strstr(text, "<ProductKey>"), "no key: no ProductKey");
+		/* "pw" + "Password" as UTF-16LE, Base64: by Python's codecs. */
+		tap_ok(strstr(text, "<Value>cAB3AFAAYQBzAHMAdwBvAHIAZAA=</Value>\r\n"
+			      "              <PlainText>false</PlainText>") != NULL,
+		       "the account's password is encoded, PlainText false");
+		tap_ok(!strstr(text, "<PlainText>true"), "no password as plain text");
 		tap_ok(strstr(text, "@FirewallAPI.dll,-28752") != NULL,
 		       "an at-sign that is no field stays as it is");
 		tap_ok(!strstr(text, "<!--@"), "no section markers are left");
@@ -63,8 +72,9 @@ static void test_template(void)
 		tap_ok(strstr(text, "<Path>X:\\win7gen2\\drivers</Path>") != NULL, "the driver path");
 		tap_ok(strstr(text, "pass=\"offlineServicing\"") != NULL, "offlineServicing with drivers");
 		tap_ok(strstr(text, "<Key>ABCDE-12345-FGHIJ-67890-KLMNO</Key>") != NULL, "the key");
-		tap_ok(strstr(text, "<Value>&lt;a&amp;b&gt;&quot;&apos;</Value>") != NULL,
-		       "the password is XML-escaped");
+		tap_ok(strstr(text, "<Value>PABhACYAYgA+ACIAJwBQAGEAcwBzAHcAbwByAGQA</Value>") != NULL,
+		       "a password with XML's special characters: encoded, nothing to escape");
+		tap_ok(!strstr(text, "&lt;a&amp;b"), "and not there as text");
 	} else {
 		tap_ok(false, "the template renders with drivers and a key");
 	}
@@ -88,6 +98,14 @@ static void test_render_errors(void)
 	settings.user = "a\x01";
 	tap_ok(unattend_render("<a>@USER@</a>\n", &settings, &out, &err) < 0,
 	       "a control character cannot go into XML");
+	text_reset(&err);
+	settings = defaults;
+	settings.password = "\xff\xfe";
+	tap_ok(unattend_render("<a>@LOCAL_ACCOUNT_PASSWORD@</a>\n", &settings, &out, &err) < 0 &&
+	       strstr(text_string(&err), "password"), "a password that is not UTF-8 is refused");
+	text_reset(&err);
+	tap_ok(unattend_render("<a>@PASSWORD@</a>\n", &settings, &out, &err) < 0,
+	       "no field gives the password as plain text");
 	text_free(&out);
 	text_free(&err);
 }
@@ -128,11 +146,114 @@ static void test_password(void)
 	tap_ok(!strpbrk(a, "0O1lI<>&\"'"), "nothing ambiguous or needing XML escapes");
 }
 
+static void test_base64(void)
+{
+	/* RFC 4648, section 10. */
+	static const char *const vectors[][2] = {
+		{ "", "" }, { "f", "Zg==" }, { "fo", "Zm8=" }, { "foo", "Zm9v" },
+		{ "foob", "Zm9vYg==" }, { "fooba", "Zm9vYmE=" }, { "foobar", "Zm9vYmFy" },
+	};
+	char out[16];
+
+	for (size_t i = 0; i < sizeof(vectors) / sizeof(vectors[0]); i++) {
+		base64_encode(vectors[i][0], strlen(vectors[i][0]), out);
+		tap_is_str(out, vectors[i][1], "Base64 of \"%s\"", vectors[i][0]);
+	}
+	base64_encode("\xff\xfe\xfd\x00", 4, out);
+	tap_is_str(out, "//79AA==", "the last characters of the alphabet, a NUL byte");
+}
+
+static void test_password_encode(void)
+{
+	char out[PASSWORD_ENCODED_SIZE], longest[PASSWORD_MAX_BYTES + 2];
+
+	/* Microsoft's own example (unattend reference, UserAccounts |
+	 * AdministratorPassword | Value): the password "pw". */
+	tap_ok(password_encode("pw", "AdministratorPassword", out) == 0, "encode pw");
+	tap_is_str(out, "cAB3AEEAZABtAGkAbgBpAHMAdAByAGEAdABvAHIAUABhAHMAcwB3AG8AcgBkAA==",
+		   "AdministratorPassword: as Windows System Image Manager writes it");
+	/* The rest from Python: base64.b64encode((pw + element).encode("utf-16-le")). */
+	tap_ok(password_encode("pw", "Password", out) == 0, "encode pw for a LocalAccount");
+	tap_is_str(out, "cAB3AFAAYQBzAHMAdwBvAHIAZAA=", "LocalAccount/Password: suffix Password");
+	tap_ok(password_encode("a", "Password", out) == 0, "encode a");
+	tap_is_str(out, "YQBQAGEAcwBzAHcAbwByAGQA", "no padding when the bytes fill the groups");
+	tap_ok(password_encode("P\xc3\xa4ssw\xc3\xb6rd\xe2\x82\xac\xf0\x9d\x84\x9e",
+			       "Password", out) == 0, "encode a password beyond ASCII");
+	tap_is_str(out, "UADkAHMAcwB3APYAcgBkAKwgNNge3VAAYQBzAHMAdwBvAHIAZAA=",
+		   "UTF-16LE: umlauts, the euro sign, a surrogate pair for U+1D11E");
+	tap_ok(password_encode("\xc3", "Password", out) < 0, "a cut UTF-8 sequence is refused");
+	tap_ok(password_encode("\xed\xa0\x80", "Password", out) < 0,
+	       "a UTF-8-encoded surrogate is refused");
+	memset(longest, 'x', PASSWORD_MAX_BYTES);
+	longest[PASSWORD_MAX_BYTES] = '\0';
+	tap_ok(password_encode(longest, "AdministratorPassword", out) == 0 &&
+	       strlen(out) == BASE64_LENGTH(2 * (PASSWORD_MAX_BYTES + 21)),
+	       "the longest password fits");
+	longest[PASSWORD_MAX_BYTES] = 'x';
+	longest[PASSWORD_MAX_BYTES + 1] = '\0';
+	tap_ok(password_encode(longest, "Password", out) < 0, "a longer one is refused");
+	tap_ok(password_check("p\xc3\xa4ss") == NULL, "password_check takes UTF-8");
+	tap_ok(password_check("\xff") != NULL, "password_check refuses other bytes");
+}
+
+/* password_read_file on a file holding text; NULL when it refuses. */
+static char *read_password(const char *content, size_t size, struct text *err)
+{
+	char path[] = "password-file.XXXXXX";
+	int fd = mkstemp(path);
+	char *password = NULL;
+
+	text_reset(err);
+	if (fd < 0 || write(fd, content, size) != (ssize_t)size) {
+		tap_diag("cannot write %s", path);
+	} else if (password_read_file(path, &password, err) < 0) {
+		password = NULL;
+		if (!strstr(text_string(err), path))
+			tap_diag("the error does not name the file: %s", text_string(err));
+	}
+	if (fd >= 0) {
+		close(fd);
+		unlink(path);
+	}
+	return password;
+}
+
+static void test_password_file(void)
+{
+	struct text err = TEXT_INIT;
+	char *password;
+
+	password = read_password("s3cret pass\nsecond line\n", 24, &err);
+	tap_is_str(password ? password : "(refused)", "s3cret pass", "the first line, LF gone");
+	password_free(password);
+	password = read_password("crlf\r\n", 6, &err);
+	tap_is_str(password ? password : "(refused)", "crlf", "CRLF gone");
+	password_free(password);
+	password = read_password("no line end", 11, &err);
+	tap_is_str(password ? password : "(refused)", "no line end", "no line end at all");
+	password_free(password);
+	password = read_password(" x \n", 4, &err);
+	tap_is_str(password ? password : "(refused)", " x ", "blanks are kept: they are the password's");
+	password_free(password);
+	tap_ok(!read_password("", 0, &err) && strstr(text_string(&err), "is empty"),
+	       "an empty file is refused");
+	tap_ok(!read_password("\nsecond\n", 8, &err) && strstr(text_string(&err), "is empty"),
+	       "an empty first line is refused");
+	tap_ok(!read_password("\r\n", 2, &err), "a first line of CRLF alone is refused");
+	text_reset(&err);
+	tap_ok(password_read_file("no-such-password-file", &password, &err) < 0 &&
+	       strstr(text_string(&err), "no-such-password-file"), "a missing file: named");
+	text_free(&err);
+}
+
 int main(void)
 {
 	test_template();
 	test_render_errors();
 	test_checks();
 	test_password();
+	test_base64();
+	test_password_encode();
+	test_password_file();
 	return tap_done();
 }

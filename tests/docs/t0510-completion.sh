@@ -79,8 +79,9 @@ test_expect_success 'files: ISOs and folders for --iso, --output and inspect' '
 	expect win7gen2 build --iso = files/ <iso.expected
 '
 
-test_expect_success 'files: any for --unattend, --payload, --agent, --integration-services, --vm-script; folders for the rest' '
+test_expect_success 'files: any for --unattend, --payload, --agent, --integration-services, --vm-script, --password-file; folders for the rest' '
 	printf "%s\n" files/a.iso files/B.ISO files/more files/notes.txt files/sub >all &&
+	expect win7gen2 build --password-file files/ <all &&
 	expect win7gen2 build --unattend files/ <all &&
 	expect win7gen2 build --integration-services files/ <all &&
 	expect win7gen2 build --vm-script files/ <all &&
