@@ -40,6 +40,7 @@
 #include "rewrite.h"
 #include "password.h"
 #include "payload.h"
+#include "publish.h"
 #include "text.h"
 #include "ui.h"
 #include "unattend.h"
@@ -767,35 +768,6 @@ static int write_config(struct build *b, const char *path)
 	return rc;
 }
 
-/*
- * Gives the finished file its name.  OUT was checked to be absent at the
- * start, minutes ago: without --force a file that appeared there since
- * is never replaced (RENAME_NOREPLACE decides atomically).
- */
-static int publish(const char *from, const char *to, const char *what, bool force,
-		   struct text *err)
-{
-	int rc = force ? rename(from, to) : renameat2(AT_FDCWD, from, AT_FDCWD, to,
-						      RENAME_NOREPLACE);
-
-	/* File systems that take no rename flags (9P, as WSL's /mnt/c is
-	 * mounted, and some FUSE ones) say EINVAL: link() also refuses an
-	 * existing name atomically. */
-	if (rc < 0 && !force && errno == EINVAL) {
-		rc = link(from, to);
-		if (rc == 0)
-			unlink(from);
-	}
-	if (rc == 0)
-		return 0;
-	if (errno == EEXIST)
-		text_appendf(err, "%s appeared while %s was written; it is kept as it is: give "
-			     "--force to replace it", to, what);
-	else
-		text_appendf(err, "cannot move %s to %s: %s", what, to, strerror(errno));
-	return -1;
-}
-
 /* The VM build's report names, and the script makes: named after the
  * new system, its ISO by OUT's file name. */
 static void vm_settings(const struct build *b, struct vmscript_settings *vm)
@@ -826,7 +798,8 @@ static int write_vm_script(struct build *b)
 	unlink(tmp.data);
 	if (write_file(tmp.data, script.data, script.length, &b->err) < 0 ||
 	    sync_file(tmp.data, &b->err) < 0 ||
-	    publish(tmp.data, b->opt.vm_script, "the VM script", b->opt.force, &b->err) < 0) {
+	    publish_file(tmp.data, b->opt.vm_script, "the VM script", b->opt.force,
+			 &b->err) < 0) {
 		unlink(tmp.data);
 		goto out;
 	}
@@ -901,7 +874,7 @@ static int write_iso(struct build *b)
 		rc = -1;
 		goto out;
 	}
-	rc = publish(out_tmp, b->opt.output, "the new ISO", b->opt.force, &b->err);
+	rc = publish_file(out_tmp, b->opt.output, "the new ISO", b->opt.force, &b->err);
 	/* All or nothing: no script for an ISO that is not there. */
 	if (rc < 0 && b->opt.vm_script)
 		unlink(b->opt.vm_script);

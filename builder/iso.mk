@@ -10,6 +10,7 @@ builder_iso_sources = \
 	builder/run.c builder/run.h \
 	builder/ui.c builder/ui.h \
 	builder/files.c builder/files.h \
+	builder/publish.c builder/publish.h \
 	builder/iso.c builder/iso.h \
 	builder/udflist.c \
 	builder/eltorito.c builder/eltorito.h \
@@ -53,6 +54,7 @@ builder_shell_tests = \
 	tests/builder/t0220-build.sh \
 	tests/builder/t0225-layouts.sh \
 	tests/builder/t0230-refusals.sh \
+	tests/builder/t0235-publish.sh \
 	tests/builder/t0240-free-space.sh \
 	tests/builder/t0250-isotree.sh \
 	tests/builder/t0260-udfpatch.sh \
@@ -177,3 +179,14 @@ tests/fuzz/fuzz-udfpatch: tests/fuzz/fuzz-udfpatch.c builder/udfpatch.c fixengin
 endif
 CLEANFILES += tests/fuzz/fuzz-udfpatch
 EXTRA_DIST += tests/fuzz/make-udfpatch-seeds.py
+
+# An LD_PRELOAD library for t0235: renameat2 refuses every flag, as the
+# 9P client of WSL's /mnt/c does (tests only; never installed).
+if HAVE_BUILDER
+check_DATA += tests/builder/norename-flags.so
+endif
+tests/builder/norename-flags.so: tests/builder/norename-flags.c
+	$(AM_V_CCLD)$(MKDIR_P) $(@D) && $(CC) $(CFLAGS) -Wall -Wextra -shared -fPIC \
+		-o $@ $(srcdir)/tests/builder/norename-flags.c
+CLEANFILES += tests/builder/norename-flags.so
+EXTRA_DIST += tests/builder/norename-flags.c
