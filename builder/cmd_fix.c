@@ -263,49 +263,53 @@ static int run_fix(struct ui *ui, const struct fix_args *args, struct fix_option
 	return ok ? 0 : 1;
 }
 
+/* Where the agent's Rescue mode looks for a package fix staged,
+ * relative to the Windows volume's root. */
+#define STAGED_IC_PATH "win7gen2\\" ICPKG_STAGED_NAME
+/* The largest package icpkg_open accepts is read whole, once. */
+#define STAGED_IC_MAX (1024u << 20)
+
 /*
  * Puts the checked package CAB on the Windows volume, where the agent's
  * Rescue mode looks for it: Windows installs a package only through its
- * own servicing (DISM), which cannot run on this host.  Written under a
- * temporary name and renamed, so a half-copied CAB never has the name.
+ * own servicing (DISM), which cannot run on this host.  Through the fix
+ * engine's backend, like every other write of fix: a win7gen2 folder
+ * there is found whatever its case (Windows would see one folder, so a
+ * second is never made), no link on the way is followed, and the CAB
+ * is written under a temporary name, flushed and renamed, so a
+ * half-copied CAB never has the name.
  */
 static int stage_ic_package(const struct fix_args *args, const struct icpkg *pkg,
 			    char **staged, struct text *err)
 {
-	char *dir = path_join(args->windows, "win7gen2");
-	char *tmp = dir ? path_join(dir, "." ICPKG_STAGED_NAME ".tmp") : NULL;
-	struct stat st;
-	int rc = -1;
+	struct posix_fix volumes;
+	struct fix_error fix_err;
+	char shown[PATH_MAX];
+	unsigned char *data;
+	size_t size;
 
-	*staged = dir ? path_join(dir, ICPKG_STAGED_NAME) : NULL;
-	if (!*staged || !tmp) {
+	*staged = NULL;
+	if (posix_fix_init(&volumes, args->windows, args->esp, &fix_err) != FIX_OK) {
+		text_append(err, fix_err.message);
+		return -1;
+	}
+	if (read_file(pkg->cab, STAGED_IC_MAX, &data, &size, err) < 0)
+		return -1;
+	if (posix_fix_backend.write_file(&volumes, FIX_VOLUME_WINDOWS, STAGED_IC_PATH, data, size,
+					 FIX_WRITE_REPLACE, &fix_err) != FIX_OK) {
+		text_appendf(err, "cannot stage the package on the Windows volume: %s",
+			     fix_err.message);
+		free(data);
+		return -1;
+	}
+	free(data);
+	posix_fix_disk_path(&volumes, FIX_VOLUME_WINDOWS, STAGED_IC_PATH, shown, sizeof(shown));
+	*staged = strdup(shown);
+	if (!*staged) {
 		text_append(err, "out of memory");
-		goto out;
+		return -1;
 	}
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-		text_appendf(err, "cannot make %s: %s", dir, strerror(errno));
-		goto out;
-	}
-	/* A link there could send the copy off the Windows volume. */
-	if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		text_appendf(err, "%s is not a folder (a link?); the package is staged only in a "
-			     "real folder there", dir);
-		goto out;
-	}
-	if (copy_file(pkg->cab, tmp, err) < 0 || sync_file(tmp, err) < 0) {
-		unlink(tmp);
-		goto out;
-	}
-	if (rename(tmp, *staged) < 0) {
-		text_appendf(err, "cannot rename %s to %s: %s", tmp, *staged, strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	rc = 0;
-out:
-	free(dir);
-	free(tmp);
-	return rc;
+	return 0;
 }
 
 /* The package staged, or shown staged in a dry run. */
@@ -316,8 +320,18 @@ static int stage_and_say(struct ui *ui, const struct fix_args *args, const struc
 	int rc = 0;
 
 	if (args->dry_run) {
-		printf("\nIntegration Services %s (%s): would be staged as %s/win7gen2/%s.\n",
-		       pkg->version, args->integration_services, args->windows, ICPKG_STAGED_NAME);
+		struct posix_fix volumes;
+		struct fix_error ignored;
+		char shown[PATH_MAX];
+
+		if (posix_fix_init(&volumes, args->windows, args->esp, &ignored) == FIX_OK)
+			posix_fix_disk_path(&volumes, FIX_VOLUME_WINDOWS, STAGED_IC_PATH, shown,
+					    sizeof(shown));
+		else
+			snprintf(shown, sizeof(shown), "%s/win7gen2/%s", args->windows,
+				 ICPKG_STAGED_NAME);
+		printf("\nIntegration Services %s (%s): would be staged as %s.\n",
+		       pkg->version, args->integration_services, shown);
 	} else if (stage_ic_package(args, pkg, &staged, &err) < 0) {
 		ui_error(ui, "fix", "%s", text_failed(&err) ? "out of memory" : text_string(&err));
 		rc = -1;

@@ -537,6 +537,22 @@ static void posix_display_path(void *ctx, enum fix_volume volume, const char *pa
 			*c = '/';
 }
 
+void posix_fix_disk_path(const struct posix_fix *fix, enum fix_volume volume, const char *path,
+			 char *buf, size_t size)
+{
+	struct fix_error ignored;
+	struct posix_path p;
+
+	if (size == 0)
+		return;
+	if (posix_resolve(fix, volume, path, false, &p, &ignored) == FIX_OK) {
+		snprintf(buf, size, "%s", p.full);
+		posix_path_close(&p);
+		return;
+	}
+	posix_display_path((void *)fix, volume, path, buf, size);
+}
+
 enum fix_status posix_fix_init(struct posix_fix *ctx, const char *windows_root,
 			       const char *esp_root, struct fix_error *err)
 {

@@ -37,6 +37,12 @@ enum fix_status posix_fix_init(struct posix_fix *ctx, const char *windows_root,
 
 extern const struct fix_backend posix_fix_backend;
 
+/* A file's path for messages as the disk spells it where it exists
+ * (found case-insensitively, as every operation finds it), else as
+ * display_path shows it.  Always NUL-terminates buf. */
+void posix_fix_disk_path(const struct posix_fix *fix, enum fix_volume volume, const char *path,
+			 char *buf, size_t size);
+
 /* The disk layout from stand-ins for /proc/self/mountinfo and
  * /sys/dev/block (tests); the backend's probe_layout reads the real ones. */
 void posix_probe_layout_at(const struct posix_fix *fix, const char *mountinfo,

@@ -127,13 +127,54 @@ test_expect_success 'fix --integration-services: the fix made, the package stage
 	test "$(value win/Windows/System32/config/SYSTEM "\\ControlSet001\\Services\\vmbus" Start)" = 0
 '
 
+test_expect_success 'fix again: the staged package replaced whole, nothing else left' '
+	"$WIN7GEN2" fix --windows win --esp esp --payload payload.efi \
+		--esp-partition 1 --windows-partition 2 --integration-services host.cab >fix.out &&
+	cmp host.cab win/win7gen2/integration-services.cab &&
+	ls -A win/win7gen2 >staged && test_cmp expect staged
+'
+
 test_expect_success 'fix stages only in a real folder: a link named win7gen2 is refused' '
 	rm -rf win esp elsewhere && make_disk && mkdir elsewhere &&
 	ln -s ../elsewhere win/win7gen2 &&
 	test_expect_code 1 "$WIN7GEN2" fix --windows win --esp esp --payload payload.efi \
 		--esp-partition 1 --windows-partition 2 --integration-services kb.msu >fix.out 2>err &&
-	grep "^win7gen2 fix: win/win7gen2 is not a folder (a link?)" err &&
-	find elsewhere -mindepth 1 >left && test_must_be_empty left
+	grep -x "win7gen2 fix: cannot stage the package on the Windows volume: win/win7gen2: a symbolic link; win7gen2 does not follow links on the volume" err &&
+	find elsewhere -mindepth 1 >left && test_must_be_empty left &&
+	test -L win/win7gen2
+'
+
+test_expect_success 'a link named Win7Gen2, in another case, is refused the same' '
+	rm -rf win esp elsewhere && make_disk && mkdir elsewhere &&
+	ln -s ../elsewhere win/Win7Gen2 &&
+	test_expect_code 1 "$WIN7GEN2" fix --windows win --esp esp --payload payload.efi \
+		--esp-partition 1 --windows-partition 2 --integration-services kb.msu >fix.out 2>err &&
+	grep "win/Win7Gen2: a symbolic link" err &&
+	find elsewhere -mindepth 1 >left && test_must_be_empty left &&
+	test ! -e win/win7gen2
+'
+
+test_expect_success 'a Win7Gen2 folder is used as Windows would: no second folder' '
+	rm -rf win esp && make_disk && mkdir win/Win7Gen2 &&
+	"$WIN7GEN2" fix --dry-run --windows win --esp esp --payload payload.efi \
+		--esp-partition 1 --windows-partition 2 --integration-services kb.msu >dry.out &&
+	grep -x "Integration Services 6.3.9600.17903 (kb.msu): would be staged as win/Win7Gen2/integration-services.cab." dry.out &&
+	"$WIN7GEN2" fix --windows win --esp esp --payload payload.efi \
+		--esp-partition 1 --windows-partition 2 --integration-services kb.msu >fix.out &&
+	grep "^Integration Services 6.3.9600.17903 (kb.msu): staged as win/Win7Gen2/integration-services.cab.$" fix.out &&
+	cmp kb.cab win/Win7Gen2/integration-services.cab &&
+	ls -A win | grep -i -x win7gen2 >folders && echo Win7Gen2 >expect && test_cmp expect folders
+'
+
+test_expect_success 'a WIN7GEN2 folder too; a staged copy in another case is replaced' '
+	rm -rf win esp && make_disk && mkdir win/WIN7GEN2 &&
+	echo old >win/WIN7GEN2/INTEGRATION-SERVICES.CAB &&
+	"$WIN7GEN2" fix --windows win --esp esp --payload payload.efi \
+		--esp-partition 1 --windows-partition 2 --integration-services kb.msu >fix.out &&
+	cmp kb.cab win/WIN7GEN2/INTEGRATION-SERVICES.CAB &&
+	ls -A win/WIN7GEN2 >staged && echo INTEGRATION-SERVICES.CAB >expect &&
+	test_cmp expect staged &&
+	ls -A win | grep -i -x win7gen2 >folders && echo WIN7GEN2 >expect && test_cmp expect folders
 '
 
 test_expect_success 'fix with a package that will not do: refused before any change' '
