@@ -186,7 +186,7 @@ if HAVE_BUILDER
 check_DATA += tests/builder/norename-flags.so
 endif
 tests/builder/norename-flags.so: tests/builder/norename-flags.c
-	$(AM_V_CCLD)$(MKDIR_P) $(@D) && $(CC) $(CFLAGS) -Wall -Wextra -shared -fPIC \
+	$(AM_V_CCLD)$(MKDIR_P) $(@D) && $(CC) $(WARN_CFLAGS) $(CFLAGS) -shared -fPIC \
 		-o $@ $(srcdir)/tests/builder/norename-flags.c
 CLEANFILES += tests/builder/norename-flags.so
 EXTRA_DIST += tests/builder/norename-flags.c
