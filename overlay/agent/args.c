@@ -27,7 +27,7 @@ static const char usage_text[] =
 	"            disk 0, so it runs only when disk 0 has no partitions: else the\n"
 	"            agent reports what the disks hold and shuts the VM down\n"
 	"  install-confirmed\n"
-	"            install, even over what disk 0 holds (the menu's Install key)\n"
+	"            install, even over what disk 0 holds (Install picked by a person)\n"
 	"  rescue    make every Windows 7 found on the disks boot on Gen2, then restart\n"
 	"  continue  run Windows Setup as on the original media\n"
 	"It loads the staged VMBus/SCSI drivers first when Windows PE lacks them.\n"
