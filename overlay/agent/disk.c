@@ -72,14 +72,19 @@ bool directory_device_number(const wchar_t *directory, unsigned *disk, unsigned 
 	return volume_device_number(volume, disk, partition, error);
 }
 
-DRIVE_LAYOUT_INFORMATION_EX *disk_read_layout(unsigned disk, DWORD *error)
+HANDLE disk_open_number(unsigned disk)
 {
 	wchar_t path[64];
-	DWORD size = sizeof(DRIVE_LAYOUT_INFORMATION_EX) + 16 * sizeof(PARTITION_INFORMATION_EX);
-	HANDLE handle;
 
 	swprintf(path, sizeof(path) / sizeof(path[0]), L"\\\\.\\PhysicalDrive%u", disk);
-	handle = disk_open_for_query(path);
+	return disk_open_for_query(path);
+}
+
+DRIVE_LAYOUT_INFORMATION_EX *disk_read_layout(unsigned disk, DWORD *error)
+{
+	DWORD size = sizeof(DRIVE_LAYOUT_INFORMATION_EX) + 16 * sizeof(PARTITION_INFORMATION_EX);
+	HANDLE handle = disk_open_number(disk);
+
 	if (handle == INVALID_HANDLE_VALUE) {
 		*error = GetLastError();
 		return NULL;

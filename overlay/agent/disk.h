@@ -27,6 +27,9 @@
  * so this works on volumes that are in use (the volume of Windows PE). */
 HANDLE disk_open_for_query(const wchar_t *path);
 
+/* \\.\PhysicalDriveN, opened as disk_open_for_query does. */
+HANDLE disk_open_number(unsigned disk);
+
 /* Disk N's layout (IOCTL_DISK_GET_DRIVE_LAYOUT_EX), in a buffer grown
  * until it fits; free() it.  NULL with *error when it cannot be read
  * (ERROR_FILE_NOT_FOUND: there is no such disk). */

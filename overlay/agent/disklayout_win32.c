@@ -12,7 +12,6 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "disk.h"
 #include "win32util.h"
@@ -27,13 +26,10 @@ static bool disk_size(unsigned number, uint64_t *size)
 		DISK_GEOMETRY_EX geometry;
 		unsigned char room[512];
 	} reply;
-	wchar_t path[64];
 	DWORD returned = 0;
-	HANDLE handle;
+	HANDLE handle = disk_open_number(number);
 	bool ok;
 
-	swprintf(path, sizeof(path) / sizeof(path[0]), L"\\\\.\\PhysicalDrive%u", number);
-	handle = disk_open_for_query(path);
 	if (handle == INVALID_HANDLE_VALUE)
 		return false;
 	ok = DeviceIoControl(handle, IOCTL_DISK_GET_DRIVE_GEOMETRY_EX, NULL, 0, &reply,
