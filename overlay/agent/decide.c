@@ -65,6 +65,8 @@ static void printable(const uint8_t *value, size_t size, char *buf, size_t buf_s
 	buf[n] = '\0';
 }
 
+static const char unconfirmed_note[] = "Setup runs only if disk 0 is blank";
+
 enum mode_decision decide_mode(enum mode_variable_read read, const uint8_t *value, size_t size,
 			       enum agent_mode *mode, bool *confirmed, char *why,
 			       size_t why_size)
@@ -76,11 +78,12 @@ enum mode_decision decide_mode(enum mode_variable_read read, const uint8_t *valu
 	switch (read) {
 	case MODE_VARIABLE_ABSENT:
 		snprintf(why, why_size, "no %s variable: install (the boot menu's default, "
-			 "or media started without the menu)", WIN7GEN2_MODE_VARIABLE);
+			 "or media started without the menu), unconfirmed: %s",
+			 WIN7GEN2_MODE_VARIABLE, unconfirmed_note);
 		return MODE_DECIDED;
 	case MODE_VARIABLE_NO_UEFI:
 		snprintf(why, why_size, "no UEFI variables on this machine (started by a BIOS): "
-			 "install");
+			 "install, unconfirmed: %s", unconfirmed_note);
 		return MODE_DECIDED;
 	case MODE_VARIABLE_UNREADABLE:
 		snprintf(why, why_size, "the boot menu's choice (%s) cannot be read; nothing is "
@@ -99,7 +102,13 @@ enum mode_decision decide_mode(enum mode_variable_read read, const uint8_t *valu
 	for (size_t i = 0; i < sizeof(mode_names) / sizeof(mode_names[0]); i++)
 		if (value && value_is(value, size, mode_names[i])) {
 			*mode = (enum agent_mode)i;
-			snprintf(why, why_size, "chosen on the boot menu: %s", mode_names[i]);
+			if (*mode == AGENT_MODE_INSTALL)
+				snprintf(why, why_size, "chosen on the boot menu: %s (by its "
+					 "timeout), unconfirmed: %s", mode_names[i],
+					 unconfirmed_note);
+			else
+				snprintf(why, why_size, "chosen on the boot menu: %s",
+					 mode_names[i]);
 			return MODE_DECIDED;
 		}
 	printable(value, value ? size : 0, shown, sizeof(shown));

@@ -135,14 +135,16 @@ static void test_mode(void)
 	       mode == AGENT_MODE_INSTALL && strstr(why, "no Win7Gen2Mode variable"),
 	       "no variable: install, and why");
 	tap_ok(mode_of(MODE_VARIABLE_NO_UEFI, NULL, 0, &mode, why) == MODE_DECIDED &&
-	       mode == AGENT_MODE_INSTALL && strstr(why, "BIOS"), "BIOS boot: install");
+	       mode == AGENT_MODE_INSTALL && strstr(why, "BIOS") && strstr(why, "unconfirmed"),
+	       "BIOS boot: install, unconfirmed, and why");
 	tap_ok(mode_of(MODE_VARIABLE_FOUND, "rescue", 6, &mode, why) == MODE_DECIDED &&
 	       mode == AGENT_MODE_RESCUE && strstr(why, "chosen on the boot menu: rescue"),
 	       "\"rescue\" as the payload writes it (no NUL)");
 	tap_ok(mode_of(MODE_VARIABLE_FOUND, "continue", 9, &mode, why) == MODE_DECIDED &&
 	       mode == AGENT_MODE_CONTINUE, "\"continue\" with a NUL is accepted too");
 	tap_ok(mode_of(MODE_VARIABLE_FOUND, "install", 7, &mode, why) == MODE_DECIDED &&
-	       mode == AGENT_MODE_INSTALL && !last_confirmed,
+	       mode == AGENT_MODE_INSTALL && !last_confirmed &&
+	       strstr(why, "unconfirmed: Setup runs only if disk 0 is blank"),
 	       "\"install\" (the menu's timeout): install, unconfirmed");
 	tap_ok(mode_of(MODE_VARIABLE_FOUND, "install-confirmed", 17, &mode, why) == MODE_DECIDED &&
 	       mode == AGENT_MODE_INSTALL && last_confirmed &&
