@@ -15,7 +15,7 @@
 #include <string.h>
 
 static const char usage_text[] =
-	"Usage: win7gen2pe.exe [--mode install|rescue|continue] [--no-reboot]\n"
+	"Usage: win7gen2pe.exe [--mode MODE] [--no-reboot]\n"
 	"       win7gen2pe.exe --windows DIR --esp DIR [OPTIONS]\n"
 	"\n"
 	"Makes 64-bit Windows 7 install and boot on a Hyper-V Generation 2 VM.\n"
@@ -23,7 +23,11 @@ static const char usage_text[] =
 	"In Windows PE (started by winpeshl.ini from a win7gen2 ISO) it does what\n"
 	"the ISO's boot menu chose:\n"
 	"  install   run Windows Setup with the answer file beside this program,\n"
-	"            then make the new system boot on Gen2, then restart\n"
+	"            then make the new system boot on Gen2, then restart; Setup wipes\n"
+	"            disk 0, so it runs only when disk 0 has no partitions: else the\n"
+	"            agent reports what the disks hold and shuts the VM down\n"
+	"  install-confirmed\n"
+	"            install, even over what disk 0 holds (Install picked by a person)\n"
 	"  rescue    make every Windows 7 found on the disks boot on Gen2, then restart\n"
 	"  continue  run Windows Setup as on the original media\n"
 	"It loads the staged VMBus/SCSI drivers first when Windows PE lacks them.\n"
@@ -31,7 +35,8 @@ static const char usage_text[] =
 	"ESP, and never waits for a key.  When anything failed it shuts the VM\n"
 	"down instead of restarting it.\n"
 	"\n"
-	"  --mode MODE       do MODE instead of what the boot menu chose\n"
+	"  --mode MODE       do MODE instead of what the boot menu chose: install,\n"
+	"                    install-confirmed, rescue or continue\n"
 	"  --no-reboot       end without restarting or shutting down\n"
 	"\n"
 	"On any Windows with a VM's disk mounted (run as administrator):\n"
@@ -139,9 +144,9 @@ static bool take_value(struct agent_args *args, enum option_id id, const char *v
 {
 	switch (id) {
 	case OPT_MODE:
-		if (!agent_mode_parse(value, &args->mode)) {
-			usage_error(args, "--mode wants install, rescue or continue, not \"%s\"",
-				    value);
+		if (!agent_mode_parse(value, &args->mode, &args->confirmed)) {
+			usage_error(args, "--mode wants install, install-confirmed, rescue or "
+				    "continue, not \"%s\"", value);
 			return false;
 		}
 		args->mode_given = true;

@@ -4,7 +4,8 @@
  * Two ways to run:
  *
  *   in Windows PE, started by winpeshl.ini with no arguments (or --mode
- *   to override the boot menu's choice): install, rescue or continue;
+ *   to override the boot menu's choice): install, install-confirmed,
+ *   rescue or continue;
  *   on any Windows with a VM's disk mounted: --windows DIR --esp DIR
  *   runs the fix engine on that pair of volumes and exits.
  *
@@ -39,6 +40,7 @@ struct agent_args {
 	/* Windows PE */
 	bool mode_given;           /* --mode: the boot menu's choice is not read */
 	enum agent_mode mode;
+	bool confirmed;            /* --mode install-confirmed */
 	bool no_power;             /* --no-reboot: end without a restart or shutdown */
 
 	/* --windows/--esp */

@@ -23,11 +23,23 @@ const char *agent_mode_name(enum agent_mode mode)
 	return (size_t)mode < sizeof(mode_names) / sizeof(mode_names[0]) ? mode_names[mode] : "?";
 }
 
-bool agent_mode_parse(const char *name, enum agent_mode *mode)
+const char *agent_mode_choice_name(enum agent_mode mode, bool confirmed)
 {
+	return mode == AGENT_MODE_INSTALL && confirmed ? WIN7GEN2_MODE_INSTALL_CONFIRMED :
+							 agent_mode_name(mode);
+}
+
+bool agent_mode_parse(const char *name, enum agent_mode *mode, bool *confirmed)
+{
+	if (ascii_casecmp(name, WIN7GEN2_MODE_INSTALL_CONFIRMED) == 0) {
+		*mode = AGENT_MODE_INSTALL;
+		*confirmed = true;
+		return true;
+	}
 	for (size_t i = 0; i < sizeof(mode_names) / sizeof(mode_names[0]); i++)
 		if (ascii_casecmp(name, mode_names[i]) == 0) {
 			*mode = (enum agent_mode)i;
+			*confirmed = false;
 			return true;
 		}
 	return false;
@@ -53,33 +65,50 @@ static void printable(const uint8_t *value, size_t size, char *buf, size_t buf_s
 	buf[n] = '\0';
 }
 
+static const char unconfirmed_note[] = "Setup runs only if disk 0 is blank";
+
 enum mode_decision decide_mode(enum mode_variable_read read, const uint8_t *value, size_t size,
-			       enum agent_mode *mode, char *why, size_t why_size)
+			       enum agent_mode *mode, bool *confirmed, char *why,
+			       size_t why_size)
 {
 	char shown[40];
 
 	*mode = AGENT_MODE_INSTALL;
+	*confirmed = false;
 	switch (read) {
 	case MODE_VARIABLE_ABSENT:
 		snprintf(why, why_size, "no %s variable: install (the boot menu's default, "
-			 "or media started without the menu)", WIN7GEN2_MODE_VARIABLE);
+			 "or media started without the menu), unconfirmed: %s",
+			 WIN7GEN2_MODE_VARIABLE, unconfirmed_note);
 		return MODE_DECIDED;
 	case MODE_VARIABLE_NO_UEFI:
 		snprintf(why, why_size, "no UEFI variables on this machine (started by a BIOS): "
-			 "install");
+			 "install, unconfirmed: %s", unconfirmed_note);
 		return MODE_DECIDED;
 	case MODE_VARIABLE_UNREADABLE:
 		snprintf(why, why_size, "the boot menu's choice (%s) cannot be read; nothing is "
 			 "done, so that no disk is wiped by mistake: run win7gen2pe --mode "
-			 "install|rescue|continue", WIN7GEN2_MODE_VARIABLE);
+			 "install|install-confirmed|rescue|continue", WIN7GEN2_MODE_VARIABLE);
 		return MODE_REFUSED;
 	case MODE_VARIABLE_FOUND:
 		break;
 	}
+	if (value && value_is(value, size, WIN7GEN2_MODE_INSTALL_CONFIRMED)) {
+		*confirmed = true;
+		snprintf(why, why_size, "chosen on the boot menu: %s (the disk Setup uses may be "
+			 "wiped)", WIN7GEN2_MODE_INSTALL_CONFIRMED);
+		return MODE_DECIDED;
+	}
 	for (size_t i = 0; i < sizeof(mode_names) / sizeof(mode_names[0]); i++)
 		if (value && value_is(value, size, mode_names[i])) {
 			*mode = (enum agent_mode)i;
-			snprintf(why, why_size, "chosen on the boot menu: %s", mode_names[i]);
+			if (*mode == AGENT_MODE_INSTALL)
+				snprintf(why, why_size, "chosen on the boot menu: %s (by its "
+					 "timeout), unconfirmed: %s", mode_names[i],
+					 unconfirmed_note);
+			else
+				snprintf(why, why_size, "chosen on the boot menu: %s",
+					 mode_names[i]);
 			return MODE_DECIDED;
 		}
 	printable(value, value ? size : 0, shown, sizeof(shown));
@@ -87,6 +116,115 @@ enum mode_decision decide_mode(enum mode_variable_read read, const uint8_t *valu
 		 "(a newer payload?); nothing is done, so that no disk is wiped by mistake",
 		 shown);
 	return MODE_REFUSED;
+}
+
+/* "127 GiB", "126.9 GiB", "512 bytes": binary units, one decimal at most. */
+static void describe_size(uint64_t bytes, char *buf, size_t size)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	uint64_t unit = 1024, tenths;
+	size_t u = 0;
+
+	if (bytes < unit) {
+		snprintf(buf, size, "%llu bytes", (unsigned long long)bytes);
+		return;
+	}
+	while (u + 1 < sizeof(units) / sizeof(units[0]) && bytes / unit >= 1024) {
+		unit *= 1024;
+		u++;
+	}
+	/* (bytes % unit) * 10 cannot overflow: unit is at most 2^60. */
+	tenths = bytes / unit * 10 + bytes % unit * 10 / unit;
+
+	if (tenths % 10 == 0)
+		snprintf(buf, size, "%llu %s", (unsigned long long)(tenths / 10), units[u]);
+	else
+		snprintf(buf, size, "%llu.%llu %s", (unsigned long long)(tenths / 10),
+			 (unsigned long long)(tenths % 10), units[u]);
+}
+
+static const char *style_name(enum disk_style style)
+{
+	switch (style) {
+	case DISK_STYLE_GPT:
+		return "GPT";
+	case DISK_STYLE_MBR:
+		return "MBR";
+	case DISK_STYLE_RAW:
+		break;
+	}
+	return "no partition table";
+}
+
+void describe_disk(const struct disk_facts *disk, char *buf, size_t size)
+{
+	char shown[32];
+	size_t n;
+
+	switch (disk->state) {
+	case DISK_ABSENT:
+		snprintf(buf, size, "disk %u: not found", disk->number);
+		return;
+	case DISK_UNREADABLE:
+		snprintf(buf, size, "disk %u: its layout cannot be read (%s), so it may hold "
+			 "anything", disk->number, disk->error);
+		return;
+	case DISK_READ:
+		break;
+	}
+	if (disk->size_known)
+		describe_size(disk->size, shown, sizeof(shown));
+	else
+		snprintf(shown, sizeof(shown), "size unknown");
+	if (disk->partitions == 0) {
+		snprintf(buf, size, "disk %u: %s, %s, no partitions (blank)", disk->number,
+			 style_name(disk->style), shown);
+		return;
+	}
+	n = (size_t)snprintf(buf, size, "disk %u: %s, %s, %u partition%s (", disk->number,
+			     style_name(disk->style), shown, disk->partitions,
+			     disk->partitions == 1 ? "" : "s");
+	for (unsigned i = 0; i < disk->partitions && i < DISK_FACTS_SIZES && n < size; i++) {
+		describe_size(disk->partition_size[i], shown, sizeof(shown));
+		n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? ", " : "", shown);
+	}
+	if (n < size)
+		snprintf(buf + n, size - n, "%s)", disk->partitions > DISK_FACTS_SIZES ?
+			 ", ..." : "");
+}
+
+bool decide_wipe(const struct disk_facts *disks, size_t count, unsigned target, bool confirmed,
+		 char *why, size_t why_size)
+{
+	const struct disk_facts *disk = NULL;
+
+	for (size_t i = 0; i < count && !disk; i++)
+		if (disks[i].number == target)
+			disk = &disks[i];
+	if (confirmed) {
+		snprintf(why, why_size, "Setup wipes disk %u (the answer file names DiskID %u): "
+			 "confirmed on the boot menu", target, target);
+		return true;
+	}
+	if (disk && disk->state == DISK_READ && disk->partitions == 0) {
+		snprintf(why, why_size, "Setup uses disk %u (the answer file names DiskID %u), "
+			 "which is blank: nothing on it is lost", target, target);
+		return true;
+	}
+	if (!disk || disk->state == DISK_ABSENT)
+		snprintf(why, why_size, "Setup would wipe disk %u (the answer file names DiskID "
+			 "%u), which is not found, so what it holds cannot be told; nobody "
+			 "confirmed the install", target, target);
+	else if (disk->state == DISK_UNREADABLE)
+		snprintf(why, why_size, "Setup would wipe disk %u (the answer file names DiskID "
+			 "%u), whose layout cannot be read, so it may hold data; nobody "
+			 "confirmed the install", target, target);
+	else
+		snprintf(why, why_size, "Setup would wipe disk %u (the answer file names DiskID "
+			 "%u), which holds %u partition%s; nobody confirmed the install",
+			 target, target, disk->partitions,
+			 disk->partitions == 1 ? "" : "s");
+	return false;
 }
 
 bool drivers_needed(bool vmbus_running, bool storvsc_running)

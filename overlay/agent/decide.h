@@ -28,8 +28,15 @@ enum agent_mode {
 /* "install", "rescue", "continue". */
 const char *agent_mode_name(enum agent_mode mode);
 
-/* The mode named exactly (case-insensitive); false for anything else. */
-bool agent_mode_parse(const char *name, enum agent_mode *mode);
+/* "install-confirmed" for a confirmed install, else agent_mode_name. */
+const char *agent_mode_choice_name(enum agent_mode mode, bool confirmed);
+
+/*
+ * The mode named exactly (case-insensitive); false for anything else.
+ * "install-confirmed" is install with *confirmed set: a person said the
+ * disk Setup uses may be wiped whatever it holds.
+ */
+bool agent_mode_parse(const char *name, enum agent_mode *mode, bool *confirmed);
 
 /* How reading Win7Gen2Mode went (firmware.c). */
 enum mode_variable_read {
@@ -45,15 +52,65 @@ enum mode_decision {
 };
 
 /*
- * What to do, from the variable.  No variable means install (the menu's
- * default, and what an older payload or a BIOS boot leaves).  A value
- * that is not one of the three, or a variable that exists but cannot be
- * read, is refused: someone chose something on the menu, and guessing
- * "install" could wipe the disk they meant to rescue.  why receives one
- * line for the report either way.
+ * What to do, from the variable.  No variable means install, unconfirmed
+ * (the menu's default, and what an older payload or a BIOS boot leaves);
+ * "install" is the menu's timeout, also unconfirmed; "install-confirmed"
+ * is a person's key (or an ISO built to wipe unattended).  A value that
+ * is none of these, or a variable that exists but cannot be read, is
+ * refused: someone chose something on the menu, and guessing "install"
+ * could wipe the disk they meant to rescue.  why receives one line for
+ * the report either way.
  */
 enum mode_decision decide_mode(enum mode_variable_read read, const uint8_t *value, size_t size,
-			       enum agent_mode *mode, char *why, size_t why_size);
+			       enum agent_mode *mode, bool *confirmed, char *why,
+			       size_t why_size);
+
+/*
+ * The disk the answer file has Setup wipe: overlay/autounattend.xml
+ * names DiskID 0 (tests/agent/t0430-agent-wine-guard.sh checks that the
+ * two agree).
+ */
+#define SETUP_TARGET_DISK 0u
+
+enum disk_state {
+	DISK_READ,        /* the layout below was read */
+	DISK_ABSENT,      /* Windows has no disk with this number */
+	DISK_UNREADABLE,  /* the disk is there; its layout could not be read */
+};
+
+enum disk_style {
+	DISK_STYLE_RAW,   /* no partition table: a new, blank disk */
+	DISK_STYLE_MBR,
+	DISK_STYLE_GPT,
+};
+
+#define DISK_FACTS_SIZES 8 /* partition sizes kept for the report */
+
+/* What a disk holds, as the Windows-only query found it (disklayout.h). */
+struct disk_facts {
+	unsigned number;           /* \\.\PhysicalDriveN */
+	enum disk_state state;
+	char error[160];           /* DISK_UNREADABLE: why, for the report */
+	enum disk_style style;
+	bool size_known;
+	uint64_t size;             /* bytes */
+	unsigned partitions;       /* GPT entries in use, MBR entries of a non-zero type */
+	uint64_t partition_size[DISK_FACTS_SIZES]; /* the first ones, in table order */
+};
+
+/* "disk 0: GPT, 127 GiB, 3 partitions (100 MiB, 16 MiB, 126.9 GiB)". */
+void describe_disk(const struct disk_facts *disk, char *buf, size_t size);
+
+/*
+ * Whether Windows Setup may run with the answer file, which wipes the
+ * disk numbered target.  Only when a person confirmed the install, or
+ * when that disk was read and holds no partition.  A disk whose layout
+ * cannot be read, or that is not there, holds something as far as this
+ * decision knows: it is never guessed blank.  why receives one line
+ * saying which disk and why, either way.
+ */
+bool decide_wipe(const struct disk_facts *disks, size_t count, unsigned target, bool confirmed,
+		 char *why, size_t why_size);
 
 /* The staged VMBus/SCSI packages are loaded unless both drivers run. */
 bool drivers_needed(bool vmbus_running, bool storvsc_running);

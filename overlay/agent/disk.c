@@ -18,9 +18,7 @@ static const GUID esp_type = {
 };
 #define MBR_TYPE_ESP 0xef
 
-/* A device handle for queries only: no read or write access is needed,
- * so this works on volumes that are in use (the volume of Windows PE). */
-static HANDLE open_for_query(const wchar_t *path)
+HANDLE disk_open_for_query(const wchar_t *path)
 {
 	return CreateFileW(path, 0, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0,
 			   NULL);
@@ -31,7 +29,7 @@ bool volume_device_number(const wchar_t *volume, unsigned *disk, unsigned *parti
 {
 	STORAGE_DEVICE_NUMBER number;
 	DWORD returned = 0;
-	HANDLE handle = open_for_query(volume);
+	HANDLE handle = disk_open_for_query(volume);
 	bool ok;
 
 	if (handle == INVALID_HANDLE_VALUE) {
@@ -74,15 +72,19 @@ bool directory_device_number(const wchar_t *directory, unsigned *disk, unsigned 
 	return volume_device_number(volume, disk, partition, error);
 }
 
-/* The drive layout, in a buffer grown until it fits; free() it. */
-static DRIVE_LAYOUT_INFORMATION_EX *read_layout(unsigned disk, DWORD *error)
+HANDLE disk_open_number(unsigned disk)
 {
 	wchar_t path[64];
-	DWORD size = sizeof(DRIVE_LAYOUT_INFORMATION_EX) + 16 * sizeof(PARTITION_INFORMATION_EX);
-	HANDLE handle;
 
 	swprintf(path, sizeof(path) / sizeof(path[0]), L"\\\\.\\PhysicalDrive%u", disk);
-	handle = open_for_query(path);
+	return disk_open_for_query(path);
+}
+
+DRIVE_LAYOUT_INFORMATION_EX *disk_read_layout(unsigned disk, DWORD *error)
+{
+	DWORD size = sizeof(DRIVE_LAYOUT_INFORMATION_EX) + 16 * sizeof(PARTITION_INFORMATION_EX);
+	HANDLE handle = disk_open_number(disk);
+
 	if (handle == INVALID_HANDLE_VALUE) {
 		*error = GetLastError();
 		return NULL;
@@ -113,7 +115,7 @@ static DRIVE_LAYOUT_INFORMATION_EX *read_layout(unsigned disk, DWORD *error)
 bool disk_partitions(unsigned disk, struct partition_fact *out, size_t max, size_t *count,
 		     DWORD *error)
 {
-	DRIVE_LAYOUT_INFORMATION_EX *layout = read_layout(disk, error);
+	DRIVE_LAYOUT_INFORMATION_EX *layout = disk_read_layout(disk, error);
 
 	*count = 0;
 	if (!layout)

@@ -16,11 +16,24 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <windows.h>
+#include <winioctl.h>
 
 #include "decide.h"
 
 #define DISK_MAX_PARTITIONS 128
 #define VOLUME_NAME_MAX 64 /* "\\?\Volume{GUID}\" with room to spare */
+
+/* A device handle for queries only: no read or write access is needed,
+ * so this works on volumes that are in use (the volume of Windows PE). */
+HANDLE disk_open_for_query(const wchar_t *path);
+
+/* \\.\PhysicalDriveN, opened as disk_open_for_query does. */
+HANDLE disk_open_number(unsigned disk);
+
+/* Disk N's layout (IOCTL_DISK_GET_DRIVE_LAYOUT_EX), in a buffer grown
+ * until it fits; free() it.  NULL with *error when it cannot be read
+ * (ERROR_FILE_NOT_FOUND: there is no such disk). */
+DRIVE_LAYOUT_INFORMATION_EX *disk_read_layout(unsigned disk, DWORD *error);
 
 /*
  * The disk and partition of a volume, given as a path CreateFileW opens

@@ -35,12 +35,15 @@ agent_win32_sources = \
 	overlay/agent/output.c overlay/agent/output.h \
 	overlay/agent/serial.c overlay/agent/serial.h \
 	overlay/agent/disk.c overlay/agent/disk.h \
+	overlay/agent/disklayout.h \
 	overlay/agent/privilege.c overlay/agent/privilege.h \
 	overlay/agent/win32util.c overlay/agent/win32util.h \
 	overlay/agent/backend_win32.h \
 	overlay/agent/backend_win32_files.c \
 	overlay/agent/backend_win32_hive.c \
 	overlay/agent/backend_win32_layout.c
+# The one query the wine tests replace (disklayout.h).
+agent_disklayout_source = overlay/agent/disklayout_win32.c
 
 AGENT_CFLAGS = -std=c11 -O2 -g0 $(WARN_CFLAGS) -municode \
 	-D_WIN32_WINNT=0x0601 -DWINVER=0x0601 -DUNICODE -D_UNICODE -DWIN32_LEAN_AND_MEAN \
@@ -56,8 +59,11 @@ AGENT_LINK_LIBS = -ladvapi32 -luser32 -lkernel32
 # common/regf.c, the hive check, serves both backends).
 agent_engine_c_sources = $(filter %.c,$(fixengine_core_sources)) \
 	$(filter common/%,$(fixengine_all_c_sources))
-agent_objects = $(patsubst %.c,%.pe.o,$(filter %.c,$(agent_portable_sources) \
+agent_common_objects = $(patsubst %.c,%.pe.o,$(filter %.c,$(agent_portable_sources) \
 	$(agent_win32_sources)) $(agent_engine_c_sources))
+agent_objects = $(agent_common_objects) $(agent_disklayout_source:.c=.pe.o)
+# The test build: the same program with the stand-in layout query.
+agent_test_objects = $(agent_common_objects) tests/agent/fake-disklayout.pe.o
 
 %.pe.o: %.c
 	$(AM_V_CC)$(MKDIR_P) $(@D) && $(MINGW_CC) $(AGENT_CFLAGS) -MD -MP -MF $@.d -c -o $@ $<
@@ -69,13 +75,23 @@ pkgdata_DATA += overlay/agent/win7gen2pe.exe
 overlay/agent/win7gen2pe.exe: $(agent_objects)
 	$(AM_V_CCLD)$(MINGW_CC) $(AGENT_LINK_FLAGS) -o $@ $(agent_objects) $(AGENT_LINK_LIBS)
 
--include $(agent_objects:=.d)
+# Never installed: tests/agent/t0430-agent-wine-guard.sh runs it.
+check_DATA += tests/agent/win7gen2pe-test.exe
+tests/agent/win7gen2pe-test.exe: $(agent_test_objects)
+	$(AM_V_CCLD)$(MINGW_CC) $(AGENT_LINK_FLAGS) -o $@ $(agent_test_objects) $(AGENT_LINK_LIBS)
+
+tests/agent/fake-disklayout.pe.o: AGENT_CFLAGS += -I$(top_srcdir)/overlay/agent \
+	-I$(top_srcdir)/tests/agent
+
+-include $(agent_objects:=.d) tests/agent/fake-disklayout.pe.o.d
 endif
 
 CLEANFILES += overlay/agent/win7gen2pe.exe overlay/agent/*.pe.o overlay/agent/*.pe.o.d \
+	tests/agent/win7gen2pe-test.exe tests/agent/*.pe.o tests/agent/*.pe.o.d \
 	fixengine/*.pe.o fixengine/*.pe.o.d common/*.pe.o common/*.pe.o.d
 
 EXTRA_DIST += $(agent_portable_sources) $(agent_win32_sources) overlay/agent/README.md \
+	$(agent_disklayout_source) tests/agent/fake-disklayout.c \
 	tests/agent/lib-agent.sh tests/agent/win32-allowed.txt \
 	tests/agent/fake-setup.c tests/agent/fake-dism.c tests/agent/stand-in.h \
 	tests/agent/fake-kernel.rc
@@ -93,6 +109,7 @@ tests_agent_test_agent_units_LDADD = fixengine/libfixengine.a common/libcommon.a
 agent_shell_tests = \
 	tests/agent/t0400-agent-exe.sh \
 	tests/agent/t0410-agent-wine.sh \
-	tests/agent/t0420-agent-wine-pe.sh
+	tests/agent/t0420-agent-wine-pe.sh \
+	tests/agent/t0430-agent-wine-guard.sh
 TESTS += $(agent_shell_tests)
 EXTRA_DIST += $(agent_shell_tests)

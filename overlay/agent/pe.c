@@ -10,7 +10,11 @@
  *      which winpeshl.ini does not run for a custom program;
  *   3. the VMBus/SCSI drivers when Windows PE lacks them (drivers.h);
  *   4. the mode:
- *      install   Setup with our answer file and /noreboot; then the
+ *      install   what every disk holds; unless disk 0 (the answer file's)
+ *                is blank or a person confirmed the install, no Setup:
+ *                the report says why and what to do, and the VM stops
+ *                (decide_wipe).  Then Setup with our answer file and
+ *                /noreboot; then the
  *                newest Windows 7 on the disks gets the user's Integration
  *                Services package (icdism.h, when the builder staged one),
  *                and it and the ESP on its disk go through the fix engine;
@@ -35,6 +39,7 @@
 #include "cmdline.h"
 #include "decide.h"
 #include "disk.h"
+#include "disklayout.h"
 #include "drivers.h"
 #include "firmware.h"
 #include "fixrun.h"
@@ -64,6 +69,9 @@ struct pe_run {
 	char mounted[MAX_MOUNTS];       /* letters the agent gave ESPs */
 	size_t mount_count;
 	enum agent_mode mode;
+	bool confirmed;                 /* install-confirmed: disk 0 may be wiped */
+	bool drivers_running;           /* VMBus and SCSI drivers run: disks can arrive */
+	bool wipe_refused;              /* install stopped before Setup */
 	unsigned ic_failed;             /* installations DISM failed on */
 };
 
@@ -98,7 +106,8 @@ static bool find_places(struct pe_run *run)
 	return true;
 }
 
-static enum mode_decision choose_mode(struct pe_run *run, enum agent_mode *mode)
+static enum mode_decision choose_mode(struct pe_run *run, enum agent_mode *mode,
+				      bool *confirmed)
 {
 	uint8_t value[MODE_VALUE_MAX];
 	size_t length = 0;
@@ -109,17 +118,19 @@ static enum mode_decision choose_mode(struct pe_run *run, enum agent_mode *mode)
 
 	if (run->args->mode_given) {
 		*mode = run->args->mode;
-		output_line(run->out, "Mode: %s (given with --mode)", agent_mode_name(*mode));
+		*confirmed = run->args->confirmed;
+		output_line(run->out, "Mode: %s (given with --mode)",
+			    agent_mode_choice_name(*mode, *confirmed));
 		return MODE_DECIDED;
 	}
 	read = firmware_read_mode(value, &length, &error);
-	decision = decide_mode(read, value, length, mode, why, sizeof(why));
+	decision = decide_mode(read, value, length, mode, confirmed, why, sizeof(why));
 	if (read == MODE_VARIABLE_UNREADABLE) {
 		win32_error_text(error, reason, sizeof(reason));
 		output_line(run->out, "Mode: %s (%s)", why, reason);
 	} else {
 		output_line(run->out, "Mode: %s", decision == MODE_DECIDED ?
-			    agent_mode_name(*mode) : "none");
+			    agent_mode_choice_name(*mode, *confirmed) : "none");
 		output_line(run->out, "  %s", why);
 	}
 	return decision;
@@ -156,7 +167,7 @@ static void load_drivers(struct pe_run *run)
 		return;
 	}
 	swprintf(staged, MAX_PATH, L"%ls\\drivers", run->agent_dir_wide);
-	drivers_ensure(staged, run->out);
+	run->drivers_running = drivers_ensure(staged, run->out);
 }
 
 static bool load_payload(struct pe_run *run)
@@ -304,11 +315,23 @@ static size_t scan(struct pe_run *run, struct installation *installs)
 	return count;
 }
 
-/* Setup failed: its logs and our story to COM1 and to any ESP there is. */
-static void report_setup_failure(struct pe_run *run, const char *what)
+/* How an install that made no Windows ends, for report_no_install. */
+enum install_stop {
+	STOP_SETUP_FAILED,   /* Setup ran, or was to run, and failed */
+	STOP_WIPE_REFUSED,   /* Setup was not started: its disk holds data */
+};
+
+/*
+ * No Windows was installed: the story (with Setup's logs when Setup ran)
+ * to COM1 and to any ESP there is, as status.txt for the payload's next
+ * boot and in log.txt; without an ESP, log.txt goes to Windows PE's own
+ * drive, where a command prompt can read it until the VM stops.
+ */
+static void report_no_install(struct pe_run *run, const char *what, enum install_stop stop)
 {
-	char esp_root[8], head[300], timestamp[64];
+	char esp_root[8], head[300], timestamp[64], log_root[8];
 	const char *lines[3];
+	size_t line_count = 0;
 	struct text record = TEXT_INIT, story = TEXT_INIT;
 	unsigned partition;
 	bool have_esp = false;
@@ -319,23 +342,96 @@ static void report_setup_failure(struct pe_run *run, const char *what)
 		have_esp = find_esp(run, disk, &partition, esp_root, true);
 	if (!have_esp)
 		output_line(run->out, "No EFI system partition on any disk: the report goes to "
-			    "COM1 and the screen only.");
-	setup_logs_report(have_esp ? esp_root : NULL, run->system_letter, run->out);
+			    "COM1, the screen and %c:\\EFI\\win7gen2\\log.txt in Windows PE.",
+			    run->system_letter);
+	if (stop == STOP_SETUP_FAILED)
+		setup_logs_report(have_esp ? esp_root : NULL, run->system_letter, run->out);
+	win32_timestamp(timestamp, sizeof(timestamp));
+	log_record_text(&record, timestamp, WIN7GEN2_VERSION, "Windows PE", text_string(&story),
+			stop == STOP_SETUP_FAILED ?
+			"failed; Windows Setup did not install Windows" :
+			"stopped; Windows Setup was not started, nothing was wiped");
 	if (!have_esp) {
+		snprintf(log_root, sizeof(log_root), "%c:\\", run->system_letter);
+		if (!record.failed)
+			fixrun_append_esp_log(log_root, text_string(&record), run->out);
+		text_free(&record);
 		text_free(&story);
 		return;
 	}
 	snprintf(head, sizeof(head), "win7gen2pe %s: %s", WIN7GEN2_VERSION, what);
-	lines[0] = head;
-	lines[1] = "Windows Setup's logs: \\EFI\\win7gen2\\setup\\ on this partition";
-	lines[2] = "the agent's report: \\EFI\\win7gen2\\log.txt on this partition, and COM1";
-	win32_timestamp(timestamp, sizeof(timestamp));
-	log_record_text(&record, timestamp, WIN7GEN2_VERSION, "Windows PE", text_string(&story),
-			"failed; Windows Setup did not install Windows");
-	fixrun_write_esp_report(esp_root, false, lines, 3, record.failed ? NULL :
+	lines[line_count++] = head;
+	if (stop == STOP_SETUP_FAILED)
+		lines[line_count++] = "Windows Setup's logs: \\EFI\\win7gen2\\setup\\ on this "
+				      "partition";
+	else
+		lines[line_count++] = "to install over disk 0: pick Install on the menu "
+				      "yourself; to repair a Windows 7 there: choose Rescue";
+	lines[line_count++] = "the agent's report: \\EFI\\win7gen2\\log.txt on this partition, "
+			      "and COM1";
+	fixrun_write_esp_report(esp_root, false, lines, line_count, record.failed ? NULL :
 				text_string(&record), run->out);
 	text_free(&record);
 	text_free(&story);
+}
+
+static void report_setup_failure(struct pe_run *run, const char *what)
+{
+	report_no_install(run, what, STOP_SETUP_FAILED);
+}
+
+/* Disk 0 may be missing for a moment after the SCSI driver was loaded. */
+static void read_disk_facts(struct pe_run *run, unsigned number, struct disk_facts *facts)
+{
+	disk_facts_read(number, facts);
+	for (unsigned second = 0; facts->state == DISK_ABSENT && run->drivers_running &&
+	     number == SETUP_TARGET_DISK && second < VOLUMES_SETTLE_SECONDS; second++) {
+		Sleep(1000);
+		disk_facts_read(number, facts);
+	}
+}
+
+/*
+ * Before Setup wipes the answer file's disk: what every disk holds, and
+ * whether that one may be wiped (decide_wipe).  False: Setup must not
+ * run; the report says why and what to do.
+ */
+static bool may_wipe(struct pe_run *run)
+{
+	struct disk_facts disks[MAX_DISKS];
+	char shown[400], why[400];
+	size_t count = 0;
+
+	output_blank(run->out);
+	output_line(run->out, "Disks (Setup installs to disk %u: the answer file names DiskID %u):",
+		    SETUP_TARGET_DISK, SETUP_TARGET_DISK);
+	for (unsigned number = 0; number < MAX_DISKS; number++) {
+		read_disk_facts(run, number, &disks[count]);
+		if (disks[count].state == DISK_ABSENT && number != SETUP_TARGET_DISK)
+			continue;
+		describe_disk(&disks[count], shown, sizeof(shown));
+		output_line(run->out, "  %s%s", shown,
+			    number == SETUP_TARGET_DISK ? "   <- Setup's disk" : "");
+		count++;
+	}
+	if (decide_wipe(disks, count, SETUP_TARGET_DISK, run->confirmed, why, sizeof(why))) {
+		output_line(run->out, "%s", why);
+		return true;
+	}
+	run->wipe_refused = true;
+	output_line(run->out, "%s.", why);
+	output_line(run->out, "Windows Setup is not started: nothing is wiped and no Windows is "
+		    "changed.");
+	output_line(run->out, "To install Windows 7 over disk %u, wiping it: start the VM again and "
+		    "pick Install on the win7gen2 menu yourself (Install by the menu's timeout "
+		    "does not confirm; an ISO built with --wipe-unattended does).",
+		    SETUP_TARGET_DISK);
+	output_line(run->out, "To make a Windows 7 on these disks boot on Gen2 instead: start "
+		    "the VM again and choose Rescue.");
+	output_line(run->out, "Or give the VM a new, blank disk %u.", SETUP_TARGET_DISK);
+	report_no_install(run, "Windows Setup not started: its disk is not blank and the "
+			  "install was not confirmed", STOP_WIPE_REFUSED);
+	return false;
 }
 
 static bool install(struct pe_run *run)
@@ -359,6 +455,8 @@ static bool install(struct pe_run *run)
 		report_setup_failure(run, "the answer file is missing, so Setup was not started");
 		return false;
 	}
+	if (!may_wipe(run))
+		return false;
 	cmdline_append(&line, setup);
 	text_appendf(&argument, "/unattend:%s", answer);
 	cmdline_append(&line, text_string(&argument));
@@ -457,7 +555,7 @@ int pe_main(const struct agent_args *args, struct output *out)
 {
 	struct pe_run run = { .args = args, .out = out };
 	enum agent_mode mode = AGENT_MODE_INSTALL;
-	bool all_right = false;
+	bool all_right = false, confirmed = false;
 	int status;
 
 	output_line(out, "win7gen2pe %s: making Windows 7 run on Hyper-V Generation 2",
@@ -467,11 +565,12 @@ int pe_main(const struct agent_args *args, struct output *out)
 		finish(args, AGENT_MODE_INSTALL, false, out);
 		return AGENT_EXIT_FAILED;
 	}
-	if (choose_mode(&run, &mode) == MODE_REFUSED) {
+	if (choose_mode(&run, &mode, &confirmed) == MODE_REFUSED) {
 		finish(args, AGENT_MODE_INSTALL, false, out);
 		return AGENT_EXIT_FAILED;
 	}
 	run.mode = mode;
+	run.confirmed = confirmed;
 	run_wpeinit(&run);
 	load_drivers(&run);
 
@@ -492,8 +591,11 @@ int pe_main(const struct agent_args *args, struct output *out)
 	free(run.payload);
 	output_blank(out);
 	/* The power decision is the fix's (ic_run_end_text says why). */
-	output_line(out, "win7gen2pe: %s %s", agent_mode_name(mode),
-		    ic_run_end_text(all_right, run.ic_failed > 0));
+	if (run.wipe_refused)
+		output_line(out, "win7gen2pe: install stopped before Setup; nothing was wiped");
+	else
+		output_line(out, "win7gen2pe: %s %s", agent_mode_name(mode),
+			    ic_run_end_text(all_right, run.ic_failed > 0));
 	finish(args, mode, all_right, out);
 	return all_right && !run.ic_failed ? AGENT_EXIT_OK : AGENT_EXIT_FAILED;
 }

@@ -1,7 +1,9 @@
 #!/bin/sh
 # win7gen2pe.exe's Windows PE runs, under wine made to look like Windows PE
-# (the MiniNT key): the boot menu's choice, the drivers step, Setup started
-# with the answer file and waited for, Setup's failure and its logs,
+# (the MiniNT key): the boot menu's choice, the drivers step, the install
+# guard refusing Setup when it cannot read disk 0 (t0430 shows the guard
+# with disks), Setup started with the answer file and waited for when the
+# install is confirmed, Setup's failure and its logs,
 # finding the installation Setup made, rescue's scan of every drive,
 # continue - each ending in the right restart/shutdown decision
 # (--no-reboot only names it).  Setup is a stand-in (fake-setup.c) that
@@ -110,15 +112,22 @@ test_expect_success 'setup: wine as Windows PE, with Setup, the staged files, tw
 test_expect_success 'no --mode: the firmware is asked; without UEFI variables (wine, a BIOS): install' '
 	setup_exit 31 &&
 	test_expect_code 1 pe --no-reboot &&
-	grep "^Mode: install" out &&
-	grep "^  no UEFI variables on this machine (started by a BIOS): install" out &&
-	grep "^Windows Setup ended: exit code 31" out
+	grep -x "Mode: install" out &&
+	grep "^  no UEFI variables on this machine (started by a BIOS): install" out
+'
+
+test_expect_success 'unconfirmed install: disk 0 cannot be read under wine, so no Setup' '
+	grep "^  disk 0: .*   <- Setup.s disk" out &&
+	grep "^Setup would wipe disk 0 (the answer file names DiskID 0), whose layout cannot be read" out &&
+	! grep -e "^Windows Setup:" -e "^Windows Setup ended" out &&
+	test ! -e "$DRIVE_C/sources/setup-args.txt" &&
+	grep "without it: shut down" out
 '
 
 test_expect_success 'the drivers step: missing VMBus drivers, the staged package found' '
 	setup_exit 31 &&
-	test_expect_code 1 pe --mode install --no-reboot &&
-	grep "^Mode: install (given with --mode)" out &&
+	test_expect_code 1 pe --mode install-confirmed --no-reboot &&
+	grep -x "Mode: install-confirmed (given with --mode)" out &&
 	grep "^Drivers: vmbus not installed; storvsc not installed" out &&
 	grep "drvload.exe is not in this Windows PE" out &&
 	grep "^wpeinit: not in this Windows PE; skipped" out
@@ -143,7 +152,7 @@ test_expect_success 'install: Setup failed - its logs in the report, no ESP, the
 
 test_expect_success 'install: Setup succeeded - the new Windows 7 is found, a Vista left alone' '
 	setup_exit 0 && dism_exit 0 &&
-	test_expect_code 1 pe --mode install --no-reboot &&
+	test_expect_code 1 pe --mode install-confirmed --no-reboot &&
 	grep "^Windows Setup ended: exit code 0" out &&
 	grep "^  D: Windows 7 x64 (kernel 6.1)" out &&
 	grep "^  E: Windows 6.0, not Windows 7 (6.1): left alone" out &&
@@ -167,7 +176,7 @@ test_expect_success 'install: without its ESP the new system is not fixed, and t
 test_expect_success 'install with the package: DISM after Setup, before the fix, exactly so' '
 	echo "a package CAB" >"$PACKAGE" &&
 	setup_exit 0 && dism_exit 0 &&
-	test_expect_code 1 pe --mode install --no-reboot &&
+	test_expect_code 1 pe --mode install-confirmed --no-reboot &&
 	dism_record "C:\\win7gen2\\integration-services.cab" >expect &&
 	tr -d "\r" <"$SYSTEM32/dism-args.txt" >actual &&
 	test_cmp expect actual &&
@@ -190,7 +199,7 @@ test_expect_success 'install with the package: exit 0 reported, scratch removed,
 
 test_expect_success 'install: DISM exit 3010 (restart needed) is success' '
 	setup_exit 0 && dism_exit 3010 &&
-	test_expect_code 1 pe --mode install --no-reboot &&
+	test_expect_code 1 pe --mode install-confirmed --no-reboot &&
 	grep -x "  Integration Services: C:.win7gen2.integration-services.cab installed by DISM (exit 3010, finished when Windows starts), log D:.Windows.Logs.win7gen2-dism.log" out &&
 	! grep "DISM failed" out &&
 	grep -x "win7gen2pe: install FAILED (see above)" out
@@ -198,7 +207,7 @@ test_expect_success 'install: DISM exit 3010 (restart needed) is success' '
 
 test_expect_success 'install: DISM exit 2 is a failure, reported; the fix step still follows' '
 	setup_exit 0 && dism_exit 2 &&
-	test_expect_code 1 pe --mode install --no-reboot &&
+	test_expect_code 1 pe --mode install-confirmed --no-reboot &&
 	test $(grep -c "^C:.windows.system32.dism.exe " "$SYSTEM32/dism-args.txt") -eq 1 &&
 	grep -x "  Integration Services: C:.win7gen2.integration-services.cab: DISM failed (exit 2), see D:.Windows.Logs.win7gen2-dism.log; the system has the in-box 6.1 Integration Services (no keyboard on Gen2)" out &&
 	said=$(line_of "DISM failed (exit 2)") &&
@@ -212,7 +221,7 @@ test_expect_success 'install: DISM exit 2 is a failure, reported; the fix step s
 test_expect_success 'install: no dism.exe in Windows PE is a failure without a log to point at' '
 	mv "$SYSTEM32/dism.exe" dism.exe.aside &&
 	setup_exit 0 && dism_exit 0 &&
-	test_expect_code 1 pe --mode install --no-reboot &&
+	test_expect_code 1 pe --mode install-confirmed --no-reboot &&
 	mv dism.exe.aside "$SYSTEM32/dism.exe" &&
 	grep -x "  Integration Services: C:.win7gen2.integration-services.cab: DISM failed (dism.exe is not in this Windows PE); the system has the in-box 6.1 Integration Services (no keyboard on Gen2)" out &&
 	grep "^  without its ESP, Windows on D: is not made ready for Gen2" out &&

@@ -52,8 +52,20 @@ static void test_args(void)
 	tap_ok(a.action == AGENT_ACTION_PE && a.mode == AGENT_MODE_CONTINUE &&
 	       a.verbosity == FIX_VERBOSE, "--mode=VALUE, case-insensitive, with -v");
 	parse(&a, "--mode wipe");
-	tap_ok(a.action == AGENT_ACTION_USAGE_ERROR && strstr(a.error, "\"wipe\""),
-	       "an unknown mode is a usage error naming it");
+	tap_ok(a.action == AGENT_ACTION_USAGE_ERROR && strstr(a.error, "\"wipe\"") &&
+	       strstr(a.error, "install-confirmed"),
+	       "an unknown mode is a usage error naming it and the modes");
+	parse(&a, "--mode install");
+	tap_ok(a.action == AGENT_ACTION_PE && a.mode == AGENT_MODE_INSTALL && !a.confirmed,
+	       "--mode install: unconfirmed");
+	parse(&a, "--mode install-confirmed");
+	tap_ok(a.action == AGENT_ACTION_PE && a.mode_given && a.mode == AGENT_MODE_INSTALL &&
+	       a.confirmed, "--mode install-confirmed: install, confirmed");
+	parse(&a, "--mode=install-confirmed --mode rescue");
+	tap_ok(a.mode == AGENT_MODE_RESCUE && !a.confirmed,
+	       "the last --mode wins, confirmation included");
+	parse(&a, "--mode install-confirmedx");
+	tap_ok(a.action == AGENT_ACTION_USAGE_ERROR, "no prefix matching of mode names");
 
 	parse(&a, "--windows D:\\ --esp S:\\");
 	tap_ok(a.action == AGENT_ACTION_FIX && strcmp(a.windows, "D:\\") == 0 &&
@@ -105,10 +117,13 @@ static void test_args(void)
 
 /* ---- the mode -------------------------------------------------------- */
 
+static bool last_confirmed;
+
 static enum mode_decision mode_of(enum mode_variable_read read, const char *value,
 				  size_t size, enum agent_mode *mode, char *why)
 {
-	return decide_mode(read, (const uint8_t *)value, size, mode, why, 300);
+	last_confirmed = true; /* each case must set it */
+	return decide_mode(read, (const uint8_t *)value, size, mode, &last_confirmed, why, 300);
 }
 
 static void test_mode(void)
@@ -120,14 +135,35 @@ static void test_mode(void)
 	       mode == AGENT_MODE_INSTALL && strstr(why, "no Win7Gen2Mode variable"),
 	       "no variable: install, and why");
 	tap_ok(mode_of(MODE_VARIABLE_NO_UEFI, NULL, 0, &mode, why) == MODE_DECIDED &&
-	       mode == AGENT_MODE_INSTALL && strstr(why, "BIOS"), "BIOS boot: install");
+	       mode == AGENT_MODE_INSTALL && strstr(why, "BIOS") && strstr(why, "unconfirmed"),
+	       "BIOS boot: install, unconfirmed, and why");
 	tap_ok(mode_of(MODE_VARIABLE_FOUND, "rescue", 6, &mode, why) == MODE_DECIDED &&
 	       mode == AGENT_MODE_RESCUE && strstr(why, "chosen on the boot menu: rescue"),
 	       "\"rescue\" as the payload writes it (no NUL)");
 	tap_ok(mode_of(MODE_VARIABLE_FOUND, "continue", 9, &mode, why) == MODE_DECIDED &&
 	       mode == AGENT_MODE_CONTINUE, "\"continue\" with a NUL is accepted too");
 	tap_ok(mode_of(MODE_VARIABLE_FOUND, "install", 7, &mode, why) == MODE_DECIDED &&
-	       mode == AGENT_MODE_INSTALL, "\"install\"");
+	       mode == AGENT_MODE_INSTALL && !last_confirmed &&
+	       strstr(why, "unconfirmed: Setup runs only if disk 0 is blank"),
+	       "\"install\" (the menu's timeout): install, unconfirmed");
+	tap_ok(mode_of(MODE_VARIABLE_FOUND, "install-confirmed", 17, &mode, why) == MODE_DECIDED &&
+	       mode == AGENT_MODE_INSTALL && last_confirmed &&
+	       strstr(why, "chosen on the boot menu: install-confirmed"),
+	       "\"install-confirmed\": install, confirmed");
+	tap_ok(mode_of(MODE_VARIABLE_FOUND, "install-confirmed", 18, &mode, why) == MODE_DECIDED &&
+	       last_confirmed, "\"install-confirmed\" with a NUL");
+	tap_ok(mode_of(MODE_VARIABLE_FOUND, "install-confirme", 16, &mode, why) == MODE_REFUSED &&
+	       !last_confirmed, "a cut-off \"install-confirmed\" is refused, unconfirmed");
+	tap_ok(mode_of(MODE_VARIABLE_FOUND, "INSTALL-CONFIRMED", 17, &mode, why) == MODE_REFUSED,
+	       "\"INSTALL-CONFIRMED\" is not what the payload writes: refused");
+	tap_ok(mode_of(MODE_VARIABLE_FOUND, "rescue", 6, &mode, why) == MODE_DECIDED &&
+	       !last_confirmed && mode_of(MODE_VARIABLE_ABSENT, NULL, 0, &mode, why) ==
+	       MODE_DECIDED && !last_confirmed &&
+	       mode_of(MODE_VARIABLE_NO_UEFI, NULL, 0, &mode, why) == MODE_DECIDED &&
+	       !last_confirmed, "rescue, no variable, a BIOS boot: never confirmed");
+	tap_ok(mode_of(MODE_VARIABLE_UNREADABLE, NULL, 0, &mode, why) == MODE_REFUSED &&
+	       !last_confirmed && strstr(why, "install-confirmed"),
+	       "an unreadable variable: refused, unconfirmed, naming the modes");
 	tap_ok(mode_of(MODE_VARIABLE_FOUND, "installx", 8, &mode, why) == MODE_REFUSED,
 	       "\"installx\" is no choice: refused");
 	tap_ok(mode_of(MODE_VARIABLE_FOUND, "RESCUE", 6, &mode, why) == MODE_REFUSED,
@@ -140,6 +176,121 @@ static void test_mode(void)
 	tap_ok(mode_of(MODE_VARIABLE_UNREADABLE, NULL, 0, &mode, why) == MODE_REFUSED &&
 	       strstr(why, "--mode"), "an unreadable variable is refused, naming --mode");
 	tap_is_str(agent_mode_name(AGENT_MODE_RESCUE), "rescue", "mode names");
+	tap_is_str(agent_mode_choice_name(AGENT_MODE_INSTALL, true), "install-confirmed",
+		   "a confirmed install's name");
+	tap_is_str(agent_mode_choice_name(AGENT_MODE_INSTALL, false), "install",
+		   "an unconfirmed install's name");
+}
+
+/* ---- the install guard ------------------------------------------------ */
+
+static struct disk_facts disk_read(unsigned number, enum disk_style style, uint64_t size,
+				   unsigned partitions)
+{
+	struct disk_facts disk = { .number = number, .state = DISK_READ, .style = style,
+				   .size_known = true, .size = size, .partitions = partitions };
+
+	for (unsigned i = 0; i < partitions && i < DISK_FACTS_SIZES; i++)
+		disk.partition_size[i] = UINT64_C(100) << 20;
+	return disk;
+}
+
+static struct disk_facts disk_in_state(unsigned number, enum disk_state state)
+{
+	struct disk_facts disk = { .number = number, .state = state };
+
+	snprintf(disk.error, sizeof(disk.error), "Access is denied.");
+	return disk;
+}
+
+#define GIB (UINT64_C(1) << 30)
+
+static void test_wipe(void)
+{
+	struct disk_facts disks[4];
+	char why[400], shown[400];
+
+	/* The decision table: disk 0's state x confirmation. */
+	disks[0] = disk_read(0, DISK_STYLE_RAW, 127 * GIB, 0);
+	tap_ok(decide_wipe(disks, 1, 0, false, why, sizeof(why)) &&
+	       strstr(why, "disk 0") && strstr(why, "DiskID 0") && strstr(why, "blank"),
+	       "raw disk 0, unconfirmed: Setup may run (blank)");
+	disks[0] = disk_read(0, DISK_STYLE_GPT, 127 * GIB, 0);
+	tap_ok(decide_wipe(disks, 1, 0, false, why, sizeof(why)),
+	       "GPT disk 0 with no entry in use, unconfirmed: blank, Setup may run");
+	disks[0] = disk_read(0, DISK_STYLE_MBR, 127 * GIB, 0);
+	tap_ok(decide_wipe(disks, 1, 0, false, why, sizeof(why)),
+	       "MBR disk 0 with only empty entries, unconfirmed: blank, Setup may run");
+	disks[0] = disk_read(0, DISK_STYLE_GPT, 127 * GIB, 4);
+	tap_ok(!decide_wipe(disks, 1, 0, false, why, sizeof(why)) &&
+	       strstr(why, "disk 0") && strstr(why, "DiskID 0") && strstr(why, "4 partitions") &&
+	       strstr(why, "nobody confirmed"),
+	       "GPT disk 0 with 4 partitions, unconfirmed: no Setup, saying which disk and why");
+	disks[0] = disk_read(0, DISK_STYLE_MBR, 127 * GIB, 1);
+	tap_ok(!decide_wipe(disks, 1, 0, false, why, sizeof(why)) &&
+	       strstr(why, "1 partition;"), "MBR disk 0 with 1 partition, unconfirmed: no Setup");
+	tap_ok(decide_wipe(disks, 1, 0, true, why, sizeof(why)) && strstr(why, "confirmed") &&
+	       strstr(why, "wipes disk 0"), "the same, confirmed: Setup runs, saying it wipes disk 0");
+	disks[0] = disk_in_state(0, DISK_UNREADABLE);
+	tap_ok(!decide_wipe(disks, 1, 0, false, why, sizeof(why)) &&
+	       strstr(why, "cannot be read"), "unreadable disk 0, unconfirmed: never guessed blank");
+	tap_ok(decide_wipe(disks, 1, 0, true, why, sizeof(why)),
+	       "unreadable disk 0, confirmed: Setup runs");
+	disks[0] = disk_in_state(0, DISK_ABSENT);
+	tap_ok(!decide_wipe(disks, 1, 0, false, why, sizeof(why)) && strstr(why, "not found"),
+	       "disk 0 not found, unconfirmed: no Setup");
+	disks[0] = disk_read(1, DISK_STYLE_RAW, GIB, 0);
+	tap_ok(!decide_wipe(disks, 1, 0, false, why, sizeof(why)) && strstr(why, "not found"),
+	       "disk 0 missing from the facts (only a blank disk 1): no Setup");
+	tap_ok(!decide_wipe(disks, 0, 0, false, why, sizeof(why)), "no facts at all: no Setup");
+
+	/* Several disks: only the answer file's disk counts. */
+	disks[0] = disk_read(0, DISK_STYLE_RAW, 127 * GIB, 0);
+	disks[1] = disk_read(1, DISK_STYLE_GPT, 500 * GIB, 2);
+	disks[2] = disk_in_state(2, DISK_UNREADABLE);
+	tap_ok(decide_wipe(disks, 3, 0, false, why, sizeof(why)) && strstr(why, "disk 0") &&
+	       !strstr(why, "disk 1"), "blank disk 0 beside disks with data: Setup may run");
+	disks[0] = disk_read(1, DISK_STYLE_RAW, 127 * GIB, 0);
+	disks[1] = disk_read(0, DISK_STYLE_GPT, 500 * GIB, 2);
+	tap_ok(!decide_wipe(disks, 3, 0, false, why, sizeof(why)) && strstr(why, "disk 0") &&
+	       strstr(why, "2 partitions"), "a blank disk 1 does not make disk 0 blank");
+	tap_ok(decide_wipe(disks, 3, 1, false, why, sizeof(why)) && strstr(why, "disk 1") &&
+	       strstr(why, "DiskID 1"), "the target is a parameter, not a hidden 0");
+	tap_ok(SETUP_TARGET_DISK == 0, "the answer file's disk is disk 0");
+
+	/* What the report shows of each disk. */
+	disks[0] = disk_read(0, DISK_STYLE_GPT, 127 * GIB, 3);
+	disks[0].partition_size[0] = UINT64_C(100) << 20;
+	disks[0].partition_size[1] = UINT64_C(16) << 20;
+	disks[0].partition_size[2] = 126 * GIB + (UINT64_C(900) << 20);
+	describe_disk(&disks[0], shown, sizeof(shown));
+	tap_is_str(shown, "disk 0: GPT, 127 GiB, 3 partitions (100 MiB, 16 MiB, 126.8 GiB)",
+		   "a GPT disk: style, size, partition count and sizes");
+	disks[0] = disk_read(2, DISK_STYLE_MBR, 512, 1);
+	disks[0].partition_size[0] = 1536;
+	describe_disk(&disks[0], shown, sizeof(shown));
+	tap_is_str(shown, "disk 2: MBR, 512 bytes, 1 partition (1.5 KiB)", "small sizes");
+	disks[0] = disk_read(1, DISK_STYLE_RAW, 20 * GIB, 0);
+	disks[0].size_known = false;
+	describe_disk(&disks[0], shown, sizeof(shown));
+	tap_is_str(shown, "disk 1: no partition table, size unknown, no partitions (blank)",
+		   "a raw disk of unknown size");
+	disks[0] = disk_read(0, DISK_STYLE_GPT, 127 * GIB, 20);
+	describe_disk(&disks[0], shown, sizeof(shown));
+	tap_ok(strstr(shown, "20 partitions (100 MiB") && strstr(shown, ", ...)"),
+	       "more partitions than kept: the first sizes, then \"...\"");
+	disks[0] = disk_in_state(3, DISK_UNREADABLE);
+	describe_disk(&disks[0], shown, sizeof(shown));
+	tap_is_str(shown, "disk 3: its layout cannot be read (Access is denied.), so it may "
+		   "hold anything", "an unreadable disk, with the reason");
+	disks[0] = disk_read(0, DISK_STYLE_GPT, UINT64_MAX, 0);
+	describe_disk(&disks[0], shown, sizeof(shown));
+	tap_ok(strstr(shown, "15.9 EiB") != NULL, "the largest size does not overflow");
+	describe_disk(&disks[0], shown, 12);
+	tap_ok(strlen(shown) == 11, "a short buffer is cut, not overrun");
+	disks[0] = disk_read(0, DISK_STYLE_GPT, 127 * GIB, 8);
+	describe_disk(&disks[0], shown, 40);
+	tap_ok(strlen(shown) == 39, "a short buffer is cut in the list of sizes");
 }
 
 /* ---- drivers, installations, ESP, letters ---------------------------- */
@@ -729,6 +880,7 @@ int main(void)
 {
 	test_args();
 	test_mode();
+	test_wipe();
 	test_drivers();
 	test_installs();
 	test_esp_and_letters();
