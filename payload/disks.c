@@ -16,6 +16,7 @@
 #include <efi.h>
 #include <efilib.h>
 
+#include "byteorder.h"
 #include "disks.h"
 #include "file.h"
 #include "win7gen2.h"
@@ -23,6 +24,10 @@
 #define WIDE_(text) L##text
 #define WIDE(text) WIDE_(text)
 #define CD_BLOCK_SIZE 2048
+#define ARRAY_SIZE(array) (sizeof(array) / sizeof((array)[0]))
+/* UEFI 2.10 10.3.5.1: the hard drive media device path node. */
+#define HARDDRIVE_NODE_SIZE 42
+#define HARDDRIVE_START_OFFSET 8
 
 /* Bytes of a device path without its end node. */
 static UINTN path_bytes(EFI_DEVICE_PATH *path)
@@ -163,9 +168,10 @@ static void read_volumes(struct disk *disk, EFI_DEVICE_PATH *disk_path)
 		node = (EFI_DEVICE_PATH *)((UINT8 *)path + path_bytes(disk_path));
 		if (DevicePathType(node) != MEDIA_DEVICE_PATH ||
 		    DevicePathSubType(node) != MEDIA_HARDDRIVE_DP ||
-		    (UINTN)DevicePathNodeLength(node) < sizeof(HARDDRIVE_DEVICE_PATH))
+		    DevicePathNodeLength(node) < HARDDRIVE_NODE_SIZE)
 			continue;
-		i = partition_at(disk, ((HARDDRIVE_DEVICE_PATH *)node)->PartitionStart);
+		/* gnu-efi's struct is not packed: read the bytes. */
+		i = partition_at(disk, get_le64((const UINT8 *)node + HARDDRIVE_START_OFFSET));
 		if (i < 0)
 			continue;
 		root = LibOpenRoot(handles[h]);
@@ -256,31 +262,55 @@ void disks_facts(const struct disk_survey *survey, struct menu_facts *facts)
 	}
 }
 
+/* Append text to line (count CHAR16s), as far as it fits. */
+static void append(CHAR16 *line, UINTN count, const CHAR16 *text)
+{
+	UINTN n = StrLen(line);
+
+	for (; *text && n + 1 < count; text++)
+		line[n++] = *text >= 0x20 && *text != L'"' ? *text : L'?';
+	line[n] = 0;
+}
+
+static void append_ascii(CHAR16 *line, UINTN count, const char *text)
+{
+	UINTN n = StrLen(line);
+
+	for (; *text && n + 1 < count; text++)
+		line[n++] = (CHAR16)(UINT8)*text;
+	line[n] = 0;
+}
+
+/* "    1: 100 MiB "EFI system partition" FAT32 "SYSTEM"", what is known of it. */
 static void report_partition(const struct disk *disk, UINTN i, struct log *log)
 {
 	const struct partition *partition = &disk->table.partition[i];
-	CHAR16 name[PARTITION_NAME_MAX + 3] = L"";
-	CHAR16 label[DISK_LABEL_MAX + 3] = L"";
-	CHAR16 type[16] = L"";
+	CHAR16 line[160], name[PARTITION_NAME_MAX + 1], type[16];
 	char size[MENU_SIZE_TEXT_MAX];
 
 	menu_size_text(partition->blocks * disk->block_size, size, sizeof(size));
-	if (disk->table.scheme == PARTITION_SCHEME_GPT) {
-		UINTN n = 0;
-
-		name[n++] = L'"';
-		for (UINTN j = 0; partition->name[j]; j++)
-			name[n++] = partition->name[j] >= 0x20 && partition->name[j] != L'"' ?
-				    partition->name[j] : L'?';
-		name[n++] = L'"';
-		name[n] = 0;
-	} else {
-		SPrint(type, sizeof(type), L"type 0x%02x", partition->mbr_type);
+	SPrint(line, sizeof(line), L"    %d: ", i + 1);
+	append_ascii(line, ARRAY_SIZE(line), size);
+	if (disk->table.scheme == PARTITION_SCHEME_GPT && partition->name[0]) {
+		for (UINTN j = 0; j <= PARTITION_NAME_MAX; j++)
+			name[j] = partition->name[j];
+		append_ascii(line, ARRAY_SIZE(line), " \"");
+		append(line, ARRAY_SIZE(line), name);
+		append_ascii(line, ARRAY_SIZE(line), "\"");
+	} else if (disk->table.scheme == PARTITION_SCHEME_MBR) {
+		SPrint(type, sizeof(type), L" type 0x%02x", partition->mbr_type);
+		append(line, ARRAY_SIZE(line), type);
 	}
-	if (disk->label[i][0])
-		SPrint(label, sizeof(label), L" \"%s\"", disk->label[i]);
-	log_print(log, LOG_ERROR, L"    %d: %a %s%s %a%s\n", i + 1, size, name, type,
-		  volume_kind_name(disk->kind[i]), label);
+	if (disk->kind[i] != VOLUME_UNKNOWN) {
+		append_ascii(line, ARRAY_SIZE(line), " ");
+		append_ascii(line, ARRAY_SIZE(line), volume_kind_name(disk->kind[i]));
+	}
+	if (disk->label[i][0]) {
+		append_ascii(line, ARRAY_SIZE(line), " \"");
+		append(line, ARRAY_SIZE(line), disk->label[i]);
+		append_ascii(line, ARRAY_SIZE(line), "\"");
+	}
+	log_print(log, LOG_ERROR, L"%s\n", line);
 }
 
 void disks_report(const struct disk_survey *survey, struct log *log)
