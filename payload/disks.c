@@ -49,23 +49,36 @@ static BOOLEAN path_is_on(EFI_DEVICE_PATH *path, EFI_DEVICE_PATH *disk)
 	       CompareMem(path, disk, disk_size) == 0;
 }
 
-/* Read count blocks from lba into a new pool buffer (NULL on any error). */
+/*
+ * Read count blocks from lba into new pages (NULL on any error; free
+ * with free_blocks).  Pages, not pool: a controller may ask for buffers
+ * aligned to up to a page (Media->IoAlign).
+ */
 static UINT8 *read_blocks(EFI_BLOCK_IO *block_io, EFI_LBA lba, UINTN count)
 {
 	EFI_BLOCK_IO_MEDIA *media = block_io->Media;
 	UINTN size = count * media->BlockSize;
-	UINT8 *buffer;
+	EFI_PHYSICAL_ADDRESS address;
 
-	if (!count || lba > media->LastBlock || count - 1 > media->LastBlock - lba)
+	if (!count || lba > media->LastBlock || count - 1 > media->LastBlock - lba ||
+	    media->IoAlign > EFI_PAGE_SIZE)
 		return NULL;
-	buffer = AllocatePool(size);
-	if (!buffer)
+	if (BS->AllocatePages(AllocateAnyPages, EfiLoaderData, EFI_SIZE_TO_PAGES(size),
+			      &address) != EFI_SUCCESS)
 		return NULL;
-	if (block_io->ReadBlocks(block_io, media->MediaId, lba, size, buffer) != EFI_SUCCESS) {
-		FreePool(buffer);
+	if (block_io->ReadBlocks(block_io, media->MediaId, lba, size,
+				 (void *)(UINTN)address) != EFI_SUCCESS) {
+		BS->FreePages(address, EFI_SIZE_TO_PAGES(size));
 		return NULL;
 	}
-	return buffer;
+	return (UINT8 *)(UINTN)address;
+}
+
+static void free_blocks(EFI_BLOCK_IO *block_io, UINT8 *buffer, UINTN count)
+{
+	if (buffer)
+		BS->FreePages((EFI_PHYSICAL_ADDRESS)(UINTN)buffer,
+			      EFI_SIZE_TO_PAGES(count * block_io->Media->BlockSize));
 }
 
 /* The GPT at lba (1, or the backup at the last block), whole and checked. */
@@ -81,7 +94,7 @@ static BOOLEAN read_gpt(EFI_BLOCK_IO *block_io, EFI_LBA lba, struct partition_ta
 	if (!block)
 		return FALSE;
 	parsed = gpt_header_parse(block, media->BlockSize, lba, media->LastBlock, &header);
-	FreePool(block);
+	free_blocks(block_io, block, 1);
 	if (!parsed)
 		return FALSE;
 	bytes = gpt_entry_bytes(&header);
@@ -92,7 +105,7 @@ static BOOLEAN read_gpt(EFI_BLOCK_IO *block_io, EFI_LBA lba, struct partition_ta
 	if (!entries)
 		return FALSE;
 	parsed = gpt_entries_parse(table, &header, entries, blocks * media->BlockSize);
-	FreePool(entries);
+	free_blocks(block_io, entries, blocks);
 	return parsed;
 }
 
@@ -112,10 +125,8 @@ static void read_table(EFI_BLOCK_IO *block_io, struct disk *disk)
 		else
 			disk->table.scheme = PARTITION_SCHEME_UNKNOWN;
 	}
-	if (lba0)
-		FreePool(lba0);
-	if (lba1)
-		FreePool(lba1);
+	free_blocks(block_io, lba0, 1);
+	free_blocks(block_io, lba1, 1);
 
 	for (UINTN i = 0; i < disk->table.count && i < PARTITION_TABLE_MAX; i++) {
 		UINT8 *sector = read_blocks(block_io, disk->table.partition[i].first_lba, 1);
@@ -123,7 +134,7 @@ static void read_table(EFI_BLOCK_IO *block_io, struct disk *disk)
 		if (!sector)
 			continue;
 		disk->kind[i] = volume_kind_of(sector, media->BlockSize);
-		FreePool(sector);
+		free_blocks(block_io, sector, 1);
 	}
 }
 

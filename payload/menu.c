@@ -58,8 +58,8 @@ static UINTN pick(EFI_SYSTEM_TABLE *system_table, struct log *log,
 		if (status != EFI_SUCCESS) {
 			if (has_default)
 				remaining--;
-			else if (status != EFI_TIMEOUT)
-				BS->Stall(1000000); /* no console: do not spin */
+			else if (status != EFI_TIMEOUT || !system_table->ConIn)
+				BS->Stall(1000000); /* no keyboard: wait, do not spin */
 			continue;
 		}
 		if (key.UnicodeChar == CHAR_CARRIAGE_RETURN && has_default) {
