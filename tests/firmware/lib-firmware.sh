@@ -215,7 +215,10 @@ boot_esp_hold() {
 	printf '%s' "$keys" >&7
 	sleep "$seconds"
 	sed -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\r//g' "$log.raw" >"$log.held"
-	printf '%s' "$more_keys" >&7
+	# A machine that went on by itself has no reader for the keys left.
+	if kill -0 $qemu_pid 2>/dev/null; then
+		printf '%s' "$more_keys" >&7
+	fi
 	wait $qemu_pid
 	status=$?
 	exec 7>&-
