@@ -16,6 +16,7 @@
 #include "acpi_fix.h"
 #include "acpi.h"
 #include "chainload.h"
+#include "disks.h"
 #include "file.h"
 #include "gen2.h"
 #include "input.h"
@@ -367,12 +368,21 @@ static EFI_STATUS boot_installed(struct payload *payload, EFI_HANDLE device)
 static void choose_mode(struct payload *payload)
 {
 	EFI_HANDLE installed = NULL;
+	struct disk_survey *survey;
+	BOOLEAN install_confirmed = FALSE;
 	enum menu_choice choice;
 	enum config_mode mode;
 	EFI_STATUS status;
 
+	survey = AllocateZeroPool(sizeof(*survey));
+	if (survey)
+		disks_survey(survey, payload->loaded_image->DeviceHandle);
+	else
+		log_print(&payload->log, LOG_ERROR, L"win7gen2: no memory to look at the disks\n");
 	choice = menu_choose(payload->system_table, &payload->config, &payload->log,
-			     installed_find(&installed) == EFI_SUCCESS);
+			     installed_find(&installed) == EFI_SUCCESS, survey, &install_confirmed);
+	if (survey)
+		FreePool(survey);
 	if (choice == MENU_BOOT_INSTALLED) {
 		boot_installed(payload, installed);
 		/* Never fall back to an install over it: plain Setup waits
@@ -385,7 +395,7 @@ static void choose_mode(struct payload *payload)
 		      ARRAY_SIZE(rescue_titles), RESCUE_WINDOWS_PE,
 		      payload->config.menu_timeout) == RESCUE_BOOT_FILES)
 		repair_boot_files(payload);
-	status = menu_set_mode(mode);
+	status = menu_set_mode(mode, install_confirmed);
 	if (EFI_ERROR(status))
 		log_print(&payload->log, LOG_ERROR,
 			  L"win7gen2: cannot record the choice for Windows PE: %r\n", status);

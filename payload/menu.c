@@ -1,15 +1,17 @@
 /*
  * menu.c - the ISO's boot menu and the mode it hands to Windows PE
  *
- * On the console of a Gen2 VM nobody may be watching: the menu always
- * falls through to its default, and the default (install) is what an
- * unattended install needs.
+ * On the console of a Gen2 VM nobody may be watching, so the menu falls
+ * through to its default after a timeout - but Install, which wipes
+ * disk 0, is that default only when no disk holds anything
+ * (common/menu_default.h); where one does, the menu says so and waits.
  *
  * SPDX-License-Identifier: MIT
  */
 #include <efi.h>
 #include <efilib.h>
 
+#include "disks.h"
 #include "input.h"
 #include "menu.h"
 #include "win7gen2.h"
@@ -25,30 +27,48 @@ static const CHAR16 *const choice_titles[] = {
 	[MENU_BOOT_INSTALLED] = L"Boot the Windows 7 installed on this VM's disk",
 };
 
-UINTN menu_pick(EFI_SYSTEM_TABLE *system_table, struct log *log,
-		const CHAR16 *const *titles, UINTN count, UINTN default_choice,
-		unsigned timeout)
+/*
+ * Show the choices, then wait for a digit.  With a default, Enter takes
+ * it and so does the end of timeout seconds; with MENU_PICK_NO_DEFAULT
+ * only a digit ends the wait.  *by_key says whether a person answered.
+ */
+static UINTN pick(EFI_SYSTEM_TABLE *system_table, struct log *log,
+		  const CHAR16 *const *titles, UINTN count, UINTN default_choice,
+		  unsigned timeout, BOOLEAN *by_key)
 {
+	BOOLEAN has_default = default_choice < count;
 	unsigned remaining = timeout;
 	EFI_INPUT_KEY key;
 
+	*by_key = FALSE;
 	log_print(log, LOG_ERROR, L"\n");
 	for (UINTN i = 0; i < count; i++)
 		log_print(log, LOG_ERROR, L"  %d. %s%s\n", i + 1, titles[i],
 			  i == default_choice ? L"  (default)" : L"");
-	log_print(log, LOG_ERROR, L"\nChoose 1-%d; \"%s\" starts in %d s.\n",
-		  count, titles[default_choice], remaining);
+	if (has_default)
+		log_print(log, LOG_ERROR, L"\nChoose 1-%d; \"%s\" starts in %d s.\n",
+			  count, titles[default_choice], remaining);
+	else
+		log_print(log, LOG_ERROR, L"\nChoose 1-%d; nothing starts until you do.\n", count);
 
 	/* One second at a time, so a stray key does not restart the clock. */
-	while (remaining > 0) {
-		if (input_wait_key(system_table, 1, &key) != EFI_SUCCESS) {
-			remaining--;
+	while (!has_default || remaining > 0) {
+		EFI_STATUS status = input_wait_key(system_table, 1, &key);
+
+		if (status != EFI_SUCCESS) {
+			if (has_default)
+				remaining--;
+			else if (status != EFI_TIMEOUT || !system_table->ConIn)
+				BS->Stall(1000000); /* no keyboard: wait, do not spin */
 			continue;
 		}
-		if (key.UnicodeChar == CHAR_CARRIAGE_RETURN)
+		if (key.UnicodeChar == CHAR_CARRIAGE_RETURN && has_default) {
+			*by_key = TRUE;
 			break;
+		}
 		if (key.UnicodeChar >= L'1' && key.UnicodeChar < L'1' + count) {
 			default_choice = key.UnicodeChar - L'1';
+			*by_key = TRUE;
 			break;
 		}
 	}
@@ -56,20 +76,94 @@ UINTN menu_pick(EFI_SYSTEM_TABLE *system_table, struct log *log,
 	return default_choice;
 }
 
-enum menu_choice menu_choose(EFI_SYSTEM_TABLE *system_table, const struct config *config,
-			     struct log *log, BOOLEAN installed)
+UINTN menu_pick(EFI_SYSTEM_TABLE *system_table, struct log *log,
+		const CHAR16 *const *titles, UINTN count, UINTN default_choice,
+		unsigned timeout)
 {
-	UINTN count = installed ? ARRAY_SIZE(choice_titles) : MENU_BOOT_INSTALLED;
-	UINTN fallback = installed ? MENU_BOOT_INSTALLED : (UINTN)config->menu_default;
+	BOOLEAN by_key;
 
-	return (enum menu_choice)menu_pick(system_table, log, choice_titles, count, fallback,
-					   config->menu_timeout);
+	return pick(system_table, log, titles, count, default_choice, timeout, &by_key);
 }
 
-EFI_STATUS menu_set_mode(enum config_mode mode)
+/* Why the default is what it is, and what a key does about it. */
+static void explain(struct log *log, const struct menu_decision *decision)
+{
+	switch (decision->reason) {
+	case MENU_REASON_INSTALLED:
+	case MENU_REASON_CONFIGURED:
+		break;
+	case MENU_REASON_WIPE_UNATTENDED:
+		log_print(log, LOG_ERROR,
+			  L"wipe_unattended = on: Install starts by itself and wipes disk 0.\n");
+		break;
+	case MENU_REASON_DISKS_BLANK:
+		log_print(log, LOG_ERROR, L"No disk holds data: Install starts by itself.\n");
+		break;
+	case MENU_REASON_WINDOWS_FOUND:
+		log_print(log, LOG_ERROR,
+			  L"A disk holds Windows: Rescue starts by itself, never Install.\n"
+			  L"Press 1 to install anyway: Setup wipes disk 0.\n");
+		break;
+	case MENU_REASON_DISKS_IN_USE:
+		log_print(log, LOG_ERROR,
+			  L"A disk holds data: Install does not start by itself, since Setup wipes disk 0.\n"
+			  L"Press 1 to install anyway, 2 to rescue, 3 for Windows Setup unchanged.\n");
+		break;
+	}
+}
+
+static UINTN default_index(enum menu_default_choice choice)
+{
+	switch (choice) {
+	case MENU_DEFAULT_INSTALL: return MENU_INSTALL;
+	case MENU_DEFAULT_RESCUE: return MENU_RESCUE;
+	case MENU_DEFAULT_CONTINUE: return MENU_CONTINUE;
+	case MENU_DEFAULT_BOOT_INSTALLED: return MENU_BOOT_INSTALLED;
+	case MENU_DEFAULT_NONE: break;
+	}
+	return MENU_PICK_NO_DEFAULT;
+}
+
+enum menu_choice menu_choose(EFI_SYSTEM_TABLE *system_table, const struct config *config,
+			     struct log *log, BOOLEAN installed,
+			     const struct disk_survey *survey, BOOLEAN *install_confirmed)
+{
+	UINTN count = installed ? ARRAY_SIZE(choice_titles) : MENU_BOOT_INSTALLED;
+	struct menu_facts facts = {
+		.installed = installed,
+		.wipe_unattended = config->wipe_unattended,
+		.configured_default = config->menu_default,
+	};
+	struct menu_decision decision;
+	enum menu_choice choice;
+	BOOLEAN by_key;
+
+	log_print(log, LOG_ERROR, L"\n");
+	if (survey) {
+		disks_facts(survey, &facts);
+		if (survey->count == 0 && survey->more == 0)
+			log_print(log, LOG_ERROR, L"No fixed disk found.\n");
+		disks_report(survey, log);
+	} else {
+		/* Nothing known about the disks: act as if one held data. */
+		facts.disks = facts.disks_in_use = 1;
+		log_print(log, LOG_ERROR, L"The disks could not be looked at.\n");
+	}
+	menu_default_decide(&facts, &decision);
+	explain(log, &decision);
+	choice = (enum menu_choice)pick(system_table, log, choice_titles, count,
+					default_index(decision.choice),
+					decision.timeout ? config->menu_timeout : 0, &by_key);
+	*install_confirmed = choice == MENU_INSTALL &&
+			     (by_key || decision.timeout_install_confirmed);
+	return choice;
+}
+
+EFI_STATUS menu_set_mode(enum config_mode mode, BOOLEAN install_confirmed)
 {
 	EFI_GUID vendor = WIN7GEN2_VENDOR_GUID_INIT;
-	const char *value = WIN7GEN2_MODE_INSTALL;
+	const char *value = install_confirmed ? WIN7GEN2_MODE_INSTALL_CONFIRMED :
+						WIN7GEN2_MODE_INSTALL;
 	UINTN size = 0;
 
 	if (mode == CONFIG_MODE_RESCUE)

@@ -9,14 +9,17 @@
 #include <efi.h>
 
 #include "config.h"
+#include "disks.h"
 #include "log.h"
 
 /*
  * Show numbered choices and wait up to timeout seconds for a digit
  * (Enter takes the default).  A key that is no choice is ignored and the
  * clock keeps running: on a headless VM the default always comes.
- * Returns the index chosen, default_choice on timeout.
+ * Returns the index chosen, default_choice on timeout.  (The ISO menu
+ * may have no default: see menu_choose.)
  */
+#define MENU_PICK_NO_DEFAULT ((UINTN)-1)
 UINTN menu_pick(EFI_SYSTEM_TABLE *system_table, struct log *log,
 		const CHAR16 *const *titles, UINTN count, UINTN default_choice,
 		unsigned timeout);
@@ -31,19 +34,25 @@ enum menu_choice {
 };
 
 /*
- * Install / Rescue / Continue, with the settings' default and timeout;
- * with installed, also "boot the installed Windows 7", and that is then
- * the default whatever the settings say: an unattended restart must
- * never install over the system it just installed.
+ * Install / Rescue / Continue; with installed, also "boot the installed
+ * Windows 7", and that is then the default whatever the settings say: an
+ * unattended restart must never install over the system it just
+ * installed.  Otherwise the default and whether it comes by itself
+ * follow from the disks in survey (common/menu_default.h), which the
+ * menu lists with the reason (survey NULL: nothing is known, as if a
+ * disk held data).  *install_confirmed is TRUE when Install
+ * was chosen with a key, or came by the timeout with wipe_unattended.
  */
 enum menu_choice menu_choose(EFI_SYSTEM_TABLE *system_table, const struct config *config,
-			     struct log *log, BOOLEAN installed);
+			     struct log *log, BOOLEAN installed,
+			     const struct disk_survey *survey, BOOLEAN *install_confirmed);
 
 /*
  * Record the choice for Windows PE in the volatile Win7Gen2Mode variable
  * (see win7gen2.h).  Every choice is written, "continue" too, so Windows
- * PE never mistakes "no variable" for a choice.
+ * PE never mistakes "no variable" for a choice.  Install is written as
+ * "install-confirmed" when install_confirmed, else as "install".
  */
-EFI_STATUS menu_set_mode(enum config_mode mode);
+EFI_STATUS menu_set_mode(enum config_mode mode, BOOLEAN install_confirmed);
 
 #endif

@@ -196,6 +196,56 @@ boot_esp_keys() {
 	clean_serial "$log" $status
 }
 
+# boot_esp_hold IMAGE LOG TEXT KEYS SECONDS MORE_KEYS: boot as
+# boot_esp_keys; once TEXT shows, type KEYS, let SECONDS more pass,
+# keep the serial console as it is then in LOG.held, then type
+# MORE_KEYS.  For asserting that something did not happen by itself:
+# a host too busy to run the guest for SECONDS only weakens what
+# LOG.held proves, it never fails a correct payload.
+boot_esp_hold() {
+	image=$1 log=$2 text=$3 keys=$4 seconds=$5 more_keys=$6
+	fifo=$TRASH/keys.fifo
+	rm -f "$fifo" && mkfifo "$fifo" || return 1
+	run_qemu "$image" stdio <"$fifo" >"$log.raw" 2>"$log.qemu" &
+	qemu_pid=$!
+	exec 7>"$fifo"
+	while ! grep -q "$text" "$log.raw" 2>/dev/null && kill -0 $qemu_pid 2>/dev/null; do
+		sleep 0.2
+	done
+	printf '%s' "$keys" >&7
+	sleep "$seconds"
+	sed -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\r//g' "$log.raw" >"$log.held"
+	# A machine that went on by itself has no reader for the keys left.
+	if kill -0 $qemu_pid 2>/dev/null; then
+		printf '%s' "$more_keys" >&7
+	fi
+	wait $qemu_pid
+	status=$?
+	exec 7>&-
+	clean_serial "$log" $status
+}
+
+# blank_disk IMAGE: a 32 MiB disk of zeros, as a new virtual disk is.
+blank_disk() {
+	rm -f "$1" && truncate -s 32M "$1"
+}
+
+# ntfs_disk IMAGE: a 64 MiB disk with a GPT and one basic data
+# partition holding an NTFS volume labelled DATA, as a data disk
+# Windows formatted.  The firmware cannot read NTFS.
+ntfs_disk() {
+	rm -f "$1" "$1.part" &&
+	truncate -s 64M "$1" &&
+	printf '%s\n' "label: gpt" \
+		"start=1MiB, size=62MiB, type=EBD0A0A2-B9E5-4433-87C0-68B6B72699C7, name=\"Basic data partition\"" |
+		sfdisk --quiet "$1" &&
+	truncate -s 62M "$1.part" &&
+	mkntfs --quiet --force --fast --label DATA --sector-size 512 \
+		--partition-start 2048 --heads 64 --sectors-per-track 32 "$1.part" &&
+	dd if="$1.part" of="$1" bs=1M seek=1 conv=notrunc status=none &&
+	rm -f "$1.part"
+}
+
 # gpt_disk IMAGE: a 200 MiB disk with a GPT: partition 1 an EFI system
 # partition, partition 2 a basic data partition, both FAT.  mtools reach
 # them as IMAGE@@1M and IMAGE@@101M.

@@ -37,11 +37,23 @@ test_expect_success 'no install mode was handed on' '
 	grep -x "W7G2T bootmgr: mode variable Not Found" again.log
 '
 
-test_expect_success 'a bare Microsoft boot manager on the disk is no installed system' '
+test_expect_success 'setup: a bare Microsoft boot manager on the disk, nobody at the keyboard' '
 	esp_put disk.img@@1M "$FAKE_BOOTMGR" "\\EFI\\Microsoft\\Boot\\bootmgfw.efi" &&
-	SECOND_DISK=disk.img boot_esp gen2.iso bare.log &&
-	! grep "Boot the Windows 7 installed" bare.log &&
-	grep -x "W7G2T bootmgr: mode variable \"install\" attributes=0x6" bare.log
+	SECOND_DISK=disk.img boot_esp gen2.iso bare.log
+'
+
+test_expect_success 'a bare Microsoft boot manager is no system win7gen2 installed' '
+	! grep "Boot the Windows 7 installed" bare.log
+'
+
+# Some Windows is there, maybe one that no longer boots: never wipe it
+# unasked.
+test_expect_success 'but it is a Windows: Rescue is the default, never Install' '
+	grep -x "Disk 1 (200 MiB): GPT, 2 partitions; Windows found" bare.log &&
+	grep -x "    1: 100 MiB FAT16 \"ESP\"" bare.log &&
+	grep -x "A disk holds Windows: Rescue starts by itself, never Install." bare.log &&
+	grep -x "  2. Rescue an installed system  (default)" bare.log &&
+	grep -x "W7G2T bootmgr: mode variable \"rescue\" attributes=0x6" bare.log
 '
 
 test_done

@@ -1,0 +1,84 @@
+/*
+ * menu_default.c - what the ISO menu may do when nobody answers
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "menu_default.h"
+
+void menu_default_decide(const struct menu_facts *facts, struct menu_decision *decision)
+{
+	decision->timeout = true;
+	decision->timeout_install_confirmed = false;
+	if (facts->installed) {
+		/* As before: a restart after Setup boots what Setup wrote. */
+		decision->choice = MENU_DEFAULT_BOOT_INSTALLED;
+		decision->reason = MENU_REASON_INSTALLED;
+	} else if (facts->configured_default == CONFIG_MODE_RESCUE) {
+		decision->choice = MENU_DEFAULT_RESCUE;
+		decision->reason = MENU_REASON_CONFIGURED;
+	} else if (facts->configured_default == CONFIG_MODE_CONTINUE) {
+		decision->choice = MENU_DEFAULT_CONTINUE;
+		decision->reason = MENU_REASON_CONFIGURED;
+	} else if (facts->wipe_unattended) {
+		decision->choice = MENU_DEFAULT_INSTALL;
+		decision->reason = MENU_REASON_WIPE_UNATTENDED;
+		decision->timeout_install_confirmed = true;
+	} else if (facts->disks_in_use == 0) {
+		decision->choice = MENU_DEFAULT_INSTALL;
+		decision->reason = MENU_REASON_DISKS_BLANK;
+	} else if (facts->windows_found) {
+		decision->choice = MENU_DEFAULT_RESCUE;
+		decision->reason = MENU_REASON_WINDOWS_FOUND;
+	} else {
+		decision->choice = MENU_DEFAULT_NONE;
+		decision->reason = MENU_REASON_DISKS_IN_USE;
+		decision->timeout = false;
+	}
+}
+
+static size_t put_number(char *text, size_t at, size_t size, uint64_t value)
+{
+	char digits[20];
+	unsigned count = 0;
+
+	do {
+		digits[count++] = (char)('0' + value % 10);
+		value /= 10;
+	} while (value);
+	while (count && at + 1 < size)
+		text[at++] = digits[--count];
+	return at;
+}
+
+static size_t put_text(char *text, size_t at, size_t size, const char *word)
+{
+	while (*word && at + 1 < size)
+		text[at++] = *word++;
+	return at;
+}
+
+void menu_size_text(uint64_t bytes, char *text, size_t size)
+{
+	static const char *const units[] = { "bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	unsigned unit = 0;
+	uint64_t whole = bytes, tenths = 0;
+	size_t at = 0;
+
+	if (!size)
+		return;
+	/* Tenths from the remainder below the unit, rounded down: a disk is
+	 * never shown larger than it is. */
+	while (whole >= 1024 && unit + 1 < sizeof(units) / sizeof(units[0])) {
+		tenths = (whole % 1024) * 10 / 1024;
+		whole /= 1024;
+		unit++;
+	}
+	at = put_number(text, at, size, whole);
+	if (unit && whole < 100 && tenths) {
+		at = put_text(text, at, size, ".");
+		at = put_number(text, at, size, tenths);
+	}
+	at = put_text(text, at, size, " ");
+	at = put_text(text, at, size, units[unit]);
+	text[at] = 0;
+}

@@ -1,0 +1,74 @@
+/*
+ * menu_default.h - what the ISO menu may do when nobody answers
+ *
+ * Install wipes disk 0.  So it may only come by itself when no disk
+ * holds anything, or when whoever built the ISO said it may
+ * (wipe_unattended = on).  Otherwise the menu offers Rescue by itself
+ * where a Windows is found, and else waits for a person.
+ *
+ * Plain C without a C library, shared by the payload and the host tests.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef WIN7GEN2_MENU_DEFAULT_H
+#define WIN7GEN2_MENU_DEFAULT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+
+/* What the payload found on the VM's fixed disks (not the DVD). */
+struct menu_facts {
+	bool installed;        /* a system win7gen2 installed (installed.h) */
+	unsigned disks;        /* fixed disks looked at */
+	unsigned disks_in_use; /* of them, with a partition, a file system or
+				* bytes we cannot read as blank */
+	bool windows_found;    /* a Windows boot manager on an ESP */
+	bool wipe_unattended;  /* config */
+	enum config_mode configured_default; /* config menu_default */
+};
+
+enum menu_default_choice {
+	MENU_DEFAULT_NONE,           /* no default: wait for a digit */
+	MENU_DEFAULT_INSTALL,
+	MENU_DEFAULT_RESCUE,
+	MENU_DEFAULT_CONTINUE,
+	MENU_DEFAULT_BOOT_INSTALLED,
+};
+
+/* Why the default is what it is, for the line the menu prints. */
+enum menu_default_reason {
+	MENU_REASON_INSTALLED,       /* the system this ISO installed boots */
+	MENU_REASON_CONFIGURED,      /* menu_default other than install */
+	MENU_REASON_WIPE_UNATTENDED, /* wipe_unattended = on */
+	MENU_REASON_DISKS_BLANK,     /* every disk blank (or none) */
+	MENU_REASON_WINDOWS_FOUND,   /* data on a disk, a Windows among it */
+	MENU_REASON_DISKS_IN_USE,    /* data on a disk, no Windows found */
+};
+
+struct menu_decision {
+	enum menu_default_choice choice;
+	enum menu_default_reason reason;
+	bool timeout;               /* the default comes by itself */
+	bool timeout_install_confirmed; /* Install by the timeout may wipe disk 0 */
+};
+
+/*
+ * Decide the default, in this order: the installed system; a configured
+ * default that is not Install (it wipes nothing); wipe_unattended; every
+ * disk blank -> Install; a Windows found -> Rescue; else no default and
+ * no timeout.
+ */
+void menu_default_decide(const struct menu_facts *facts, struct menu_decision *decision);
+
+/*
+ * bytes as a person reads a disk size: "64 GiB", "100 MiB", "63.9 GiB"
+ * (one decimal below 100 of a unit, none when it is .0).  Always
+ * NUL-terminated; text needs MENU_SIZE_TEXT_MAX bytes for any value.
+ */
+#define MENU_SIZE_TEXT_MAX 16
+void menu_size_text(uint64_t bytes, char *text, size_t size);
+
+#endif
