@@ -18,6 +18,7 @@
 #include <wimlib.h>
 
 #include "iso.h"
+#include "langini.h"
 #include "text.h"
 #include "ui.h"
 #include "wimxml.h"
@@ -74,6 +75,11 @@ struct media {
 
 	/* install.wim */
 	struct wim_meta install;
+
+	/* sources\lang.ini: the DVD's UI languages (not every ISO has it) */
+	const struct iso_file *lang_ini_file;
+	struct lang_ini lang_ini;
+	char *lang_ini_note;                     /* why it could not be read, or NULL */
 
 	/* UEFI El Torito image */
 	char *efi_image_copy;

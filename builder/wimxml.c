@@ -144,6 +144,32 @@ static bool number_of(xmlNode *node, unsigned *value)
 	return ok;
 }
 
+static void parse_languages(xmlNode *languages, struct wim_image_meta *image)
+{
+	unsigned count = 0;
+
+	for (xmlNode *node = languages ? languages->children : NULL; node; node = node->next)
+		if (node->type == XML_ELEMENT_NODE &&
+		    xmlStrcmp(node->name, BAD_CAST "LANGUAGE") == 0 && count < WIM_MAX_LANGUAGES)
+			count++;
+	image->default_language = text_of(child(languages, "DEFAULT"));
+	if (!count)
+		return;
+	image->languages = calloc(count, sizeof(image->languages[0]));
+	if (!image->languages)
+		return;
+	for (xmlNode *node = languages->children; node && image->language_count < count;
+	     node = node->next) {
+		char *tag;
+
+		if (node->type != XML_ELEMENT_NODE || xmlStrcmp(node->name, BAD_CAST "LANGUAGE") != 0)
+			continue;
+		tag = text_of(node);
+		if (tag)
+			image->languages[image->language_count++] = tag;
+	}
+}
+
 static void parse_image(xmlNode *node, struct wim_image_meta *image)
 {
 	xmlNode *windows = child(node, "WINDOWS");
@@ -156,6 +182,7 @@ static void parse_image(xmlNode *node, struct wim_image_meta *image)
 	image->flags = text_of(child(node, "FLAGS"));
 	image->edition_id = text_of(child(windows, "EDITIONID"));
 	image->installation_type = text_of(child(windows, "INSTALLATIONTYPE"));
+	parse_languages(child(windows, "LANGUAGES"), image);
 	if (number_of(child(windows, "ARCH"), &arch) && arch <= INT_MAX)
 		image->arch = (int)arch;
 	if (version && number_of(child(version, "MAJOR"), &image->major) &&
@@ -280,6 +307,10 @@ static void image_meta_clear(struct wim_image_meta *image)
 	free(image->edition_id);
 	free(image->flags);
 	free(image->installation_type);
+	for (unsigned i = 0; i < image->language_count; i++)
+		free(image->languages[i]);
+	free(image->languages);
+	free(image->default_language);
 	memset(image, 0, sizeof(*image));
 	image->arch = -1;
 }
