@@ -907,9 +907,8 @@ static void report_languages(struct build *b)
 
 	text_append(&text, "    Languages in the answer file:\n");
 	languages_report(&b->languages, &b->setup_languages, b->edition, &text);
-	if (languages_disagree(&b->setup_languages, &b->edition_languages, b->edition,
-			       b->media.lang_ini.count ? &b->media.lang_ini : NULL, &text))
-		text_append(&text, "\n");
+	languages_disagree(&b->setup_languages, &b->edition_languages, b->edition,
+			   b->media.lang_ini.count ? &b->media.lang_ini : NULL, &text);
 	if (!text_failed(&text))
 		fputs(text_string(&text), stdout);
 	text_free(&text);

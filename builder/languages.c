@@ -81,10 +81,10 @@ int languages_choose(const struct language_set *setup, const struct language_set
 			text_appendf(err, "--ui-language %s: edition %u holds ", ui_language,
 				     edition_index);
 			languages_list(edition, err);
-			text_appendf(err, " only; Setup would stop to ask for a language, and on "
-				     "Gen2 nobody can answer: give one of these, or --locale %s "
-				     "for %s formats and keyboard with the media's UI language",
-				     ui_language, ui_language);
+			text_appendf(err, " only, and Setup would stop to ask for a language where "
+				     "nobody can answer; leave --ui-language out or name one the "
+				     "edition holds (--locale %s gives %s formats and keyboard with "
+				     "the media's UI language)", ui_language, ui_language);
 			return -1;
 		}
 		choice->ui_from_option = true;
@@ -162,17 +162,18 @@ bool languages_disagree(const struct language_set *setup, const struct language_
 
 	if (!ini_differs && same(setup, edition->tags, edition->count))
 		return false;
-	text_append(out, "The media disagree about languages: ");
+	text_append(out, "      The media disagree about languages; each image is given one it "
+		    "holds:\n");
 	if (ini && ini->count) {
-		text_append(out, "lang.ini lists ");
+		text_append(out, "        lang.ini lists    ");
 		for (unsigned i = 0; i < ini->count; i++)
 			text_appendf(out, "%s%s", i ? ", " : "", ini->languages[i]);
-		text_append(out, ", ");
+		text_append(out, "\n");
 	}
-	text_append(out, "the Setup image holds ");
+	text_append(out, "        the Setup image   ");
 	languages_list(setup, out);
-	text_appendf(out, ", edition %u holds ", edition_index);
+	text_appendf(out, "\n        edition %-9u ", edition_index);
 	languages_list(edition, out);
-	text_append(out, "; each image is given a language it holds.");
+	text_append(out, "\n");
 	return true;
 }

@@ -73,7 +73,8 @@ void languages_report(const struct language_choice *choice, const struct languag
 		      unsigned edition_index, struct text *out);
 
 /* When lang.ini, the Setup image and the edition do not name the same
- * languages: a sentence saying so (each image's own are used), and true. */
+ * languages: report lines saying so (each image's own are used), and
+ * true. */
 bool languages_disagree(const struct language_set *setup, const struct language_set *edition,
 			unsigned edition_index, const struct lang_ini *ini, struct text *out);
 
