@@ -81,7 +81,12 @@ int languages_choose(const struct language_set *setup, const struct language_set
 			text_appendf(err, "--ui-language %s: edition %u holds ", ui_language,
 				     edition_index);
 			languages_list(edition, err);
-			text_appendf(err, " only, and Setup would stop to ask for a language where "
+			text_append(err, " only");
+			if (edition->source == LANGUAGES_FROM_LANG_INI)
+				text_append(err, " (its WIM XML names none: lang.ini's)");
+			else if (edition->source == LANGUAGES_ASSUMED)
+				text_append(err, " (assumed: neither its WIM XML nor lang.ini names one)");
+			text_appendf(err, ", and Setup would stop to ask for a language where "
 				     "nobody can answer; leave --ui-language out or name one the "
 				     "edition holds (--locale %s gives %s formats and keyboard with "
 				     "the media's UI language)", ui_language, ui_language);

@@ -162,6 +162,19 @@ static void test_choice(void)
 	tap_ok(strstr(text_string(&err), "edition 1 holds de-DE only") != NULL,
 	       "naming the languages it has");
 	tap_diag("%s", text_string(&err));
+	text_reset(&err);
+	tap_ok(languages_choose(&german, &none, 3, "de-DE", NULL, &choice, &err) < 0 &&
+	       strstr(text_string(&err), "edition 3 holds en-US only (assumed"),
+	       "an edition naming no language: the refusal says en-US was assumed");
+	text_reset(&err);
+	tap_ok(languages_choose(&german, &from_ini, 3, "zh-CN", NULL, &choice, &err) == 0 &&
+	       strcmp(choice.system_ui, "zh-CN") == 0, "or checks against lang.ini's");
+	text_reset(&out);
+	languages_report(&choice, &german, 3, &out);
+	tap_ok(strstr(text_string(&out), "edition 3, which names no language: from "
+				      "sources\\lang.ini)") != NULL,
+	       "and the report says where the list came from");
+	tap_diag("%s", text_string(&out));
 	tap_ok(languages_choose(&german, &two, 2, "fr-FR", NULL, &choice, &err) == 0 &&
 	       strcmp(choice.setup_ui, "de-DE") == 0 && choice.setup_lacks_option &&
 	       strcmp(choice.system_ui, "fr-FR") == 0 && strcmp(choice.locale, "fr-FR") == 0,
