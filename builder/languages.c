@@ -36,7 +36,7 @@ void languages_of_image(const struct wim_image_meta *image, const struct lang_in
 			add(set, tag);
 	}
 	/* The image's DEFAULT is one it holds, even when no LANGUAGE says so. */
-	if (set->count && image->default_language &&
+	if (image && image->default_language &&
 	    !langtag_normalize(image->default_language, strlen(image->default_language), tag)) {
 		add(set, tag);
 		if (languages_has(set, tag))

@@ -144,7 +144,9 @@ static bool number_of(xmlNode *node, unsigned *value)
 	return ok;
 }
 
-static void parse_languages(xmlNode *languages, struct wim_image_meta *image)
+/* false when out of memory: an image must not lose its languages
+ * quietly, or the answer file would name one it lacks. */
+static bool parse_languages(xmlNode *languages, struct wim_image_meta *image)
 {
 	unsigned count = 0;
 
@@ -154,10 +156,10 @@ static void parse_languages(xmlNode *languages, struct wim_image_meta *image)
 			count++;
 	image->default_language = text_of(child(languages, "DEFAULT"));
 	if (!count)
-		return;
+		return true;
 	image->languages = calloc(count, sizeof(image->languages[0]));
 	if (!image->languages)
-		return;
+		return false;
 	for (xmlNode *node = languages->children; node && image->language_count < count;
 	     node = node->next) {
 		char *tag;
@@ -165,12 +167,14 @@ static void parse_languages(xmlNode *languages, struct wim_image_meta *image)
 		if (node->type != XML_ELEMENT_NODE || xmlStrcmp(node->name, BAD_CAST "LANGUAGE") != 0)
 			continue;
 		tag = text_of(node);
-		if (tag)
-			image->languages[image->language_count++] = tag;
+		if (!tag)
+			return false;
+		image->languages[image->language_count++] = tag;
 	}
+	return true;
 }
 
-static void parse_image(xmlNode *node, struct wim_image_meta *image)
+static bool parse_image(xmlNode *node, struct wim_image_meta *image)
 {
 	xmlNode *windows = child(node, "WINDOWS");
 	xmlNode *version = child(windows, "VERSION");
@@ -182,7 +186,6 @@ static void parse_image(xmlNode *node, struct wim_image_meta *image)
 	image->flags = text_of(child(node, "FLAGS"));
 	image->edition_id = text_of(child(windows, "EDITIONID"));
 	image->installation_type = text_of(child(windows, "INSTALLATIONTYPE"));
-	parse_languages(child(windows, "LANGUAGES"), image);
 	if (number_of(child(windows, "ARCH"), &arch) && arch <= INT_MAX)
 		image->arch = (int)arch;
 	if (version && number_of(child(version, "MAJOR"), &image->major) &&
@@ -195,6 +198,7 @@ static void parse_image(xmlNode *node, struct wim_image_meta *image)
 		if (!number_of(child(version, "SPLEVEL"), &image->sp_level))
 			image->sp_level = 0;
 	}
+	return parse_languages(child(windows, "LANGUAGES"), image);
 }
 
 static int index_of(xmlNode *node, unsigned *index)
@@ -290,7 +294,10 @@ int wim_xml_parse(const uint8_t *xml, size_t size, struct wim_meta *meta, const 
 			goto out;
 		}
 		image->index = index;
-		parse_image(node, image);
+		if (!parse_image(node, image)) {
+			*why = "out of memory";
+			goto out;
+		}
 	}
 	rc = 0;
 out:

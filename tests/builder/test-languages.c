@@ -120,6 +120,7 @@ static const char media_xml[] =
 	"<LANGUAGE>de-DE</LANGUAGE><DEFAULT>de-DE</DEFAULT></LANGUAGES></WINDOWS></IMAGE>"
 	"<IMAGE INDEX=\"2\"><NAME>two</NAME><WINDOWS><LANGUAGES>"
 	"<LANGUAGE>fr-FR</LANGUAGE><LANGUAGE>de-DE</LANGUAGE><LANGUAGE>&lt;x&gt;</LANGUAGE>"
+	"<LANGUAGE/>"
 	"<DEFAULT>fr-FR</DEFAULT></LANGUAGES></WINDOWS></IMAGE>"
 	"<IMAGE INDEX=\"3\"><NAME>none</NAME></IMAGE>"
 	"</WIM>";
@@ -134,7 +135,7 @@ static void test_choice(void)
 
 	parse_xml(media_xml, &meta);
 	tap_is_u64(meta.count, 3, "three images");
-	tap_is_u64(meta.images[1].language_count, 3, "every LANGUAGE element read");
+	tap_is_u64(meta.images[1].language_count, 4, "every LANGUAGE element read, an empty one too");
 	tap_is_str(meta.images[1].default_language, "fr-FR", "DEFAULT read");
 
 	languages_of_image(&meta.images[0], NULL, &german);
@@ -143,8 +144,8 @@ static void test_choice(void)
 	languages_of_image(&meta.images[2], &ini, &from_ini);
 	tap_ok(german.count == 1 && strcmp(german.default_tag, "de-DE") == 0 &&
 	       german.source == LANGUAGES_FROM_IMAGE, "a German image holds de-DE");
-	tap_ok(two.count == 2 && two.not_tags == 1 && strcmp(two.default_tag, "fr-FR") == 0,
-	       "two languages, the one that is no tag left out, DEFAULT fr-FR");
+	tap_ok(two.count == 2 && two.not_tags == 2 && strcmp(two.default_tag, "fr-FR") == 0,
+	       "two languages, the ones that are no tag left out, DEFAULT fr-FR");
 	tap_ok(none.count == 1 && strcmp(none.default_tag, "en-US") == 0 &&
 	       none.source == LANGUAGES_ASSUMED, "an image naming none: en-US assumed");
 	tap_ok(from_ini.count == 2 && strcmp(from_ini.default_tag, "zh-CN") == 0 &&
