@@ -909,6 +909,8 @@ static void report_languages(struct build *b)
 	languages_report(&b->languages, &b->setup_languages, b->edition, &text);
 	languages_disagree(&b->setup_languages, &b->edition_languages, b->edition,
 			   b->media.lang_ini.count ? &b->media.lang_ini : NULL, &text);
+	if (b->media.lang_ini_note)
+		text_appendf(&text, "      not used: %s\n", b->media.lang_ini_note);
 	if (!text_failed(&text))
 		fputs(text_string(&text), stdout);
 	text_free(&text);

@@ -129,4 +129,17 @@ test_expect_success 'inspect names the languages of every image and of lang.ini'
 	grep -E "^  lang.ini +zh-CN$" zh.inspect
 '
 
+test_expect_success 'a lang.ini that is not INI text: named as unreadable, the images decide' '
+	cp zh.iso badini.iso &&
+	poke badini.iso $(file_offset badini.iso /sources/lang.ini) "00" &&
+	"$WIN7GEN2" inspect badini.iso >badini.inspect &&
+	grep -x "  lang.ini         unreadable: sources/lang.ini: it holds a NUL character, which no INI text has" badini.inspect &&
+	grep -x "  usable           yes" badini.inspect &&
+	build_to badini badini.iso &&
+	grep -x "      not used: sources/lang.ini: it holds a NUL character, which no INI text has" badini.report &&
+	langs badini >actual &&
+	echo "zh-CN zh-CN zh-CN zh-CN zh-CN zh-CN zh-CN zh-CN zh-CN " >expected &&
+	test_cmp expected actual
+'
+
 test_done
