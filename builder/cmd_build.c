@@ -35,6 +35,7 @@
 #include "icpkg.h"
 #include "interrupt.h"
 #include "iso.h"
+#include "languages.h"
 #include "media.h"
 #include "numbers.h"
 #include "rewrite.h"
@@ -68,7 +69,10 @@ struct build_options {
 	const char *password;
 	const char *password_file;
 	const char *computer_name;
-	const char *locale;
+	const char *locale;         /* NULL: as the new system's UI language */
+	const char *ui_language;    /* NULL: the media's */
+	char locale_tag[LANGTAG_SIZE];
+	char ui_language_tag[LANGTAG_SIZE];
 	const char *timezone;
 	const char *product_key;
 	const char *unattend;
@@ -94,6 +98,8 @@ struct build {
 	char payload_version[32];
 	char *agent_path;
 	unsigned edition;
+	struct language_set setup_languages, edition_languages;
+	struct language_choice languages;
 	enum media_loader loader;
 	char *loader_copy;
 	char generated_password[PASSWORD_LENGTH + 1];
@@ -127,7 +133,10 @@ static void usage(FILE *out)
 		"                        standard input): not on the command line, in ps or\n"
 		"                        in shell history\n"
 		"  --computer-name NAME  the new system's name                 (WIN7-GEN2)\n"
-		"  --locale TAG          language and formats                  (en-US)\n"
+		"  --ui-language TAG     the language of Setup and Windows: one the chosen\n"
+		"                        edition holds (see `win7gen2 inspect IN`)\n"
+		"                                                              (the media's)\n"
+		"  --locale TAG          formats and keyboard, any language    (as the UI)\n"
 		"  --timezone ZONE       Windows time zone name                (UTC)\n"
 		"  --product-key KEY     XXXXX-XXXXX-XXXXX-XXXXX-XXXXX          (none)\n"
 		"  --unattend FILE       use this answer file instead of writing one (the\n"
@@ -180,7 +189,7 @@ static int parse_options(int argc, char **argv, struct build_options *opt)
 {
 	enum { O_ISO = 256, O_OUTPUT, O_EDITION, O_USER, O_PASSWORD, O_COMPUTER, O_LOCALE,
 	       O_TIMEZONE, O_KEY, O_UNATTEND, O_DRIVERS, O_PAYLOAD, O_AGENT, O_TIMEOUT, O_IC,
-	       O_VM_SCRIPT, O_WIPE, O_PASSWORD_FILE };
+	       O_VM_SCRIPT, O_WIPE, O_PASSWORD_FILE, O_UI_LANGUAGE };
 	static const struct option options[] = {
 		{ "iso", required_argument, NULL, O_ISO },
 		{ "output", required_argument, NULL, O_OUTPUT },
@@ -191,6 +200,7 @@ static int parse_options(int argc, char **argv, struct build_options *opt)
 		{ "password-file", required_argument, NULL, O_PASSWORD_FILE },
 		{ "computer-name", required_argument, NULL, O_COMPUTER },
 		{ "locale", required_argument, NULL, O_LOCALE },
+		{ "ui-language", required_argument, NULL, O_UI_LANGUAGE },
 		{ "timezone", required_argument, NULL, O_TIMEZONE },
 		{ "product-key", required_argument, NULL, O_KEY },
 		{ "unattend", required_argument, NULL, O_UNATTEND },
@@ -211,7 +221,6 @@ static int parse_options(int argc, char **argv, struct build_options *opt)
 
 	opt->user = "win7";
 	opt->computer_name = "WIN7-GEN2";
-	opt->locale = "en-US";
 	opt->timezone = "UTC";
 	opt->menu_timeout = 10;
 	opt->level = UI_NORMAL;
@@ -231,6 +240,7 @@ static int parse_options(int argc, char **argv, struct build_options *opt)
 			break;
 		case O_COMPUTER: opt->computer_name = optarg; answer_options = true; break;
 		case O_LOCALE: opt->locale = optarg; answer_options = true; break;
+		case O_UI_LANGUAGE: opt->ui_language = optarg; answer_options = true; break;
 		case O_TIMEZONE: opt->timezone = optarg; answer_options = true; break;
 		case O_KEY: opt->product_key = optarg; answer_options = true; break;
 		case O_UNATTEND: opt->unattend = optarg; break;
@@ -269,7 +279,8 @@ static int parse_options(int argc, char **argv, struct build_options *opt)
 	}
 	if (opt->unattend && (answer_options || opt->edition)) {
 		usage_error("build", "--unattend FILE is a whole answer file: --edition, --user, "
-			    "--password, --password-file, --computer-name, --locale, --timezone "
+			    "--password, --password-file, --computer-name, --ui-language, --locale, "
+			    "--timezone 
 			    "and --product-key do not apply with it");
 		return -1;
 	}
@@ -282,7 +293,13 @@ static int parse_options(int argc, char **argv, struct build_options *opt)
 	    (opt->password && check_option("password", "...", check_password(opt->password)) < 0) ||
 	    check_option("computer-name", opt->computer_name,
 			 unattend_check_computer_name(opt->computer_name)) < 0 ||
-	    check_option("locale", opt->locale, unattend_check_locale(opt->locale)) < 0 ||
+	    (opt->locale && check_option("locale", opt->locale,
+					 langtag_normalize(opt->locale, strlen(opt->locale),
+							   opt->locale_tag)) < 0) ||
+	    (opt->ui_language && check_option("ui-language", opt->ui_language,
+					      langtag_normalize(opt->ui_language,
+								strlen(opt->ui_language),
+								opt->ui_language_tag)) < 0) ||
 	    check_option("timezone", opt->timezone, unattend_check_text(opt->timezone)) < 0 ||
 	    (opt->product_key && check_option("product-key", opt->product_key,
 					      unattend_check_product_key(opt->product_key)) < 0))
@@ -556,6 +573,19 @@ static int choose_edition(struct build *b)
 	return -1;
 }
 
+/* The answer file's languages: UI languages the images hold, refused
+ * here when the user asks for one the edition lacks. */
+static int choose_languages(struct build *b)
+{
+	const struct lang_ini *ini = b->media.lang_ini.count ? &b->media.lang_ini : NULL;
+
+	languages_of_image(media_setup_meta(&b->media), ini, &b->setup_languages);
+	languages_of_image(&b->media.install.images[b->edition - 1], ini, &b->edition_languages);
+	return languages_choose(&b->setup_languages, &b->edition_languages, b->edition,
+				b->opt.ui_language ? b->opt.ui_language_tag : NULL,
+				b->opt.locale ? b->opt.locale_tag : NULL, &b->languages, &b->err);
+}
+
 /* Copies the chosen loader out of the ISO or boot.wim.  Windows
  * binaries are copied, never changed. */
 static int take_loader(struct build *b)
@@ -621,7 +651,9 @@ static int write_answer_file(struct build *b, const char *path)
 {
 	struct unattend_settings settings = {
 		.image_index = b->edition,
-		.locale = b->opt.locale,
+		.locale = b->languages.locale,
+		.setup_ui_language = b->languages.setup_ui,
+		.ui_language = b->languages.system_ui,
 		.timezone = b->opt.timezone,
 		.computer_name = b->opt.computer_name,
 		.user = b->opt.user,
@@ -903,6 +935,21 @@ static void print_disk_policy(const struct build *b)
 	text_free(&policy);
 }
 
+static void report_languages(struct build *b)
+{
+	struct text text = TEXT_INIT;
+
+	text_append(&text, "    Languages in the answer file:\n");
+	languages_report(&b->languages, &b->setup_languages, b->edition, &text);
+	languages_disagree(&b->setup_languages, &b->edition_languages, b->edition,
+			   b->media.lang_ini.count ? &b->media.lang_ini : NULL, &text);
+	if (b->media.lang_ini_note)
+		text_appendf(&text, "      not used: %s\n", b->media.lang_ini_note);
+	if (!text_failed(&text))
+		fputs(text_string(&text), stdout);
+	text_free(&text);
+}
+
 static void report(struct build *b)
 {
 	const struct wim_image_meta *setup = media_setup_meta(&b->media);
@@ -924,7 +971,9 @@ static void report(struct build *b)
 		       ANSWER_FILE_IN_WIM, b->edition,
 		       b->media.install.images[b->edition - 1].name ?
 		       b->media.install.images[b->edition - 1].name : "",
-		       b->opt.user, b->opt.computer_name, b->opt.locale, b->opt.timezone);
+		       b->opt.user, b->opt.computer_name, b->languages.locale, b->opt.timezone);
+	if (!b->opt.unattend)
+		report_languages(b);
 	printf("    %s  %s WinPE start the agent\n", WINPESHL_IN_WIM,
 	       b->replaced_winpeshl ? "replaced: makes" : "added: makes");
 	printf("    %s         the agent: runs Setup with the answer file, then fixes\n"
@@ -1018,7 +1067,8 @@ static int run_build(struct build *b)
 			     "Windows 7 ISO", b->opt.iso, b->media.payload_version);
 		return -1;
 	}
-	if (choose_edition(b) < 0 || take_loader(b) < 0)
+	if (choose_edition(b) < 0 || (!b->opt.unattend && choose_languages(b) < 0) ||
+	    take_loader(b) < 0)
 		return -1;
 	ui_detail(&b->ui, "loader to chain: %s", media_loader_describe(b->loader));
 	if (change_boot_wim(b) < 0 || write_iso(b) < 0)

@@ -41,13 +41,14 @@ static void usage(FILE *out)
 		"\n"
 		"Show what a Windows ISO holds and whether `win7gen2 build` can use it:\n"
 		"El Torito entries, architecture, version, build and service pack,\n"
-		"editions with their indexes, whether boot.wim's Setup image holds the\n"
-		"VMBus and synthetic SCSI drivers, which loader the new EFI boot image\n"
-		"would start, and whether the ISO was made by win7gen2.\n"
+		"editions with their indexes, the UI languages of every image and of\n"
+		"sources\\lang.ini, whether boot.wim's Setup image holds the VMBus and\n"
+		"synthetic SCSI drivers, which loader the new EFI boot image would\n"
+		"start, and whether the ISO was made by win7gen2.\n"
 		"\n"
-		"Only boot.wim, the UEFI boot image and install.wim's header and XML are\n"
-		"read; boot.wim is copied to a private folder in $TMPDIR (else /tmp),\n"
-		"removed at the end.\n"
+		"Only boot.wim, the UEFI boot image, install.wim's header and XML and\n"
+		"lang.ini are read; boot.wim is copied to a private folder in $TMPDIR\n"
+		"(else /tmp), removed at the end.\n"
 		"\n"
 		"  --json         print JSON (for scripts) instead of text\n"
 		"  -v, --verbose  say more while reading\n"
@@ -63,6 +64,35 @@ static const char *or_empty(const char *text)
 
 /* ---- text ---------------------------------------------------------- */
 
+/* ", de-DE, fr-FR (default de-DE)": the UI languages the image holds. */
+static void print_image_languages(const struct wim_image_meta *image)
+{
+	if (!image->language_count) {
+		printf(", no language named");
+		return;
+	}
+	for (unsigned i = 0; i < image->language_count; i++)
+		printf(", %s", image->languages[i]);
+	if (image->language_count > 1 && image->default_language)
+		printf(" (default %s)", image->default_language);
+}
+
+static void print_lang_ini(const struct media *media)
+{
+	if (!media->lang_ini_file) {
+		printf("  %-16s none\n", "lang.ini");
+		return;
+	}
+	if (media->lang_ini_note) {
+		printf("  %-16s unreadable: %s\n", "lang.ini", media->lang_ini_note);
+		return;
+	}
+	printf("  %-16s", "lang.ini");
+	for (unsigned i = 0; i < media->lang_ini.count; i++)
+		printf("%s%s", i ? ", " : " ", media->lang_ini.languages[i]);
+	printf("%s\n", media->lang_ini.count ? "" : " lists no UI language");
+}
+
 static void print_image_line(const char *label, const struct wim_image_meta *image,
 			     const char *note)
 {
@@ -74,6 +104,7 @@ static void print_image_line(const char *label, const struct wim_image_meta *ima
 	printf(", %s", wim_arch_name(image->arch, scratch, sizeof(scratch)));
 	if (image->has_version)
 		printf(", %u.%u.%u SP%u", image->major, image->minor, image->build, image->sp_level);
+	print_image_languages(image);
 	printf("%s\n", note);
 }
 
@@ -115,6 +146,7 @@ static void print_text(const struct media *media, enum media_verdict verdict, co
 	for (unsigned i = 0; i < media->install.count; i++)
 		print_image_line(i == 0 ? "editions" : "", &media->install.images[i], "");
 	if (verdict == MEDIA_OK) {
+		print_lang_ini(media);
 		for (size_t i = 0; i < MEDIA_DRIVER_COUNT; i++) {
 			const struct media_driver *driver = &media->drivers[i];
 
@@ -197,6 +229,32 @@ static void json_image(struct text *out, const struct wim_image_meta *image)
 		text_appendf(out, ", \"version\": \"%u.%u\", \"build\": %u, \"service_pack\": %u, "
 			     "\"service_pack_build\": %u",
 			     image->major, image->minor, image->build, image->sp_level, image->sp_build);
+	text_append(out, ", \"languages\": [");
+	for (unsigned i = 0; i < image->language_count; i++) {
+		text_append(out, i ? ", " : "");
+		textfmt_json(out, image->languages[i]);
+	}
+	text_append(out, "], ");
+	json_key(out, "default_language");
+	json_string_or_null(out, image->default_language);
+	text_append(out, "}");
+}
+
+static void json_lang_ini(struct text *out, const struct media *media)
+{
+	json_key(out, "lang_ini");
+	if (!media->lang_ini_file) {
+		text_append(out, "null");
+		return;
+	}
+	text_append(out, "{\"languages\": [");
+	for (unsigned i = 0; i < media->lang_ini.count; i++) {
+		text_append(out, i ? ", " : "");
+		textfmt_json(out, media->lang_ini.languages[i]);
+	}
+	text_append(out, "], ");
+	json_key(out, "problem");
+	json_string_or_null(out, media->lang_ini_note);
 	text_append(out, "}");
 }
 
@@ -296,6 +354,8 @@ static void print_json(const struct media *media, enum media_verdict verdict, co
 	}
 	text_append(&out, media->install.count ? "\n  ]" : "]");
 	if (verdict == MEDIA_OK) {
+		text_append(&out, ",\n  ");
+		json_lang_ini(&out, media);
 		text_append(&out, ",\n  \"setup_drivers\": {");
 		for (size_t i = 0; i < MEDIA_DRIVER_COUNT; i++) {
 			const struct media_driver *driver = &media->drivers[i];

@@ -27,6 +27,9 @@ builder_iso_sources = \
 	builder/diskpolicy.c builder/diskpolicy.h \
 	builder/drivers.c builder/drivers.h \
 	builder/unattend.c builder/unattend.h \
+	builder/langtag.c builder/langtag.h \
+	builder/langini.c builder/langini.h \
+	builder/languages.c builder/languages.h \
 	builder/password.c builder/password.h \
 	builder/base64.c builder/base64.h \
 	builder/interrupt.c builder/interrupt.h \
@@ -58,7 +61,8 @@ builder_shell_tests = \
 	tests/builder/t0240-free-space.sh \
 	tests/builder/t0250-isotree.sh \
 	tests/builder/t0260-udfpatch.sh \
-	tests/builder/t0270-wim-descriptors.sh
+	tests/builder/t0270-wim-descriptors.sh \
+	tests/builder/t0290-languages.sh
 TESTS += $(builder_shell_tests)
 EXTRA_DIST += $(builder_shell_tests) tests/builder/lib-builder.sh \
 	tests/sample/make-sample-iso
@@ -67,7 +71,9 @@ EXTRA_DIST += $(builder_shell_tests) tests/builder/lib-builder.sh \
 builder_host_tests = \
 	tests/builder/test-wimxml \
 	tests/builder/test-unattend \
+	tests/builder/test-languages \
 	tests/builder/test-textfmt \
+	tests/fuzz/replay-langini \
 	tests/fuzz/replay-wimxml \
 	tests/builder/test-eltorito \
 	tests/builder/test-isotree \
@@ -84,11 +90,30 @@ tests_builder_test_wimxml_LDADD = $(LIBXML2_LIBS)
 
 tests_builder_test_unattend_SOURCES = tests/builder/test-unattend.c tests/tap.h \
 	builder/unattend.c builder/unattend.h builder/textfmt.c builder/textfmt.h \
+	builder/langtag.c builder/langtag.h \
 	builder/password.c builder/password.h builder/base64.c builder/base64.h \
 	builder/embedded.h
 nodist_tests_builder_test_unattend_SOURCES = builder/embedded-unattend.c
 tests_builder_test_unattend_CPPFLAGS = $(builder_test_cppflags)
 tests_builder_test_unattend_LDADD = fixengine/libfixengine.a $(LIBXML2_LIBS)
+
+# Language tags, lang.ini and the choice of the answer file's languages.
+tests_builder_test_languages_SOURCES = tests/builder/test-languages.c tests/tap.h \
+	builder/langtag.c builder/langtag.h builder/langini.c builder/langini.h \
+	builder/languages.c builder/languages.h builder/wimxml.c builder/wimxml.h
+tests_builder_test_languages_CPPFLAGS = $(builder_test_cppflags)
+tests_builder_test_languages_LDADD = fixengine/libfixengine.a $(LIBXML2_LIBS)
+
+tests_fuzz_replay_langini_SOURCES = tests/fuzz/fuzz-langini.c tests/fuzz/replay.c \
+	builder/langini.c builder/langini.h builder/langtag.c builder/langtag.h
+tests_fuzz_replay_langini_CPPFLAGS = $(builder_test_cppflags) \
+	-DSEED_DIR='"$(abs_top_srcdir)/tests/fuzz/seeds/langini"'
+
+if HAVE_LIBFUZZER
+tests/fuzz/fuzz-langini: tests/fuzz/fuzz-langini.c builder/langini.c builder/langtag.c
+	$(AM_V_CCLD)$(MKDIR_P) $(@D) && $(CLANG) $(FUZZ_CFLAGS) -I$(top_srcdir)/builder $^ -o $@
+endif
+CLEANFILES += tests/fuzz/fuzz-langini
 
 tests_builder_test_textfmt_SOURCES = tests/builder/test-textfmt.c tests/tap.h \
 	builder/textfmt.c builder/textfmt.h

@@ -21,6 +21,7 @@
 #define BOOT_WIM_PATH "/sources/boot.wim"
 #define INSTALL_WIM_PATH "/sources/install.wim"
 #define INSTALL_ESD_PATH "/sources/install.esd"
+#define LANG_INI_PATH "/sources/lang.ini"
 #define CDBOOT_NOPROMPT_PATH "/efi/microsoft/boot/cdboot_noprompt.efi"
 #define EFISYS_NOPROMPT_PATH "/efi/microsoft/boot/efisys_noprompt.bin"
 
@@ -281,6 +282,36 @@ static enum media_verdict read_iso_config(struct media *media, struct text *err)
 	return rc < 0 ? MEDIA_ERROR : MEDIA_OK;
 }
 
+/* lang.ini only informs (each image's XML is what counts): a file that
+ * cannot be read is noted, not refused. */
+static void read_lang_ini(struct media *media, struct ui *ui)
+{
+	const struct iso_file *file = iso_find(&media->listing, LANG_INI_PATH);
+	struct text err = TEXT_INIT;
+	uint8_t *data = NULL;
+	const char *why = NULL;
+	unsigned line = 0;
+
+	media->lang_ini_file = file;
+	if (!file)
+		return;
+	if (file->size > LANG_INI_MAX_SIZE)
+		why = "it is far bigger than any lang.ini";
+	else if (!(data = malloc(file->size ? (size_t)file->size : 1)))
+		why = "out of memory";
+	else if (iso_pread(media->iso, file, 0, data, (size_t)file->size, &err) < 0)
+		why = text_string(&err);
+	else if (lang_ini_parse(data, (size_t)file->size, &media->lang_ini, &why, &line) == 0)
+		why = NULL;
+	if (why) {
+		media->lang_ini_note = line ? text_format("sources/lang.ini line %u: %s", line, why)
+					    : text_format("sources/lang.ini: %s", why);
+		ui_detail(ui, "%s", media->lang_ini_note ? media->lang_ini_note : why);
+	}
+	free(data);
+	text_free(&err);
+}
+
 static enum media_verdict read_efi_image(struct media *media, struct text *err)
 {
 	struct text why = TEXT_INIT;
@@ -355,6 +386,8 @@ enum media_verdict media_read(struct media *media, const char *tempdir, struct u
 	if (verdict == MEDIA_OK)
 		verdict = read_install_wim(media, err);
 	if (verdict == MEDIA_OK)
+		read_lang_ini(media, ui);
+	if (verdict == MEDIA_OK)
 		verdict = read_efi_image(media, err);
 	if (verdict == MEDIA_OK)
 		check_setup_image(media, ui);
@@ -377,6 +410,7 @@ void media_close(struct media *media)
 	free(media->boot_wim_copy);
 	free(media->driver_note);
 	wim_meta_free(&media->install);
+	free(media->lang_ini_note);
 	free(media->efi_image_copy);
 	free(media->efi_loader_copy);
 	iso_listing_free(&media->listing);

@@ -19,6 +19,7 @@
 
 #include "config.h"
 #include "iso.h"
+#include "langini.h"
 #include "text.h"
 #include "ui.h"
 #include "wimxml.h"
@@ -75,6 +76,11 @@ struct media {
 
 	/* install.wim */
 	struct wim_meta install;
+
+	/* sources\lang.ini: the DVD's UI languages (not every ISO has it) */
+	const struct iso_file *lang_ini_file;
+	struct lang_ini lang_ini;
+	char *lang_ini_note;                     /* why it could not be read, or NULL */
 
 	/* UEFI El Torito image */
 	char *efi_image_copy;

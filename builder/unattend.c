@@ -16,6 +16,7 @@
 #include <libxml/xmlerror.h>
 
 #include "password.h"
+#include "langtag.h"
 #include "textfmt.h"
 
 #define MAX_SECTION_DEPTH 8
@@ -27,6 +28,10 @@ static const char *field_value(const struct unattend_settings *settings, const c
 #define IS(field) (len == sizeof(field) - 1 && memcmp(name, field, len) == 0)
 	if (IS("LOCALE"))
 		return settings->locale;
+	if (IS("SETUP_UI_LANGUAGE"))
+		return settings->setup_ui_language ? settings->setup_ui_language : settings->locale;
+	if (IS("UI_LANGUAGE"))
+		return settings->ui_language ? settings->ui_language : settings->locale;
 	if (IS("TIMEZONE"))
 		return settings->timezone;
 	if (IS("COMPUTER_NAME"))
@@ -241,15 +246,9 @@ const char *unattend_check_product_key(const char *key)
 
 const char *unattend_check_locale(const char *locale)
 {
-	size_t len = strlen(locale);
+	char tag[LANGTAG_SIZE];
 
-	/* A language tag such as en-US, de-DE, zh-CN, sr-Latn-CS. */
-	if (len < 2 || len > 20)
-		return "it must be a language tag such as en-US";
-	for (const char *p = locale; *p; p++)
-		if (!isalnum((unsigned char)*p) && *p != '-')
-			return "it must be a language tag such as en-US";
-	return NULL;
+	return langtag_normalize(locale, strlen(locale), tag);
 }
 
 int unattend_check_file(const char *path, struct text *err)

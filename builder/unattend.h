@@ -14,7 +14,9 @@
 
 struct unattend_settings {
 	unsigned image_index;       /* install.wim image (/IMAGE/INDEX) */
-	const char *locale;         /* "en-US" */
+	const char *locale;         /* formats, keyboard: "en-US" */
+	const char *setup_ui_language; /* Setup's and Windows PE's; NULL: locale */
+	const char *ui_language;    /* the new system's; NULL: locale */
 	const char *timezone;       /* "UTC", "W. Europe Standard Time" */
 	const char *computer_name;
 	const char *user;

@@ -144,7 +144,37 @@ static bool number_of(xmlNode *node, unsigned *value)
 	return ok;
 }
 
-static void parse_image(xmlNode *node, struct wim_image_meta *image)
+/* false when out of memory: an image must not lose its languages
+ * quietly, or the answer file would name one it lacks. */
+static bool parse_languages(xmlNode *languages, struct wim_image_meta *image)
+{
+	unsigned count = 0;
+
+	for (xmlNode *node = languages ? languages->children : NULL; node; node = node->next)
+		if (node->type == XML_ELEMENT_NODE &&
+		    xmlStrcmp(node->name, BAD_CAST "LANGUAGE") == 0 && count < WIM_MAX_LANGUAGES)
+			count++;
+	image->default_language = text_of(child(languages, "DEFAULT"));
+	if (!count)
+		return true;
+	image->languages = calloc(count, sizeof(image->languages[0]));
+	if (!image->languages)
+		return false;
+	for (xmlNode *node = languages->children; node && image->language_count < count;
+	     node = node->next) {
+		char *tag;
+
+		if (node->type != XML_ELEMENT_NODE || xmlStrcmp(node->name, BAD_CAST "LANGUAGE") != 0)
+			continue;
+		tag = text_of(node);
+		if (!tag)
+			return false;
+		image->languages[image->language_count++] = tag;
+	}
+	return true;
+}
+
+static bool parse_image(xmlNode *node, struct wim_image_meta *image)
 {
 	xmlNode *windows = child(node, "WINDOWS");
 	xmlNode *version = child(windows, "VERSION");
@@ -168,6 +198,7 @@ static void parse_image(xmlNode *node, struct wim_image_meta *image)
 		if (!number_of(child(version, "SPLEVEL"), &image->sp_level))
 			image->sp_level = 0;
 	}
+	return parse_languages(child(windows, "LANGUAGES"), image);
 }
 
 static int index_of(xmlNode *node, unsigned *index)
@@ -263,7 +294,10 @@ int wim_xml_parse(const uint8_t *xml, size_t size, struct wim_meta *meta, const 
 			goto out;
 		}
 		image->index = index;
-		parse_image(node, image);
+		if (!parse_image(node, image)) {
+			*why = "out of memory";
+			goto out;
+		}
 	}
 	rc = 0;
 out:
@@ -280,6 +314,10 @@ static void image_meta_clear(struct wim_image_meta *image)
 	free(image->edition_id);
 	free(image->flags);
 	free(image->installation_type);
+	for (unsigned i = 0; i < image->language_count; i++)
+		free(image->languages[i]);
+	free(image->languages);
+	free(image->default_language);
 	memset(image, 0, sizeof(*image));
 	image->arch = -1;
 }

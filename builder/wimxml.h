@@ -38,6 +38,9 @@ struct wim_header_info {
 	uint64_t xml_size;      /* its size in bytes (UTF-16LE) */
 };
 
+/* LANGUAGE elements kept per image; a real image has one to a few. */
+#define WIM_MAX_LANGUAGES 64
+
 /* One IMAGE element.  Strings are UTF-8, NULL when absent. */
 struct wim_image_meta {
 	unsigned index;
@@ -49,6 +52,11 @@ struct wim_image_meta {
 	int arch;               /* WINDOWS/ARCH, -1 when absent */
 	bool has_version;
 	unsigned major, minor, build, sp_build, sp_level;
+	/* WINDOWS/LANGUAGES, as written (langtag.h checks them): each
+	 * LANGUAGE, at most WIM_MAX_LANGUAGES, and DEFAULT (NULL if absent) */
+	unsigned language_count;
+	char **languages;
+	char *default_language;
 };
 
 struct wim_meta {

@@ -13,7 +13,8 @@
  * and leaves a file in a folder inside the scratch folder, as DISM may,
  * so the test sees the agent remove it all.  It exits with the number in
  * dism-exit-code.txt beside itself (0 if there is none), so the test
- * decides how "DISM" ends.
+ * decides how "DISM" ends; on stdout, German text that contradicts it
+ * (stand-in.h).
  *
  * SPDX-License-Identifier: MIT
  */
@@ -92,5 +93,5 @@ int wmain(int argc, wchar_t **argv)
 	fprintf(file, "log: %s\n", write_log(log) ? "written" : "not written");
 	fclose(file);
 	leave_work(scratch);
-	return stand_in_exit_code(L"dism-exit-code.txt");
+	return stand_in_say_localized(stand_in_exit_code(L"dism-exit-code.txt"));
 }

@@ -35,6 +35,21 @@ static inline void stand_in_write_command_line(FILE *file)
 
 /* The exit code the test put in NAME beside this program: 0 without the
  * file, 97 when it holds no number. */
+/*
+ * Windows PE prints its tools' text in the media's language.  The stand-
+ * ins print German text that says the opposite of their exit code, so
+ * an agent that judged a tool by its words would get every case wrong.
+ */
+static inline int stand_in_say_localized(int code)
+{
+	if (code == 0)
+		printf("Fehler: Der Vorgang ist fehlgeschlagen.\r\n");
+	else
+		printf("Der Vorgang wurde erfolgreich beendet.\r\n");
+	fflush(stdout);
+	return code;
+}
+
 static inline int stand_in_exit_code(const wchar_t *name)
 {
 	FILE *file = stand_in_open(name, L"rb");

@@ -28,7 +28,8 @@ secured() {
 sample_files() {
 	printf "%s\n" /boot/bcd /boot/boot.sdi /boot/etfsboot.com /bootmgr \
 		/efi/microsoft/boot/bcd /efi/microsoft/boot/efisys.bin /setup.exe \
-		/sources/boot.wim /sources/ei.cfg /sources/install.wim /sources/setup.exe
+		/sources/boot.wim /sources/ei.cfg /sources/install.wim /sources/lang.ini \
+		/sources/setup.exe
 }
 sample_folders() {
 	printf "%s\n" /boot /efi /efi/microsoft /efi/microsoft/boot /sources

@@ -19,8 +19,9 @@ test_expect_success 'the sample: label, entries, version, editions, usable' '
 	grep -x "                   2: UEFI, emulation none, 2880 sectors, /efi/microsoft/boot/efisys.bin" out &&
 	grep -x "  Windows          Windows 7 / Server 2008 R2, version 6.1 build 7601 SP1, x64" out &&
 	grep -x "  service pack     1 (service pack build 17514)" out &&
-	grep -x "  editions         1: Windows 7 PROFESSIONAL (Professional), x64, 6.1.7601 SP1" out &&
-	grep -x "                   2: Windows 7 ULTIMATE (Ultimate), x64, 6.1.7601 SP1" out &&
+	grep -x "  editions         1: Windows 7 PROFESSIONAL (Professional), x64, 6.1.7601 SP1, en-US" out &&
+	grep -x "                   2: Windows 7 ULTIMATE (Ultimate), x64, 6.1.7601 SP1, en-US" out &&
+	grep -x "  lang.ini         en-US" out &&
 	grep "2: Microsoft Windows Setup (x64) .*<- Setup$" out &&
 	grep -x "  made by win7gen2 no" out &&
 	grep -x "  usable           yes" out

@@ -152,6 +152,10 @@ test_expect_success 'the answer file: user values, EULA, OOBE skipped, Remote De
 	test "$(ans "//*[local-name()=\"ComputerName\"]")" = W7-TEST &&
 	test "$(ans "//*[local-name()=\"TimeZone\"]")" = "W. Europe Standard Time" &&
 	test "$(ans "(//*[local-name()=\"UserLocale\"])[1]")" = de-DE &&
+	test "$(ans "(//*[local-name()=\"InputLocale\"])[2]")" = de-DE &&
+	# --locale is formats and keyboard: English media keep English UI.
+	test "$(ans "//*[local-name()=\"SetupUILanguage\"]/*[local-name()=\"UILanguage\"]")" = en-US &&
+	test "$(ans "(//*[local-name()=\"UILanguage\"])[3]")" = en-US &&
 	test "$(ans "//*[local-name()=\"AcceptEula\"]")" = true &&
 	test "$(ans "//*[local-name()=\"SkipMachineOOBE\"]")" = true &&
 	test "$(ans "//*[local-name()=\"fDenyTSConnections\"]")" = false &&

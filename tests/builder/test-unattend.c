@@ -41,6 +41,48 @@ static char *render(const char *template_text, const struct unattend_settings *s
 	return text;
 }
 
+static unsigned count(const char *text, const char *what)
+{
+	unsigned n = 0;
+
+	for (const char *p = text; (p = strstr(p, what)); p += strlen(what))
+		n++;
+	return n;
+}
+
+/* Each value in its elements: Setup's UI language in SetupUILanguage
+ * and Windows PE's UILanguage, the new system's in oobeSystem's, the
+ * locale in the three locale elements of both passes. */
+static void test_languages(void)
+{
+	struct unattend_settings settings = defaults;
+	char *text;
+
+	settings.setup_ui_language = "de-DE";
+	settings.ui_language = "fr-FR";
+	settings.locale = "ja-JP";
+	text = render(unattend_template, &settings);
+	tap_ok(text != NULL, "renders with three languages");
+	if (text) {
+		tap_ok(strstr(text, "<SetupUILanguage>\r\n        <UILanguage>de-DE</UILanguage>"),
+		       "SetupUILanguage: the Setup image's");
+		tap_is_u64(count(text, "<UILanguage>de-DE</UILanguage>"), 2,
+			   "Windows PE's UILanguage too");
+		tap_is_u64(count(text, "<UILanguage>fr-FR</UILanguage>"), 1,
+			   "the new system's UILanguage");
+		tap_is_u64(count(text, "<UserLocale>ja-JP</UserLocale>") +
+			   count(text, "<SystemLocale>ja-JP</SystemLocale>") +
+			   count(text, "<InputLocale>ja-JP</InputLocale>"), 6,
+			   "formats and keyboard in both passes");
+	}
+	free(text);
+	settings.setup_ui_language = settings.ui_language = NULL;
+	text = render(unattend_template, &settings);
+	tap_ok(text && count(text, "<UILanguage>ja-JP</UILanguage>") == 3,
+	       "no UI languages given: the locale's");
+	free(text);
+}
+
 static void test_template(void)
 {
 	struct unattend_settings settings = defaults;
@@ -249,6 +291,7 @@ static void test_password_file(void)
 int main(void)
 {
 	test_template();
+	test_languages();
 	test_render_errors();
 	test_checks();
 	test_password();

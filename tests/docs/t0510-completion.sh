@@ -3,8 +3,9 @@
 # in a bash subshell and asked as bash asks it (COMP_WORDS, COMP_CWORD):
 # commands, each command's options (those of its --help), files and
 # folders for the options that take them, and after --edition the
-# edition names of the ISO given with --iso, read through
-# `win7gen2 inspect --json` with jq and without.
+# edition names (after --ui-language the editions' languages) of the ISO
+# given with --iso, read through `win7gen2 inspect --json` with jq and
+# without.
 
 . "$top_srcdir/tests/builder/lib-builder.sh"
 
@@ -108,8 +109,8 @@ test_expect_success '--edition without --iso, or with a missing ISO: nothing' '
 '
 
 if test -x "$WIN7GEN2" && test -f "$FAKE_BOOTMGR" && command -v xorriso >/dev/null 2>&1; then
-	test_expect_success 'setup: a sample ISO with two editions' '
-		sample "$TRASH/sample.iso" &&
+	test_expect_success 'setup: a sample ISO with two editions, in French and German' '
+		sample "$TRASH/sample.iso" --language fr-FR,de-DE &&
 		"$WIN7GEN2" inspect --json "$TRASH/sample.iso" >json || test -s json
 	'
 
@@ -142,6 +143,12 @@ if test -x "$WIN7GEN2" && test -f "$FAKE_BOOTMGR" && command -v xorriso >/dev/nu
 				PATH=$path expect win7gen2 build --iso sample.iso --edition "'"'"'Windows 7 P" &&
 			PATH=$path expect win7gen2 build --iso = sample.iso --edition "" <names &&
 			PATH=$path expect win7gen2 build --iso sample.iso --edition Vista </dev/null
+		'
+		test_expect_success "--ui-language: the editions' languages, $jq jq" '
+			printf "%s\n" de-DE fr-FR |
+				PATH=$path expect win7gen2 build --iso sample.iso --ui-language "" &&
+			echo fr-FR | PATH=$path expect win7gen2 build --iso sample.iso --ui-language f &&
+			PATH=$path expect win7gen2 build --ui-language "" </dev/null
 		'
 	done
 elif must_not_skip; then

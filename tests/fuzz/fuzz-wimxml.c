@@ -27,6 +27,12 @@ static void check_meta(const struct wim_meta *meta)
 			abort();
 		if (image->arch < -1)
 			abort();
+		if (image->language_count > WIM_MAX_LANGUAGES ||
+		    (image->language_count && !image->languages))
+			abort();
+		for (unsigned j = 0; j < image->language_count; j++)
+			if (!image->languages[j])
+				abort();
 	}
 }
 
