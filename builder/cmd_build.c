@@ -280,8 +280,7 @@ static int parse_options(int argc, char **argv, struct build_options *opt)
 	if (opt->unattend && (answer_options || opt->edition)) {
 		usage_error("build", "--unattend FILE is a whole answer file: --edition, --user, "
 			    "--password, --password-file, --computer-name, --ui-language, --locale, "
-			    "--timezone 
-			    "and --product-key do not apply with it");
+			    "--timezone and --product-key do not apply with it");
 		return -1;
 	}
 	if (opt->password && opt->password_file) {
