@@ -128,9 +128,9 @@ test_expect_success 'unconfirmed install: disk 0 cannot be read under wine, so n
 # (stand-in.h), as Windows PE prints its tools' text in the media's
 # language: the agent must go by the exit code alone.
 test_expect_success 'Setup judged by its exit code, not its words: German "success", exit 31' '
-	grep "^Der Vorgang wurde erfolgreich beendet" out &&
 	setup_exit 31 &&
-	test_expect_code 1 pe --mode install --no-reboot &&
+	test_expect_code 1 pe --mode install-confirmed --no-reboot &&
+	grep "^Der Vorgang wurde erfolgreich beendet" out &&
 	grep "^Windows Setup ended: exit code 31" out &&
 	! grep "^The new installation" out
 '
