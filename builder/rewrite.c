@@ -313,9 +313,17 @@ static int write_image(struct writer *w)
 		free(files);
 		if (rc < 0)
 			goto out;
-		if (rc == 1)
-			image_end = udf.image_end;
+		/* The listing read a UDF file system: one the patch cannot
+		 * find would be left pointing at IN's old places. */
+		if (rc == 0) {
+			rc = -1;
+			text_appendf(w->err, "%s has a UDF file system that libudfread reads but "
+				     "whose anchor the UDF patch cannot find; OUT would lose it",
+				     job->in);
+			goto out;
+		}
 		rc = -1;
+		image_end = udf.image_end;
 	}
 	if (image_end > UINT32_MAX) {
 		text_append(w->err, "the new ISO would exceed 8 TiB, the most ISO 9660 can "

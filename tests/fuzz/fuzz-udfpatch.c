@@ -39,7 +39,9 @@
  *         first file's in other case; 8 OLD_END_UNSET, job.old_end 0;
  *         16 FOLD, the first path in upper case with backslashes;
  *         32 END_ANCHOR, a copy of the anchor sealed for the old image's
- *         last sector, put there (udfpatch must clear it)
+ *         last sector, put there (udfpatch must clear it); 64
+ *         ONLY_END_ANCHOR, with END_ANCHOR: sector 256 then left blank,
+ *         as writers that keep only the end anchor do
  *   1     free sectors between the old image's end and the new data
  *   2     free sectors between the data's end and the tail
  *   3     zero sectors after the last one given (the seeds make the old
@@ -91,6 +93,7 @@
 #define F_OLD_END_UNSET 0x08u
 #define F_FOLD 0x10u
 #define F_END_ANCHOR 0x20u
+#define F_ONLY_END_ANCHOR 0x40u
 
 #define SECOND_SIZE 1474560u
 
@@ -297,7 +300,8 @@ static void check_old_sector(struct run *run, uint64_t sector, const uint8_t *no
 			abort();
 		return;
 	}
-	if (!sound_tag(now) || get_le(was, 2) != id)
+	if (!sound_tag(now) ||
+	    (get_le(was, 2) != id && !(sector == ANCHOR_SECTOR && id == 2 && all_zero(was))))
 		abort();    /* whatever changed is still the same kind of descriptor */
 	switch (id) {
 	case 2:
@@ -327,29 +331,37 @@ static void check_old_sector(struct run *run, uint64_t sector, const uint8_t *no
 static void check_tail(struct run *run, int fd)
 {
 	const struct udfpatch_job *job = run->job;
+	const uint8_t *was_256 = run->image + ANCHOR_SECTOR * SECTOR;
 	uint8_t block[SECTOR], anchor[SECTOR];
-	uint64_t reserve;
+	uint64_t reserve, second, extra;
 
-	if (job->image_end <= job->tail_start + MIN_RESERVE ||
-	    job->image_end > job->tail_start + MAX_SEQUENCE + 1)
+	/* The second anchor: at 256 when that held one or nothing, else
+	 * 256 sectors before the last, the tail grown to hold it. */
+	extra = all_zero(was_256) || (get_le(was_256, 2) == 2 && sound_tag(was_256) &&
+				      get_le(was_256 + 12, 4) == ANCHOR_SECTOR) ? 0 : ANCHOR_SECTOR;
+	if (job->image_end <= job->tail_start + MIN_RESERVE + extra ||
+	    job->image_end > job->tail_start + MAX_SEQUENCE + 1 + extra)
 		abort();
 	if ((uint64_t)file_size(fd) != job->image_end * SECTOR)
 		abort();
-	reserve = job->image_end - 1 - job->tail_start;
+	reserve = job->image_end - 1 - extra - job->tail_start;
+	second = extra ? job->image_end - 1 - ANCHOR_SECTOR : ANCHOR_SECTOR;
 	if (!read_at(fd, job->image_end - 1, anchor) || get_le(anchor, 2) != 2 ||
 	    !sound_tag(anchor) || get_le(anchor + 12, 4) != job->image_end - 1 ||
 	    get_le(anchor + 24, 4) != reserve * SECTOR || get_le(anchor + 28, 4) != job->tail_start)
 		abort();
-	if (!read_at(fd, ANCHOR_SECTOR, block) || get_le(block, 2) != 2 || !sound_tag(block) ||
-	    get_le(block + 12, 4) != ANCHOR_SECTOR || memcmp(block + 16, anchor + 16, SECTOR - 16))
+	if (!read_at(fd, second, block) || get_le(block, 2) != 2 || !sound_tag(block) ||
+	    get_le(block + 12, 4) != second || memcmp(block + 16, anchor + 16, SECTOR - 16))
 		abort();
-	for (uint64_t i = 0; i < reserve; i++) {
+	for (uint64_t i = 0; i < reserve + extra; i++) {
 		uint64_t sector = job->tail_start + i;
 
 		if (!read_at(fd, sector, block))
 			abort();
-		if (all_zero(block))
+		if (all_zero(block) || sector == second)
 			continue;
+		if (i >= reserve)
+			abort();
 		if (!sound_tag(block) || get_le(block + 12, 4) != sector)
 			abort();
 		if (get_le(block, 2) == 5) {
@@ -463,6 +475,8 @@ static uint8_t *make_image(const uint8_t *data, size_t size, unsigned flags, uns
 		memcpy(last, image + ANCHOR_SECTOR * SECTOR, SECTOR);
 		put_le(last + 12, count - 1, 4);
 		seal(last);
+		if (flags & F_ONLY_END_ANCHOR)
+			memset(image + ANCHOR_SECTOR * SECTOR, 0, SECTOR);
 	}
 	*sectors = count;
 	return image;
