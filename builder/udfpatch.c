@@ -84,7 +84,7 @@
 struct volume {
 	uint8_t anchor[SECTOR];
 	uint64_t anchor_sector;      /* where it was found */
-	bool write_256;              /* sector 256 may take the new anchor */
+	bool placed_256;             /* a copy put at (blank) sector 256 for libudf */
 	uint32_t vds_sector;         /* the main sequence */
 	uint8_t *vds;                /* its sectors, through the terminator */
 	size_t vds_count;
@@ -291,22 +291,45 @@ static int read_anchor(int fd, uint64_t old_end, struct volume *vol, struct text
 	return 0;
 }
 
-/* Sector 256 takes the new anchor when it held one, or nothing at all
- * (unrecorded); file data there stay. */
-static int sector_256_free(int fd, const struct volume *vol, bool *free_out, struct text *err)
+/*
+ * An anchor found only near the end is copied to sector 256 when that is
+ * blank: the new image has one there, and libudf, which finds the File
+ * Entries, reads the anchor at 256 only.  Undone by unplace_anchor when
+ * the job is refused later, so a refusal still leaves the image as it
+ * was.  File data at 256 are never overwritten: that is refused.
+ */
+static int place_anchor_256(int fd, struct volume *vol, struct text *err)
 {
 	uint8_t block[SECTOR];
 	int rc;
 
-	if (vol->anchor_sector == ANCHOR_SECTOR) {
-		*free_out = true;
+	if (vol->anchor_sector == ANCHOR_SECTOR)
 		return 0;
-	}
 	rc = read_sector(fd, ANCHOR_SECTOR, block, "sector 256", err);
 	if (rc < 0)
 		return -1;
-	*free_out = rc == 0 || all_zero(block, SECTOR);
+	if (rc == 1 && !all_zero(block, SECTOR)) {
+		text_appendf(err, "the UDF anchor is at sector %" PRIu64 " only, and sector 256 "
+			     "holds other data: that layout is not handled (libudf reads the "
+			     "anchor at sector 256 only)", vol->anchor_sector);
+		return -1;
+	}
+	memcpy(block, vol->anchor, SECTOR);
+	tag_seal(block, ANCHOR_SECTOR);
+	if (write_sectors(fd, ANCHOR_SECTOR, block, 1, "the anchor", err) < 0)
+		return -1;
+	vol->placed_256 = true;
 	return 0;
+}
+
+static void unplace_anchor(int fd, const struct volume *vol)
+{
+	uint8_t zero[SECTOR] = { 0 };
+	struct text ignored = TEXT_INIT;
+
+	if (vol->placed_256)
+		write_sectors(fd, ANCHOR_SECTOR, zero, 1, "the anchor", &ignored);
+	text_free(&ignored);
 }
 
 static int read_sequence(int fd, struct volume *vol, struct text *err)
@@ -1170,23 +1193,17 @@ static int write_changes(const struct udfpatch_job *job, struct volume *vol,
 		if (write_sectors(job->fd, stale[i], zero, 1, "an old anchor", err) < 0)
 			goto out;
 
-	/* Two anchors where readers look: 256 and the last sector; when
-	 * sector 256 holds file data, the tail grows so that the second
-	 * one is 256 sectors before the last (ECMA-167 3/8.4.2.1). */
-	*image_end = job->tail_start + reserve_count + 1 + (vol->write_256 ? 0 : ANCHOR_SECTOR);
+	/* Two anchors where readers look: 256 and the last sector. */
+	*image_end = job->tail_start + reserve_count + 1;
 	put_le(vol->anchor + 24, reserve_count * SECTOR, 4);
 	put_le(vol->anchor + 28, job->tail_start, 4);
 	tag_seal(vol->anchor, (uint32_t)(*image_end - 1));
 	if (write_sectors(job->fd, *image_end - 1, vol->anchor, 1, "the closing anchor",
 			  err) < 0)
 		goto out;
-	{
-		uint64_t second = vol->write_256 ? ANCHOR_SECTOR : *image_end - 1 - ANCHOR_SECTOR;
-
-		tag_seal(vol->anchor, (uint32_t)second);
-		if (write_sectors(job->fd, second, vol->anchor, 1, "the anchor", err) < 0)
-			goto out;
-	}
+	tag_seal(vol->anchor, ANCHOR_SECTOR);
+	if (write_sectors(job->fd, ANCHOR_SECTOR, vol->anchor, 1, "the anchor", err) < 0)
+		goto out;
 	rc = 0;
 out:
 	free(reserve);
@@ -1215,8 +1232,7 @@ int udfpatch_apply(struct udfpatch_job *job, struct text *err)
 	if (rc <= 0)
 		return rc;
 	rc = -1;
-	if (sector_256_free(job->fd, &vol, &vol.write_256, err) < 0 ||
-	    read_sequence(job->fd, &vol, err) < 0 || check_partition(&vol, err) < 0 ||
+	if (read_sequence(job->fd, &vol, err) < 0 || check_partition(&vol, err) < 0 ||
 	    check_logical_volume(&vol, &integrity_length, &integrity_sector, err) < 0 ||
 	    read_integrity(job->fd, &vol, integrity_length, integrity_sector, err) < 0)
 		goto out;
@@ -1231,7 +1247,7 @@ int udfpatch_apply(struct udfpatch_job *job, struct text *err)
 		text_append(err, "out of memory");
 		goto out;
 	}
-	if (find_entries(job, &vol, blocks, err) < 0)
+	if (place_anchor_256(job->fd, &vol, err) < 0 || find_entries(job, &vol, blocks, err) < 0)
 		goto out;
 	for (size_t i = 0; i < job->file_count; i++) {
 		for (size_t j = 0; j < i; j++)
@@ -1250,6 +1266,8 @@ int udfpatch_apply(struct udfpatch_job *job, struct text *err)
 		goto out;
 	rc = 1;
 out:
+	if (rc != 1)
+		unplace_anchor(job->fd, &vol);
 	free(stale);
 	free(blocks);
 	free(patches);

@@ -57,9 +57,9 @@ struct udfpatch_job {
 /*
  * The anchor is looked for where readers look: sector 256, then the
  * source's last sector and 256 sectors before it (old_end).  The new
- * image gets one at its last sector and one at sector 256 when that
- * held the anchor or nothing; else (file data at 256) one 256 sectors
- * before the last, and the image grows by those sectors.
+ * image gets one at sector 256 and one at its last sector; an image
+ * whose anchor is only near its end and whose sector 256 holds data is
+ * refused.
  *
  * 1: done; 0: the image has no UDF file system: no anchor (a descriptor
  * tagged 2 with a good checksum) where readers look (nothing written);

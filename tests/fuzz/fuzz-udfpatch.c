@@ -331,37 +331,31 @@ static void check_old_sector(struct run *run, uint64_t sector, const uint8_t *no
 static void check_tail(struct run *run, int fd)
 {
 	const struct udfpatch_job *job = run->job;
-	const uint8_t *was_256 = run->image + ANCHOR_SECTOR * SECTOR;
 	uint8_t block[SECTOR], anchor[SECTOR];
-	uint64_t reserve, second, extra;
+	uint64_t reserve;
 
-	/* The second anchor: at 256 when that held one or nothing, else
-	 * 256 sectors before the last, the tail grown to hold it. */
-	extra = all_zero(was_256) || (get_le(was_256, 2) == 2 && sound_tag(was_256) &&
-				      get_le(was_256 + 12, 4) == ANCHOR_SECTOR) ? 0 : ANCHOR_SECTOR;
-	if (job->image_end <= job->tail_start + MIN_RESERVE + extra ||
-	    job->image_end > job->tail_start + MAX_SEQUENCE + 1 + extra)
+	if (job->image_end <= job->tail_start + MIN_RESERVE ||
+	    job->image_end > job->tail_start + MAX_SEQUENCE + 1)
 		abort();
 	if ((uint64_t)file_size(fd) != job->image_end * SECTOR)
 		abort();
-	reserve = job->image_end - 1 - extra - job->tail_start;
-	second = extra ? job->image_end - 1 - ANCHOR_SECTOR : ANCHOR_SECTOR;
+	reserve = job->image_end - 1 - job->tail_start;
 	if (!read_at(fd, job->image_end - 1, anchor) || get_le(anchor, 2) != 2 ||
 	    !sound_tag(anchor) || get_le(anchor + 12, 4) != job->image_end - 1 ||
 	    get_le(anchor + 24, 4) != reserve * SECTOR || get_le(anchor + 28, 4) != job->tail_start)
 		abort();
-	if (!read_at(fd, second, block) || get_le(block, 2) != 2 || !sound_tag(block) ||
-	    get_le(block + 12, 4) != second || memcmp(block + 16, anchor + 16, SECTOR - 16))
+	/* Always at 256 too: an image whose anchor is only near its end
+	 * and whose sector 256 holds data is refused. */
+	if (!read_at(fd, ANCHOR_SECTOR, block) || get_le(block, 2) != 2 || !sound_tag(block) ||
+	    get_le(block + 12, 4) != ANCHOR_SECTOR || memcmp(block + 16, anchor + 16, SECTOR - 16))
 		abort();
-	for (uint64_t i = 0; i < reserve + extra; i++) {
+	for (uint64_t i = 0; i < reserve; i++) {
 		uint64_t sector = job->tail_start + i;
 
 		if (!read_at(fd, sector, block))
 			abort();
-		if (all_zero(block) || sector == second)
+		if (all_zero(block))
 			continue;
-		if (i >= reserve)
-			abort();
 		if (!sound_tag(block) || get_le(block + 12, 4) != sector)
 			abort();
 		if (get_le(block, 2) == 5) {
