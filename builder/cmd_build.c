@@ -32,10 +32,12 @@
 #include "embedded.h"
 #include "files.h"
 #include "icpkg.h"
+#include "insource.h"
 #include "interrupt.h"
 #include "iso.h"
 #include "media.h"
 #include "numbers.h"
+#include "outcheck.h"
 #include "rewrite.h"
 #include "password.h"
 #include "payload.h"
@@ -98,6 +100,7 @@ struct build {
 	struct icpkg ic;
 	bool replaced_winpeshl;
 	uint64_t out_size;
+	struct in_source in;
 };
 
 static void usage(FILE *out)
@@ -792,7 +795,7 @@ static int write_iso(struct build *b)
 	char *efi_image = path_join(b->tempdir, "win7gen2-efisys.bin");
 	char *out_tmp = path_join(b->tempdir, "output.iso");
 	struct efiimg_file files[3];
-	struct rewrite_job job;
+	struct rewrite_job job = { 0 };
 	uint64_t efi_size = 0;
 	int rc = -1;
 
@@ -846,6 +849,18 @@ static int write_iso(struct build *b)
 		rc = -1;
 		goto out;
 	}
+	/* Read back, as it lies on the disk, by code that did not write
+	 * it; and IN must be the file it was when the build began. */
+	ui_step(&b->ui, "reading the new ISO back: boot catalog, UDF, ISO 9660");
+	if (outcheck_run(&job, &b->err) < 0) {
+		text_appendf(&b->err, "; %s was not written", b->opt.output);
+		rc = -1;
+		goto out;
+	}
+	if (in_source_unchanged(&b->in, &b->err) < 0) {
+		rc = -1;
+		goto out;
+	}
 	if (b->opt.vm_script && write_vm_script(b) < 0) {
 		rc = -1;
 		goto out;
@@ -855,6 +870,7 @@ static int write_iso(struct build *b)
 	if (rc < 0 && b->opt.vm_script)
 		unlink(b->opt.vm_script);
 out:
+	free(job.placed);
 	free(config);
 	free(efi_image);
 	free(out_tmp);
@@ -949,7 +965,8 @@ static int run_build(struct build *b)
 	enum media_verdict verdict;
 	char *out_dir;
 
-	if (check_payload(b) < 0 || check_agent(b) < 0 || check_paths(b) < 0)
+	if (check_payload(b) < 0 || check_agent(b) < 0 || check_paths(b) < 0 ||
+	    in_source_open(&b->in, b->opt.iso, &b->err) < 0)
 		return -1;
 	if (b->opt.unattend && unattend_check_file(b->opt.unattend, &b->err) < 0)
 		return -1;
@@ -996,6 +1013,7 @@ int cmd_build(int argc, char **argv)
 	int status;
 
 	memset(&b, 0, sizeof(b));
+	b.in.fd = -1;
 	if (parse_options(argc, argv, &b.opt) < 0)
 		return EXIT_USAGE;
 	ui_init(&b.ui, b.opt.level);
@@ -1013,6 +1031,7 @@ int cmd_build(int argc, char **argv)
 			 text_failed(&b.err) ? "out of memory" : text_string(&b.err));
 	if (b.media_open)
 		media_close(&b.media);
+	in_source_close(&b.in);
 	tempdir_remove(b.tempdir);
 	free(b.tempdir);
 	free(b.payload_path);

@@ -256,10 +256,13 @@ static int parse_report(struct iso_listing *listing, char *text)
 	return 0;
 }
 
-static int iso9660_list(const char *iso, struct iso_listing *listing, struct text *err)
+/* read_fs: xorriso's -read_fs ("any", "norock", "ecma119"); why: what
+ * an unreadable tree means to the user. */
+static int iso9660_list(const char *iso, const char *read_fs, const char *why,
+			struct iso_listing *listing, struct text *err)
 {
 	const char *argv[] = {
-		"xorriso", "-abort_on", "FAILURE", "-indev", iso,
+		"xorriso", "-abort_on", "FAILURE", "-read_fs", read_fs, "-indev", iso,
 		"-find", "/", "-type", "f", "-exec", "report_lba", "--",
 		"-find", "/", "-type", "d", NULL
 	};
@@ -268,8 +271,7 @@ static int iso9660_list(const char *iso, struct iso_listing *listing, struct tex
 
 	if (run_tool(&run) < 0) {
 		/* The user's problem first, xorriso's words as detail. */
-		text_appendf(err, "the file tree of %s cannot be read: the ISO is damaged or "
-			     "truncated; copy or download it again\n  detail: ", iso);
+		text_appendf(err, "the file tree of %s cannot be read: %s\n  detail: ", iso, why);
 		run_explain(&run, err);
 		run_free(&run);
 		return -1;
@@ -440,7 +442,8 @@ int iso_list(const char *iso, struct iso_listing *listing, struct text *err)
 			rc = 0;
 		} else if (rc == 0) {
 			listing->source = ISO_FROM_ISO9660;
-			rc = iso9660_list(iso, listing, err);
+			rc = iso9660_list(iso, "any", "the ISO is damaged or truncated; copy or "
+					  "download it again", listing, err);
 		}
 	}
 	if (rc == 0)
@@ -450,6 +453,19 @@ int iso_list(const char *iso, struct iso_listing *listing, struct text *err)
 		return -1;
 	}
 	match_boot_images(listing);
+	return 0;
+}
+
+int iso_list_tree(const char *iso, enum iso_tree tree, struct iso_listing *listing,
+		  struct text *err)
+{
+	memset(listing, 0, sizeof(*listing));
+	listing->source = ISO_FROM_ISO9660;
+	if (iso9660_list(iso, tree == ISO_TREE_JOLIET ? "norock" : "ecma119",
+			 "xorriso refuses it", listing, err) < 0) {
+		iso_listing_free(listing);
+		return -1;
+	}
 	return 0;
 }
 

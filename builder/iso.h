@@ -73,6 +73,13 @@ int iso_is_iso9660(const char *path, char volume_id[33], struct text *err);
 int iso_list(const char *iso, struct iso_listing *listing, struct text *err);
 void iso_listing_free(struct iso_listing *listing);
 
+/* The files and folders of one ISO 9660 tree alone, as xorriso reads
+ * it: the primary tree (names as recorded, without ";1"), or Joliet
+ * (ISO_TREE_JOLIET, when the image has it).  No catalog, no checks. */
+enum iso_tree { ISO_TREE_PRIMARY, ISO_TREE_JOLIET };
+int iso_list_tree(const char *iso, enum iso_tree tree, struct iso_listing *listing,
+		  struct text *err);
+
 /* The file at path, compared without regard to case (Windows media mix
  * cases freely), or NULL. */
 const struct iso_file *iso_find(const struct iso_listing *listing, const char *path);

@@ -15,7 +15,9 @@ builder_iso_sources = \
 	builder/eltorito.c builder/eltorito.h \
 	builder/isotree.c builder/isotree.h \
 	builder/udfpatch.c builder/udfpatch.h \
-	builder/rewrite.c builder/rewrite.h \
+	builder/rewrite.c builder/rewrite.h builder/fnv1a.h \
+	builder/outcheck.c builder/outcheck.h \
+	builder/insource.c builder/insource.h \
 	builder/efiimg.c builder/efiimg.h \
 	builder/wimxml.c builder/wimxml.h \
 	builder/wimfile.c builder/wimfile.h \
@@ -54,7 +56,8 @@ builder_shell_tests = \
 	tests/builder/t0240-free-space.sh \
 	tests/builder/t0250-isotree.sh \
 	tests/builder/t0260-udfpatch.sh \
-	tests/builder/t0270-wim-descriptors.sh
+	tests/builder/t0270-wim-descriptors.sh \
+	tests/builder/t0227-outcheck.sh
 TESTS += $(builder_shell_tests)
 EXTRA_DIST += $(builder_shell_tests) tests/builder/lib-builder.sh \
 	tests/sample/make-sample-iso
@@ -134,7 +137,7 @@ tests_builder_wimsd_add_LDADD = fixengine/libfixengine.a $(WIMLIB_LIBS) $(NTFS3G
 if HAVE_BUILDER
 check_PROGRAMS += tests/builder/udfpatch-apply tests/builder/udf-read
 endif
-EXTRA_DIST += tests/builder/make-udf-sample
+EXTRA_DIST += tests/builder/make-udf-sample tests/builder/udf-end-anchor-only
 tests_builder_udfpatch_apply_SOURCES = tests/builder/udfpatch-apply.c \
 	builder/udfpatch.c builder/udfpatch.h
 tests_builder_udfpatch_apply_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder \
@@ -174,3 +177,14 @@ tests/fuzz/fuzz-udfpatch: tests/fuzz/fuzz-udfpatch.c builder/udfpatch.c fixengin
 endif
 CLEANFILES += tests/fuzz/fuzz-udfpatch
 EXTRA_DIST += tests/fuzz/make-udfpatch-seeds.py
+
+# Changes OUT or IN between the write and the read-back, for t0227.  A
+# shared object loaded with LD_PRELOAD: the shipped program has no hook.
+if HAVE_BUILDER
+check_DATA += tests/builder/publish-shim.so
+endif
+tests/builder/publish-shim.so: tests/builder/publish-shim.c
+	$(AM_V_CCLD)$(MKDIR_P) $(@D) && \
+		$(CC) -std=gnu11 -Wall -Wextra -Werror -O2 -shared -fPIC -o $@ $< -ldl
+CLEANFILES += tests/builder/publish-shim.so
+EXTRA_DIST += tests/builder/publish-shim.c
