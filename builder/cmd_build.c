@@ -531,7 +531,7 @@ static int take_loader(struct build *b)
 		b->loader_copy = path_join(b->tempdir, "cdboot_noprompt.efi");
 		if (!b->loader_copy)
 			break;
-		return iso_copy_out(media->iso, media->cdboot_noprompt, b->loader_copy, NULL, NULL,
+		return iso_copy_out(&media->source, media->cdboot_noprompt, b->loader_copy, NULL, NULL,
 				    &b->err);
 	}
 	case LOADER_EFISYS_NOPROMPT: {
@@ -543,7 +543,7 @@ static int take_loader(struct build *b)
 			free(image);
 			break;
 		}
-		rc = iso_copy_out(media->iso, media->efisys_noprompt, image, NULL, NULL, &b->err);
+		rc = iso_copy_out(&media->source, media->efisys_noprompt, image, NULL, NULL, &b->err);
 		if (rc == 0) {
 			rc = efiimg_get(image, "/EFI/BOOT/BOOTX64.EFI", b->loader_copy, &b->err);
 			if (rc == 0)
@@ -816,7 +816,7 @@ static int write_iso(struct build *b)
 		goto out;
 
 	memset(&job, 0, sizeof(job));
-	job.in = b->opt.iso;
+	job.in = &b->in.iso;
 	job.out = out_tmp;
 	job.listing = &b->media.listing;
 	job.boot_wim = b->media.boot_wim;
@@ -972,7 +972,7 @@ static int run_build(struct build *b)
 		return -1;
 	if (drivers_scan_user(b->opt.drivers, &b->drivers, &b->err) < 0)
 		return -1;
-	verdict = media_open_iso(&b->media, b->opt.iso, &b->ui, &b->err);
+	verdict = media_open_iso(&b->media, &b->in.iso, &b->ui, &b->err);
 	b->media_open = true;
 	if (verdict != MEDIA_OK || check_space(b) < 0)
 		return -1;
@@ -1013,7 +1013,7 @@ int cmd_build(int argc, char **argv)
 	int status;
 
 	memset(&b, 0, sizeof(b));
-	b.in.fd = -1;
+	b.in.iso.fd = -1;
 	if (parse_options(argc, argv, &b.opt) < 0)
 		return EXIT_USAGE;
 	ui_init(&b.ui, b.opt.level);

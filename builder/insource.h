@@ -16,11 +16,11 @@
 
 #include <sys/stat.h>
 
+#include "iso.h"
 #include "text.h"
 
 struct in_source {
-	const char *path;
-	int fd;                     /* -1 when not open */
+	struct iso_source iso;      /* every read of IN goes through it */
 	struct stat seen;           /* at the open */
 };
 

@@ -24,7 +24,7 @@
 struct check {
 	const struct rewrite_job *job;
 	struct text *err;
-	int fd;
+	struct iso_source out;       /* OUT, opened here */
 	uint64_t sectors;            /* OUT's size */
 };
 
@@ -96,7 +96,7 @@ static int count_mismatch(struct check *c, const char *reader, size_t got)
 	struct text what = TEXT_INIT;
 	int rc;
 
-	text_appendf(&what, "names %zu files; %s has %zu", got, c->job->in,
+	text_appendf(&what, "names %zu files; %s has %zu", got, c->job->in->name,
 		     c->job->listing->file_count);
 	rc = failed(c, reader, text_failed(&what) ? "(out of memory)" : text_string(&what));
 	text_free(&what);
@@ -179,7 +179,7 @@ static int check_udf(struct check *c)
 	int rc;
 
 	memset(&got, 0, sizeof(got));
-	rc = udf_list(c->job->out, &got, &err);
+	rc = udf_list(&c->out, &got, &err);
 	if (rc <= 0) {
 		if (rc == 0)
 			text_appendf(c->err, "OUT check failed: %s finds no UDF file system in "
@@ -204,7 +204,7 @@ static int check_tree(struct check *c, enum iso_tree tree)
 	struct text err = TEXT_INIT;
 	int rc;
 
-	if (iso_list_tree(c->job->out, tree, &got, &err) < 0) {
+	if (iso_list_tree(&c->out, tree, &got, &err) < 0) {
 		text_appendf(c->err, "OUT check failed: %s: %s", reader, text_string(&err));
 		text_free(&err);
 		return -1;
@@ -232,7 +232,7 @@ static int check_catalog(struct check *c)
 	int rc = 0;
 
 	for (unsigned i = 0; i < MAX_DESCRIPTORS && !catalog_lba; i++) {
-		if (pread_full(c->fd, sector, sizeof(sector),
+		if (pread_full(c->out.fd, sector, sizeof(sector),
 			       (uint64_t)(PVD_SECTOR + i) * ISO_SECTOR) < 0 ||
 		    memcmp(sector + 1, "CD001", 5) != 0 || sector[0] == 255)
 			break;
@@ -251,7 +251,7 @@ static int check_catalog(struct check *c)
 		text_append(c->err, "out of memory");
 		return -1;
 	}
-	if (pread_full(c->fd, catalog, size, (uint64_t)catalog_lba * ISO_SECTOR) < 0)
+	if (pread_full(c->out.fd, catalog, size, (uint64_t)catalog_lba * ISO_SECTOR) < 0)
 		rc = failed(c, reader, "cannot read the boot catalog");
 	else if (eltorito_parse_catalog(catalog, size, c->sectors, &got, &why) < 0)
 		rc = failed(c, reader, why);
@@ -298,7 +298,7 @@ static int check_appended(struct check *c)
 			size_t take = placed->extent.length - done < HASH_CHUNK ?
 				      (size_t)(placed->extent.length - done) : HASH_CHUNK;
 
-			if (pread_full(c->fd, buffer, take,
+			if (pread_full(c->out.fd, buffer, take,
 				       placed->extent.lba * ISO_SECTOR + done) < 0)
 				break;
 			hash = fnv1a(hash, buffer, take);
@@ -320,16 +320,13 @@ static int check_appended(struct check *c)
 
 int outcheck_run(const struct rewrite_job *job, struct text *err)
 {
-	struct check c = { .job = job, .err = err, .fd = -1 };
+	struct check c = { .job = job, .err = err };
 	off_t end;
 	int rc = -1;
 
-	c.fd = open(job->out, O_RDONLY | O_CLOEXEC);
-	if (c.fd < 0) {
-		text_appendf(err, "cannot read %s back: %s", job->out, strerror(errno));
+	if (iso_source_open(&c.out, job->out, err) < 0)
 		return -1;
-	}
-	end = lseek(c.fd, 0, SEEK_END);
+	end = lseek(c.out.fd, 0, SEEK_END);
 	if (end < 0 || (uint64_t)end != job->out_size) {
 		text_appendf(err, "OUT check failed: it is %jd bytes, not the %" PRIu64 " written",
 			     (intmax_t)end, job->out_size);
@@ -343,6 +340,6 @@ int outcheck_run(const struct rewrite_job *job, struct text *err)
 		goto out;
 	rc = 0;
 out:
-	close(c.fd);
+	iso_source_close(&c.out);
 	return rc;
 }

@@ -334,7 +334,7 @@ static int write_image(struct writer *w)
 			rc = -1;
 			text_appendf(w->err, "%s has a UDF file system that libudfread reads but "
 				     "whose anchor the UDF patch cannot find; OUT would lose it",
-				     job->in);
+				     job->in->name);
 			goto out;
 		}
 		rc = -1;
@@ -364,21 +364,15 @@ int rewrite_iso(struct rewrite_job *job, struct text *err)
 	struct writer w = { .job = job, .err = err, .in = -1, .out = -1 };
 	int rc;
 
-	w.in = open(job->in, O_RDONLY | O_CLOEXEC);
-	if (w.in < 0) {
-		text_appendf(err, "cannot open %s: %s", job->in, strerror(errno));
-		return -1;
-	}
+	w.in = job->in->fd;
 	w.out = open(job->out, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (w.out < 0) {
 		text_appendf(err, "cannot create %s: %s", job->out, strerror(errno));
-		close(w.in);
 		return -1;
 	}
 	rc = write_image(&w);
 	if (close(w.out) < 0 && rc == 0)
 		rc = fail_errno(&w, "closing it");
-	close(w.in);
 	if (rc == 0) {
 		job->placed = w.placed;
 		job->placed_count = w.placed_count;

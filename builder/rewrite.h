@@ -32,7 +32,7 @@ struct rewrite_placed {
 };
 
 struct rewrite_job {
-	const char *in;
+	const struct iso_source *in;       /* read through its descriptor */
 	const char *out;                   /* must not exist; created here */
 	const struct iso_listing *listing; /* of in */
 	const struct iso_file *boot_wim;   /* replaced by boot_wim_disk */

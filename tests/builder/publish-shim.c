@@ -12,6 +12,8 @@
  *   WIN7GEN2_SHIM_FLIP=OFFSET         invert the byte at OFFSET of OUT
  *   WIN7GEN2_SHIM_TOUCH=PATH          set PATH's modification time to
  *                                     2001-01-01 (IN changed meanwhile)
+ *   WIN7GEN2_SHIM_REPLACE=NEW:PATH    rename NEW over PATH (IN replaced
+ *                                     under its name meanwhile)
  *
  * The shipped program has no such hook; only the tests load this.
  *
@@ -49,6 +51,7 @@ static void change_output(int fd)
 	const char *zero = getenv("WIN7GEN2_SHIM_ZERO");
 	const char *flip = getenv("WIN7GEN2_SHIM_FLIP");
 	const char *touch = getenv("WIN7GEN2_SHIM_TOUCH");
+	const char *replace = getenv("WIN7GEN2_SHIM_REPLACE");
 	char link[64];
 	int out;
 
@@ -88,6 +91,18 @@ static void change_output(int fd)
 			perror("publish-shim: utimensat");
 			abort();
 		}
+	}
+	if (replace) {
+		char *from = strdup(replace), *to = strchr(from, ':');
+
+		if (!to)
+			abort();
+		*to++ = '\0';
+		if (rename(from, to) < 0) {
+			perror("publish-shim: rename");
+			abort();
+		}
+		free(from);
 	}
 	close(out);
 }

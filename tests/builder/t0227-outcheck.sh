@@ -137,4 +137,12 @@ test_expect_success 'IN changed while it was read: stop, name it, no OUT' '
 		changing.err
 '
 
+test_expect_success 'IN replaced under its name while it was read: stop, name it, no OUT' '
+	cp microsoft.iso replaced.iso &&
+	cp bridge.iso other.iso &&
+	build_with_shim replaced replaced.iso WIN7GEN2_SHIM_REPLACE=other.iso:replaced.iso &&
+	grep "IN changed while it was being read: replaced.iso (another file took its name); OUT was not written" \
+		replaced.err
+'
+
 test_done
