@@ -15,7 +15,7 @@ builder_iso_sources = \
 	builder/eltorito.c builder/eltorito.h \
 	builder/isotree.c builder/isotree.h \
 	builder/udfpatch.c builder/udfpatch.h \
-	builder/rewrite.c builder/rewrite.h builder/fnv1a.h \
+	builder/rewrite.c builder/rewrite.h builder/xxh64.c builder/xxh64.h \
 	builder/outcheck.c builder/outcheck.h \
 	builder/insource.c builder/insource.h \
 	builder/efiimg.c builder/efiimg.h \
@@ -67,6 +67,7 @@ builder_host_tests = \
 	tests/builder/test-wimxml \
 	tests/builder/test-unattend \
 	tests/builder/test-textfmt \
+	tests/builder/test-xxh64 \
 	tests/fuzz/replay-wimxml \
 	tests/builder/test-eltorito \
 	tests/builder/test-isotree \
@@ -87,6 +88,10 @@ tests_builder_test_unattend_SOURCES = tests/builder/test-unattend.c tests/tap.h 
 nodist_tests_builder_test_unattend_SOURCES = builder/embedded-unattend.c
 tests_builder_test_unattend_CPPFLAGS = $(builder_test_cppflags)
 tests_builder_test_unattend_LDADD = fixengine/libfixengine.a $(LIBXML2_LIBS)
+
+tests_builder_test_xxh64_SOURCES = tests/builder/test-xxh64.c tests/tap.h \
+	builder/xxh64.c builder/xxh64.h
+tests_builder_test_xxh64_CPPFLAGS = $(builder_test_cppflags)
 
 tests_builder_test_textfmt_SOURCES = tests/builder/test-textfmt.c tests/tap.h \
 	builder/textfmt.c builder/textfmt.h

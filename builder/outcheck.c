@@ -15,7 +15,7 @@
 
 #include "eltorito.h"
 #include "files.h"
-#include "fnv1a.h"
+#include "xxh64.h"
 
 #define PVD_SECTOR 16
 #define MAX_DESCRIPTORS 32
@@ -292,8 +292,10 @@ static int check_appended(struct check *c)
 	for (size_t i = 0; i < c->job->placed_count; i++) {
 		const struct rewrite_placed *placed = &c->job->placed[i];
 		const char *name = placed->old ? placed->old->path : "the EFI boot image";
-		uint64_t hash = FNV1A_INIT, done = 0;
+		struct xxh64 hash;
+		uint64_t done = 0;
 
+		xxh64_init(&hash, 0);
 		while (done < placed->extent.length) {
 			size_t take = placed->extent.length - done < HASH_CHUNK ?
 				      (size_t)(placed->extent.length - done) : HASH_CHUNK;
@@ -301,14 +303,14 @@ static int check_appended(struct check *c)
 			if (pread_full(c->out.fd, buffer, take,
 				       placed->extent.lba * ISO_SECTOR + done) < 0)
 				break;
-			hash = fnv1a(hash, buffer, take);
+			xxh64_update(&hash, buffer, take);
 			done += take;
 		}
-		if (done != placed->extent.length || hash != placed->hash) {
+		if (done != placed->extent.length || xxh64_digest(&hash) != placed->hash) {
 			text_appendf(c->err, "OUT check failed: the %" PRIu64 " bytes at sector %"
 				     PRIu64 " are not those of %s written there (%s)",
 				     placed->extent.length, placed->extent.lba, name,
-				     done == placed->extent.length ? "FNV-1a hash differs"
+				     done == placed->extent.length ? "XXH64 hash differs"
 								   : "cannot read them");
 			free(buffer);
 			return -1;

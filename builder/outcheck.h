@@ -8,7 +8,7 @@
  * parser for the boot catalog.  Each must name every file of IN at its
  * old extents with its old size, but the files appended in its place
  * (boot.wim, the EFI boot image), which must lie exactly where they were
- * written and hold the bytes written there (by their FNV-1a hash).
+ * written and hold the bytes written there (by their XXH64 hash).
  * Extents are compared, not bytes, for the unchanged files, so the
  * check costs a read of the appended files and the trees only.
  *

@@ -28,7 +28,7 @@
 #include <unistd.h>
 
 #include "files.h"
-#include "fnv1a.h"
+#include "xxh64.h"
 #include "isotree.h"
 #include "udfpatch.h"
 
@@ -90,7 +90,6 @@ static struct rewrite_placed *place(struct writer *w, const struct iso_file *old
 	grown->old = old;
 	grown->extent.lba = w->next;
 	grown->extent.length = size;
-	grown->hash = FNV1A_INIT;
 	w->next += sectors_of(size);
 	return grown;
 }
@@ -104,6 +103,7 @@ static int append_disk_file(struct writer *w, const struct iso_file *old, const 
 	struct stat st;
 	uint64_t done = 0;
 	struct rewrite_placed *placed;
+	struct xxh64 hash;
 	unsigned char *buffer;
 
 	if (fd < 0 || fstat(fd, &st) < 0) {
@@ -119,6 +119,7 @@ static int append_disk_file(struct writer *w, const struct iso_file *old, const 
 	}
 	if (index)
 		*index = w->placed_count - 1;
+	xxh64_init(&hash, 0);
 	buffer = malloc(APPEND_CHUNK);
 	if (!buffer) {
 		close(fd);
@@ -135,13 +136,14 @@ static int append_disk_file(struct writer *w, const struct iso_file *old, const 
 				     errno ? strerror(errno) : "it shrank while being read");
 			break;
 		}
-		now->hash = fnv1a(now->hash, buffer, take);
+		xxh64_update(&hash, buffer, take);
 		if (write_all(w, buffer, take, now->extent.lba * ISO_SECTOR + done, path) < 0)
 			break;
 		done += take;
 	}
 	free(buffer);
 	close(fd);
+	w->placed[w->placed_count - 1].hash = xxh64_digest(&hash);
 	return done == (uint64_t)st.st_size ? 0 : -1;
 }
 
@@ -297,8 +299,13 @@ static int write_image(struct writer *w)
 		if (!file->inline_data)
 			continue;
 		placed = place(w, file, file->size);
-		if (placed)
-			placed->hash = fnv1a(FNV1A_INIT, file->inline_data, (size_t)file->size);
+		if (placed) {
+			struct xxh64 hash;
+
+			xxh64_init(&hash, 0);
+			xxh64_update(&hash, file->inline_data, (size_t)file->size);
+			placed->hash = xxh64_digest(&hash);
+		}
 		if (!placed || write_all(w, file->inline_data, (size_t)file->size,
 					 placed->extent.lba * ISO_SECTOR, file->path) < 0)
 			return -1;

@@ -23,7 +23,7 @@
 #include "iso.h"
 #include "text.h"
 
-/* A file appended to OUT: where its bytes lie, and their FNV-1a hash
+/* A file appended to OUT: where its bytes lie, and their XXH64 hash
  * taken as they were written. */
 struct rewrite_placed {
 	const struct iso_file *old;        /* the file of IN it replaces, or NULL */

@@ -87,7 +87,7 @@ test_expect_success 'boot.wim changed after it was written: caught by its hash, 
 	# boot.wim is appended first, at the sector after IN ends.
 	build_with_shim flip microsoft.iso \
 		WIN7GEN2_SHIM_FLIP=$(( $(sectors microsoft.iso) * 2048 + 100 )) &&
-	grep "OUT check failed: the [0-9]* bytes at sector $(sectors microsoft.iso) are not those of /sources/boot.wim written there (FNV-1a hash differs); out/flip.iso was not written" flip.err
+	grep "OUT check failed: the [0-9]* bytes at sector $(sectors microsoft.iso) are not those of /sources/boot.wim written there (XXH64 hash differs); out/flip.iso was not written" flip.err
 '
 
 test_expect_success 'UDF anchors gone: caught by libudfread, no OUT' '
