@@ -531,8 +531,8 @@ static int take_loader(struct build *b)
 		b->loader_copy = path_join(b->tempdir, "cdboot_noprompt.efi");
 		if (!b->loader_copy)
 			break;
-		return iso_copy_out(&media->source, media->cdboot_noprompt, b->loader_copy, NULL, NULL,
-				    &b->err);
+		return iso_copy_out(&media->source, media->cdboot_noprompt, b->loader_copy, NULL,
+				    NULL, &b->err);
 	}
 	case LOADER_EFISYS_NOPROMPT: {
 		char *image = path_join(b->tempdir, "efisys_noprompt.bin");

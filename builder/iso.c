@@ -560,7 +560,8 @@ int iso_pread(const struct iso_source *src, const struct iso_file *file, uint64_
 	return 0;
 }
 
-int iso_copy_out(const struct iso_source *src, const struct iso_file *file, const char *disk_path,
+int iso_copy_out(const struct iso_source *src, const struct iso_file *file,
+		 const char *disk_path,
 		 void (*on_progress)(void *ctx, uint64_t done, uint64_t total), void *ctx,
 		 struct text *err)
 {

@@ -105,7 +105,8 @@ const char *iso_source_name(const struct iso_listing *listing);
 
 /* Copies a file out of the ISO to a new file on disk (in the kernel,
  * extent by extent).  on_progress may be NULL. */
-int iso_copy_out(const struct iso_source *src, const struct iso_file *file, const char *disk_path,
+int iso_copy_out(const struct iso_source *src, const struct iso_file *file,
+		 const char *disk_path,
 		 void (*on_progress)(void *ctx, uint64_t done, uint64_t total), void *ctx,
 		 struct text *err);
 

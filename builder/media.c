@@ -130,8 +130,8 @@ static enum media_verdict read_boot_wim(struct media *media, struct ui *ui, stru
 	}
 	ui_detail(ui, "copying %s (%" PRIu64 " bytes) out of the ISO", media->boot_wim->path,
 		  media->boot_wim->size);
-	if (iso_copy_out(&media->source, media->boot_wim, media->boot_wim_copy, ui_copy_progress, ui,
-			 err) < 0)
+	if (iso_copy_out(&media->source, media->boot_wim, media->boot_wim_copy, ui_copy_progress,
+			 ui, err) < 0)
 		return MEDIA_ERROR;
 	ui_progress_end(ui);
 	/* Its images are described by the same XML reader as install.wim's. */
@@ -236,8 +236,8 @@ static enum media_verdict read_install_wim(struct media *media, struct text *err
 		text_append(err, "out of memory");
 		return MEDIA_ERROR;
 	}
-	if (iso_pread(&media->source, media->install_wim, info.xml_offset, xml, (size_t)info.xml_size,
-		      err) < 0)
+	if (iso_pread(&media->source, media->install_wim, info.xml_offset, xml,
+		      (size_t)info.xml_size, err) < 0)
 		goto out;
 	if (wim_xml_parse(xml, (size_t)info.xml_size, &media->install, &why) < 0) {
 		text_appendf(err, "sources/install.wim is not a usable WIM: %s", why);

@@ -5,8 +5,6 @@
  */
 #include "outcheck.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -81,7 +79,8 @@ static int mismatch(struct check *c, const char *reader, const struct iso_file *
 
 	text_appendf(&what, "names %s at ", file->path);
 	if (got->inline_data)
-		text_appendf(&what, "no sector (its %" PRIu64 " bytes in its File Entry)", got->size);
+		text_appendf(&what, "no sector (its %" PRIu64 " bytes in its File Entry)",
+			     got->size);
 	else
 		describe(&what, got->extents, got->extent_count, got->size);
 	text_append(&what, "; expected ");

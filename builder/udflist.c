@@ -217,8 +217,8 @@ int udf_list(const struct iso_source *src, struct iso_listing *listing, struct t
 		text_appendf(err, "cannot read %s: %s", iso, strerror(errno));
 		return -1;
 	}
-	held.blocks = (uint64_t)end / UDF_BLOCK_SIZE > UINT32_MAX ? UINT32_MAX
-								  : (uint32_t)(end / UDF_BLOCK_SIZE);
+	held.blocks = (uint64_t)end / UDF_BLOCK_SIZE > UINT32_MAX ?
+		      UINT32_MAX : (uint32_t)(end / UDF_BLOCK_SIZE);
 	if (!has_udf_recognition(src->fd))
 		return 0;
 	walk.udf = udfread_init();
