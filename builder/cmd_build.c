@@ -33,11 +33,13 @@
 #include "embedded.h"
 #include "files.h"
 #include "icpkg.h"
+#include "insource.h"
 #include "interrupt.h"
 #include "iso.h"
 #include "languages.h"
 #include "media.h"
 #include "numbers.h"
+#include "outcheck.h"
 #include "rewrite.h"
 #include "password.h"
 #include "payload.h"
@@ -109,6 +111,7 @@ struct build {
 	struct icpkg ic;
 	bool replaced_winpeshl;
 	uint64_t out_size;
+	struct in_source in;
 };
 
 static void usage(FILE *out)
@@ -606,8 +609,8 @@ static int take_loader(struct build *b)
 		b->loader_copy = path_join(b->tempdir, "cdboot_noprompt.efi");
 		if (!b->loader_copy)
 			break;
-		return iso_copy_out(media->iso, media->cdboot_noprompt, b->loader_copy, NULL, NULL,
-				    &b->err);
+		return iso_copy_out(&media->source, media->cdboot_noprompt, b->loader_copy, NULL,
+				    NULL, &b->err);
 	}
 	case LOADER_EFISYS_NOPROMPT: {
 		char *image = path_join(b->tempdir, "efisys_noprompt.bin");
@@ -618,7 +621,7 @@ static int take_loader(struct build *b)
 			free(image);
 			break;
 		}
-		rc = iso_copy_out(media->iso, media->efisys_noprompt, image, NULL, NULL, &b->err);
+		rc = iso_copy_out(&media->source, media->efisys_noprompt, image, NULL, NULL, &b->err);
 		if (rc == 0) {
 			rc = efiimg_get(image, "/EFI/BOOT/BOOTX64.EFI", b->loader_copy, &b->err);
 			if (rc == 0)
@@ -847,7 +850,7 @@ static int write_iso(struct build *b)
 	char *efi_image = path_join(b->tempdir, "win7gen2-efisys.bin");
 	char *out_tmp = path_join(b->tempdir, "output.iso");
 	struct efiimg_file files[3];
-	struct rewrite_job job;
+	struct rewrite_job job = { 0 };
 	uint64_t efi_size = 0;
 	int rc = -1;
 
@@ -868,7 +871,7 @@ static int write_iso(struct build *b)
 		goto out;
 
 	memset(&job, 0, sizeof(job));
-	job.in = b->opt.iso;
+	job.in = &b->in.iso;
 	job.out = out_tmp;
 	job.listing = &b->media.listing;
 	job.boot_wim = b->media.boot_wim;
@@ -901,6 +904,18 @@ static int write_iso(struct build *b)
 		rc = -1;
 		goto out;
 	}
+	/* Read back, as it lies on the disk, by code that did not write
+	 * it; and IN must be the file it was when the build began. */
+	ui_step(&b->ui, "reading the new ISO back: boot catalog, UDF, ISO 9660");
+	if (outcheck_run(&job, &b->err) < 0) {
+		text_appendf(&b->err, "; %s was not written", b->opt.output);
+		rc = -1;
+		goto out;
+	}
+	if (in_source_unchanged(&b->in, &b->err) < 0) {
+		rc = -1;
+		goto out;
+	}
 	if (b->opt.vm_script && write_vm_script(b) < 0) {
 		rc = -1;
 		goto out;
@@ -910,6 +925,7 @@ static int write_iso(struct build *b)
 	if (rc < 0 && b->opt.vm_script)
 		unlink(b->opt.vm_script);
 out:
+	free(job.placed);
 	free(config);
 	free(efi_image);
 	free(out_tmp);
@@ -1033,13 +1049,14 @@ static int run_build(struct build *b)
 
 	if (b->opt.password_file && read_password_file(b) < 0)
 		return -1;
-	if (check_payload(b) < 0 || check_agent(b) < 0 || check_paths(b) < 0)
+	if (check_payload(b) < 0 || check_agent(b) < 0 || check_paths(b) < 0 ||
+	    in_source_open(&b->in, b->opt.iso, &b->err) < 0)
 		return -1;
 	if (b->opt.unattend && unattend_check_file(b->opt.unattend, &b->err) < 0)
 		return -1;
 	if (drivers_scan_user(b->opt.drivers, &b->drivers, &b->err) < 0)
 		return -1;
-	verdict = media_open_iso(&b->media, b->opt.iso, &b->ui, &b->err);
+	verdict = media_open_iso(&b->media, &b->in.iso, &b->ui, &b->err);
 	b->media_open = true;
 	if (verdict != MEDIA_OK || check_space(b) < 0)
 		return -1;
@@ -1081,6 +1098,7 @@ int cmd_build(int argc, char **argv)
 	int status;
 
 	memset(&b, 0, sizeof(b));
+	b.in.iso.fd = -1;
 	if (parse_options(argc, argv, &b.opt) < 0)
 		return EXIT_USAGE;
 	ui_init(&b.ui, b.opt.level);
@@ -1098,6 +1116,7 @@ int cmd_build(int argc, char **argv)
 			 text_failed(&b.err) ? "out of memory" : text_string(&b.err));
 	if (b.media_open)
 		media_close(&b.media);
+	in_source_close(&b.in);
 	tempdir_remove(b.tempdir);
 	free(b.tempdir);
 	free(b.payload_path);

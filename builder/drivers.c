@@ -69,7 +69,7 @@ static int copy_install_wim(struct media *media, const char *copy, struct ui *ui
 	ui_step(ui, "boot.wim's Setup image lacks the Gen2 drivers: copying install.wim "
 		"(%" PRIu64 " MiB) to temporary space to take them from its driver store",
 		media->install_wim->size >> 20);
-	rc = iso_copy_out(media->iso, media->install_wim, copy, ui_copy_progress, ui, err);
+	rc = iso_copy_out(&media->source, media->install_wim, copy, ui_copy_progress, ui, err);
 	ui_progress_end(ui);
 	return rc;
 }

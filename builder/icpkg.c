@@ -117,14 +117,17 @@ static enum kind sniff(const char *path, struct text *err)
 		return KIND_ERROR;
 	}
 	n = pread(fd, head, sizeof(head), 0);
-	close(fd);
 	if (n < 0) {
 		text_appendf(err, "cannot read %s: %s", path, strerror(errno));
+		close(fd);
 		return KIND_ERROR;
 	}
-	if (n == (ssize_t)sizeof(head) && memcmp(head, "MSCF", 4) == 0)
+	if (n == (ssize_t)sizeof(head) && memcmp(head, "MSCF", 4) == 0) {
+		close(fd);
 		return KIND_CAB;
-	iso = iso_is_iso9660(path, volume_id, err);
+	}
+	iso = iso_is_iso9660(&(struct iso_source){ .name = path, .fd = fd }, volume_id, err);
+	close(fd);
 	if (iso < 0)
 		return KIND_ERROR;
 	return iso ? KIND_ISO : KIND_OTHER;
@@ -216,13 +219,18 @@ static int stage_from_iso(const char *path, const char *staged, struct icpkg *pk
 			  struct text *err)
 {
 	struct iso_listing listing;
+	struct iso_source src;
 	const struct iso_file *file = NULL;
 	int rc = -1;
 
 	pkg->form = ICPKG_ISO;
 	memset(&listing, 0, sizeof(listing));
-	if (iso_list(path, &listing, err) < 0)
+	if (iso_source_open(&src, path, err) < 0)
 		return -1;
+	if (iso_list(&src, &listing, err) < 0) {
+		iso_source_close(&src);
+		return -1;
+	}
 	for (size_t i = 0; !file && i < sizeof(iso_candidates) / sizeof(iso_candidates[0]); i++)
 		file = iso_find(&listing, iso_candidates[i]);
 	if (!file) {
@@ -242,9 +250,10 @@ static int stage_from_iso(const char *path, const char *staged, struct icpkg *pk
 		text_append(err, "out of memory");
 		goto out;
 	}
-	rc = iso_copy_out(path, file, staged, NULL, NULL, err);
+	rc = iso_copy_out(&src, file, staged, NULL, NULL, err);
 out:
 	iso_listing_free(&listing);
+	iso_source_close(&src);
 	return rc;
 }
 

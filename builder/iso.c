@@ -30,21 +30,33 @@
  * practice; never more than this). */
 #define MAX_BOOT_IMAGE (64u << 20)
 
-int iso_is_iso9660(const char *path, char volume_id[33], struct text *err)
+int iso_source_open(struct iso_source *src, const char *path, struct text *err)
 {
-	unsigned char pvd[ISO_SECTOR];
-	ssize_t n;
-	int fd, i;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
+	src->name = path;
+	src->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (src->fd < 0) {
 		text_appendf(err, "cannot open %s: %s", path, strerror(errno));
 		return -1;
 	}
-	n = pread(fd, pvd, sizeof(pvd), (off_t)PVD_SECTOR * ISO_SECTOR);
-	close(fd);
+	return 0;
+}
+
+void iso_source_close(struct iso_source *src)
+{
+	if (src->fd >= 0)
+		close(src->fd);
+	src->fd = -1;
+}
+
+int iso_is_iso9660(const struct iso_source *src, char volume_id[33], struct text *err)
+{
+	unsigned char pvd[ISO_SECTOR];
+	ssize_t n;
+	int i;
+
+	n = pread(src->fd, pvd, sizeof(pvd), (off_t)PVD_SECTOR * ISO_SECTOR);
 	if (n < 0) {
-		text_appendf(err, "cannot read %s: %s", path, strerror(errno));
+		text_appendf(err, "cannot read %s: %s", src->name, strerror(errno));
 		return -1;
 	}
 	/* Type 1 (primary), "CD001", version 1. */
@@ -256,20 +268,27 @@ static int parse_report(struct iso_listing *listing, char *text)
 	return 0;
 }
 
-static int iso9660_list(const char *iso, struct iso_listing *listing, struct text *err)
+/* read_fs: xorriso's -read_fs ("any", "norock", "ecma119"); why: what
+ * an unreadable tree means to the user. */
+static int iso9660_list(const struct iso_source *src, const char *read_fs, const char *why,
+			struct iso_listing *listing, struct text *err)
 {
+	/* xorriso reads the image through our descriptor, not by its name:
+	 * /proc/PID/fd/N opens the very file held open here. */
+	char held[64];
 	const char *argv[] = {
-		"xorriso", "-abort_on", "FAILURE", "-indev", iso,
+		"xorriso", "-abort_on", "FAILURE", "-read_fs", read_fs, "-indev", held,
 		"-find", "/", "-type", "f", "-exec", "report_lba", "--",
 		"-find", "/", "-type", "d", NULL
 	};
 	struct run run = { .argv = argv, .capture_stdout = true };
+	const char *iso = src->name;
 	int rc;
 
+	snprintf(held, sizeof(held), "/proc/%ld/fd/%d", (long)getpid(), src->fd);
 	if (run_tool(&run) < 0) {
 		/* The user's problem first, xorriso's words as detail. */
-		text_appendf(err, "the file tree of %s cannot be read: the ISO is damaged or "
-			     "truncated; copy or download it again\n  detail: ", iso);
+		text_appendf(err, "the file tree of %s cannot be read: %s\n  detail: ", iso, why);
 		run_explain(&run, err);
 		run_free(&run);
 		return -1;
@@ -402,24 +421,22 @@ static int check_extents(const char *iso, const struct iso_listing *listing, str
 	return 0;
 }
 
-int iso_list(const char *iso, struct iso_listing *listing, struct text *err)
+int iso_list(const struct iso_source *src, struct iso_listing *listing, struct text *err)
 {
+	const char *iso = src->name;
 	struct stat st;
-	int fd, rc;
+	int fd = src->fd, rc;
 
 	memset(listing, 0, sizeof(*listing));
-	rc = iso_is_iso9660(iso, listing->volume_id, err);
+	rc = iso_is_iso9660(src, listing->volume_id, err);
 	if (rc <= 0) {
 		if (rc == 0)
 			text_appendf(err, "%s is not an ISO 9660 image (no CD001 volume "
 				     "descriptor)", iso);
 		return -1;
 	}
-	fd = open(iso, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0) {
+	if (fstat(fd, &st) < 0) {
 		text_appendf(err, "cannot read %s: %s", iso, strerror(errno));
-		if (fd >= 0)
-			close(fd);
 		return -1;
 	}
 	listing->image_size = (uint64_t)st.st_size;
@@ -431,16 +448,16 @@ int iso_list(const char *iso, struct iso_listing *listing, struct text *err)
 	rc = read_descriptors(fd, iso, listing, err);
 	if (rc == 0 && listing->catalog_lba)
 		rc = read_catalog(fd, iso, listing, err);
-	close(fd);
 	if (rc == 0) {
-		rc = udf_list(iso, listing, err);
+		rc = udf_list(src, listing, err);
 		if (rc == 1) {
 			listing->has_udf = true;
 			listing->source = ISO_FROM_UDF;
 			rc = 0;
 		} else if (rc == 0) {
 			listing->source = ISO_FROM_ISO9660;
-			rc = iso9660_list(iso, listing, err);
+			rc = iso9660_list(src, "any", "the ISO is damaged or truncated; copy or "
+					  "download it again", listing, err);
 		}
 	}
 	if (rc == 0)
@@ -450,6 +467,19 @@ int iso_list(const char *iso, struct iso_listing *listing, struct text *err)
 		return -1;
 	}
 	match_boot_images(listing);
+	return 0;
+}
+
+int iso_list_tree(const struct iso_source *src, enum iso_tree tree,
+		  struct iso_listing *listing, struct text *err)
+{
+	memset(listing, 0, sizeof(*listing));
+	listing->source = ISO_FROM_ISO9660;
+	if (iso9660_list(src, tree == ISO_TREE_JOLIET ? "norock" : "ecma119",
+			 "xorriso refuses it", listing, err) < 0) {
+		iso_listing_free(listing);
+		return -1;
+	}
 	return 0;
 }
 
@@ -491,12 +521,12 @@ const char *iso_source_name(const struct iso_listing *listing)
 
 /* ---- reading files by their extents --------------------------------- */
 
-int iso_pread(const char *iso, const struct iso_file *file, uint64_t offset, void *data,
-	      size_t count, struct text *err)
+int iso_pread(const struct iso_source *src, const struct iso_file *file, uint64_t offset,
+	      void *data, size_t count, struct text *err)
 {
+	const char *iso = src->name;
 	unsigned char *out = data;
 	uint64_t start = 0;
-	int fd;
 
 	if (offset > file->size || count > file->size - offset) {
 		text_appendf(err, "%s in %s: bytes %" PRIu64 "-%" PRIu64 " lie beyond its end (%"
@@ -507,11 +537,6 @@ int iso_pread(const char *iso, const struct iso_file *file, uint64_t offset, voi
 		memcpy(out, file->inline_data + offset, count);
 		return 0;
 	}
-	fd = open(iso, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		text_appendf(err, "cannot open %s: %s", iso, strerror(errno));
-		return -1;
-	}
 	for (size_t i = 0; i < file->extent_count && count; i++) {
 		const struct iso_extent *extent = &file->extents[i];
 		uint64_t end = start + extent->length;
@@ -521,10 +546,9 @@ int iso_pread(const char *iso, const struct iso_file *file, uint64_t offset, voi
 			size_t take = extent->length - skip < count ? (size_t)(extent->length - skip)
 								    : count;
 
-			if (pread_full(fd, out, take, extent->lba * ISO_SECTOR + skip) < 0) {
+			if (pread_full(src->fd, out, take, extent->lba * ISO_SECTOR + skip) < 0) {
 				text_appendf(err, "cannot read %s from %s: %s", file->path, iso,
 					     errno ? strerror(errno) : "the ISO ends early (truncated?)");
-				close(fd);
 				return -1;
 			}
 			out += take;
@@ -533,26 +557,21 @@ int iso_pread(const char *iso, const struct iso_file *file, uint64_t offset, voi
 		}
 		start = end;
 	}
-	close(fd);
 	return 0;
 }
 
-int iso_copy_out(const char *iso, const struct iso_file *file, const char *disk_path,
+int iso_copy_out(const struct iso_source *src, const struct iso_file *file,
+		 const char *disk_path,
 		 void (*on_progress)(void *ctx, uint64_t done, uint64_t total), void *ctx,
 		 struct text *err)
 {
+	const char *iso = src->name;
 	uint64_t done = 0;
-	int in, out, rc = 0;
+	int in = src->fd, out, rc = 0;
 
-	in = open(iso, O_RDONLY | O_CLOEXEC);
-	if (in < 0) {
-		text_appendf(err, "cannot open %s: %s", iso, strerror(errno));
-		return -1;
-	}
 	out = open(disk_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (out < 0) {
 		text_appendf(err, "cannot create %s: %s", disk_path, strerror(errno));
-		close(in);
 		return -1;
 	}
 	if (file->inline_data) {
@@ -571,7 +590,6 @@ int iso_copy_out(const char *iso, const struct iso_file *file, const char *disk_
 		text_appendf(err, "cannot write %s: %s", disk_path, strerror(errno));
 		rc = -1;
 	}
-	close(in);
 	return rc;
 }
 
@@ -591,26 +609,21 @@ static uint64_t fat_image_size(const unsigned char *boot)
 	return (uint64_t)total * bytes_per_sector;
 }
 
-int iso_copy_boot_image(const char *iso, const struct iso_boot_image *image,
+int iso_copy_boot_image(const struct iso_source *src, const struct iso_boot_image *image,
 			const char *disk_path, uint64_t *size, struct text *err)
 {
+	const char *iso = src->name;
 	struct iso_file bytes = { 0 };
 	struct iso_extent extent;
 	unsigned char boot[512];
 	uint64_t image_size;
-	int fd, rc;
+	int rc;
 
 	if (image->file) {
 		*size = image->file->size;
-		return iso_copy_out(iso, image->file, disk_path, NULL, NULL, err);
+		return iso_copy_out(src, image->file, disk_path, NULL, NULL, err);
 	}
-	fd = open(iso, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		text_appendf(err, "cannot open %s: %s", iso, strerror(errno));
-		return -1;
-	}
-	rc = pread_full(fd, boot, sizeof(boot), (uint64_t)image->entry.lba * ISO_SECTOR);
-	close(fd);
+	rc = pread_full(src->fd, boot, sizeof(boot), (uint64_t)image->entry.lba * ISO_SECTOR);
 	if (rc < 0) {
 		text_appendf(err, "cannot read the boot image at sector %" PRIu32 " of %s",
 			     image->entry.lba, iso);
@@ -631,5 +644,5 @@ int iso_copy_boot_image(const char *iso, const struct iso_boot_image *image,
 	bytes.extents = &extent;
 	bytes.extent_count = 1;
 	*size = image_size;
-	return iso_copy_out(iso, &bytes, disk_path, NULL, NULL, err);
+	return iso_copy_out(src, &bytes, disk_path, NULL, NULL, err);
 }

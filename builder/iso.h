@@ -27,6 +27,19 @@
 
 #define ISO_SECTOR 2048
 
+/*
+ * An image being read: its name, for messages, and the descriptor every
+ * read goes through.  Opened once, so that a file replaced under its
+ * name meanwhile is never read half from each.
+ */
+struct iso_source {
+	const char *name;
+	int fd;                     /* read-only; -1 when closed */
+};
+
+int iso_source_open(struct iso_source *src, const char *path, struct text *err);
+void iso_source_close(struct iso_source *src);
+
 struct iso_file {
 	char *path;                 /* "/sources/boot.wim", as the file system spells it */
 	uint64_t size;              /* all extents together */
@@ -63,15 +76,22 @@ struct iso_listing {
 
 /* Reads the primary volume descriptor at sector 16.  1: an ISO 9660
  * image (volume_id filled); 0: not one; -1: cannot read (err says). */
-int iso_is_iso9660(const char *path, char volume_id[33], struct text *err);
+int iso_is_iso9660(const struct iso_source *src, char volume_id[33], struct text *err);
 
 /*
  * Files, folders and boot catalog of an ISO.  Refuses, saying so in
  * err, an image whose catalog or file extents lie beyond its end
  * (truncated or damaged).
  */
-int iso_list(const char *iso, struct iso_listing *listing, struct text *err);
+int iso_list(const struct iso_source *src, struct iso_listing *listing, struct text *err);
 void iso_listing_free(struct iso_listing *listing);
+
+/* The files and folders of one ISO 9660 tree alone, as xorriso reads
+ * it: the primary tree (names as recorded, without ";1"), or Joliet
+ * (ISO_TREE_JOLIET, when the image has it).  No catalog, no checks. */
+enum iso_tree { ISO_TREE_PRIMARY, ISO_TREE_JOLIET };
+int iso_list_tree(const struct iso_source *src, enum iso_tree tree,
+		  struct iso_listing *listing, struct text *err);
 
 /* The file at path, compared without regard to case (Windows media mix
  * cases freely), or NULL. */
@@ -85,22 +105,23 @@ const char *iso_source_name(const struct iso_listing *listing);
 
 /* Copies a file out of the ISO to a new file on disk (in the kernel,
  * extent by extent).  on_progress may be NULL. */
-int iso_copy_out(const char *iso, const struct iso_file *file, const char *disk_path,
+int iso_copy_out(const struct iso_source *src, const struct iso_file *file,
+		 const char *disk_path,
 		 void (*on_progress)(void *ctx, uint64_t done, uint64_t total), void *ctx,
 		 struct text *err);
 
 /* Reads count bytes at offset of a file in the ISO into memory. */
-int iso_pread(const char *iso, const struct iso_file *file, uint64_t offset, void *data,
-	      size_t count, struct text *err);
+int iso_pread(const struct iso_source *src, const struct iso_file *file, uint64_t offset,
+	      void *data, size_t count, struct text *err);
 
 /* Copies a boot image out: its file when it has one, else the bytes at
  * its LBA (the catalog's load size, or a FAT image's own size). */
-int iso_copy_boot_image(const char *iso, const struct iso_boot_image *image,
+int iso_copy_boot_image(const struct iso_source *src, const struct iso_boot_image *image,
 			const char *disk_path, uint64_t *size, struct text *err);
 
 /* Internal, for iso.c: the UDF half of iso_list (udflist.c).  1: the
  * image has UDF and the files are listed; 0: no UDF; -1: error. */
-int udf_list(const char *iso, struct iso_listing *listing, struct text *err);
+int udf_list(const struct iso_source *src, struct iso_listing *listing, struct text *err);
 /* Adds a file or folder to a listing (both parts use it). */
 struct iso_file *iso_listing_add_file(struct iso_listing *listing, const char *path,
 				      uint64_t size);

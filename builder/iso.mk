@@ -16,7 +16,9 @@ builder_iso_sources = \
 	builder/eltorito.c builder/eltorito.h \
 	builder/isotree.c builder/isotree.h \
 	builder/udfpatch.c builder/udfpatch.h \
-	builder/rewrite.c builder/rewrite.h \
+	builder/rewrite.c builder/rewrite.h builder/xxh64.c builder/xxh64.h \
+	builder/outcheck.c builder/outcheck.h \
+	builder/insource.c builder/insource.h \
 	builder/efiimg.c builder/efiimg.h \
 	builder/wimxml.c builder/wimxml.h \
 	builder/wimfile.c builder/wimfile.h \
@@ -62,7 +64,8 @@ builder_shell_tests = \
 	tests/builder/t0250-isotree.sh \
 	tests/builder/t0260-udfpatch.sh \
 	tests/builder/t0270-wim-descriptors.sh \
-	tests/builder/t0290-languages.sh
+	tests/builder/t0290-languages.sh \
+	tests/builder/t0227-outcheck.sh
 TESTS += $(builder_shell_tests)
 EXTRA_DIST += $(builder_shell_tests) tests/builder/lib-builder.sh \
 	tests/sample/make-sample-iso
@@ -74,6 +77,7 @@ builder_host_tests = \
 	tests/builder/test-languages \
 	tests/builder/test-textfmt \
 	tests/fuzz/replay-langini \
+	tests/builder/test-xxh64 \
 	tests/fuzz/replay-wimxml \
 	tests/builder/test-eltorito \
 	tests/builder/test-isotree \
@@ -114,6 +118,10 @@ tests/fuzz/fuzz-langini: tests/fuzz/fuzz-langini.c builder/langini.c builder/lan
 	$(AM_V_CCLD)$(MKDIR_P) $(@D) && $(CLANG) $(FUZZ_CFLAGS) -I$(top_srcdir)/builder $^ -o $@
 endif
 CLEANFILES += tests/fuzz/fuzz-langini
+
+tests_builder_test_xxh64_SOURCES = tests/builder/test-xxh64.c tests/tap.h \
+	builder/xxh64.c builder/xxh64.h
+tests_builder_test_xxh64_CPPFLAGS = $(builder_test_cppflags)
 
 tests_builder_test_textfmt_SOURCES = tests/builder/test-textfmt.c tests/tap.h \
 	builder/textfmt.c builder/textfmt.h
@@ -164,7 +172,7 @@ tests_builder_wimsd_add_LDADD = fixengine/libfixengine.a $(WIMLIB_LIBS) $(NTFS3G
 if HAVE_BUILDER
 check_PROGRAMS += tests/builder/udfpatch-apply tests/builder/udf-read
 endif
-EXTRA_DIST += tests/builder/make-udf-sample
+EXTRA_DIST += tests/builder/make-udf-sample tests/builder/udf-end-anchor-only
 tests_builder_udfpatch_apply_SOURCES = tests/builder/udfpatch-apply.c \
 	builder/udfpatch.c builder/udfpatch.h
 tests_builder_udfpatch_apply_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder \
@@ -215,3 +223,14 @@ tests/builder/norename-flags.so: tests/builder/norename-flags.c
 		-o $@ $(srcdir)/tests/builder/norename-flags.c
 CLEANFILES += tests/builder/norename-flags.so
 EXTRA_DIST += tests/builder/norename-flags.c
+
+# Changes OUT or IN between the write and the read-back, for t0227.  A
+# shared object loaded with LD_PRELOAD: the shipped program has no hook.
+if HAVE_BUILDER
+check_DATA += tests/builder/publish-shim.so
+endif
+tests/builder/publish-shim.so: tests/builder/publish-shim.c
+	$(AM_V_CCLD)$(MKDIR_P) $(@D) && \
+		$(CC) -std=gnu11 -Wall -Wextra -Werror -O2 -shared -fPIC -o $@ $< -ldl
+CLEANFILES += tests/builder/publish-shim.so
+EXTRA_DIST += tests/builder/publish-shim.c

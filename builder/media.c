@@ -133,8 +133,8 @@ static enum media_verdict read_boot_wim(struct media *media, struct ui *ui, stru
 	}
 	ui_detail(ui, "copying %s (%" PRIu64 " bytes) out of the ISO", media->boot_wim->path,
 		  media->boot_wim->size);
-	if (iso_copy_out(media->iso, media->boot_wim, media->boot_wim_copy, ui_copy_progress, ui,
-			 err) < 0)
+	if (iso_copy_out(&media->source, media->boot_wim, media->boot_wim_copy, ui_copy_progress,
+			 ui, err) < 0)
 		return MEDIA_ERROR;
 	ui_progress_end(ui);
 	/* Its images are described by the same XML reader as install.wim's. */
@@ -223,7 +223,7 @@ static enum media_verdict read_install_wim(struct media *media, struct text *err
 
 	/* Only the header and the XML it points to: a few KiB, wherever
 	 * install.wim lies, however big it is. */
-	if (iso_pread(media->iso, media->install_wim, 0, header, header_size, err) < 0)
+	if (iso_pread(&media->source, media->install_wim, 0, header, header_size, err) < 0)
 		return MEDIA_ERROR;
 	if (wim_header_parse(header, header_size, media->install_wim->size, &info, &why) < 0) {
 		text_appendf(err, "sources/install.wim is not a usable WIM: %s", why);
@@ -239,8 +239,8 @@ static enum media_verdict read_install_wim(struct media *media, struct text *err
 		text_append(err, "out of memory");
 		return MEDIA_ERROR;
 	}
-	if (iso_pread(media->iso, media->install_wim, info.xml_offset, xml, (size_t)info.xml_size,
-		      err) < 0)
+	if (iso_pread(&media->source, media->install_wim, info.xml_offset, xml,
+		      (size_t)info.xml_size, err) < 0)
 		goto out;
 	if (wim_xml_parse(xml, (size_t)info.xml_size, &media->install, &why) < 0) {
 		text_appendf(err, "sources/install.wim is not a usable WIM: %s", why);
@@ -299,7 +299,7 @@ static void read_lang_ini(struct media *media, struct ui *ui)
 		why = "it is far bigger than any lang.ini";
 	else if (!(data = malloc(file->size ? (size_t)file->size : 1)))
 		why = "out of memory";
-	else if (iso_pread(media->iso, file, 0, data, (size_t)file->size, &err) < 0)
+	else if (iso_pread(&media->source, file, 0, data, (size_t)file->size, &err) < 0)
 		why = text_string(&err);
 	else if (lang_ini_parse(data, (size_t)file->size, &media->lang_ini, &why, &line) == 0)
 		why = NULL;
@@ -330,7 +330,7 @@ static enum media_verdict read_efi_image(struct media *media, struct text *err)
 	}
 	/* Microsoft's media give the image no ISO 9660 name: it is read
 	 * where the catalog says it is. */
-	if (iso_copy_boot_image(media->iso, media->uefi_entry, media->efi_image_copy,
+	if (iso_copy_boot_image(&media->source, media->uefi_entry, media->efi_image_copy,
 				&media->efi_image_size, err) < 0)
 		return MEDIA_ERROR;
 	rc = efiimg_get(media->efi_image_copy, "/EFI/BOOT/BOOTX64.EFI", media->efi_loader_copy, err);
@@ -348,15 +348,17 @@ static enum media_verdict read_efi_image(struct media *media, struct text *err)
 	return media->efi_loader_is_payload ? read_iso_config(media, err) : MEDIA_OK;
 }
 
-enum media_verdict media_open_iso(struct media *media, const char *iso, struct ui *ui,
-				  struct text *err)
+enum media_verdict media_open_iso(struct media *media, const struct iso_source *src,
+				  struct ui *ui, struct text *err)
 {
+	const char *iso = src->name;
 	char volume_id[33];
 	int rc;
 
 	memset(media, 0, sizeof(*media));
 	media->iso = iso;
-	rc = iso_is_iso9660(iso, volume_id, err);
+	media->source = *src;
+	rc = iso_is_iso9660(src, volume_id, err);
 	if (rc < 0)
 		return MEDIA_ERROR;
 	if (rc == 0) {
@@ -365,7 +367,7 @@ enum media_verdict media_open_iso(struct media *media, const char *iso, struct u
 		return MEDIA_NOT_ISO;
 	}
 	ui_step(ui, "reading %s", iso);
-	if (iso_list(iso, &media->listing, err) < 0)
+	if (iso_list(src, &media->listing, err) < 0)
 		return MEDIA_ERROR;
 	return find_files(media, err);
 }
@@ -397,8 +399,14 @@ enum media_verdict media_read(struct media *media, const char *tempdir, struct u
 enum media_verdict media_open(struct media *media, const char *iso, const char *tempdir,
 			      struct ui *ui, struct text *err)
 {
-	enum media_verdict verdict = media_open_iso(media, iso, ui, err);
+	struct iso_source src;
+	enum media_verdict verdict;
 
+	memset(media, 0, sizeof(*media));
+	if (iso_source_open(&src, iso, err) < 0)
+		return MEDIA_ERROR;
+	verdict = media_open_iso(media, &src, ui, err);
+	media->owns_source = true;
 	return verdict == MEDIA_OK ? media_read(media, tempdir, ui, err) : verdict;
 }
 
@@ -414,6 +422,8 @@ void media_close(struct media *media)
 	free(media->efi_image_copy);
 	free(media->efi_loader_copy);
 	iso_listing_free(&media->listing);
+	if (media->owns_source)
+		iso_source_close(&media->source);
 	memset(media, 0, sizeof(*media));
 }
 

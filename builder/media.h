@@ -51,7 +51,9 @@ struct media_driver {
 extern const struct media_driver media_gen2_drivers[MEDIA_DRIVER_COUNT];
 
 struct media {
-	const char *iso;
+	const char *iso;                         /* its name */
+	struct iso_source source;                /* every read goes through it */
+	bool owns_source;                        /* media_open opened it */
 	const char *tempdir;
 	struct iso_listing listing;
 	const struct iso_file *boot_wim;
@@ -103,9 +105,10 @@ enum media_verdict media_open(struct media *media, const char *iso, const char *
 void media_close(struct media *media);
 
 /* media_open in two halves, for `build` to check free space between
- * them: the ISO's file list and boot catalog (no copying), then the rest. */
-enum media_verdict media_open_iso(struct media *media, const char *iso, struct ui *ui,
-				  struct text *err);
+ * them: the ISO's file list and boot catalog (no copying), then the rest.
+ * The source stays the caller's, open until media_close. */
+enum media_verdict media_open_iso(struct media *media, const struct iso_source *src,
+				  struct ui *ui, struct text *err);
 enum media_verdict media_read(struct media *media, const char *tempdir, struct ui *ui,
 			      struct text *err);
 

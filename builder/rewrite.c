@@ -28,22 +28,18 @@
 #include <unistd.h>
 
 #include "files.h"
+#include "xxh64.h"
 #include "isotree.h"
 #include "udfpatch.h"
 
 #define PVD_SECTOR 16
 #define MAX_DESCRIPTORS 32
+#define APPEND_CHUNK (1u << 20)
 
 static uint64_t sectors_of(uint64_t bytes)
 {
 	return (bytes + ISO_SECTOR - 1) / ISO_SECTOR;
 }
-
-/* A file appended to OUT: where its bytes now lie. */
-struct placed {
-	const struct iso_file *old;  /* the file it replaces, or NULL */
-	struct iso_extent extent;
-};
 
 struct writer {
 	struct rewrite_job *job;
@@ -51,7 +47,7 @@ struct writer {
 	int in;
 	int out;
 	uint64_t next;               /* the next free sector */
-	struct placed *placed;       /* every appended file */
+	struct rewrite_placed *placed;       /* every appended file */
 	size_t placed_count;
 };
 
@@ -81,9 +77,9 @@ static int write_all(struct writer *w, const void *data, size_t size, uint64_t o
 	return 0;
 }
 
-static struct placed *place(struct writer *w, const struct iso_file *old, uint64_t size)
+static struct rewrite_placed *place(struct writer *w, const struct iso_file *old, uint64_t size)
 {
-	struct placed *grown = realloc(w->placed, (w->placed_count + 1) * sizeof(*grown));
+	struct rewrite_placed *grown = realloc(w->placed, (w->placed_count + 1) * sizeof(*grown));
 
 	if (!grown) {
 		text_append(w->err, "out of memory");
@@ -98,14 +94,17 @@ static struct placed *place(struct writer *w, const struct iso_file *old, uint64
 	return grown;
 }
 
-/* Appends a disk file; the copy runs in the kernel as IN's did. */
+/* Appends a disk file through a buffer, hashing the bytes written (a
+ * few hundred MiB at most: the kernel copy is kept for IN's gigabytes). */
 static int append_disk_file(struct writer *w, const struct iso_file *old, const char *path,
-			    struct placed **where)
+			    size_t *index)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	uint64_t done = 0;
-	struct placed *placed;
+	struct rewrite_placed *placed;
+	struct xxh64 hash;
+	unsigned char *buffer;
 
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		text_appendf(w->err, "cannot read %s: %s", path, strerror(errno));
@@ -118,18 +117,34 @@ static int append_disk_file(struct writer *w, const struct iso_file *old, const 
 		close(fd);
 		return -1;
 	}
-	if (copy_fd_range(fd, 0, w->out, placed->extent.lba * ISO_SECTOR, (uint64_t)st.st_size,
-			  NULL, NULL, &done, 0) < 0) {
-		int saved = errno;
-
+	if (index)
+		*index = w->placed_count - 1;
+	xxh64_init(&hash, 0);
+	buffer = malloc(APPEND_CHUNK);
+	if (!buffer) {
 		close(fd);
-		errno = saved;
-		return fail_errno(w, path);
+		text_append(w->err, "out of memory");
+		return -1;
 	}
+	while (done < (uint64_t)st.st_size) {
+		size_t take = (uint64_t)st.st_size - done < APPEND_CHUNK ?
+			      (size_t)((uint64_t)st.st_size - done) : APPEND_CHUNK;
+		struct rewrite_placed *now = &w->placed[w->placed_count - 1];
+
+		if (pread_full(fd, buffer, take, done) < 0) {
+			text_appendf(w->err, "cannot read %s: %s", path,
+				     errno ? strerror(errno) : "it shrank while being read");
+			break;
+		}
+		xxh64_update(&hash, buffer, take);
+		if (write_all(w, buffer, take, now->extent.lba * ISO_SECTOR + done, path) < 0)
+			break;
+		done += take;
+	}
+	free(buffer);
 	close(fd);
-	if (where)
-		*where = placed;
-	return 0;
+	w->placed[w->placed_count - 1].hash = xxh64_digest(&hash);
+	return done == (uint64_t)st.st_size ? 0 : -1;
 }
 
 static int copy_in(struct writer *w)
@@ -192,7 +207,7 @@ static int build_trees(struct writer *w, struct isotree_output *trees)
 	return rc;
 }
 
-static int patch_catalog(struct writer *w, const struct placed *efi)
+static int patch_catalog(struct writer *w, const struct rewrite_placed *efi)
 {
 	const struct iso_listing *listing = w->job->listing;
 	const struct eltorito_entry *entry = &w->job->uefi->entry;
@@ -267,23 +282,30 @@ static int write_image(struct writer *w)
 	struct rewrite_job *job = w->job;
 	const struct iso_listing *listing = job->listing;
 	struct isotree_output trees = { 0 };
-	struct placed *efi = NULL;
+	const struct rewrite_placed *efi;
 	uint64_t data_end, image_end;
 	int rc = -1;
 
 	if (copy_in(w) < 0 ||
 	    append_disk_file(w, job->boot_wim, job->boot_wim_disk, NULL) < 0 ||
-	    append_disk_file(w, job->uefi->file, job->efi_image_disk, &efi) < 0)
+	    append_disk_file(w, job->uefi->file, job->efi_image_disk, &job->efi_index) < 0)
 		return -1;
 	/* Bytes UDF kept in a File Entry get a place of their own, so the
 	 * ISO 9660 tree can name them too. */
 	for (size_t i = 0; i < listing->file_count; i++) {
 		const struct iso_file *file = &listing->files[i];
-		struct placed *placed;
+		struct rewrite_placed *placed;
 
 		if (!file->inline_data)
 			continue;
 		placed = place(w, file, file->size);
+		if (placed) {
+			struct xxh64 hash;
+
+			xxh64_init(&hash, 0);
+			xxh64_update(&hash, file->inline_data, (size_t)file->size);
+			placed->hash = xxh64_digest(&hash);
+		}
 		if (!placed || write_all(w, file->inline_data, (size_t)file->size,
 					 placed->extent.lba * ISO_SECTOR, file->path) < 0)
 			return -1;
@@ -313,9 +335,17 @@ static int write_image(struct writer *w)
 		free(files);
 		if (rc < 0)
 			goto out;
-		if (rc == 1)
-			image_end = udf.image_end;
+		/* The listing read a UDF file system: one the patch cannot
+		 * find would be left pointing at IN's old places. */
+		if (rc == 0) {
+			rc = -1;
+			text_appendf(w->err, "%s has a UDF file system that libudfread reads but "
+				     "whose anchor the UDF patch cannot find; OUT would lose it",
+				     job->in->name);
+			goto out;
+		}
 		rc = -1;
+		image_end = udf.image_end;
 	}
 	if (image_end > UINT32_MAX) {
 		text_append(w->err, "the new ISO would exceed 8 TiB, the most ISO 9660 can "
@@ -326,6 +356,7 @@ static int write_image(struct writer *w)
 		fail_errno(w, "setting its size");
 		goto out;
 	}
+	efi = &w->placed[job->efi_index];
 	if (patch_catalog(w, efi) < 0 || patch_descriptors(w, &trees, image_end) < 0)
 		goto out;
 	job->out_size = image_end * ISO_SECTOR;
@@ -340,21 +371,20 @@ int rewrite_iso(struct rewrite_job *job, struct text *err)
 	struct writer w = { .job = job, .err = err, .in = -1, .out = -1 };
 	int rc;
 
-	w.in = open(job->in, O_RDONLY | O_CLOEXEC);
-	if (w.in < 0) {
-		text_appendf(err, "cannot open %s: %s", job->in, strerror(errno));
-		return -1;
-	}
+	w.in = job->in->fd;
 	w.out = open(job->out, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (w.out < 0) {
 		text_appendf(err, "cannot create %s: %s", job->out, strerror(errno));
-		close(w.in);
 		return -1;
 	}
 	rc = write_image(&w);
 	if (close(w.out) < 0 && rc == 0)
 		rc = fail_errno(&w, "closing it");
-	close(w.in);
-	free(w.placed);
+	if (rc == 0) {
+		job->placed = w.placed;
+		job->placed_count = w.placed_count;
+	} else {
+		free(w.placed);
+	}
 	return rc;
 }

@@ -23,8 +23,16 @@
 #include "iso.h"
 #include "text.h"
 
+/* A file appended to OUT: where its bytes lie, and their XXH64 hash
+ * taken as they were written. */
+struct rewrite_placed {
+	const struct iso_file *old;        /* the file of IN it replaces, or NULL */
+	struct iso_extent extent;
+	uint64_t hash;
+};
+
 struct rewrite_job {
-	const char *in;
+	const struct iso_source *in;       /* read through its descriptor */
 	const char *out;                   /* must not exist; created here */
 	const struct iso_listing *listing; /* of in */
 	const struct iso_file *boot_wim;   /* replaced by boot_wim_disk */
@@ -34,6 +42,11 @@ struct rewrite_job {
 	void (*on_progress)(void *ctx, uint64_t done, uint64_t total);
 	void *ctx;
 	uint64_t out_size;                 /* out: bytes */
+	/* out: every appended file (boot.wim, the EFI image, bytes UDF kept
+	 * in a File Entry), malloc'd, and which one is the EFI image. */
+	struct rewrite_placed *placed;
+	size_t placed_count;
+	size_t efi_index;
 };
 
 int rewrite_iso(struct rewrite_job *job, struct text *err);

@@ -9,6 +9,7 @@
  *
  * SPDX-License-Identifier: MIT
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdbool.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <udfread/blockinput.h>
 #include <udfread/udfread.h>
 
 #include "files.h"
@@ -150,14 +152,11 @@ static int walk_dir(struct walk *walk, UDFDIR *dir, const char *path, unsigned d
  * libudfread prints an error of its own on images without UDF, which
  * are ordinary here.
  */
-static bool has_udf_recognition(const char *iso)
+static bool has_udf_recognition(int fd)
 {
 	unsigned char sector[ISO_SECTOR];
 	bool found = false;
-	int fd = open(iso, O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0)
-		return false;
 	for (uint64_t lba = 16; lba < 64 && !found; lba++) {
 		if (pread_full(fd, sector, 8, lba * ISO_SECTOR) < 0)
 			break;
@@ -167,17 +166,60 @@ static bool has_udf_recognition(const char *iso)
 			 memcmp(sector + 1, "BOOT2", 5) != 0 && memcmp(sector + 1, "CDW02", 5) != 0)
 			break;
 	}
-	close(fd);
 	return found;
 }
 
-int udf_list(const char *iso, struct iso_listing *listing, struct text *err)
+/* libudfread reads through the descriptor held open, never by name. */
+struct held_input {
+	struct udfread_block_input input;
+	int fd;
+	uint32_t blocks;
+};
+
+static int held_read(struct udfread_block_input *input, uint32_t lba, void *buf,
+		     uint32_t nblocks, int flags)
 {
+	struct held_input *held = (struct held_input *)input;
+	uint8_t *out = buf;
+	uint32_t done = 0;
+
+	(void)flags;
+	while (done < nblocks) {
+		ssize_t n = pread(held->fd, out + (size_t)done * UDF_BLOCK_SIZE,
+				  (size_t)(nblocks - done) * UDF_BLOCK_SIZE,
+				  (off_t)(lba + done) * UDF_BLOCK_SIZE);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < UDF_BLOCK_SIZE)
+			break;
+		done += (uint32_t)(n / UDF_BLOCK_SIZE);
+	}
+	return done ? (int)done : -1;
+}
+
+static uint32_t held_size(struct udfread_block_input *input)
+{
+	return ((struct held_input *)input)->blocks;
+}
+
+int udf_list(const struct iso_source *src, struct iso_listing *listing, struct text *err)
+{
+	const char *iso = src->name;
 	struct walk walk = { .listing = listing, .err = err, .iso = iso };
+	struct held_input held = { .input = { .read = held_read, .size = held_size },
+				   .fd = src->fd };
+	off_t end = lseek(src->fd, 0, SEEK_END);
 	UDFDIR *root;
 	int rc;
 
-	if (!has_udf_recognition(iso))
+	if (end < 0) {
+		text_appendf(err, "cannot read %s: %s", iso, strerror(errno));
+		return -1;
+	}
+	held.blocks = (uint64_t)end / UDF_BLOCK_SIZE > UINT32_MAX ?
+		      UINT32_MAX : (uint32_t)(end / UDF_BLOCK_SIZE);
+	if (!has_udf_recognition(src->fd))
 		return 0;
 	walk.udf = udfread_init();
 	if (!walk.udf) {
@@ -185,7 +227,7 @@ int udf_list(const char *iso, struct iso_listing *listing, struct text *err)
 		return -1;
 	}
 	/* No anchor, no UDF: the image is ISO 9660 only. */
-	if (udfread_open(walk.udf, iso) < 0) {
+	if (udfread_open_input(walk.udf, &held.input) < 0) {
 		udfread_close(walk.udf);
 		return 0;
 	}

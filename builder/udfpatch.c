@@ -7,8 +7,8 @@
  *   every descriptor   tag: 0 id, 4 checksum (bytes 0-3 and 5-15), 8 CRC
  *                      (CRC-CCITT, polynomial 0x1021, initial 0) over the
  *                      CRC length at 10 bytes after the tag, 12 location
- *   anchor (2)         at sector 256 and the last sector: 16 main and 24
- *                      reserve sequence extents (4 length, 4 sector)
+ *   anchor (2)         at sector 256 and/or near the last sector: 16 main
+ *                      and 24 reserve sequence extents (4 length, 4 sector)
  *   partition (5)      22 number, 56 header (free space tables, bitmaps),
  *                      188 start sector, 192 length in blocks
  *   logical volume (6) 212 block size, 264 map table length, 268 map
@@ -83,6 +83,8 @@
 
 struct volume {
 	uint8_t anchor[SECTOR];
+	uint64_t anchor_sector;      /* where it was found */
+	bool placed_256;             /* a copy put at (blank) sector 256 for libudf */
 	uint32_t vds_sector;         /* the main sequence */
 	uint8_t *vds;                /* its sectors, through the terminator */
 	size_t vds_count;
@@ -248,18 +250,86 @@ static void regid_text(const uint8_t *regid, char *out)
  * The volume: anchor, main sequence, partition, logical volume, integrity
  * ------------------------------------------------------------------------- */
 
-/* 1: the anchor is read; 0: none at 256; -1: damaged or unreadable. */
-static int read_anchor(int fd, struct volume *vol, struct text *err)
+/*
+ * The anchor, where readers look for one (ECMA-167 3/8.4.2.1): sector
+ * 256, else near the end of an image of old_end sectors: its last
+ * sector, 256 before it, or 256 before the end (as some writers count).
+ * Writers that leave sector 256 to file data have only the end ones.
+ * 1: read (vol->anchor_sector says where); 0: none; -1: damaged or
+ * unreadable.
+ */
+static int read_anchor(int fd, uint64_t old_end, struct volume *vol, struct text *err)
 {
-	const char *why = NULL;
-	int rc = read_sector(fd, ANCHOR_SECTOR, vol->anchor, "the UDF anchor", err);
+	uint64_t places[4] = { ANCHOR_SECTOR, 0, 0, 0 };
 
-	if (rc <= 0)
-		return rc;
-	rc = tag_check(vol->anchor, TAG_ANCHOR, ANCHOR_SECTOR, &why);
+	if (old_end > ANCHOR_SECTOR + 1) {
+		places[1] = old_end - 1;
+		if (old_end > 2 * ANCHOR_SECTOR + 1)
+			places[2] = old_end - 1 - ANCHOR_SECTOR;
+		if (old_end > 2 * ANCHOR_SECTOR)
+			places[3] = old_end - ANCHOR_SECTOR;
+	}
+	for (size_t i = 0; i < 4; i++) {
+		const char *why = NULL;
+		int rc;
+
+		if (i > 0 && places[i] <= ANCHOR_SECTOR)
+			continue;
+		rc = read_sector(fd, places[i], vol->anchor, "the UDF anchor", err);
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			continue;
+		rc = tag_check(vol->anchor, TAG_ANCHOR, places[i], &why);
+		if (rc < 0)
+			return damaged(err, "the anchor", places[i], why);
+		if (rc == 1) {
+			vol->anchor_sector = places[i];
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * An anchor found only near the end is copied to sector 256 when that is
+ * blank: the new image has one there, and libudf, which finds the File
+ * Entries, reads the anchor at 256 only.  Undone by unplace_anchor when
+ * the job is refused later, so a refusal still leaves the image as it
+ * was.  File data at 256 are never overwritten: that is refused.
+ */
+static int place_anchor_256(int fd, struct volume *vol, struct text *err)
+{
+	uint8_t block[SECTOR];
+	int rc;
+
+	if (vol->anchor_sector == ANCHOR_SECTOR)
+		return 0;
+	rc = read_sector(fd, ANCHOR_SECTOR, block, "sector 256", err);
 	if (rc < 0)
-		return damaged(err, "the anchor", ANCHOR_SECTOR, why);
-	return rc;
+		return -1;
+	if (rc == 1 && !all_zero(block, SECTOR)) {
+		text_appendf(err, "the UDF anchor is at sector %" PRIu64 " only, and sector 256 "
+			     "holds other data: that layout is not handled (libudf reads the "
+			     "anchor at sector 256 only)", vol->anchor_sector);
+		return -1;
+	}
+	memcpy(block, vol->anchor, SECTOR);
+	tag_seal(block, ANCHOR_SECTOR);
+	if (write_sectors(fd, ANCHOR_SECTOR, block, 1, "the anchor", err) < 0)
+		return -1;
+	vol->placed_256 = true;
+	return 0;
+}
+
+static void unplace_anchor(int fd, const struct volume *vol)
+{
+	uint8_t zero[SECTOR] = { 0 };
+	struct text ignored = TEXT_INIT;
+
+	if (vol->placed_256)
+		write_sectors(fd, ANCHOR_SECTOR, zero, 1, "the anchor", &ignored);
+	text_free(&ignored);
 }
 
 static int read_sequence(int fd, struct volume *vol, struct text *err)
@@ -270,7 +340,7 @@ static int read_sequence(int fd, struct volume *vol, struct text *err)
 
 	vol->vds_sector = (uint32_t)get_le(vol->anchor + 20, 4);
 	if (count == 0)
-		return damaged(err, "the anchor", ANCHOR_SECTOR,
+		return damaged(err, "the anchor", vol->anchor_sector,
 			       "its main descriptor sequence is shorter than a sector");
 	if (count > MAX_SEQUENCE)
 		count = MAX_SEQUENCE;
@@ -1123,6 +1193,7 @@ static int write_changes(const struct udfpatch_job *job, struct volume *vol,
 		if (write_sectors(job->fd, stale[i], zero, 1, "an old anchor", err) < 0)
 			goto out;
 
+	/* Two anchors where readers look: 256 and the last sector. */
 	*image_end = job->tail_start + reserve_count + 1;
 	put_le(vol->anchor + 24, reserve_count * SECTOR, 4);
 	put_le(vol->anchor + 28, job->tail_start, 4);
@@ -1151,7 +1222,13 @@ int udfpatch_apply(struct udfpatch_job *job, struct text *err)
 	int rc;
 
 	memset(&vol, 0, sizeof(vol));
-	rc = read_anchor(job->fd, &vol, err);
+	if (old_end == 0 && job->file_count > 0) {
+		old_end = UINT64_MAX;
+		for (size_t i = 0; i < job->file_count; i++)
+			if (job->files[i].lba < old_end)
+				old_end = job->files[i].lba;
+	}
+	rc = read_anchor(job->fd, old_end, &vol, err);
 	if (rc <= 0)
 		return rc;
 	rc = -1;
@@ -1160,12 +1237,6 @@ int udfpatch_apply(struct udfpatch_job *job, struct text *err)
 	    read_integrity(job->fd, &vol, integrity_length, integrity_sector, err) < 0)
 		goto out;
 
-	if (old_end == 0 && job->file_count > 0) {
-		old_end = UINT64_MAX;
-		for (size_t i = 0; i < job->file_count; i++)
-			if (job->files[i].lba < old_end)
-				old_end = job->files[i].lba;
-	}
 	if (check_job(job, &vol, old_end, err) < 0)
 		goto out;
 
@@ -1176,7 +1247,7 @@ int udfpatch_apply(struct udfpatch_job *job, struct text *err)
 		text_append(err, "out of memory");
 		goto out;
 	}
-	if (find_entries(job, &vol, blocks, err) < 0)
+	if (place_anchor_256(job->fd, &vol, err) < 0 || find_entries(job, &vol, blocks, err) < 0)
 		goto out;
 	for (size_t i = 0; i < job->file_count; i++) {
 		for (size_t j = 0; j < i; j++)
@@ -1195,6 +1266,8 @@ int udfpatch_apply(struct udfpatch_job *job, struct text *err)
 		goto out;
 	rc = 1;
 out:
+	if (rc != 1)
+		unplace_anchor(job->fd, &vol);
 	free(stale);
 	free(blocks);
 	free(patches);

@@ -55,8 +55,14 @@ struct udfpatch_job {
 };
 
 /*
+ * The anchor is looked for where readers look: sector 256, then the
+ * source's last sector and 256 sectors before it (old_end).  The new
+ * image gets one at sector 256 and one at its last sector; an image
+ * whose anchor is only near its end and whose sector 256 holds data is
+ * refused.
+ *
  * 1: done; 0: the image has no UDF file system: no anchor (a descriptor
- * tagged 2 with a good checksum) at sector 256 (nothing written);
+ * tagged 2 with a good checksum) where readers look (nothing written);
  * -1: cannot (err says why: a file not found, an allocation descriptor
  * kind it does not handle, damaged descriptors).  Everything is read and
  * checked before the first write, so a refusal leaves the image as it

@@ -12,6 +12,7 @@
 APPLY=$top_builddir/tests/builder/udfpatch-apply
 UDF_READ=$top_builddir/tests/builder/udf-read
 MAKE_UDF=$top_srcdir/tests/builder/make-udf-sample
+END_ANCHOR_ONLY=$top_srcdir/tests/builder/udf-end-anchor-only
 # Debian's python3-pycdlib: the system interpreter, not whatever is on PATH.
 PY=/usr/bin/python3
 
@@ -386,6 +387,38 @@ test_expect_success 'no UDF at all: 0, nothing written' '
 	"$APPLY" plain.new.iso /sources/boot.wim=new.wim >out &&
 	grep -x "no UDF" out &&
 	cmp -n $(stat -c %s plain.iso) plain.iso plain.new.iso
+'
+
+test_expect_success 'the anchor only at the end, sector 256 blank: found; OUT has two' '
+	for name in g p; do
+		cp $name.iso $name.end.iso &&
+		"$END_ANCHOR_ONLY" $name.end.iso &&
+		"$PY" udfcheck.py anchors $name.end.iso >anchors &&
+		test "$(cat anchors)" = "$(sectors $name.iso)" &&
+		cp $name.end.iso $name.end.new.iso &&
+		"$APPLY" $name.end.new.iso /sources/boot.wim=new.wim >$name.end.result &&
+		image_end=$(field $name.end image_end) &&
+		"$PY" udfcheck.py anchors $name.end.new.iso >anchors &&
+		test "$(cat anchors)" = "256 $((image_end - 1))" &&
+		udfinfo $name.end.new.iso >info &&
+		grep -x "start=256, blocks=1, type=ANCHOR" info &&
+		grep -x "start=$((image_end - 1)), blocks=1, type=ANCHOR" info &&
+		test $(grep -c type=ANCHOR info) = 2 &&
+		rm -rf $name.end.want && cp -R $name.tree $name.end.want &&
+		cp new.wim $name.end.want/sources/boot.wim &&
+		reads_as $name.end.new.iso $name.end.want || return 1
+	done
+'
+
+test_expect_success 'the anchor only at the end: a refusal leaves sector 256 blank' '
+	refused g.end.iso "/sources/nothere.wim: not found in the UDF file system" \
+		/sources/nothere.wim=new.wim
+'
+
+test_expect_success 'the anchor only at the end, data at sector 256: refused by name' '
+	cp g.iso g.filled.iso &&
+	"$END_ANCHOR_ONLY" --fill-256 g.filled.iso &&
+	refused g.filled.iso "and sector 256 holds other data" /sources/boot.wim=new.wim
 '
 
 test_expect_success 'a path not in the tree, a directory, a file as a directory: refused' '

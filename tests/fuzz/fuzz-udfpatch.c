@@ -39,7 +39,9 @@
  *         first file's in other case; 8 OLD_END_UNSET, job.old_end 0;
  *         16 FOLD, the first path in upper case with backslashes;
  *         32 END_ANCHOR, a copy of the anchor sealed for the old image's
- *         last sector, put there (udfpatch must clear it)
+ *         last sector, put there (udfpatch must clear it); 64
+ *         ONLY_END_ANCHOR, with END_ANCHOR: sector 256 then left blank,
+ *         as writers that keep only the end anchor do
  *   1     free sectors between the old image's end and the new data
  *   2     free sectors between the data's end and the tail
  *   3     zero sectors after the last one given (the seeds make the old
@@ -91,6 +93,7 @@
 #define F_OLD_END_UNSET 0x08u
 #define F_FOLD 0x10u
 #define F_END_ANCHOR 0x20u
+#define F_ONLY_END_ANCHOR 0x40u
 
 #define SECOND_SIZE 1474560u
 
@@ -297,7 +300,8 @@ static void check_old_sector(struct run *run, uint64_t sector, const uint8_t *no
 			abort();
 		return;
 	}
-	if (!sound_tag(now) || get_le(was, 2) != id)
+	if (!sound_tag(now) ||
+	    (get_le(was, 2) != id && !(sector == ANCHOR_SECTOR && id == 2 && all_zero(was))))
 		abort();    /* whatever changed is still the same kind of descriptor */
 	switch (id) {
 	case 2:
@@ -340,6 +344,8 @@ static void check_tail(struct run *run, int fd)
 	    !sound_tag(anchor) || get_le(anchor + 12, 4) != job->image_end - 1 ||
 	    get_le(anchor + 24, 4) != reserve * SECTOR || get_le(anchor + 28, 4) != job->tail_start)
 		abort();
+	/* Always at 256 too: an image whose anchor is only near its end
+	 * and whose sector 256 holds data is refused. */
 	if (!read_at(fd, ANCHOR_SECTOR, block) || get_le(block, 2) != 2 || !sound_tag(block) ||
 	    get_le(block + 12, 4) != ANCHOR_SECTOR || memcmp(block + 16, anchor + 16, SECTOR - 16))
 		abort();
@@ -463,6 +469,8 @@ static uint8_t *make_image(const uint8_t *data, size_t size, unsigned flags, uns
 		memcpy(last, image + ANCHOR_SECTOR * SECTOR, SECTOR);
 		put_le(last + 12, count - 1, 4);
 		seal(last);
+		if (flags & F_ONLY_END_ANCHOR)
+			memset(image + ANCHOR_SECTOR * SECTOR, 0, SECTOR);
 	}
 	*sectors = count;
 	return image;

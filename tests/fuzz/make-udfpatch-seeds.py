@@ -45,7 +45,8 @@ PARTITION = 257
 PARTITION_MAX = 64
 
 # Header flags (fuzz-udfpatch.c).
-RESEAL, SECOND, SECOND_SAME, OLD_END_UNSET, FOLD, END_ANCHOR = 1, 2, 4, 8, 16, 32
+RESEAL, SECOND, SECOND_SAME, OLD_END_UNSET, FOLD, END_ANCHOR, ONLY_END_ANCHOR = \
+    1, 2, 4, 8, 16, 32, 64
 
 # 2009-07-22 00:00:00 UTC, when Windows 7 went to manufacturing.
 EPOCH = 1248220800
@@ -260,6 +261,12 @@ def main():
          dict(flags=SECOND | OLD_END_UNSET, gap=5)),
         ('pycdlib-two-files-end-anchor', 'pycdlib', EFI, [],
          dict(flags=SECOND | END_ANCHOR, tail_gap=7)),
+        # The anchor only at the end, sector 256 blank: it must be found
+        # there, and the new image get one at 256 and at its end.
+        ('genisoimage-only-end-anchor', 'genisoimage', SMALL, [],
+         dict(flags=END_ANCHOR | ONLY_END_ANCHOR)),
+        ('pycdlib-two-files-only-end-anchor', 'pycdlib', EFI, [],
+         dict(flags=SECOND | END_ANCHOR | ONLY_END_ANCHOR, tail_gap=3)),
         ('pycdlib-same-entry-twice', 'pycdlib', SMALL, [],
          dict(flags=SECOND | SECOND_SAME)),
         ('genisoimage-3gib-folded', 'genisoimage', SMALL, [],

@@ -1,0 +1,346 @@
+/*
+ * outcheck.c - OUT read back before it gets its name
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "outcheck.h"
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "eltorito.h"
+#include "files.h"
+#include "xxh64.h"
+
+#define PVD_SECTOR 16
+#define MAX_DESCRIPTORS 32
+#define HASH_CHUNK (1u << 20)
+
+struct check {
+	const struct rewrite_job *job;
+	struct text *err;
+	struct iso_source out;       /* OUT, opened here */
+	uint64_t sectors;            /* OUT's size */
+};
+
+static int failed(struct check *c, const char *reader, const char *what)
+{
+	text_appendf(c->err, "OUT check failed: %s %s", reader, what);
+	return -1;
+}
+
+/* Where the file of IN should lie in OUT: its own extents, or the one
+ * it was given when it was appended. */
+static void expected(const struct rewrite_job *job, const struct iso_file *file,
+		     const struct iso_extent **extents, size_t *count, uint64_t *size)
+{
+	*extents = file->extents;
+	*count = file->extent_count;
+	*size = file->size;
+	for (size_t i = 0; i < job->placed_count; i++)
+		if (job->placed[i].old == file) {
+			*extents = &job->placed[i].extent;
+			*count = job->placed[i].extent.length ? 1 : 0;
+			*size = job->placed[i].extent.length;
+		}
+}
+
+static bool same_extents(const struct iso_file *got, const struct iso_extent *extents,
+			 size_t count, uint64_t size)
+{
+	if (got->inline_data || got->size != size || got->extent_count != count)
+		return false;
+	for (size_t i = 0; i < count; i++)
+		if (got->extents[i].lba != extents[i].lba ||
+		    got->extents[i].length != extents[i].length)
+			return false;
+	return true;
+}
+
+static void describe(struct text *out, const struct iso_extent *extents, size_t count,
+		     uint64_t size)
+{
+	if (count)
+		text_appendf(out, "sector %" PRIu64 "%s, %" PRIu64 " bytes", extents[0].lba,
+			     count > 1 ? " on" : "", size);
+	else
+		text_appendf(out, "no sector, %" PRIu64 " bytes", size);
+}
+
+static int mismatch(struct check *c, const char *reader, const struct iso_file *file,
+		    const struct iso_file *got, const struct iso_extent *extents, size_t count,
+		    uint64_t size)
+{
+	struct text what = TEXT_INIT;
+	int rc;
+
+	text_appendf(&what, "names %s at ", file->path);
+	if (got->inline_data)
+		text_appendf(&what, "no sector (its %" PRIu64 " bytes in its File Entry)",
+			     got->size);
+	else
+		describe(&what, got->extents, got->extent_count, got->size);
+	text_append(&what, "; expected ");
+	describe(&what, extents, count, size);
+	rc = failed(c, reader, text_failed(&what) ? "(out of memory)" : text_string(&what));
+	text_free(&what);
+	return rc;
+}
+
+static int count_mismatch(struct check *c, const char *reader, size_t got)
+{
+	struct text what = TEXT_INIT;
+	int rc;
+
+	text_appendf(&what, "names %zu files; %s has %zu", got, c->job->in->name,
+		     c->job->listing->file_count);
+	rc = failed(c, reader, text_failed(&what) ? "(out of memory)" : text_string(&what));
+	text_free(&what);
+	return rc;
+}
+
+/* UDF and Joliet keep IN's names: each file is looked up by its name. */
+static int compare_by_name(struct check *c, const char *reader, const struct iso_listing *got)
+{
+	const struct iso_listing *in = c->job->listing;
+
+	for (size_t i = 0; i < in->file_count; i++) {
+		const struct iso_file *file = &in->files[i];
+		const struct iso_file *found = iso_find(got, file->path);
+		const struct iso_extent *extents;
+		size_t count;
+		uint64_t size;
+
+		expected(c->job, file, &extents, &count, &size);
+		if (!found) {
+			struct text what = TEXT_INIT;
+			int rc;
+
+			text_appendf(&what, "does not name %s", file->path);
+			rc = failed(c, reader, text_failed(&what) ? "(out of memory)"
+								  : text_string(&what));
+			text_free(&what);
+			return rc;
+		}
+		if (!same_extents(found, extents, count, size))
+			return mismatch(c, reader, file, found, extents, count, size);
+	}
+	return got->file_count == in->file_count ? 0 : count_mismatch(c, reader, got->file_count);
+}
+
+/*
+ * The primary tree's names are IN's mapped to d-characters (isotree.c
+ * decides how, and whether a suffix tells two apart): matching them here
+ * would repeat the writer's own rules.  Its files are matched by where
+ * they lie instead: each file of IN with bytes must have a record at
+ * exactly its extents with its size, and the count must agree.
+ */
+static int compare_by_place(struct check *c, const char *reader, const struct iso_listing *got)
+{
+	const struct iso_listing *in = c->job->listing;
+
+	for (size_t i = 0; i < in->file_count; i++) {
+		const struct iso_file *file = &in->files[i];
+		const struct iso_extent *extents;
+		size_t count;
+		uint64_t size;
+		bool found = false;
+
+		expected(c->job, file, &extents, &count, &size);
+		if (count == 0)
+			continue;
+		for (size_t j = 0; j < got->file_count && !found; j++)
+			found = same_extents(&got->files[j], extents, count, size);
+		if (!found) {
+			struct text what = TEXT_INIT;
+			int rc;
+
+			text_append(&what, "names no file at ");
+			describe(&what, extents, count, size);
+			text_appendf(&what, "; expected %s there", file->path);
+			rc = failed(c, reader, text_failed(&what) ? "(out of memory)"
+								  : text_string(&what));
+			text_free(&what);
+			return rc;
+		}
+	}
+	return got->file_count == in->file_count ? 0 : count_mismatch(c, reader, got->file_count);
+}
+
+static int check_udf(struct check *c)
+{
+	static const char reader[] = "UDF (libudfread)";
+	struct iso_listing got;
+	struct text err = TEXT_INIT;
+	int rc;
+
+	memset(&got, 0, sizeof(got));
+	rc = udf_list(&c->out, &got, &err);
+	if (rc <= 0) {
+		if (rc == 0)
+			text_appendf(c->err, "OUT check failed: %s finds no UDF file system in "
+				     "it", reader);
+		else
+			text_appendf(c->err, "OUT check failed: %s: %s", reader,
+				     text_string(&err));
+		text_free(&err);
+		iso_listing_free(&got);
+		return -1;
+	}
+	text_free(&err);
+	rc = compare_by_name(c, reader, &got);
+	iso_listing_free(&got);
+	return rc;
+}
+
+static int check_tree(struct check *c, enum iso_tree tree)
+{
+	const char *reader = tree == ISO_TREE_JOLIET ? "Joliet (xorriso)" : "ISO 9660 (xorriso)";
+	struct iso_listing got;
+	struct text err = TEXT_INIT;
+	int rc;
+
+	if (iso_list_tree(&c->out, tree, &got, &err) < 0) {
+		text_appendf(c->err, "OUT check failed: %s: %s", reader, text_string(&err));
+		text_free(&err);
+		return -1;
+	}
+	text_free(&err);
+	rc = tree == ISO_TREE_JOLIET ? compare_by_name(c, reader, &got)
+				     : compare_by_place(c, reader, &got);
+	iso_listing_free(&got);
+	return rc;
+}
+
+/* The boot catalog of OUT, read from its boot record as iso.c reads
+ * IN's: the same entries as IN's, the UEFI one at the new EFI image. */
+static int check_catalog(struct check *c)
+{
+	static const char reader[] = "El Torito (boot catalog)";
+	const struct iso_listing *in = c->job->listing;
+	const struct rewrite_placed *efi = &c->job->placed[c->job->efi_index];
+	struct eltorito_catalog got;
+	uint8_t sector[ISO_SECTOR];
+	uint8_t *catalog;
+	uint32_t catalog_lba = 0;
+	const char *why = NULL;
+	size_t size;
+	int rc = 0;
+
+	for (unsigned i = 0; i < MAX_DESCRIPTORS && !catalog_lba; i++) {
+		if (pread_full(c->out.fd, sector, sizeof(sector),
+			       (uint64_t)(PVD_SECTOR + i) * ISO_SECTOR) < 0 ||
+		    memcmp(sector + 1, "CD001", 5) != 0 || sector[0] == 255)
+			break;
+		if (sector[0] == 0 &&
+		    eltorito_parse_boot_record(sector, sizeof(sector), c->sectors, &catalog_lba,
+					       &why) < 0)
+			return failed(c, reader, why);
+	}
+	if (catalog_lba != in->catalog_lba)
+		return failed(c, reader, "finds no boot catalog where IN's was");
+	size = ELTORITO_MAX_CATALOG_SECTORS * ISO_SECTOR;
+	if ((c->sectors - catalog_lba) * ISO_SECTOR < size)
+		size = (size_t)(c->sectors - catalog_lba) * ISO_SECTOR;
+	catalog = malloc(size);
+	if (!catalog) {
+		text_append(c->err, "out of memory");
+		return -1;
+	}
+	if (pread_full(c->out.fd, catalog, size, (uint64_t)catalog_lba * ISO_SECTOR) < 0)
+		rc = failed(c, reader, "cannot read the boot catalog");
+	else if (eltorito_parse_catalog(catalog, size, c->sectors, &got, &why) < 0)
+		rc = failed(c, reader, why);
+	free(catalog);
+	if (rc < 0)
+		return -1;
+	if (got.entry_count != in->boot_count)
+		return failed(c, reader, "lists another number of boot images than IN's catalog");
+	for (size_t i = 0; i < got.entry_count; i++) {
+		const struct eltorito_entry *was = &in->boot[i].entry, *now = &got.entries[i];
+		bool uefi = was->number == c->job->uefi->entry.number;
+		uint64_t want = uefi ? efi->extent.lba : was->lba;
+
+		if (now->platform_id != was->platform_id || now->lba != want) {
+			struct text what = TEXT_INIT;
+
+			text_appendf(&what, "entry %u points at sector %" PRIu32 "; expected %"
+				     PRIu64 " (%s)", now->number, now->lba, want,
+				     uefi ? "the new EFI boot image" : "IN's boot image");
+			rc = failed(c, reader, text_failed(&what) ? "(out of memory)"
+								  : text_string(&what));
+			text_free(&what);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* The appended files hold the bytes written there. */
+static int check_appended(struct check *c)
+{
+	unsigned char *buffer = malloc(HASH_CHUNK);
+
+	if (!buffer) {
+		text_append(c->err, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < c->job->placed_count; i++) {
+		const struct rewrite_placed *placed = &c->job->placed[i];
+		const char *name = placed->old ? placed->old->path : "the EFI boot image";
+		struct xxh64 hash;
+		uint64_t done = 0;
+
+		xxh64_init(&hash, 0);
+		while (done < placed->extent.length) {
+			size_t take = placed->extent.length - done < HASH_CHUNK ?
+				      (size_t)(placed->extent.length - done) : HASH_CHUNK;
+
+			if (pread_full(c->out.fd, buffer, take,
+				       placed->extent.lba * ISO_SECTOR + done) < 0)
+				break;
+			xxh64_update(&hash, buffer, take);
+			done += take;
+		}
+		if (done != placed->extent.length || xxh64_digest(&hash) != placed->hash) {
+			text_appendf(c->err, "OUT check failed: the %" PRIu64 " bytes at sector %"
+				     PRIu64 " are not those of %s written there (%s)",
+				     placed->extent.length, placed->extent.lba, name,
+				     done == placed->extent.length ? "XXH64 hash differs"
+								   : "cannot read them");
+			free(buffer);
+			return -1;
+		}
+	}
+	free(buffer);
+	return 0;
+}
+
+int outcheck_run(const struct rewrite_job *job, struct text *err)
+{
+	struct check c = { .job = job, .err = err };
+	off_t end;
+	int rc = -1;
+
+	if (iso_source_open(&c.out, job->out, err) < 0)
+		return -1;
+	end = lseek(c.out.fd, 0, SEEK_END);
+	if (end < 0 || (uint64_t)end != job->out_size) {
+		text_appendf(err, "OUT check failed: it is %jd bytes, not the %" PRIu64 " written",
+			     (intmax_t)end, job->out_size);
+		goto out;
+	}
+	c.sectors = (uint64_t)end / ISO_SECTOR;
+	if (check_appended(&c) < 0 || check_catalog(&c) < 0 ||
+	    (job->listing->has_udf && check_udf(&c) < 0) ||
+	    check_tree(&c, ISO_TREE_PRIMARY) < 0 ||
+	    (job->listing->has_joliet && check_tree(&c, ISO_TREE_JOLIET) < 0))
+		goto out;
+	rc = 0;
+out:
+	iso_source_close(&c.out);
+	return rc;
+}
