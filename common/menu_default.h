@@ -63,12 +63,4 @@ struct menu_decision {
  */
 void menu_default_decide(const struct menu_facts *facts, struct menu_decision *decision);
 
-/*
- * bytes as a person reads a disk size: "64 GiB", "100 MiB", "63.9 GiB"
- * (one decimal below 100 of a unit, none when it is .0).  Always
- * NUL-terminated; text needs MENU_SIZE_TEXT_MAX bytes for any value.
- */
-#define MENU_SIZE_TEXT_MAX 16
-void menu_size_text(uint64_t bytes, char *text, size_t size);
-
 #endif

@@ -18,6 +18,7 @@
 
 #include "byteorder.h"
 #include "disks.h"
+#include "size_text.h"
 #include "file.h"
 #include "win7gen2.h"
 
@@ -297,9 +298,9 @@ static void report_partition(const struct disk *disk, UINTN i, struct log *log)
 {
 	const struct partition *partition = &disk->table.partition[i];
 	CHAR16 line[160], name[PARTITION_NAME_MAX + 1], type[16];
-	char size[MENU_SIZE_TEXT_MAX];
+	char size[SIZE_TEXT_MAX];
 
-	menu_size_text(partition->blocks * disk->block_size, size, sizeof(size));
+	size_text(partition->blocks * disk->block_size, size, sizeof(size));
 	SPrint(line, sizeof(line), L"    %d: ", i + 1);
 	append_ascii(line, ARRAY_SIZE(line), size);
 	if (disk->table.scheme == PARTITION_SCHEME_GPT && partition->name[0]) {
@@ -329,10 +330,10 @@ void disks_report(const struct disk_survey *survey, struct log *log)
 	for (UINTN d = 0; d < survey->count; d++) {
 		const struct disk *disk = &survey->disk[d];
 		const struct partition_table *table = &disk->table;
-		char size[MENU_SIZE_TEXT_MAX];
+		char size[SIZE_TEXT_MAX];
 		const CHAR16 *what = L"";
 
-		menu_size_text(disk->bytes, size, sizeof(size));
+		size_text(disk->bytes, size, sizeof(size));
 		switch (table->scheme) {
 		case PARTITION_SCHEME_BLANK: what = L"blank"; break;
 		case PARTITION_SCHEME_MBR: what = L"MBR"; break;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ascii.h"
+#include "size_text.h"
 #include "win7gen2.h"
 
 static const char *const mode_names[] = {
@@ -118,31 +119,6 @@ enum mode_decision decide_mode(enum mode_variable_read read, const uint8_t *valu
 	return MODE_REFUSED;
 }
 
-/* "127 GiB", "126.9 GiB", "512 bytes": binary units, one decimal at most. */
-static void describe_size(uint64_t bytes, char *buf, size_t size)
-{
-	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
-	uint64_t unit = 1024, tenths;
-	size_t u = 0;
-
-	if (bytes < unit) {
-		snprintf(buf, size, "%llu bytes", (unsigned long long)bytes);
-		return;
-	}
-	while (u + 1 < sizeof(units) / sizeof(units[0]) && bytes / unit >= 1024) {
-		unit *= 1024;
-		u++;
-	}
-	/* (bytes % unit) * 10 cannot overflow: unit is at most 2^60. */
-	tenths = bytes / unit * 10 + bytes % unit * 10 / unit;
-
-	if (tenths % 10 == 0)
-		snprintf(buf, size, "%llu %s", (unsigned long long)(tenths / 10), units[u]);
-	else
-		snprintf(buf, size, "%llu.%llu %s", (unsigned long long)(tenths / 10),
-			 (unsigned long long)(tenths % 10), units[u]);
-}
-
 static const char *style_name(enum disk_style style)
 {
 	switch (style) {
@@ -173,7 +149,7 @@ void describe_disk(const struct disk_facts *disk, char *buf, size_t size)
 		break;
 	}
 	if (disk->size_known)
-		describe_size(disk->size, shown, sizeof(shown));
+		size_text(disk->size, shown, sizeof(shown));
 	else
 		snprintf(shown, sizeof(shown), "size unknown");
 	if (disk->partitions == 0) {
@@ -185,7 +161,7 @@ void describe_disk(const struct disk_facts *disk, char *buf, size_t size)
 			     style_name(disk->style), shown, disk->partitions,
 			     disk->partitions == 1 ? "" : "s");
 	for (unsigned i = 0; i < disk->partitions && i < DISK_FACTS_SIZES && n < size; i++) {
-		describe_size(disk->partition_size[i], shown, sizeof(shown));
+		size_text(disk->partition_size[i], shown, sizeof(shown));
 		n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? ", " : "", shown);
 	}
 	if (n < size)

@@ -19,7 +19,8 @@ agent_portable_sources = \
 	overlay/agent/cmdline.c overlay/agent/cmdline.h \
 	overlay/agent/relpath.c overlay/agent/relpath.h \
 	overlay/agent/report_text.c overlay/agent/report_text.h \
-	overlay/agent/icpackage.c overlay/agent/icpackage.h
+	overlay/agent/icpackage.c overlay/agent/icpackage.h \
+	common/size_text.c common/size_text.h
 agent_win32_sources = \
 	overlay/agent/main.c \
 	overlay/agent/pe.c overlay/agent/pe.h \

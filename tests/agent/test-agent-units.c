@@ -264,7 +264,7 @@ static void test_wipe(void)
 	disks[0].partition_size[1] = UINT64_C(16) << 20;
 	disks[0].partition_size[2] = 126 * GIB + (UINT64_C(900) << 20);
 	describe_disk(&disks[0], shown, sizeof(shown));
-	tap_is_str(shown, "disk 0: GPT, 127 GiB, 3 partitions (100 MiB, 16 MiB, 126.8 GiB)",
+	tap_is_str(shown, "disk 0: GPT, 127 GiB, 3 partitions (100 MiB, 16 MiB, 126 GiB)",
 		   "a GPT disk: style, size, partition count and sizes");
 	disks[0] = disk_read(2, DISK_STYLE_MBR, 512, 1);
 	disks[0].partition_size[0] = 1536;

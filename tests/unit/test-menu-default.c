@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "menu_default.h"
+#include "size_text.h"
 #include "tap.h"
 
 struct row {
@@ -76,14 +77,14 @@ static void test_sizes(void)
 		{ (2ull << 40) - 1, "1.9 TiB" },
 		{ UINT64_MAX, "15.9 EiB" },
 	};
-	char text[MENU_SIZE_TEXT_MAX], small[4];
+	char text[SIZE_TEXT_MAX], small[4];
 
 	for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-		menu_size_text(sizes[i].bytes, text, sizeof(text));
+		size_text(sizes[i].bytes, text, sizeof(text));
 		if (!tap_ok(strcmp(text, sizes[i].text) == 0, "%s", sizes[i].text))
 			tap_diag("got \"%s\"", text);
 	}
-	menu_size_text(64ull << 30, small, sizeof(small));
+	size_text(64ull << 30, small, sizeof(small));
 	tap_ok(strcmp(small, "64 ") == 0, "a short buffer is cut, NUL-terminated");
 }
 
