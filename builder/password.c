@@ -124,6 +124,15 @@ const char *password_check(const char *password)
 	return NULL;
 }
 
+/* getline's whole buffer: after EOF its bytes need not end in a NUL. */
+static void free_line(char *line, size_t size)
+{
+	if (line) {
+		explicit_bzero(line, size);
+		free(line);
+	}
+}
+
 int password_read_file(const char *path, char **password, struct text *err)
 {
 	bool is_stdin = strcmp(path, "-") == 0;
@@ -147,7 +156,7 @@ int password_read_file(const char *path, char **password, struct text *err)
 	if (!is_stdin)
 		fclose(file);
 	if (len == -2) {
-		password_free(line);
+		free_line(line, size);
 		return -1;
 	}
 	if (len > 0 && line[len - 1] == '\n')
@@ -158,7 +167,7 @@ int password_read_file(const char *path, char **password, struct text *err)
 		text_appendf(err, "--password-file: the first line of %s is empty; put the "
 			     "password on it, or leave out --password-file to have one made up",
 			     name);
-		password_free(line);
+		free_line(line, size);
 		return -1;
 	}
 	*password = line;
