@@ -48,16 +48,38 @@ static void expected(const struct rewrite_job *job, const struct iso_file *file,
 		}
 }
 
+/*
+ * The next run of bytes from extents[*at] on: extents that follow each
+ * other on the disc are one run.  A file over 4 GiB is the same bytes
+ * cut in different places by each reader: ISO 9660 records below 4 GiB,
+ * UDF allocation descriptors below 1 GiB.
+ */
+static void next_run(const struct iso_extent *extents, size_t count, size_t *at,
+		     uint64_t *lba, uint64_t *length)
+{
+	*lba = extents[*at].lba;
+	*length = extents[*at].length;
+	for ((*at)++; *at < count && *length % ISO_SECTOR == 0 &&
+	     extents[*at].lba == *lba + *length / ISO_SECTOR; (*at)++)
+		*length += extents[*at].length;
+}
+
 static bool same_extents(const struct iso_file *got, const struct iso_extent *extents,
 			 size_t count, uint64_t size)
 {
-	if (got->inline_data || got->size != size || got->extent_count != count)
+	size_t at_got = 0, at = 0;
+
+	if (got->inline_data || got->size != size)
 		return false;
-	for (size_t i = 0; i < count; i++)
-		if (got->extents[i].lba != extents[i].lba ||
-		    got->extents[i].length != extents[i].length)
+	while (at_got < got->extent_count && at < count) {
+		uint64_t got_lba, got_length, lba, length;
+
+		next_run(got->extents, got->extent_count, &at_got, &got_lba, &got_length);
+		next_run(extents, count, &at, &lba, &length);
+		if (got_lba != lba || got_length != length)
 			return false;
-	return true;
+	}
+	return at_got == got->extent_count && at == count;
 }
 
 static void describe(struct text *out, const struct iso_extent *extents, size_t count,
