@@ -205,7 +205,11 @@ static void free_words(char **words, size_t count)
 	free(words);
 }
 
-/* "File data lba:  0 ,      759 ,        1 ,       41 , '/boot/bcd'" */
+/*
+ * "File data lba:  0 ,      759 ,        1 ,       41 , '/boot/bcd'":
+ * extent, sector, blocks, and the size of that extent (report_sections;
+ * report_lba would give the whole file's size on each line).
+ */
 static int parse_file_line(struct iso_listing *listing, const char *rest)
 {
 	unsigned extent;
@@ -278,7 +282,7 @@ static int iso9660_list(const struct iso_source *src, const char *read_fs, const
 	char held[64];
 	const char *argv[] = {
 		"xorriso", "-abort_on", "FAILURE", "-read_fs", read_fs, "-indev", held,
-		"-find", "/", "-type", "f", "-exec", "report_lba", "--",
+		"-find", "/", "-type", "f", "-exec", "report_sections", "--",
 		"-find", "/", "-type", "d", NULL
 	};
 	struct run run = { .argv = argv, .capture_stdout = true };

@@ -182,6 +182,18 @@ tests_builder_udf_read_SOURCES = tests/builder/udf-read.c
 tests_builder_udf_read_CPPFLAGS = $(AM_CPPFLAGS) $(UDFREAD_CFLAGS)
 tests_builder_udf_read_LDADD = $(UDFREAD_LIBS)
 
+# The builder's listing of an image, as build reads IN and OUT, for t0250.
+if HAVE_BUILDER
+check_PROGRAMS += tests/builder/iso-list
+endif
+tests_builder_iso_list_SOURCES = tests/builder/iso-list.c \
+	builder/iso.c builder/iso.h builder/udflist.c \
+	builder/eltorito.c builder/eltorito.h builder/files.c builder/files.h \
+	builder/run.c builder/run.h
+tests_builder_iso_list_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder \
+	$(FIXENGINE_CPPFLAGS) $(UDFREAD_CFLAGS)
+tests_builder_iso_list_LDADD = fixengine/libfixengine.a $(UDFREAD_LIBS)
+
 # Lays out trees over a sparse test image, for t0250.
 if HAVE_BUILDER
 check_PROGRAMS += tests/builder/make-isotree-image

@@ -12,10 +12,12 @@
 . "$top_srcdir/tests/builder/lib-builder.sh"
 
 MAKE_IMAGE=$top_builddir/tests/builder/make-isotree-image
+ISO_LIST=$top_builddir/tests/builder/iso-list
 # Debian's python3-pycdlib: the system interpreter, not whatever is on PATH.
 PY=/usr/bin/python3
 
 test -x "$MAKE_IMAGE" || skip_all "make-isotree-image not built"
+test -x "$ISO_LIST" || skip_all "iso-list not built"
 for tool in isoinfo xorriso 7zz iconv; do
 	command -v "$tool" >/dev/null 2>&1 || skip_all "$tool not found (tools/install-deps)"
 done
@@ -158,6 +160,16 @@ test_expect_success 'xorriso report_lba: install.wim in three pieces where its d
 	2,2098160,513,$BIG,'"'"'/sources/install.wim'"'"'
 	EOF
 	test_cmp lba.expected lba.actual
+'
+
+# The builder's own listing (iso_list, through xorriso) of the same
+# image, which build holds OUT against before it publishes it: the size
+# once, the first run's two records as one extent.
+test_expect_success 'the builder lists install.wim once, its size whole, each record where it lies' '
+	"$ISO_LIST" img.iso >listing &&
+	grep "^/sources/install.wim " listing >list.actual &&
+	echo "/sources/install.wim $BIG 1000+$((P1 + P2)) 2098160+$P3" >list.expected &&
+	test_cmp list.expected list.actual
 '
 
 # Reading install.wim through a reader takes seconds (4 GiB, if of
