@@ -60,7 +60,7 @@
 #define USER_DRIVERS_IN_WIM "\\win7gen2\\drivers\\user"
 #define WINPESHL_IN_WIM "\\Windows\\System32\\winpeshl.ini"
 #define EFI_BOOT_DIR "/EFI/BOOT/"
-/* Room for boot.wim's growth, the EFI image, xorriso's own needs. */
+/* Room for the EFI boot images and the files staged in boot.wim. */
 #define SPACE_MARGIN (32u << 20)
 
 struct build_options {

@@ -34,8 +34,8 @@ static void feed_stderr(struct run *run, struct line_splitter *lines,
 	if (!run->on_stderr_line)
 		return;
 	for (size_t i = 0; i < len; i++) {
-		/* xorriso's pacifier ends lines with \n; some tools redraw
-		 * with \r, which counts as a line end too. */
+		/* Lines end with \n; a tool that redraws a progress line
+		 * in place ends it with \r, which counts as a line end too. */
 		if (data[i] == '\n' || data[i] == '\r') {
 			if (lines->partial.length)
 				run->on_stderr_line(run->ctx, text_string(&lines->partial));
