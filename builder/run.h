@@ -60,4 +60,11 @@ int run_or_explain(const char *const *argv, const char *what,
 		   void (*on_stderr_line)(void *ctx, const char *line), void *ctx,
 		   struct text *err);
 
+/*
+ * The same for a run the caller prepared (a tool's own environment, say):
+ * runs it, on failure puts "WHAT: <run_explain>" into err, and frees
+ * what it kept (run_free).  0 on success, -1 on failure.
+ */
+int run_prepared_or_explain(struct run *run, const char *what, struct text *err);
+
 #endif
