@@ -19,15 +19,24 @@
 HEADER=common/win7gen2.h
 
 # spellings ERE: every line, as FILE:LINE:TEXT, of the source tree
-# outside $HEADER and tests/ that matches ERE.  The tracked files of a
-# git checkout, else every text file under $top_srcdir but the build.
+# outside $HEADER and tests/ that matches ERE.  The tracked files when
+# $top_srcdir is a git checkout's top, else (a release tarball, which may
+# be unpacked inside a checkout) every text file under $top_srcdir but
+# the build folder.
 spellings() {
-	if git -C "$top_srcdir" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-		git -C "$top_srcdir" grep -n -I -E -e "$1" -- . ":!$HEADER" ':!tests'
+	src=$(cd "$top_srcdir" && pwd -P) &&
+	build=$(cd "$top_builddir" && pwd -P) || return 1
+	if test "$(git -C "$src" rev-parse --show-toplevel 2>/dev/null)" = "$src"; then
+		git -C "$src" grep -n -I -E -e "$1" -- . ":!$HEADER" ':!tests' || :
 	else
-		(cd "$top_srcdir" && grep -r -n -I -E -e "$1" --exclude-dir=.git \
-			--exclude-dir=tests . | sed 's|^\./||' | grep -v "^$HEADER:")
-	fi | grep -v -F "$(cd "$top_builddir" && pwd -P)/" || :
+		case $build/ in
+		"$src"/*) inside=${build#"$src"/}/ ;;
+		*) inside= ;;
+		esac
+		(cd "$src" && grep -r -n -I -E -e "$1" --exclude-dir=.git --exclude-dir=tests .) |
+			sed 's|^\./||' | awk -v header="$HEADER:" -v inside="$inside" '
+				index($0, header) != 1 && (inside == "" || index($0, inside) != 1)'
+	fi
 }
 
 # once NAME ERE: ERE matches the definition of NAME in $HEADER, and
