@@ -53,14 +53,14 @@
 #include "wimsd.h"
 #include "win7gen2.h"
 
-#define STAGE_DIR_IN_WIM "\\win7gen2"
+#define STAGE_DIR_IN_WIM "\\" WIN7GEN2_STAGE_DIR
 #define ANSWER_FILE_IN_WIM "\\win7gen2\\autounattend.xml"
 #define AGENT_IN_WIM "\\win7gen2\\win7gen2pe.exe"
 #define DRIVERS_IN_WIM "\\win7gen2\\drivers"
 #define USER_DRIVERS_IN_WIM "\\win7gen2\\drivers\\user"
 #define WINPESHL_IN_WIM "\\Windows\\System32\\winpeshl.ini"
 #define EFI_BOOT_DIR "/EFI/BOOT/"
-/* Room for boot.wim's growth, the EFI image, xorriso's own needs. */
+/* Room for the EFI boot images and the files staged in boot.wim. */
 #define SPACE_MARGIN (32u << 20)
 
 struct build_options {
@@ -701,7 +701,7 @@ static int write_winpeshl(struct build *b, const char *path)
  * folder) to where the agent looks for it. */
 static int stage_ic_package(struct build *b, const char *win7gen2)
 {
-	char *staged = path_join(win7gen2, ICPKG_STAGED_NAME);
+	char *staged = path_join(win7gen2, WIN7GEN2_IC_PACKAGE_NAME);
 	int rc = -1;
 
 	if (!staged)
@@ -718,7 +718,7 @@ static int stage_ic_package(struct build *b, const char *win7gen2)
 static int change_boot_wim(struct build *b)
 {
 	char *stage = path_join(b->tempdir, "stage");
-	char *win7gen2 = stage ? path_join(stage, "win7gen2") : NULL;
+	char *win7gen2 = stage ? path_join(stage, WIN7GEN2_STAGE_DIR) : NULL;
 	char *drivers = win7gen2 ? path_join(win7gen2, "drivers") : NULL;
 	char *answer = win7gen2 ? path_join(win7gen2, "autounattend.xml") : NULL;
 	char *payload = win7gen2 ? path_join(win7gen2, "win7gen2.efi") : NULL;
@@ -1005,7 +1005,8 @@ static void report(struct build *b)
 		printf("    (VMBus and storvsc drivers: already in the Setup image)\n");
 	if (b->ic.cab)
 		printf("    %s  Integration Services %s, from %s (%s%s%s)\n",
-		       ICPKG_PATH_IN_WIM, b->ic.version, b->opt.integration_services,
+		       WIN7GEN2_IC_PACKAGE_STAGED_PATH, b->ic.version,
+		       b->opt.integration_services,
 		       icpkg_form_name(b->ic.form), b->ic.inside ? ": " : "",
 		       b->ic.inside ? b->ic.inside : "");
 	printf("Kept: every other file where it was, the BIOS boot entry, volume label \"%s\"%s%s.\n",

@@ -46,7 +46,8 @@ static void usage(FILE *out)
 	      "                    (default: found from the mounts when they are sure)\n"
 	      "  --integration-services FILE\n"
 	      "                    check this Hyper-V Integration Services package (as for\n"
-	      "                    build) and stage it as \\win7gen2\\integration-services.cab\n"
+	      "                    build) and stage it as "
+	      WIN7GEN2_IC_PACKAGE_STAGED_PATH "\n"
 	      "                    on the Windows volume: DISM installs it when the VM next\n"
 	      "                    boots a win7gen2 ISO in Rescue mode\n"
 	      "  --boot-wait MS    how long Windows waits for the VMBus boot disk\n"
@@ -69,7 +70,7 @@ static void usage(FILE *out)
 	      "SYSTEM.win7gen2-backup before its first change and written whole under\n"
 	      "a temporary name, then renamed: never half-written.  A hive that does\n"
 	      "not open is reported and left alone.  A second run finds nothing to do.\n"
-	      "Each run is recorded in \\EFI\\win7gen2\\log.txt on the ESP.\n"
+	      "Each run is recorded in " WIN7GEN2_LOG_PATH " on the ESP.\n"
 	      "\n"
 	      "Exit status: 0 done, or nothing to do; 1 a change failed or a problem\n"
 	      "is left; 2 wrong usage.\n", out);
@@ -265,7 +266,7 @@ static int run_fix(struct ui *ui, const struct fix_args *args, struct fix_option
 
 /* Where the agent's Rescue mode looks for a package fix staged,
  * relative to the Windows volume's root. */
-#define STAGED_IC_PATH "win7gen2\\" ICPKG_STAGED_NAME
+#define STAGED_IC_PATH WIN7GEN2_STAGE_DIR "\\" WIN7GEN2_IC_PACKAGE_NAME
 /* The largest package icpkg_open accepts is read whole, once. */
 #define STAGED_IC_MAX (1024u << 20)
 
@@ -328,8 +329,8 @@ static int stage_and_say(struct ui *ui, const struct fix_args *args, const struc
 			posix_fix_disk_path(&volumes, FIX_VOLUME_WINDOWS, STAGED_IC_PATH, shown,
 					    sizeof(shown));
 		else
-			snprintf(shown, sizeof(shown), "%s/win7gen2/%s", args->windows,
-				 ICPKG_STAGED_NAME);
+			snprintf(shown, sizeof(shown), "%s/%s/%s", args->windows,
+				 WIN7GEN2_STAGE_DIR, WIN7GEN2_IC_PACKAGE_NAME);
 		printf("\nIntegration Services %s (%s): would be staged as %s.\n",
 		       pkg->version, args->integration_services, shown);
 	} else if (stage_ic_package(args, pkg, &staged, &err) < 0) {

@@ -163,8 +163,8 @@ static void print_text(const struct media *media, enum media_verdict verdict, co
 			       "named in the answer file\n", "");
 		if (media->setup_has_ic_package)
 			printf("  %-16s a package staged by win7gen2 in %s, installed by DISM "
-			       "after Setup:\n  %-16s %s\n", "Hyper-V IC", ICPKG_PATH_IN_WIM, "",
-			       icpkg_effect(true));
+			       "after Setup:\n  %-16s %s\n", "Hyper-V IC",
+			       WIN7GEN2_IC_PACKAGE_STAGED_PATH, "", icpkg_effect(true));
 		else
 			printf("  %-16s in-box %s: %s;\n  %-16s build --integration-services FILE "
 			       "gives %s\n", "Hyper-V IC", ICPKG_INBOX_VERSION, icpkg_effect(false),

@@ -15,7 +15,8 @@
 #include "iso.h"
 #include "wimfile.h"
 
-/* Space on top of install.wim's size, for wimlib's and xorriso's own files. */
+/* Space on top of install.wim's copy, for the driver packages wimlib
+ * extracts from it. */
 #define SPACE_MARGIN (64u << 20)
 
 static int scan_file(void *ctx, const char *path, uint64_t size)

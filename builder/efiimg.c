@@ -33,14 +33,8 @@ static const char *const mtools_env[] = { "MTOOLS_SKIP_CHECK=1", NULL };
 static int mtools(const char *const *argv, const char *what, struct text *err)
 {
 	struct run run = { .argv = argv, .env = mtools_env };
-	int rc = run_tool(&run);
 
-	if (rc < 0) {
-		text_appendf(err, "%s: ", what);
-		run_explain(&run, err);
-	}
-	run_free(&run);
-	return rc;
+	return run_prepared_or_explain(&run, what, err);
 }
 
 /*

@@ -236,11 +236,9 @@ int copy_big_file(const char *from, const char *to,
 		  struct text *err)
 {
 	int in = open(from, O_RDONLY | O_CLOEXEC);
-	int out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	bool in_kernel = true;
-	uint64_t done = 0, total = 0;
-	struct stat st;
-	char *chunk = NULL;
+	int out = in < 0 ? -1 : open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	uint64_t done = 0, total;
+	struct stat st, now;
 	int rc = -1;
 
 	if (in < 0 || out < 0 || fstat(in, &st) < 0) {
@@ -248,60 +246,19 @@ int copy_big_file(const char *from, const char *to,
 		goto out;
 	}
 	total = (uint64_t)st.st_size;
-	while (done < total) {
-		size_t want = total - done > (64u << 20) ? (64u << 20) : (size_t)(total - done);
-		ssize_t n;
-
-		if (in_kernel) {
-			n = copy_file_range(in, NULL, out, NULL, want, 0);
-			if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL ||
-				      errno == EOPNOTSUPP)) {
-				in_kernel = false; /* across file systems, old kernels */
-				continue;
-			}
-		} else {
-			if (!chunk && !(chunk = malloc(1u << 20))) {
-				text_append(err, "out of memory");
-				goto out;
-			}
-			n = read(in, chunk, want > (1u << 20) ? (1u << 20) : want);
-			if (n > 0) {
-				ssize_t written = 0;
-
-				while (written < n) {
-					ssize_t w = write(out, chunk + written, (size_t)(n - written));
-
-					if (w < 0 && errno == EINTR)
-						continue;
-					if (w < 0)
-						goto write_error;
-					written += w;
-				}
-			}
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			goto write_error;
-		if (n == 0) {
+	if (copy_fd_range(in, 0, out, 0, total, progress, ctx, &done, total) < 0) {
+		/* copy_fd_range says EIO when its source ended early. */
+		if (errno == EIO && fstat(in, &now) == 0 && now.st_size < st.st_size)
 			text_appendf(err, "cannot copy %s: it shrank while being copied", from);
-			goto out;
-		}
-		done += (uint64_t)n;
-		if (progress)
-			progress(ctx, done, total);
+		else
+			text_appendf(err, "cannot copy %s to %s: %s", from, to, strerror(errno));
+		goto out;
 	}
-	if (close(out) < 0) {
-		out = -1;
-		goto write_error;
-	}
+	rc = close(out);
 	out = -1;
-	rc = 0;
-	goto out;
-write_error:
-	text_appendf(err, "cannot copy %s to %s: %s", from, to, strerror(errno));
+	if (rc < 0)
+		text_appendf(err, "cannot copy %s to %s: %s", from, to, strerror(errno));
 out:
-	free(chunk);
 	if (in >= 0)
 		close(in);
 	if (out >= 0)

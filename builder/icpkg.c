@@ -332,7 +332,7 @@ out:
 
 int icpkg_open(const char *path, const char *tempdir, struct icpkg *pkg, struct text *err)
 {
-	char *staged = path_join(tempdir, ICPKG_STAGED_NAME);
+	char *staged = path_join(tempdir, WIN7GEN2_IC_PACKAGE_NAME);
 	char *member_work = path_join(tempdir, MEMBER_WORK_NAME);
 	char *mum_work = path_join(tempdir, MUM_WORK_NAME);
 	struct text label = TEXT_INIT;

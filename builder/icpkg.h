@@ -29,15 +29,12 @@
 
 #include "icmum.h"
 #include "text.h"
+#include "win7gen2.h"
 
 /* The first Integration Services with a Gen2 (VMBus) keyboard. */
 #define ICPKG_MIN_VERSION "6.2.9200.16385"
 /* What Windows 7 SP1 brings itself: no VMBus keyboard, no synthetic video. */
 #define ICPKG_INBOX_VERSION "6.1.7601.17514"
-/* What the package CAB is called in the caller's folder. */
-#define ICPKG_STAGED_NAME "integration-services.cab"
-/* Where build stages it in boot.wim, and the agent looks for it. */
-#define ICPKG_PATH_IN_WIM "\\win7gen2\\" ICPKG_STAGED_NAME
 
 enum icpkg_form {
 	ICPKG_CAB,  /* a package CAB as given */
@@ -56,7 +53,7 @@ struct icpkg {
 
 /*
  * Opens path in any of the forms above and stages its package CAB as
- * tempdir/ICPKG_STAGED_NAME.  tempdir is a private folder of the
+ * tempdir/WIN7GEN2_IC_PACKAGE_NAME.  tempdir is a private folder of the
  * caller's (files.h tempdir_create); icpkg's other files there are
  * removed before it returns.  0 with pkg filled (free with icpkg_free);
  * -1 with the reason, naming path, appended to err, and nothing staged.

@@ -37,3 +37,12 @@ tests_builder_test_efiimg_SOURCES = tests/builder/test-efiimg.c tests/tap.h \
 	builder/efiimg.c builder/efiimg.h builder/run.c builder/run.h
 tests_builder_test_efiimg_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder $(FIXENGINE_CPPFLAGS)
 tests_builder_test_efiimg_LDADD = fixengine/libfixengine.a
+
+# Copying a file whole (files.c): every byte, progress to the end, never
+# over a file that is there.
+check_PROGRAMS += tests/builder/test-files
+host_tests += tests/builder/test-files
+tests_builder_test_files_SOURCES = tests/builder/test-files.c tests/tap.h \
+	builder/files.c builder/files.h
+tests_builder_test_files_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder $(FIXENGINE_CPPFLAGS)
+tests_builder_test_files_LDADD = fixengine/libfixengine.a

@@ -185,7 +185,7 @@ static void check_setup_image(struct media *media, struct ui *ui)
 	media->setup_has_staged_drivers =
 		wimfile_exists(media->boot, media->setup_image, "\\win7gen2\\drivers");
 	media->setup_has_ic_package = wimfile_exists(media->boot, media->setup_image,
-						     ICPKG_PATH_IN_WIM);
+						     WIN7GEN2_IC_PACKAGE_STAGED_PATH);
 	for (size_t i = 0; i < MEDIA_DRIVER_COUNT; i++) {
 		text_reset(&path);
 		text_appendf(&path, "\\Windows\\System32\\drivers\\%s", media->drivers[i].sys_name);

@@ -34,8 +34,8 @@ static void feed_stderr(struct run *run, struct line_splitter *lines,
 	if (!run->on_stderr_line)
 		return;
 	for (size_t i = 0; i < len; i++) {
-		/* xorriso's pacifier ends lines with \n; some tools redraw
-		 * with \r, which counts as a line end too. */
+		/* Lines end with \n; a tool that redraws a progress line
+		 * in place ends it with \r, which counts as a line end too. */
 		if (data[i] == '\n' || data[i] == '\r') {
 			if (lines->partial.length)
 				run->on_stderr_line(run->ctx, text_string(&lines->partial));
@@ -259,17 +259,23 @@ void run_free(struct run *run)
 	text_free(&run->err);
 }
 
+int run_prepared_or_explain(struct run *run, const char *what, struct text *err)
+{
+	int rc = run_tool(run);
+
+	if (rc < 0) {
+		text_appendf(err, "%s: ", what);
+		run_explain(run, err);
+	}
+	run_free(run);
+	return rc;
+}
+
 int run_or_explain(const char *const *argv, const char *what,
 		   void (*on_stderr_line)(void *ctx, const char *line), void *ctx,
 		   struct text *err)
 {
 	struct run run = { .argv = argv, .on_stderr_line = on_stderr_line, .ctx = ctx };
-	int rc = run_tool(&run);
 
-	if (rc < 0) {
-		text_appendf(err, "%s: ", what);
-		run_explain(&run, err);
-	}
-	run_free(&run);
-	return rc;
+	return run_prepared_or_explain(&run, what, err);
 }

@@ -1,8 +1,10 @@
 /*
  * run.h - start an external tool and wait for it, without a shell
  *
- * The builder leaves ISO9660, FAT and El Torito to tools that own those
- * formats (xorriso, mkfs.fat, mtools).  Each runs from an argv array
+ * The builder leaves the formats it does not write itself to the tools
+ * that own them: xorriso reads ISO 9660 and Joliet trees, mkfs.fat and
+ * mtools make and read FAT boot images, mkntfs makes the NTFS staging
+ * image.  Each runs from an argv array
  * (posix_spawnp, PATH search), stdin from /dev/null; its stderr is kept
  * so a failure message can show what the tool said.
  *
@@ -29,7 +31,7 @@ struct run {
 	const char *const *env;
 	bool capture_stdout;       /* else stdout goes to /dev/null */
 	/* Called with each complete stderr line (no newline), e.g. to show
-	 * xorriso's progress; may be NULL. */
+	 * a tool's progress; may be NULL. */
 	void (*on_stderr_line)(void *ctx, const char *line);
 	void *ctx;
 	/* out */
@@ -57,5 +59,12 @@ void run_free(struct run *run);
 int run_or_explain(const char *const *argv, const char *what,
 		   void (*on_stderr_line)(void *ctx, const char *line), void *ctx,
 		   struct text *err);
+
+/*
+ * The same for a run the caller prepared (a tool's own environment, say):
+ * runs it, on failure puts "WHAT: <run_explain>" into err, and frees
+ * what it kept (run_free).  0 on success, -1 on failure.
+ */
+int run_prepared_or_explain(struct run *run, const char *what, struct text *err);
 
 #endif

@@ -66,14 +66,6 @@ void ui_progress(struct ui *ui, uint64_t done, uint64_t total)
 	ui->progress_shown = true;
 }
 
-void ui_progress_text(struct ui *ui, const char *text)
-{
-	if (ui->level < UI_NORMAL || !ui->tty)
-		return;
-	fprintf(stderr, "\r\033[K  %.100s", text);
-	ui->progress_shown = true;
-}
-
 void ui_error(struct ui *ui, const char *command, const char *format, ...)
 {
 	va_list ap;
@@ -84,15 +76,6 @@ void ui_error(struct ui *ui, const char *command, const char *format, ...)
 	vfprintf(stderr, format, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-}
-
-void ui_tool_progress(void *ctx, const char *line)
-{
-	const char *update = strstr(line, ": UPDATE : ");
-
-	/* "xorriso : UPDATE : 41.25% done, estimate finish ..." */
-	if (update)
-		ui_progress_text(ctx, update + 11);
 }
 
 void ui_copy_progress(void *ctx, uint64_t done, uint64_t total)

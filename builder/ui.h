@@ -28,11 +28,6 @@ void __attribute__((format(printf, 2, 3))) ui_step(struct ui *ui, const char *fo
 void __attribute__((format(printf, 2, 3))) ui_detail(struct ui *ui, const char *format, ...);
 /* Progress of the current step, on a terminal only. */
 void ui_progress(struct ui *ui, uint64_t done, uint64_t total);
-/* A progress line a tool printed (xorriso's pacifier), on a terminal. */
-void ui_progress_text(struct ui *ui, const char *text);
-/* A run_tool stderr callback (ctx: struct ui) showing xorriso's
- * "UPDATE" pacifier lines as progress. */
-void ui_tool_progress(void *ctx, const char *line);
 /* ui_progress for callbacks that take a void *ctx (the struct ui). */
 void ui_copy_progress(void *ctx, uint64_t done, uint64_t total);
 /* Ends a progress line so the next message starts on its own line. */

@@ -3,9 +3,10 @@
  *
  * install.wim can be several GiB and sits inside the ISO; the builder
  * reads only its 208-byte header and the XML blob the header points to
- * (xorriso -extract_cut) and takes each image's name, edition,
- * architecture and version from that XML.  boot.wim's XML, which
- * wimlib hands over (wimfile_meta), goes through the same parser.
+ * (iso_pread, straight from the file's extents in the ISO) and takes
+ * each image's name, edition, architecture and version from that XML.
+ * boot.wim's XML, which wimlib hands over (wimfile_meta), goes through
+ * the same parser.
  * These bytes come from the user's ISO: every length and offset is
  * checked before use.
  *

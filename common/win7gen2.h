@@ -112,9 +112,32 @@
  *   lines 2..  a short summary a person can act on
  * The full log goes to WIN7GEN2_LOG_PATH beside it.
  */
-#define WIN7GEN2_STATUS_PATH "\\EFI\\win7gen2\\status.txt"
-#define WIN7GEN2_LOG_PATH "\\EFI\\win7gen2\\log.txt"
+#define WIN7GEN2_STATUS_PATH WIN7GEN2_OWN_DIR "status.txt"
+#define WIN7GEN2_LOG_PATH WIN7GEN2_OWN_DIR "log.txt"
 #define WIN7GEN2_STATUS_OK "win7gen2 status: ok"
 #define WIN7GEN2_STATUS_FAILED "win7gen2 status: failed"
+
+/*
+ * log.txt keeps its newest records only: whoever appends to it (the fix
+ * engine, the agent) drops the oldest beyond this size, so a machine
+ * repaired many times does not fill its ESP.
+ */
+#define WIN7GEN2_LOG_MAX_SIZE (1024u * 1024)
+
+/* Beside them, the agent leaves copies of Windows Setup's own logs when
+ * Setup failed, and DISM's log of the Integration Services package. */
+#define WIN7GEN2_SETUP_LOGS_DIR WIN7GEN2_OWN_DIR "setup"
+#define WIN7GEN2_DISM_LOG_PATH WIN7GEN2_OWN_DIR "dism.log"
+
+/*
+ * The user's Hyper-V Integration Services package reaches Windows PE
+ * as a package CAB under this name, in a folder of this name at the
+ * root of a volume: win7gen2 build stages it in boot.wim (X:\win7gen2),
+ * win7gen2 fix on the Windows volume (<W>:\win7gen2), and the agent
+ * looks for it in both.
+ */
+#define WIN7GEN2_STAGE_DIR "win7gen2"
+#define WIN7GEN2_IC_PACKAGE_NAME "integration-services.cab"
+#define WIN7GEN2_IC_PACKAGE_STAGED_PATH "\\" WIN7GEN2_STAGE_DIR "\\" WIN7GEN2_IC_PACKAGE_NAME
 
 #endif

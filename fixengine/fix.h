@@ -66,7 +66,6 @@
 
 /* Files the engine reads whole are refused above these sizes. */
 #define FIX_MAX_HIVE_SIZE (512u * 1024 * 1024)
-#define FIX_MAX_LOG_SIZE (1024u * 1024)  /* older records are dropped beyond */
 
 enum fix_verbosity {
 	FIX_QUIET,   /* problems, failures and the result */

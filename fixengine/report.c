@@ -213,9 +213,9 @@ static size_t log_keep_from(const struct fix_bytes *old)
 {
 	size_t from;
 
-	if (old->size <= FIX_MAX_LOG_SIZE)
+	if (old->size <= WIN7GEN2_LOG_MAX_SIZE)
 		return 0;
-	from = old->size - FIX_MAX_LOG_SIZE / 2;
+	from = old->size - WIN7GEN2_LOG_MAX_SIZE / 2;
 	while (from < old->size && old->data[from - 1] != '\n')
 		from++;
 	return from;
@@ -234,7 +234,7 @@ void report_append_log(struct fix_plan *plan)
 	backend->display_path(plan->backend_ctx, FIX_VOLUME_ESP, FIX_LOG_PATH, where,
 			      sizeof(where));
 	status = backend->read_file(plan->backend_ctx, FIX_VOLUME_ESP, FIX_LOG_PATH,
-				    4 * FIX_MAX_LOG_SIZE, &old, &err);
+				    4 * WIN7GEN2_LOG_MAX_SIZE, &old, &err);
 	if (status == FIX_ERROR) {
 		/* Never replace a log that could not be read. */
 		plan->log_status = text_format("not written: %s", err.message);

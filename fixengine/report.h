@@ -3,7 +3,7 @@
  *
  * \EFI\win7gen2\log.txt gets one record per run (not for a dry run),
  * CRLF-terminated so Windows 7's Notepad shows it, newest last, older
- * records dropped beyond FIX_MAX_LOG_SIZE.  A record is:
+ * records dropped beyond WIN7GEN2_LOG_MAX_SIZE.  A record is:
  *
  *   == <timestamp> win7gen2 fix <version> (<where>)
  *   <label> <subject>: <text>          one line per item

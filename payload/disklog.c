@@ -15,11 +15,11 @@
 #define LINE_MAX 512
 
 /*
- * The fix engine keeps the log to 1 MiB by dropping its oldest records
- * when it rewrites the file; the payload only appends, so it stops
- * there rather than grow the file without end.
+ * The fix engine and the agent keep the log to WIN7GEN2_LOG_MAX_SIZE by
+ * dropping its oldest records when they rewrite the file; the payload
+ * only appends, so it stops there rather than grow the file without end.
  */
-#define LOG_APPEND_LIMIT (1024u * 1024)
+#define LOG_APPEND_LIMIT WIN7GEN2_LOG_MAX_SIZE
 
 /* The folder of WIN7GEN2_LOG_PATH ("\EFI\win7gen2"), made when missing. */
 static const CHAR16 log_dir[] = L"\\EFI\\win7gen2";

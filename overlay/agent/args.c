@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "win7gen2.h"
+
 static const char usage_text[] =
 	"Usage: win7gen2pe.exe [--mode MODE] [--no-reboot]\n"
 	"       win7gen2pe.exe --windows DIR --esp DIR [OPTIONS]\n"
@@ -31,7 +33,7 @@ static const char usage_text[] =
 	"  rescue    make every Windows 7 found on the disks boot on Gen2, then restart\n"
 	"  continue  run Windows Setup as on the original media\n"
 	"It loads the staged VMBus/SCSI drivers first when Windows PE lacks them.\n"
-	"It reports on the console, on COM1 and in \\EFI\\win7gen2\\log.txt on the\n"
+	"It reports on the console, on COM1 and in " WIN7GEN2_LOG_PATH " on the\n"
 	"ESP, and never waits for a key.  When anything failed it shuts the VM\n"
 	"down instead of restarting it.\n"
 	"\n"

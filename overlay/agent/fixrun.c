@@ -108,7 +108,7 @@ static void status_after_run(const struct fixrun_request *request,
 		quiet_lines(plan_quiet, lines, &count, STATUS_MAX_LINES - 1);
 		quiet_lines(&outcome_quiet, lines, &count, STATUS_MAX_LINES - 1);
 	}
-	lines[count++] = "the full log: \\EFI\\win7gen2\\log.txt on this partition";
+	lines[count++] = "the full log: " WIN7GEN2_LOG_PATH " on this partition";
 	outcome->status_written = write_status(backend, ctx, outcome->succeeded, lines, count, out);
 	text_free(&outcome_quiet);
 }
@@ -243,14 +243,14 @@ static bool append_log(struct win32_fix *ctx, const char *record, struct output 
 	enum fix_status status;
 	bool written = false;
 
-	status = backend->read_file(ctx, FIX_VOLUME_ESP, AGENT_LOG_PATH, 4 * AGENT_MAX_LOG_SIZE,
+	status = backend->read_file(ctx, FIX_VOLUME_ESP, AGENT_LOG_PATH, 4 * WIN7GEN2_LOG_MAX_SIZE,
 				    &old, &err);
 	if (status == FIX_ERROR) {
 		/* Never replace a log that could not be read. */
 		output_line(out, "Log: not written: %s", err.message);
 		return false;
 	}
-	log_file_append(&file, old.data, old.size, record, AGENT_MAX_LOG_SIZE);
+	log_file_append(&file, old.data, old.size, record, WIN7GEN2_LOG_MAX_SIZE);
 	free(old.data);
 	if (file.failed)
 		output_line(out, "Log: not written (out of memory)");

@@ -202,7 +202,7 @@ static void remove_staged_copy(struct ic_run *run, const char *package, char let
 		return;
 	}
 	free(wide);
-	snprintf(folder, sizeof(folder), "%c:\\%s", letter, IC_STAGED_DIR);
+	snprintf(folder, sizeof(folder), "%c:\\%s", letter, WIN7GEN2_STAGE_DIR);
 	wide = wide_from_utf8(folder);
 	if (wide)
 		RemoveDirectoryW(wide); /* fails, as meant, when anything else is in it */
@@ -244,14 +244,14 @@ static bool find_package(const struct ic_target *target, char *package, size_t s
 {
 	*from_volume = false;
 	if (!target->install) {
-		snprintf(package, size, "%c:\\%s\\%s", target->letter, IC_STAGED_DIR,
-			 IC_PACKAGE_NAME);
+		snprintf(package, size, "%c:\\%s\\%s", target->letter, WIN7GEN2_STAGE_DIR,
+			 WIN7GEN2_IC_PACKAGE_NAME);
 		if (is_file(package)) {
 			*from_volume = true;
 			return true;
 		}
 	}
-	snprintf(package, size, "%s\\%s", target->agent_dir, IC_PACKAGE_NAME);
+	snprintf(package, size, "%s\\%s", target->agent_dir, WIN7GEN2_IC_PACKAGE_NAME);
 	return is_file(package);
 }
 
@@ -335,7 +335,7 @@ enum ic_outcome ic_install(const struct ic_target *target, struct output *out)
 	 * finds it there; else on the Windows volume, by its full name. */
 	if (target->esp_root) {
 		snprintf(log, sizeof(log), "%s%s", target->esp_root, IC_DISM_LOG_ON_ESP);
-		snprintf(log_shown, sizeof(log_shown), "\\%s", IC_DISM_LOG_ON_ESP);
+		snprintf(log_shown, sizeof(log_shown), "%s", WIN7GEN2_DISM_LOG_PATH);
 	} else {
 		snprintf(log, sizeof(log), "%c:\\%s", target->letter, IC_DISM_LOG_ON_WINDOWS);
 		snprintf(log_shown, sizeof(log_shown), "%s", log);

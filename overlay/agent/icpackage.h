@@ -35,15 +35,12 @@
 #include <stdint.h>
 
 #include "text.h"
+#include "win7gen2.h"
 
-/* The package CAB's name: in X:\win7gen2 (win7gen2 build stages it in
- * boot.wim), or in <W>:\win7gen2 on an installation's own volume
- * (win7gen2 fix --integration-services).  As ICPKG_STAGED_NAME in
- * builder/icpkg.h. */
-#define IC_PACKAGE_NAME "integration-services.cab"
-#define IC_STAGED_DIR "win7gen2"              /* on the Windows volume */
-/* Relative to a volume's root. */
-#define IC_DISM_LOG_ON_ESP "EFI\\win7gen2\\dism.log"
+/* Where the package CAB is looked for: common/win7gen2.h
+ * (WIN7GEN2_IC_PACKAGE_NAME).  DISM's folders and logs, relative to a
+ * volume's root: */
+#define IC_DISM_LOG_ON_ESP (&WIN7GEN2_DISM_LOG_PATH[1])
 #define IC_DISM_LOG_ON_WINDOWS "Windows\\Logs\\win7gen2-dism.log" /* no ESP found */
 #define IC_SCRATCH_DIR "Windows\\Temp\\win7gen2-dism"
 

@@ -342,7 +342,7 @@ static void report_no_install(struct pe_run *run, const char *what, enum install
 		have_esp = find_esp(run, disk, &partition, esp_root, true);
 	if (!have_esp)
 		output_line(run->out, "No EFI system partition on any disk: the report goes to "
-			    "COM1, the screen and %c:\\EFI\\win7gen2\\log.txt in Windows PE.",
+			    "COM1, the screen and %c:" WIN7GEN2_LOG_PATH " in Windows PE.",
 			    run->system_letter);
 	if (stop == STOP_SETUP_FAILED)
 		setup_logs_report(have_esp ? esp_root : NULL, run->system_letter, run->out);
@@ -362,12 +362,12 @@ static void report_no_install(struct pe_run *run, const char *what, enum install
 	snprintf(head, sizeof(head), "win7gen2pe %s: %s", WIN7GEN2_VERSION, what);
 	lines[line_count++] = head;
 	if (stop == STOP_SETUP_FAILED)
-		lines[line_count++] = "Windows Setup's logs: \\EFI\\win7gen2\\setup\\ on this "
+		lines[line_count++] = "Windows Setup's logs: " WIN7GEN2_SETUP_LOGS_DIR "\\ on this "
 				      "partition";
 	else
 		lines[line_count++] = "to install over disk 0: pick Install on the menu "
 				      "yourself; to repair a Windows 7 there: choose Rescue";
-	lines[line_count++] = "the agent's report: \\EFI\\win7gen2\\log.txt on this partition, "
+	lines[line_count++] = "the agent's report: " WIN7GEN2_LOG_PATH " on this partition, "
 			      "and COM1";
 	fixrun_write_esp_report(esp_root, false, lines, line_count, record.failed ? NULL :
 				text_string(&record), run->out);

@@ -15,6 +15,7 @@
 #include "privilege.h"
 #include "process.h"
 #include "win32util.h"
+#include "win7gen2.h"
 
 #define WPEUTIL_TIMEOUT_MS (2u * 60 * 1000)
 #define SETTLE_MS (60u * 1000) /* time for a started shutdown to end us */
@@ -64,7 +65,7 @@ void power_finish(enum power_action action, struct output *out)
 		return;
 	output_line(out, "win7gen2pe: %s", reboot ? "restarting the VM" :
 		    "shutting the VM down: look at the report above (or in "
-		    "\\EFI\\win7gen2\\log.txt on the ESP) before starting it again");
+		    WIN7GEN2_LOG_PATH " on the ESP) before starting it again");
 	if (run_wpeutil(reboot ? "reboot" : "shutdown", out) ||
 	    exit_windows(reboot ? EWX_REBOOT : EWX_POWEROFF, out))
 		Sleep(SETTLE_MS);

@@ -22,13 +22,13 @@
 #include <stdint.h>
 
 #include "text.h"
+#include "win7gen2.h"
 
-/* The same paths as WIN7GEN2_STATUS_PATH and WIN7GEN2_LOG_PATH, relative
- * to the ESP's root as the fix engine's backend names files. */
-#define AGENT_STATUS_PATH "EFI\\win7gen2\\status.txt"
-#define AGENT_LOG_PATH "EFI\\win7gen2\\log.txt"
-#define AGENT_SETUP_LOGS_DIR "EFI\\win7gen2\\setup"
-#define AGENT_MAX_LOG_SIZE (1024u * 1024) /* as the engine's FIX_MAX_LOG_SIZE */
+/* common/win7gen2.h names them with a leading '\\'; relative to the
+ * ESP's root, as the fix engine's backend names files, they have none. */
+#define AGENT_STATUS_PATH (&WIN7GEN2_STATUS_PATH[1])
+#define AGENT_LOG_PATH (&WIN7GEN2_LOG_PATH[1])
+#define AGENT_SETUP_LOGS_DIR (&WIN7GEN2_SETUP_LOGS_DIR[1])
 
 /*
  * status.txt: WIN7GEN2_STATUS_OK or WIN7GEN2_STATUS_FAILED, then the

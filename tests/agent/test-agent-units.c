@@ -844,7 +844,7 @@ static void test_log_text(void)
 			"failed; Windows Setup did not install Windows");
 	tap_is_str(text_string(&record), expected, "a run record in the engine's shape, CRLF");
 
-	log_file_append(&file, NULL, 0, text_string(&record), AGENT_MAX_LOG_SIZE);
+	log_file_append(&file, NULL, 0, text_string(&record), WIN7GEN2_LOG_MAX_SIZE);
 	tap_is_str(text_string(&file), expected, "the first record of a new log");
 	text_free(&file);
 

@@ -102,8 +102,26 @@ static void test_failures(void)
 	       strstr(text_string(&msg), "cannot start"),
 	       "saying it did not start: %s", text_string(&msg));
 	run_free(&run);
+	text_reset(&msg);
+
+	{
+		static const char *const env[] = { "WHY=its own variable", NULL };
+		const char *says[] = { "sh", "-c", "echo \"$WHY\" >&2; exit 4", NULL };
+		const char *first = "cannot do it: sh exited with status 4";
+		bool failed;
+
+		run = (struct run){ .argv = says, .env = env };
+		failed = run_prepared_or_explain(&run, "cannot do it", &msg) < 0;
+		tap_ok(failed &&
+		       strncmp(text_string(&msg), first, strlen(first)) == 0 &&
+		       strstr(text_string(&msg), "its own variable"),
+		       "a prepared run fails with the caller's words first, the tool's "
+		       "after: %s", text_string(&msg));
+		tap_ok(run.err.length == 0 && run.out.length == 0,
+		       "and what it kept is freed");
+	}
 	text_free(&msg);
-	tap_is_u64(open_fds(), before, "no descriptor is left open after either");
+	tap_is_u64(open_fds(), before, "no descriptor is left open after all three");
 }
 
 int main(void)
