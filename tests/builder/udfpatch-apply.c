@@ -137,9 +137,10 @@ static int set_volume_size(int image, uint64_t sectors)
 
 int main(int argc, char **argv)
 {
-	struct udfpatch_file files[16];
+	struct udfpatch_file files[16] = { { 0 } };
 	struct udfpatch_job job;
 	struct text err = TEXT_INIT;
+	enum udfpatch_result result;
 	uint64_t gap = 0, tail_gap = 0, next;
 	int old_end_unset = 0, argi = 1, image, rc;
 	struct stat st;
@@ -170,7 +171,6 @@ int main(int argc, char **argv)
 
 	memset(&job, 0, sizeof(job));
 	job.fd = image;
-	job.image_path = argv[argi];
 	job.old_end = (uint64_t)st.st_size / SECTOR;
 	next = job.old_end + gap;
 	for (int i = argi + 1; i < argc; i++) {
@@ -196,16 +196,16 @@ int main(int argc, char **argv)
 	if (old_end_unset)
 		job.old_end = 0;
 
-	rc = udfpatch_apply(&job, &err);
-	if (rc < 0) {
+	result = udfpatch_apply(&job, &err);
+	if (result == UDFPATCH_REFUSED) {
 		fprintf(stderr, "udfpatch-apply: %s\n", text_string(&err));
 		text_free(&err);
 		close(image);
 		return 1;
 	}
-	if (rc == 1 && set_volume_size(image, job.image_end) < 0)
+	if (result == UDFPATCH_PATCHED && set_volume_size(image, job.image_end) < 0)
 		return fail("cannot write the volume descriptors of", argv[argi]);
-	if (rc == 0)
+	if (result == UDFPATCH_NO_ANCHOR)
 		printf("no UDF\n");
 	else
 		printf("patched image_end=%" PRIu64 " data_end=%" PRIu64 " tail_start=%" PRIu64
