@@ -432,6 +432,16 @@ test_expect_success 'a path not in the tree, a directory, a file as a directory:
 		/sources/boot.wim=new.wim /sources//boot.wim=new.efi
 '
 
+test_expect_success 'a File Entry that does not say what the listing read: refused' '
+	cp p.iso refused.iso &&
+	test_expect_code 1 "$APPLY" --listed 1:1 refused.iso /sources/boot.wim=new.wim \
+		>out 2>err &&
+	test ! -s out &&
+	grep -F "/sources/boot.wim: the UDF file system'"'"'s readers disagree: the listing (libudfread) reads 1 bytes at sector 1 (1 bytes), the File Entry to patch says" err &&
+	grep -F "the image is not patched" err &&
+	cmp -n $(stat -c %s p.iso) p.iso refused.iso
+'
+
 test_expect_success 'what is not handled is refused by name, nothing written' '
 	sample ext --ad-kind 2 /sources/boot.wim &&
 	refused ext.iso "extended allocation descriptors (ext_ad), which are not handled" \
