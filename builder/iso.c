@@ -453,15 +453,19 @@ int iso_list(const struct iso_source *src, struct iso_listing *listing, struct t
 	if (rc == 0 && listing->catalog_lba)
 		rc = read_catalog(fd, iso, listing, err);
 	if (rc == 0) {
-		rc = udf_list(src, listing, err);
-		if (rc == 1) {
+		switch (udf_list(src, listing, err)) {
+		case UDF_LIST_LISTED:
 			listing->has_udf = true;
 			listing->source = ISO_FROM_UDF;
-			rc = 0;
-		} else if (rc == 0) {
+			break;
+		case UDF_LIST_NO_UDF:
 			listing->source = ISO_FROM_ISO9660;
 			rc = iso9660_list(src, "any", "the ISO is damaged or truncated; copy or "
 					  "download it again", listing, err);
+			break;
+		case UDF_LIST_FAILED:
+			rc = -1;
+			break;
 		}
 	}
 	if (rc == 0)

@@ -119,9 +119,16 @@ int iso_pread(const struct iso_source *src, const struct iso_file *file, uint64_
 int iso_copy_boot_image(const struct iso_source *src, const struct iso_boot_image *image,
 			const char *disk_path, uint64_t *size, struct text *err);
 
-/* Internal, for iso.c: the UDF half of iso_list (udflist.c).  1: the
- * image has UDF and the files are listed; 0: no UDF; -1: error. */
-int udf_list(const struct iso_source *src, struct iso_listing *listing, struct text *err);
+/* Internal, for iso.c: the UDF half of iso_list (udflist.c), and the one
+ * place that decides whether an image has UDF (listing->has_udf): the
+ * UDF patch must then find it, or build stops. */
+enum udf_list_result {
+	UDF_LIST_NO_UDF,            /* no UDF: the ISO 9660 tree is the listing */
+	UDF_LIST_LISTED,            /* UDF read, its files listed */
+	UDF_LIST_FAILED,            /* err says why */
+};
+enum udf_list_result udf_list(const struct iso_source *src, struct iso_listing *listing,
+			      struct text *err);
 /* Adds a file or folder to a listing (both parts use it). */
 struct iso_file *iso_listing_add_file(struct iso_listing *listing, const char *path,
 				      uint64_t size);

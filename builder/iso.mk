@@ -1,8 +1,8 @@
 # builder/iso.mk - win7gen2 inspect and build (included by Makefile.am)
 #
 # libxml2 parses install.wim's XML (wimlib links it too); libudfread
-# lists UDF files and their extents, libudf finds the File Entries that
-# build repoints.
+# lists UDF files and their extents; udfwalk finds the File Entries that
+# build repoints, and udfpatch rewrites them.
 
 builder_iso_sources = \
 	builder/cmd_inspect.c builder/cmd_build.c \
@@ -15,6 +15,7 @@ builder_iso_sources = \
 	builder/udflist.c \
 	builder/eltorito.c builder/eltorito.h \
 	builder/isotree.c builder/isotree.h \
+	builder/udfwalk.c builder/udfwalk.h \
 	builder/udfpatch.c builder/udfpatch.h \
 	builder/rewrite.c builder/rewrite.h builder/xxh64.c builder/xxh64.h \
 	builder/outcheck.c builder/outcheck.h \
@@ -36,8 +37,8 @@ builder_iso_sources = \
 	builder/base64.c builder/base64.h \
 	builder/interrupt.c builder/interrupt.h \
 	builder/embedded.h
-builder_iso_libs = $(LIBXML2_LIBS) $(UDFREAD_LIBS) $(LIBUDF_LIBS) $(NTFS3G_LIBS)
-builder_win7gen2_CPPFLAGS += $(LIBXML2_CFLAGS) $(UDFREAD_CFLAGS) $(LIBUDF_CFLAGS) $(NTFS3G_CFLAGS)
+builder_iso_libs = $(LIBXML2_LIBS) $(UDFREAD_LIBS) $(NTFS3G_LIBS)
+builder_win7gen2_CPPFLAGS += $(LIBXML2_CFLAGS) $(UDFREAD_CFLAGS) $(NTFS3G_CFLAGS)
 
 # The answer file template is compiled in: the command needs no data
 # folder at run time.
@@ -81,6 +82,7 @@ builder_host_tests = \
 	tests/fuzz/replay-wimxml \
 	tests/builder/test-eltorito \
 	tests/builder/test-isotree \
+	tests/builder/test-udfwalk \
 	tests/fuzz/replay-eltorito
 check_PROGRAMS += $(builder_host_tests)
 host_tests += $(builder_host_tests)
@@ -174,10 +176,10 @@ check_PROGRAMS += tests/builder/udfpatch-apply tests/builder/udf-read
 endif
 EXTRA_DIST += tests/builder/make-udf-sample tests/builder/udf-end-anchor-only
 tests_builder_udfpatch_apply_SOURCES = tests/builder/udfpatch-apply.c \
-	builder/udfpatch.c builder/udfpatch.h
+	builder/udfpatch.c builder/udfpatch.h builder/udfwalk.c builder/udfwalk.h
 tests_builder_udfpatch_apply_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder \
-	$(FIXENGINE_CPPFLAGS) $(LIBUDF_CFLAGS)
-tests_builder_udfpatch_apply_LDADD = fixengine/libfixengine.a $(LIBUDF_LIBS)
+	$(FIXENGINE_CPPFLAGS)
+tests_builder_udfpatch_apply_LDADD = fixengine/libfixengine.a
 tests_builder_udf_read_SOURCES = tests/builder/udf-read.c
 tests_builder_udf_read_CPPFLAGS = $(AM_CPPFLAGS) $(UDFREAD_CFLAGS)
 tests_builder_udf_read_LDADD = $(UDFREAD_LIBS)
@@ -206,21 +208,27 @@ tests_builder_test_isotree_SOURCES = tests/builder/test-isotree.c tests/tap.h \
 	builder/isotree.c builder/isotree.h
 tests_builder_test_isotree_CPPFLAGS = $(builder_test_cppflags)
 
-# Replays the UDF patcher's fuzz seeds (libudf needed: builder only).
+tests_builder_test_udfwalk_SOURCES = tests/builder/test-udfwalk.c tests/tap.h \
+	builder/udfwalk.c builder/udfwalk.h
+tests_builder_test_udfwalk_CPPFLAGS = $(builder_test_cppflags)
+tests_builder_test_udfwalk_LDADD = fixengine/libfixengine.a
+
+# Replays the UDF patcher's fuzz seeds (built with the command).
 if HAVE_BUILDER
 check_PROGRAMS += tests/fuzz/replay-udfpatch
 host_tests += tests/fuzz/replay-udfpatch
 endif
 tests_fuzz_replay_udfpatch_SOURCES = tests/fuzz/fuzz-udfpatch.c tests/fuzz/replay.c \
-	builder/udfpatch.c builder/udfpatch.h
-tests_fuzz_replay_udfpatch_CPPFLAGS = $(builder_test_cppflags) $(LIBUDF_CFLAGS) \
+	builder/udfpatch.c builder/udfpatch.h builder/udfwalk.c builder/udfwalk.h
+tests_fuzz_replay_udfpatch_CPPFLAGS = $(builder_test_cppflags) \
 	-DSEED_DIR='"$(abs_top_srcdir)/tests/fuzz/seeds/udfpatch"'
-tests_fuzz_replay_udfpatch_LDADD = fixengine/libfixengine.a $(LIBUDF_LIBS)
+tests_fuzz_replay_udfpatch_LDADD = fixengine/libfixengine.a
 
 if HAVE_LIBFUZZER
-tests/fuzz/fuzz-udfpatch: tests/fuzz/fuzz-udfpatch.c builder/udfpatch.c fixengine/text.c
+tests/fuzz/fuzz-udfpatch: tests/fuzz/fuzz-udfpatch.c builder/udfpatch.c builder/udfwalk.c \
+		fixengine/text.c
 	$(AM_V_CCLD)$(MKDIR_P) $(@D) && $(CLANG) $(FUZZ_CFLAGS) -I$(top_srcdir)/builder \
-		$(FIXENGINE_CPPFLAGS) $(LIBUDF_CFLAGS) $^ $(LIBUDF_LIBS) -o $@
+		$(FIXENGINE_CPPFLAGS) $^ -o $@
 endif
 CLEANFILES += tests/fuzz/fuzz-udfpatch
 EXTRA_DIST += tests/fuzz/make-udfpatch-seeds.py

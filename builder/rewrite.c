@@ -272,6 +272,10 @@ static int udf_files(struct writer *w, struct udfpatch_file **files, size_t *cou
 		(*files)[*count].path = w->placed[i].old->path;
 		(*files)[*count].lba = w->placed[i].extent.lba;
 		(*files)[*count].size = w->placed[i].extent.length;
+		(*files)[*count].listed = true;
+		(*files)[*count].listed_size = w->placed[i].old->size;
+		(*files)[*count].listed_extents = w->placed[i].old->extents;
+		(*files)[*count].listed_extent_count = w->placed[i].old->extent_count;
 		(*count)++;
 	}
 	return 0;
@@ -320,31 +324,29 @@ static int write_image(struct writer *w)
 	if (listing->has_udf) {
 		struct udfpatch_job udf = { 0 };
 		struct udfpatch_file *files;
+		enum udfpatch_result result;
 		size_t count;
 
 		if (udf_files(w, &files, &count) < 0)
 			goto out;
 		udf.fd = w->out;
-		udf.image_path = job->out;
 		udf.files = files;
 		udf.file_count = count;
 		udf.old_end = (listing->image_size + ISO_SECTOR - 1) / ISO_SECTOR;
 		udf.data_end = data_end;
 		udf.tail_start = w->next;
-		rc = udfpatch_apply(&udf, w->err);
+		result = udfpatch_apply(&udf, w->err);
 		free(files);
-		if (rc < 0)
+		if (result == UDFPATCH_REFUSED)
 			goto out;
 		/* The listing read a UDF file system: one the patch cannot
 		 * find would be left pointing at IN's old places. */
-		if (rc == 0) {
-			rc = -1;
+		if (result == UDFPATCH_NO_ANCHOR) {
 			text_appendf(w->err, "%s has a UDF file system that libudfread reads but "
 				     "whose anchor the UDF patch cannot find; OUT would lose it",
 				     job->in->name);
 			goto out;
 		}
-		rc = -1;
 		image_end = udf.image_end;
 	}
 	if (image_end > UINT32_MAX) {

@@ -203,7 +203,8 @@ static uint32_t held_size(struct udfread_block_input *input)
 	return ((struct held_input *)input)->blocks;
 }
 
-int udf_list(const struct iso_source *src, struct iso_listing *listing, struct text *err)
+enum udf_list_result udf_list(const struct iso_source *src, struct iso_listing *listing,
+			      struct text *err)
 {
 	const char *iso = src->name;
 	struct walk walk = { .listing = listing, .err = err, .iso = iso };
@@ -215,31 +216,31 @@ int udf_list(const struct iso_source *src, struct iso_listing *listing, struct t
 
 	if (end < 0) {
 		text_appendf(err, "cannot read %s: %s", iso, strerror(errno));
-		return -1;
+		return UDF_LIST_FAILED;
 	}
 	held.blocks = (uint64_t)end / UDF_BLOCK_SIZE > UINT32_MAX ?
 		      UINT32_MAX : (uint32_t)(end / UDF_BLOCK_SIZE);
 	if (!has_udf_recognition(src->fd))
-		return 0;
+		return UDF_LIST_NO_UDF;
 	walk.udf = udfread_init();
 	if (!walk.udf) {
 		text_append(err, "out of memory");
-		return -1;
+		return UDF_LIST_FAILED;
 	}
 	/* No anchor, no UDF: the image is ISO 9660 only. */
 	if (udfread_open_input(walk.udf, &held.input) < 0) {
 		udfread_close(walk.udf);
-		return 0;
+		return UDF_LIST_NO_UDF;
 	}
 	root = udfread_opendir(walk.udf, "/");
 	if (!root) {
 		text_appendf(err, "%s is damaged: its UDF file system has no readable root folder",
 			     iso);
 		udfread_close(walk.udf);
-		return -1;
+		return UDF_LIST_FAILED;
 	}
 	rc = walk_dir(&walk, root, "/", 0);
 	udfread_closedir(root);
 	udfread_close(walk.udf);
-	return rc < 0 ? -1 : 1;
+	return rc < 0 ? UDF_LIST_FAILED : UDF_LIST_LISTED;
 }

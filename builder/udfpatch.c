@@ -28,7 +28,8 @@
  * the appended data, where nothing can overlap it, and the anchors name
  * both.  Microsoft's media are UDF 1.02 with one read-only Type 1
  * partition: that is what this handles, and it refuses the rest by name
- * rather than guess.
+ * rather than guess.  The File Entries are found by udfwalk.c, and each
+ * must say what the listing (libudfread) read for its file.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -39,13 +40,10 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <cdio/udf.h>
-
 #include "byteorder.h"
+#include "udfwalk.h"
 
 #define SECTOR 2048u
 #define TAG_SIZE 16u
@@ -68,8 +66,6 @@
 #define MAX_SEQUENCE 256u
 /* Integrity sequences may chain; a loop in a damaged one ends here. */
 #define MAX_INTEGRITY_HOPS 16u
-/* Deeper than any Windows medium's tree. */
-#define MAX_DEPTH 32u
 /* Anchors are looked for this far before the old end (N - 256 .. N). */
 #define ANCHOR_WINDOW 257u
 
@@ -84,7 +80,6 @@
 struct volume {
 	uint8_t anchor[SECTOR];
 	uint64_t anchor_sector;      /* where it was found */
-	bool placed_256;             /* a copy put at (blank) sector 256 for libudf */
 	uint32_t vds_sector;         /* the main sequence */
 	uint8_t *vds;                /* its sectors, through the terminator */
 	size_t vds_count;
@@ -92,6 +87,7 @@ struct volume {
 	uint16_t part_number;
 	uint32_t part_start;
 	uint32_t part_length;
+	uint32_t fsd_block;          /* the file set descriptor, in the partition */
 	bool has_lvid;
 	uint64_t lvid_sector;
 	uint8_t lvid[SECTOR];
@@ -101,65 +97,6 @@ struct entry_patch {
 	uint64_t sector;             /* absolute */
 	uint8_t block[SECTOR];
 };
-
-static uint16_t crc_ccitt(const uint8_t *p, size_t n)
-{
-	uint16_t crc = 0;
-
-	while (n--) {
-		crc ^= (uint16_t)(*p++ << 8);
-		for (int bit = 0; bit < 8; bit++)
-			crc = crc & 0x8000 ? (uint16_t)(crc << 1 ^ 0x1021) : (uint16_t)(crc << 1);
-	}
-	return crc;
-}
-
-static uint8_t tag_checksum(const uint8_t *tag)
-{
-	unsigned sum = 0;
-
-	for (unsigned i = 0; i < TAG_SIZE; i++)
-		if (i != 4)
-			sum += tag[i];
-	return (uint8_t)sum;
-}
-
-/*
- * 1: a sound descriptor with this id at this location; 0: not this
- * descriptor at all (another id, or a checksum that fails, as in file
- * data or an unrecorded sector); -1: it claims to be one but its CRC,
- * CRC length or location is wrong (*why says which).
- */
-static int tag_check(const uint8_t *block, uint16_t id, uint64_t location, const char **why)
-{
-	size_t crc_length = (size_t)get_le(block + 10, 2);
-
-	if (get_le(block, 2) != id || tag_checksum(block) != block[4])
-		return 0;
-	if (crc_length > SECTOR - TAG_SIZE) {
-		*why = "its CRC length runs past its sector";
-		return -1;
-	}
-	if (crc_ccitt(block + TAG_SIZE, crc_length) != get_le(block + 8, 2)) {
-		*why = "its CRC does not match";
-		return -1;
-	}
-	if (get_le(block + 12, 4) != location) {
-		*why = "it names another sector as its location";
-		return -1;
-	}
-	return 1;
-}
-
-/* Location, CRC and checksum after a change, over the CRC length recorded. */
-static void tag_seal(uint8_t *block, uint32_t location)
-{
-	size_t crc_length = (size_t)get_le(block + 10, 2);
-
-	put_le(block + 12, location, 4);
-	put_le(block + 8, crc_ccitt(block + TAG_SIZE, crc_length), 2);
-	block[4] = tag_checksum(block);
-}
 
 static bool all_zero(const uint8_t *p, size_t n)
 {
@@ -280,7 +217,7 @@ static int read_anchor(int fd, uint64_t old_end, struct volume *vol, struct text
 			return -1;
 		if (rc == 0)
 			continue;
-		rc = tag_check(vol->anchor, TAG_ANCHOR, places[i], &why);
+		rc = udf_tag_check(vol->anchor, SECTOR, TAG_ANCHOR, places[i], &why);
 		if (rc < 0)
 			return damaged(err, "the anchor", places[i], why);
 		if (rc == 1) {
@@ -292,13 +229,11 @@ static int read_anchor(int fd, uint64_t old_end, struct volume *vol, struct text
 }
 
 /*
- * An anchor found only near the end is copied to sector 256 when that is
- * blank: the new image has one there, and libudf, which finds the File
- * Entries, reads the anchor at 256 only.  Undone by unplace_anchor when
- * the job is refused later, so a refusal still leaves the image as it
- * was.  File data at 256 are never overwritten: that is refused.
+ * The new image has an anchor at sector 256.  An image whose anchor is
+ * only near its end gets one there when that sector is blank; file data
+ * at 256 are never overwritten: that is refused.
  */
-static int place_anchor_256(int fd, struct volume *vol, struct text *err)
+static int check_sector_256(int fd, const struct volume *vol, struct text *err)
 {
 	uint8_t block[SECTOR];
 	int rc;
@@ -310,26 +245,12 @@ static int place_anchor_256(int fd, struct volume *vol, struct text *err)
 		return -1;
 	if (rc == 1 && !all_zero(block, SECTOR)) {
 		text_appendf(err, "the UDF anchor is at sector %" PRIu64 " only, and sector 256 "
-			     "holds other data: that layout is not handled (libudf reads the "
-			     "anchor at sector 256 only)", vol->anchor_sector);
+			     "holds other data: that layout is not handled (the new image needs "
+			     "an anchor at sector 256, where every reader looks)",
+			     vol->anchor_sector);
 		return -1;
 	}
-	memcpy(block, vol->anchor, SECTOR);
-	tag_seal(block, ANCHOR_SECTOR);
-	if (write_sectors(fd, ANCHOR_SECTOR, block, 1, "the anchor", err) < 0)
-		return -1;
-	vol->placed_256 = true;
 	return 0;
-}
-
-static void unplace_anchor(int fd, const struct volume *vol)
-{
-	uint8_t zero[SECTOR] = { 0 };
-	struct text ignored = TEXT_INIT;
-
-	if (vol->placed_256)
-		write_sectors(fd, ANCHOR_SECTOR, zero, 1, "the anchor", &ignored);
-	text_free(&ignored);
 }
 
 static int read_sequence(int fd, struct volume *vol, struct text *err)
@@ -363,7 +284,7 @@ static int read_sequence(int fd, struct volume *vol, struct text *err)
 		if (rc == 0 || all_zero(block, SECTOR))
 			break;
 		id = (uint16_t)get_le(block, 2);
-		rc = id >= 1 && id <= TAG_TERMINATOR ? tag_check(block, id, sector, &why) : 0;
+		rc = id >= 1 && id <= TAG_TERMINATOR ? udf_tag_check(block, SECTOR, id, sector, &why) : 0;
 		if (rc == 0)
 			return damaged(err, "the main volume descriptor sequence", sector,
 				       "a sector there is no volume descriptor");
@@ -479,6 +400,12 @@ static int check_logical_volume(struct volume *vol, uint32_t *integrity_length,
 			     vol->part_number);
 		return -1;
 	}
+	/* The file set descriptor: a long_ad in the logical volume
+	 * contents use (248), in the one partition. */
+	if (get_le(lvd + 256, 2) != 0)
+		return damaged(err, "the logical volume descriptor", lvd_sector,
+			       "its file set lies in a partition the volume does not map");
+	vol->fsd_block = (uint32_t)get_le(lvd + 252, 4);
 	*integrity_length = (uint32_t)get_le(lvd + 432, 4);
 	*integrity_sector = (uint32_t)get_le(lvd + 436, 4);
 	return 0;
@@ -508,9 +435,9 @@ static int read_integrity(int fd, struct volume *vol, uint32_t length, uint32_t 
 				return -1;
 			if (rc == 0 || all_zero(block, SECTOR))
 				break;
-			if (tag_check(block, TAG_TERMINATOR, at, &why) == 1)
+			if (udf_tag_check(block, SECTOR, TAG_TERMINATOR, at, &why) == 1)
 				break;
-			rc = tag_check(block, TAG_INTEGRITY, at, &why);
+			rc = udf_tag_check(block, SECTOR, TAG_INTEGRITY, at, &why);
 			if (rc <= 0)
 				return damaged(err, "the logical volume integrity descriptor", at,
 					       rc < 0 ? why : "another descriptor is there");
@@ -539,380 +466,61 @@ static int read_integrity(int fd, struct volume *vol, uint32_t length, uint32_t 
 }
 
 /* -------------------------------------------------------------------------
- * What libudf trusts
- *
- * libudf (libcdio 2.1) takes a directory's File Entry and its File
- * Identifier Descriptors as they come: it reads the allocation
- * descriptor after the extended attributes wherever their length puts
- * it, sizes the directory's buffer in 32 bits (an empty extent wraps to
- * 0 bytes, then the whole extent is read into it), and walks the
- * identifiers by their own lengths for the information length, past the
- * buffer if they say so.  Each directory it is given is checked here
- * first, the way libudf reads it: its tags by id and checksum only (the
- * checksum over bytes 0-14), lengths in its integer widths.
+ * Finding the File Entries
  * ------------------------------------------------------------------------- */
 
-/* libudf's udf_fileid_desc_t up to the implementation use. */
-#define FID_SIZE 38u
-/* A directory larger than this is damage (Windows media: well under 1 MiB). */
-#define MAX_DIRECTORY (64u << 20)
-
-static bool libudf_tag(const uint8_t *block, uint16_t id)
+static void extents_text(struct text *out, const struct iso_extent *extents, size_t count,
+			 uint64_t size)
 {
-	uint8_t sum = 0;
-
-	for (unsigned i = 0; i < 15; i++)
-		if (i != 4)
-			sum = (uint8_t)(sum + block[i]);
-	return get_le(block, 2) == id && sum == block[4];
+	text_appendf(out, "%" PRIu64 " bytes", size);
+	if (count == 0 && size > 0)
+		text_append(out, " inside its File Entry");
+	for (size_t i = 0; i < count; i++)
+		text_appendf(out, "%s sector %" PRIu64 " (%" PRIu64 " bytes)", i ? "," : " at",
+			     extents[i].lba, extents[i].length);
 }
 
-/* libudf's udf_read_sectors: a sector it reads as a negative 32-bit number
- * it refuses.  1: read; 0: libudf cannot read it either; -1: error. */
-static int libudf_read(int fd, uint32_t sector, uint8_t *out, const char *what,
-		       struct text *err)
+/* Two readers disagreeing on where a file is must never pass: the File
+ * Entry patched would then not be the file the ISO 9660 tree names. */
+static int check_listed(const struct udfpatch_file *want, const struct udfwalk_file *found,
+			struct text *err)
 {
-	if (sector > INT32_MAX)
+	bool same = want->listed_size == found->size &&
+		    want->listed_extent_count == found->extent_count;
+
+	for (size_t i = 0; same && i < found->extent_count; i++)
+		same = want->listed_extents[i].lba == found->extents[i].lba &&
+		       want->listed_extents[i].length == found->extents[i].length;
+	if (same)
 		return 0;
-	return read_sector(fd, sector, out, what, err);
-}
-
-/* 0: libudf may walk the directory whose File Entry is at block of the
- * partition at part_start (or will refuse it by itself); -1: damaged. */
-static int libudf_directory(int fd, uint32_t part_start, uint32_t block, struct text *err)
-{
-	uint8_t fe[SECTOR];
-	uint32_t first = 0, last = 0, sectors, at;
-	uint64_t l_ea, l_ad, left, pos = 0;
-	unsigned kind;
-	struct stat st;
-	uint8_t *dir;
-	int rc;
-
-	at = part_start + block;
-	rc = libudf_read(fd, at, fe, "a directory's File Entry", err);
-	if (rc <= 0)
-		return rc;
-	if (!libudf_tag(fe, TAG_FILE_ENTRY))
-		return 0;
-	l_ea = get_le(fe + 168, 4);
-	l_ad = get_le(fe + 172, 4);
-	kind = (unsigned)get_le(fe + 34, 2) & 7;
-	if (l_ad != 0 && kind <= AD_EXTENDED) {
-		unsigned size = kind == AD_SHORT ? 8 : kind == AD_LONG ? 16 : 20;
-		const uint8_t *ad = fe + 176 + l_ea;
-		uint32_t length;
-
-		if (l_ea > SECTOR - 176 - size)
-			return damaged(err, "a directory's File Entry", at,
-				       "its allocation descriptor lies past its sector");
-		length = (uint32_t)get_le(ad, 4) & 0x3FFFFFFFu;
-		if (length == 0)
-			return damaged(err, "a directory's File Entry", at,
-				       "its allocation descriptor is empty");
-		first = (uint32_t)get_le(ad + (kind == AD_EXTENDED ? 12 : 4), 4);
-		last = first + (length - 1) / SECTOR;
-	}
-	sectors = last - first + 1;
-	at = part_start + first;
-	if (at > INT32_MAX)
-		return 0;
-	if (fstat(fd, &st) < 0) {
-		text_appendf(err, "cannot read the image's size: %s", strerror(errno));
-		return -1;
-	}
-	if (sectors > MAX_DIRECTORY / SECTOR ||
-	    (uint64_t)at + sectors > (uint64_t)st.st_size / SECTOR)
-		return damaged(err, "a directory", at, "its extent runs past the image's end "
-			       "or is larger than any real one");
-	dir = malloc((size_t)sectors * SECTOR);
-	if (!dir) {
-		text_append(err, "out of memory");
-		return -1;
-	}
-	for (uint32_t i = 0; i < sectors; i++)
-		if (read_needed(fd, (uint64_t)at + i, dir + (size_t)i * SECTOR, "a directory",
-				err) < 0) {
-			free(dir);
-			return -1;
-		}
-	/* libudf's udf_readdir: while the information length left is not 0,
-	 * the next identifier, until a tag is not one. */
-	rc = 0;
-	for (left = get_le(fe + 56, 8); left != 0; ) {
-		uint64_t size = (uint64_t)sectors * SECTOR, l_iu, l_fi;
-		const uint8_t *fid = dir + pos;
-
-		if (pos + TAG_SIZE > size) {
-			rc = damaged(err, "a directory", at, "its information length runs past "
-				     "its extent");
-			break;
-		}
-		if (!libudf_tag(fid, 257))
-			break;
-		l_iu = pos + FID_SIZE <= size ? get_le(fid + 36, 2) : 0;
-		l_fi = fid[19];
-		/* The name's first byte is read even when it has none. */
-		if (pos + FID_SIZE + l_iu + (l_fi ? l_fi : 1) > size) {
-			rc = damaged(err, "a directory", at, "a File Identifier Descriptor runs "
-				     "past its extent");
-			break;
-		}
-		/* A name of no bytes that says it is 8- or 16-bit libudf
-		 * leaves unterminated. */
-		if (l_fi == 0 && (fid[FID_SIZE + l_iu] == 8 || fid[FID_SIZE + l_iu] == 16)) {
-			rc = damaged(err, "a directory", at, "a File Identifier Descriptor has "
-				     "a name of no characters");
-			break;
-		}
-		left -= 4 * ((FID_SIZE + l_iu + l_fi + 3) / 4);
-		pos += 4 * ((FID_SIZE + l_iu + l_fi + 3) / 4);
-	}
-	free(dir);
-	return rc;
-}
-
-/* The root directory libudf's udf_get_root will take: its partition
- * start and File Entry block.  Like libudf, the last partition
- * descriptor before the logical volume descriptor (or the first after
- * it) and the logical volume descriptor with 2048-byte blocks, searched
- * to one sector before the end of the anchor's main extent.  1: found;
- * 0: libudf finds none; -1: error. */
-static int libudf_root(int fd, const uint8_t *anchor, uint32_t *part_start, uint32_t *block,
-		       struct text *err)
-{
-	uint32_t start = (uint32_t)get_le(anchor + 20, 4);
-	uint32_t end = start + ((uint32_t)get_le(anchor + 16, 4) - 1) / SECTOR;
-	uint32_t lvd_sector = 0, fsd = 0;
-	uint8_t data[SECTOR];
-	int rc;
-
-	*part_start = 0;
-	for (uint32_t sector = start; sector < end; sector++) {
-		rc = libudf_read(fd, sector, data, "the volume descriptors", err);
-		if (rc <= 0)
-			return rc;
-		if (libudf_tag(data, TAG_PARTITION)) {
-			*part_start = (uint32_t)get_le(data + 188, 4);
-			if (lvd_sector)
-				break;
-		} else if (libudf_tag(data, TAG_LOGICAL_VOLUME) &&
-			   get_le(data + 212, 4) == SECTOR) {
-			lvd_sector = sector;
-			fsd = (uint32_t)get_le(data + 252, 4);
-			if (*part_start)
-				break;
-		}
-	}
-	if (!lvd_sector || !*part_start)
-		return 0;
-	rc = libudf_read(fd, *part_start + fsd, data, "the file set descriptor", err);
-	if (rc <= 0 || !libudf_tag(data, 256))
-		return rc < 0 ? -1 : 0;
-	*block = (uint32_t)get_le(data + 404, 4);
-	return 1;
-}
-
-/* -------------------------------------------------------------------------
- * Finding the File Entries, through libudf
- * ------------------------------------------------------------------------- */
-
-/* The entry at position pos of dir, or NULL (dir is freed then). */
-static udf_dirent_t *entry_at(udf_dirent_t *dir, long pos)
-{
-	for (long i = 0; i <= pos; i++)
-		if (!(dir = udf_readdir(dir)))
-			return NULL;
-	return dir;
-}
-
-/* The directory the first depth names of the path (by their positions)
- * lead to, ready for udf_readdir; NULL if it cannot be opened, with
- * *not_dir set when the last of those names is a file, and a message in
- * err when libudf_directory finds it damaged. */
-static udf_dirent_t *dir_at(int fd, udf_dirent_t *root, const long *positions, size_t depth,
-			    bool *not_dir, struct text *err)
-{
-	/* "/" gives a fresh copy of the root, so the walk starts clean. */
-	udf_dirent_t *dir = udf_fopen(root, "/");
-
-	*not_dir = false;
-	for (size_t k = 0; dir && k < depth; k++) {
-		udf_dirent_t *entry = entry_at(dir, positions[k]);
-		uint8_t raw[4];
-
-		if (!entry)
-			return NULL;
-		*not_dir = !entry->b_dir;
-		dir = NULL;
-		if (entry->b_dir) {
-			memcpy(raw, &entry->fid->icb.loc.lba, sizeof(raw));
-			if (libudf_directory(fd, entry->i_part_start, (uint32_t)get_le(raw, 4),
-					     err) == 0)
-				dir = udf_opendir(entry);
-		}
-		udf_dirent_free(entry);
-	}
-	return dir;
-}
-
-/*
- * The position in dir of the entry called name: the exact name, else
- * the one name that differs only in ASCII case.  -1: none; -2: more than
- * one differing only in case.  dir is used up.
- */
-static long pick_entry(udf_dirent_t *dir, const char *name)
-{
-	long pos = -1, exact = -1, folded = -1, folded_count = 0;
-
-	while ((dir = udf_readdir(dir)) != NULL) {
-		pos++;
-		if (dir->b_parent || !dir->fid || !dir->psz_name ||
-		    (dir->fid->file_characteristics & UDF_FILE_DELETED))
-			continue;
-		if (exact < 0 && strcmp(dir->psz_name, name) == 0)
-			exact = pos;
-		else if (strcasecmp(dir->psz_name, name) == 0) {
-			folded = pos;
-			folded_count++;
-		}
-	}
-	if (exact >= 0)
-		return exact;
-	if (folded_count > 1)
-		return -2;
-	return folded;
-}
-
-/* The File Entry of path: its block in the partition, and the partition
- * reference its directory entry gives. */
-static int find_entry(int fd, udf_dirent_t *root, const char *path, uint32_t *block,
-		      uint16_t *part_ref, struct text *err)
-{
-	size_t err_len = err->length;
-	char names[1024];
-	char *component[MAX_DEPTH];
-	long positions[MAX_DEPTH];
-	size_t depth = 0;
-	udf_dirent_t *dir, *entry;
-	bool not_dir;
-	uint8_t raw[6];
-
-	if (strlen(path) >= sizeof(names)) {
-		text_appendf(err, "%s: the path is too long", path);
-		return -1;
-	}
-	strcpy(names, path);
-	for (char *p = names; *p;) {
-		while (*p == '/' || *p == '\\')
-			*p++ = '\0';
-		if (!*p)
-			break;
-		if (depth == MAX_DEPTH) {
-			text_appendf(err, "%s: the path is too deep", path);
-			return -1;
-		}
-		component[depth++] = p;
-		while (*p && *p != '/' && *p != '\\')
-			p++;
-	}
-	if (depth == 0) {
-		text_appendf(err, "\"%s\" names no file", path);
-		return -1;
-	}
-	for (size_t k = 0; k < depth; k++) {
-		dir = dir_at(fd, root, positions, k, &not_dir, err);
-		if (!dir && err->length > err_len)
-			return -1;
-		if (!dir && not_dir) {
-			text_appendf(err, "%s: \"%s\" is a file in the UDF file system, not a "
-				     "directory", path, component[k - 1]);
-			return -1;
-		}
-		if (!dir) {
-			text_appendf(err, "%s: libudf cannot open its directory in the UDF file "
-				     "system", path);
-			return -1;
-		}
-		positions[k] = pick_entry(dir, component[k]);
-		if (positions[k] == -2) {
-			text_appendf(err, "%s: more than one name in the UDF file system matches "
-				     "\"%s\" but for case", path, component[k]);
-			return -1;
-		}
-		if (positions[k] < 0) {
-			text_appendf(err, "%s: not found in the UDF file system", path);
-			return -1;
-		}
-	}
-	dir = dir_at(fd, root, positions, depth - 1, &not_dir, err);
-	if (!dir && err->length > err_len)
-		return -1;
-	entry = dir ? entry_at(dir, positions[depth - 1]) : NULL;
-	if (!entry || !entry->fid) {
-		udf_dirent_free(entry);
-		text_appendf(err, "%s: libudf cannot read its entry in the UDF file system", path);
-		return -1;
-	}
-	if (entry->b_dir) {
-		udf_dirent_free(entry);
-		text_appendf(err, "%s: a directory in the UDF file system, not a file", path);
-		return -1;
-	}
-	/* The long_ad's lb_addr, as recorded (little-endian on disc). */
-	memcpy(raw, &entry->fid->icb.loc, sizeof(raw));
-	*block = (uint32_t)get_le(raw, 4);
-	*part_ref = (uint16_t)get_le(raw + 4, 2);
-	udf_dirent_free(entry);
-	return 0;
+	text_appendf(err, "%s: the UDF file system's readers disagree: the listing (libudfread) "
+		     "reads ", want->path);
+	extents_text(err, want->listed_extents, want->listed_extent_count, want->listed_size);
+	text_append(err, ", the File Entry to patch says ");
+	extents_text(err, found->extents, found->extent_count, found->size);
+	text_append(err, "; the image is not patched");
+	return -1;
 }
 
 static int find_entries(const struct udfpatch_job *job, const struct volume *vol,
 			uint32_t *blocks, struct text *err)
 {
-	udf_t *udf;
-	udf_dirent_t *root;
-	uint32_t root_start, root_block;
-	int rc;
+	struct udfwalk_partition part = { .fd = job->fd, .start = vol->part_start,
+					  .length = vol->part_length };
 
-	/* The root directory libudf will take, checked before it does. */
-	rc = libudf_root(job->fd, vol->anchor, &root_start, &root_block, err);
-	if (rc == 1)
-		rc = libudf_directory(job->fd, root_start, root_block, err);
-	if (rc < 0)
-		return -1;
-	rc = 0;
-	udf = udf_open(job->image_path);
-	if (!udf) {
-		text_appendf(err, "libudf cannot open the UDF file system of %s", job->image_path);
-		return -1;
-	}
-	root = udf_get_root(udf, true, 0);
-	if (!root) {
-		text_appendf(err, "libudf cannot find the root directory of the UDF file system "
-			     "of %s", job->image_path);
-		udf_close(udf);
-		return -1;
-	}
-	if (root->i_part_start != vol->part_start) {
-		text_appendf(err, "libudf reads the UDF partition at sector %" PRIu32 ", the "
-			     "partition descriptor says %" PRIu32, root->i_part_start,
-			     vol->part_start);
-		rc = -1;
-	}
-	for (size_t i = 0; rc == 0 && i < job->file_count; i++) {
-		uint16_t part_ref = 0;
+	for (size_t i = 0; i < job->file_count; i++) {
+		struct udfwalk_file found;
+		int rc;
 
-		rc = find_entry(job->fd, root, job->files[i].path, &blocks[i], &part_ref, err);
-		if (rc == 0 && part_ref != 0) {
-			text_appendf(err, "%s: its File Entry is in partition map %u; the volume "
-				     "has only map 0", job->files[i].path, part_ref);
-			rc = -1;
-		}
+		if (udfwalk_find(&part, vol->fsd_block, job->files[i].path, &found, err) < 0)
+			return -1;
+		rc = job->files[i].listed ? check_listed(&job->files[i], &found, err) : 0;
+		blocks[i] = found.block;
+		udfwalk_file_free(&found);
+		if (rc < 0)
+			return -1;
 	}
-	udf_dirent_free(root);
-	udf_close(udf);
-	return rc;
+	return 0;
 }
 
 /* -------------------------------------------------------------------------
@@ -967,7 +575,7 @@ static int patch_entry(int fd, const struct volume *vol, const struct udfpatch_f
 		return -1;
 	/* File Entries name their block in the partition, not the sector. */
 	extended = get_le(fe, 2) == TAG_EXTENDED_FILE_ENTRY;
-	rc = tag_check(fe, extended ? TAG_EXTENDED_FILE_ENTRY : TAG_FILE_ENTRY, block, &why);
+	rc = udf_tag_check(fe, SECTOR, extended ? TAG_EXTENDED_FILE_ENTRY : TAG_FILE_ENTRY, block, &why);
 	if (rc <= 0) {
 		text_appendf(err, "%s: the UDF file system is damaged: at sector %" PRIu64
 			     ", where its File Entry should be, %s", file->path, patch->sector,
@@ -1049,7 +657,7 @@ static int patch_entry(int fd, const struct volume *vol, const struct udfpatch_f
 		put_le(fe + 64, blocks, 8);
 	}
 	put_le(fe + 10, base + l_ea + used - TAG_SIZE, 2);
-	tag_seal(fe, block);
+	udf_tag_seal(fe, block);
 	return 0;
 }
 
@@ -1131,7 +739,7 @@ static int find_old_anchors(int fd, const struct udfpatch_job *job, uint64_t old
 			return -1;
 		if (rc == 0)
 			break;
-		if (tag_check(block, TAG_ANCHOR, sector, &why) == 1)
+		if (udf_tag_check(block, SECTOR, TAG_ANCHOR, sector, &why) == 1)
 			stale[(*count)++] = sector;
 	}
 	return 0;
@@ -1156,7 +764,7 @@ static int write_changes(const struct udfpatch_job *job, struct volume *vol,
 			return -1;
 
 	put_le(pd + 192, part_length, 4);
-	tag_seal(pd, (uint32_t)(vol->vds_sector + vol->pd_index));
+	udf_tag_seal(pd, (uint32_t)(vol->vds_sector + vol->pd_index));
 
 	/* The reserve: the main sequence as it now is, each descriptor
 	 * naming its new sector; unrecorded (zero) sectors fill it up. */
@@ -1167,7 +775,7 @@ static int write_changes(const struct udfpatch_job *job, struct volume *vol,
 	}
 	memcpy(reserve, vol->vds, vol->vds_count * SECTOR);
 	for (size_t i = 0; i < vol->vds_count; i++)
-		tag_seal(reserve + i * SECTOR, (uint32_t)(job->tail_start + i));
+		udf_tag_seal(reserve + i * SECTOR, (uint32_t)(job->tail_start + i));
 	if (write_sectors(job->fd, job->tail_start, reserve, reserve_count,
 			  "the reserve volume descriptors", err) < 0)
 		goto out;
@@ -1183,7 +791,7 @@ static int write_changes(const struct udfpatch_job *job, struct volume *vol,
 
 		put_le(vol->lvid + 80, 0, 4);
 		put_le(vol->lvid + 80 + 4 * partitions, part_length, 4);
-		tag_seal(vol->lvid, (uint32_t)vol->lvid_sector);
+		udf_tag_seal(vol->lvid, (uint32_t)vol->lvid_sector);
 		if (write_sectors(job->fd, vol->lvid_sector, vol->lvid, 1,
 				  "the integrity descriptor", err) < 0)
 			goto out;
@@ -1197,11 +805,11 @@ static int write_changes(const struct udfpatch_job *job, struct volume *vol,
 	*image_end = job->tail_start + reserve_count + 1;
 	put_le(vol->anchor + 24, reserve_count * SECTOR, 4);
 	put_le(vol->anchor + 28, job->tail_start, 4);
-	tag_seal(vol->anchor, (uint32_t)(*image_end - 1));
+	udf_tag_seal(vol->anchor, (uint32_t)(*image_end - 1));
 	if (write_sectors(job->fd, *image_end - 1, vol->anchor, 1, "the closing anchor",
 			  err) < 0)
 		goto out;
-	tag_seal(vol->anchor, ANCHOR_SECTOR);
+	udf_tag_seal(vol->anchor, ANCHOR_SECTOR);
 	if (write_sectors(job->fd, ANCHOR_SECTOR, vol->anchor, 1, "the anchor", err) < 0)
 		goto out;
 	rc = 0;
@@ -1210,8 +818,9 @@ out:
 	return rc;
 }
 
-int udfpatch_apply(struct udfpatch_job *job, struct text *err)
+enum udfpatch_result udfpatch_apply(struct udfpatch_job *job, struct text *err)
 {
+	enum udfpatch_result result = UDFPATCH_REFUSED;
 	struct volume vol;
 	struct entry_patch *patches = NULL;
 	uint32_t *blocks = NULL;
@@ -1229,9 +838,10 @@ int udfpatch_apply(struct udfpatch_job *job, struct text *err)
 				old_end = job->files[i].lba;
 	}
 	rc = read_anchor(job->fd, old_end, &vol, err);
-	if (rc <= 0)
-		return rc;
-	rc = -1;
+	if (rc == 0)
+		return UDFPATCH_NO_ANCHOR;
+	if (rc < 0)
+		return UDFPATCH_REFUSED;
 	if (read_sequence(job->fd, &vol, err) < 0 || check_partition(&vol, err) < 0 ||
 	    check_logical_volume(&vol, &integrity_length, &integrity_sector, err) < 0 ||
 	    read_integrity(job->fd, &vol, integrity_length, integrity_sector, err) < 0)
@@ -1247,7 +857,7 @@ int udfpatch_apply(struct udfpatch_job *job, struct text *err)
 		text_append(err, "out of memory");
 		goto out;
 	}
-	if (place_anchor_256(job->fd, &vol, err) < 0 || find_entries(job, &vol, blocks, err) < 0)
+	if (check_sector_256(job->fd, &vol, err) < 0 || find_entries(job, &vol, blocks, err) < 0)
 		goto out;
 	for (size_t i = 0; i < job->file_count; i++) {
 		for (size_t j = 0; j < i; j++)
@@ -1264,13 +874,11 @@ int udfpatch_apply(struct udfpatch_job *job, struct text *err)
 		goto out;
 	if (write_changes(job, &vol, patches, stale, stale_count, &job->image_end, err) < 0)
 		goto out;
-	rc = 1;
+	result = UDFPATCH_PATCHED;
 out:
-	if (rc != 1)
-		unplace_anchor(job->fd, &vol);
 	free(stale);
 	free(blocks);
 	free(patches);
 	free(vol.vds);
-	return rc;
+	return result;
 }

@@ -9,31 +9,41 @@
  * descriptors and length), the partition's length (so the new data lie
  * inside it), the integrity descriptor's size table, a fresh reserve
  * volume descriptor sequence and the anchors.  No library in Debian
- * writes UDF; libudf (libcdio) finds the File Entries, and everything
- * written is read back by libudfread in the tests.
+ * writes UDF: udfwalk finds the File Entries, each checked against what
+ * the listing (libudfread) read for the file, and OUT is read back by
+ * libudfread before it is published.
  *
  * SPDX-License-Identifier: MIT
  */
 #ifndef WIN7GEN2_UDFPATCH_H
 #define WIN7GEN2_UDFPATCH_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include "isotree.h"
 #include "text.h"
 
 struct udfpatch_file {
 	/* In the UDF tree: "/sources/boot.wim" ('/' or '\\' between names,
-	 * the leading one optional).  A name matches exactly; failing that,
-	 * the one name equal to it but for ASCII case (Windows compares
-	 * names so). */
+	 * the leading one optional).  Each name matches the first entry of
+	 * its directory equal to it but for case, as Windows and the
+	 * listing match names. */
 	const char *path;
 	uint64_t lba;               /* absolute 2048-byte sector of the new data */
 	uint64_t size;              /* bytes; contiguous from lba */
+	/* What the listing read for the file before the patch, when listed
+	 * is true: its File Entry must say the same size and extents
+	 * (absolute sectors, the listing's form), or nothing is written. */
+	bool listed;
+	uint64_t listed_size;
+	const struct iso_extent *listed_extents;
+	size_t listed_extent_count;
 };
 
 struct udfpatch_job {
 	int fd;                     /* the image, open read-write */
-	const char *image_path;     /* the same image by name (libudf opens it) */
 	const struct udfpatch_file *files;
 	size_t file_count;
 	/* The partition is extended to end at data_end (exclusive, sectors):
@@ -61,17 +71,27 @@ struct udfpatch_job {
  * whose anchor is only near its end and whose sector 256 holds data is
  * refused.
  *
- * 1: done; 0: the image has no UDF file system: no anchor (a descriptor
- * tagged 2 with a good checksum) where readers look (nothing written);
- * -1: cannot (err says why: a file not found, an allocation descriptor
- * kind it does not handle, damaged descriptors).  Everything is read and
- * checked before the first write, so a refusal leaves the image as it
- * was; only an I/O error can stop it half way.  Writes only inside the
+ * Whether an image has a UDF file system is the listing's to say
+ * (iso_list's has_udf); this is called for those that have one, and
+ * UDFPATCH_NO_ANCHOR means the two disagree, which the caller must not
+ * pass over.  Everything is read and checked before the first write,
+ * so a refusal leaves the image as it was; only an I/O error can stop
+ * it half way.  Writes only inside the
  * image at fd, and at most up to image_end.
  *
  * A file UDF kept inside its File Entry (embedded data) becomes an
  * ordinary file pointing at its new extent: the caller has written the
  * same bytes there, and the ISO 9660 tree needs an extent anyway.
  */
-int udfpatch_apply(struct udfpatch_job *job, struct text *err);
+enum udfpatch_result {
+	UDFPATCH_PATCHED,           /* done; job->image_end set */
+	UDFPATCH_NO_ANCHOR,         /* no anchor (a descriptor tagged 2 with a
+				     * good checksum) where readers look:
+				     * nothing written, err untouched */
+	UDFPATCH_REFUSED,           /* err says why: a file not found, a
+				     * descriptor of a kind not handled, damage,
+				     * the readers disagreeing, an I/O error */
+};
+
+enum udfpatch_result udfpatch_apply(struct udfpatch_job *job, struct text *err);
 #endif

@@ -17,7 +17,7 @@ END_ANCHOR_ONLY=$top_srcdir/tests/builder/udf-end-anchor-only
 PY=/usr/bin/python3
 
 test -x "$APPLY" && test -x "$UDF_READ" ||
-	skip_all "udfpatch-apply or udf-read not built (libudf-dev, libudfread-dev)"
+	skip_all "udfpatch-apply or udf-read not built (libudfread-dev)"
 for tool in 7zz genisoimage udfinfo; do
 	command -v "$tool" >/dev/null 2>&1 || skip_all "$tool not found (tools/install-deps)"
 done
@@ -432,6 +432,16 @@ test_expect_success 'a path not in the tree, a directory, a file as a directory:
 		/sources/boot.wim=new.wim /sources//boot.wim=new.efi
 '
 
+test_expect_success 'a File Entry that does not say what the listing read: refused' '
+	cp p.iso refused.iso &&
+	test_expect_code 1 "$APPLY" --listed 1:1 refused.iso /sources/boot.wim=new.wim \
+		>out 2>err &&
+	test ! -s out &&
+	grep -F "/sources/boot.wim: the UDF file system'"'"'s readers disagree: the listing (libudfread) reads 1 bytes at sector 1 (1 bytes), the File Entry to patch says" err &&
+	grep -F "the image is not patched" err &&
+	cmp -n $(stat -c %s p.iso) p.iso refused.iso
+'
+
 test_expect_success 'what is not handled is refused by name, nothing written' '
 	sample ext --ad-kind 2 /sources/boot.wim &&
 	refused ext.iso "extended allocation descriptors (ext_ad), which are not handled" \
@@ -439,7 +449,8 @@ test_expect_success 'what is not handled is refused by name, nothing written' '
 	sample meta --metadata-map &&
 	refused meta.iso "\"*UDF Metadata Partition\" partition map" /sources/boot.wim=new.wim &&
 	sample damaged --damage /sources/boot.wim &&
-	refused damaged.iso "the UDF file system is damaged: at sector" /sources/boot.wim=new.wim &&
+	refused damaged.iso "the UDF file system is damaged: a File Entry at sector" \
+		/sources/boot.wim=new.wim &&
 	grep "its CRC does not match" err &&
 	cp p.iso anchor.iso &&
 	printf "\377" | dd of=anchor.iso bs=1 seek=$((256 * 2048 + 100)) conv=notrunc 2>/dev/null &&

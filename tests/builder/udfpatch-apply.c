@@ -1,7 +1,8 @@
 /*
  * udfpatch-apply.c - append new content for UDF files, then udfpatch_apply
  *
- *   udfpatch-apply [--gap N] [--tail-gap N] [--old-end-unset] IMAGE PATH=FILE...
+ *   udfpatch-apply [--gap N] [--tail-gap N] [--old-end-unset] [--listed LBA:SIZE]
+ *                  IMAGE PATH=FILE...
  *
  * Does to IMAGE what `build` does to its copy of the source: each FILE's
  * bytes go after the image's end (N free sectors first with --gap), one
@@ -9,7 +10,9 @@
  * tail starts right after the data (N sectors later with --tail-gap).
  * All-zero stretches of a FILE are skipped, so a sparse 1.5 GiB FILE
  * stays sparse in IMAGE.  --old-end-unset leaves the job's old_end at 0
- * (the caller that does not know it).
+ * (the caller that does not know it).  --listed says what a listing read
+ * for the first PATH (SIZE bytes in one extent at sector LBA), as build
+ * says what libudfread read: the File Entry found must agree.
  *
  * Then, as build does, each ISO 9660 volume descriptor's volume space
  * size becomes the new image size: pycdlib finds UDF's closing anchor
@@ -40,7 +43,7 @@
 static int usage(void)
 {
 	fprintf(stderr, "usage: udfpatch-apply [--gap N] [--tail-gap N] [--old-end-unset] "
-		"IMAGE PATH=FILE...\n");
+		"[--listed LBA:SIZE] IMAGE PATH=FILE...\n");
 	return 2;
 }
 
@@ -137,9 +140,12 @@ static int set_volume_size(int image, uint64_t sectors)
 
 int main(int argc, char **argv)
 {
-	struct udfpatch_file files[16];
+	struct udfpatch_file files[16] = { { 0 } };
 	struct udfpatch_job job;
 	struct text err = TEXT_INIT;
+	enum udfpatch_result result;
+	struct iso_extent listed = { 0 };
+	bool have_listed = false;
 	uint64_t gap = 0, tail_gap = 0, next;
 	int old_end_unset = 0, argi = 1, image, rc;
 	struct stat st;
@@ -150,6 +156,15 @@ int main(int argc, char **argv)
 			argi++;
 		} else if (argi + 1 < argc && strcmp(argv[argi], "--gap") == 0) {
 			gap = strtoull(argv[argi + 1], NULL, 10);
+			argi += 2;
+		} else if (argi + 1 < argc && strcmp(argv[argi], "--listed") == 0) {
+			char *colon;
+
+			listed.lba = strtoull(argv[argi + 1], &colon, 10);
+			if (*colon != ':')
+				return usage();
+			listed.length = strtoull(colon + 1, NULL, 10);
+			have_listed = true;
 			argi += 2;
 		} else if (argi + 1 < argc && strcmp(argv[argi], "--tail-gap") == 0) {
 			tail_gap = strtoull(argv[argi + 1], NULL, 10);
@@ -170,7 +185,6 @@ int main(int argc, char **argv)
 
 	memset(&job, 0, sizeof(job));
 	job.fd = image;
-	job.image_path = argv[argi];
 	job.old_end = (uint64_t)st.st_size / SECTOR;
 	next = job.old_end + gap;
 	for (int i = argi + 1; i < argc; i++) {
@@ -190,22 +204,28 @@ int main(int argc, char **argv)
 	/* The last stretch may have been zeros, skipped: the data still end here. */
 	if ((uint64_t)st.st_size < next * SECTOR && ftruncate(image, (off_t)(next * SECTOR)) < 0)
 		return fail("cannot extend", argv[argi]);
+	if (have_listed && job.file_count > 0) {
+		files[0].listed = true;
+		files[0].listed_size = listed.length;
+		files[0].listed_extents = &listed;
+		files[0].listed_extent_count = listed.length ? 1 : 0;
+	}
 	job.files = files;
 	job.data_end = next;
 	job.tail_start = next + tail_gap;
 	if (old_end_unset)
 		job.old_end = 0;
 
-	rc = udfpatch_apply(&job, &err);
-	if (rc < 0) {
+	result = udfpatch_apply(&job, &err);
+	if (result == UDFPATCH_REFUSED) {
 		fprintf(stderr, "udfpatch-apply: %s\n", text_string(&err));
 		text_free(&err);
 		close(image);
 		return 1;
 	}
-	if (rc == 1 && set_volume_size(image, job.image_end) < 0)
+	if (result == UDFPATCH_PATCHED && set_volume_size(image, job.image_end) < 0)
 		return fail("cannot write the volume descriptors of", argv[argi]);
-	if (rc == 0)
+	if (result == UDFPATCH_NO_ANCHOR)
 		printf("no UDF\n");
 	else
 		printf("patched image_end=%" PRIu64 " data_end=%" PRIu64 " tail_start=%" PRIu64

@@ -4,9 +4,10 @@
  *
  * udfpatch reads the anchor, the main volume descriptor sequence, the
  * partition, logical volume and integrity descriptors and the File
- * Entries out of the user's ISO, and has libudf (libcdio) walk its
- * directories.  The input becomes a small image in a memfd, which
- * udfpatch writes through job.fd and libudf opens as /proc/self/fd/N.
+ * Entries out of the user's ISO, and walks its directories (udfwalk)
+ * from the file set descriptor down to each file's File Entry.  The
+ * input becomes a small image in a memfd, which udfpatch reads and
+ * writes through job.fd.
  *
  * The input is an 8-byte header, then 2048-byte sectors laid where
  * genisoimage -udf and pycdlib (the seeds' writers) and Microsoft's
@@ -49,8 +50,9 @@
  *   4-7   the first file's size in units of 2 bytes (up to 8 GiB: more
  *         than one allocation descriptor past 1 GiB)
  *
- * What must hold: udfpatch_apply returns -1, 0 or 1; on -1 it says why;
- * on -1 and 0 the image is as it was, bytes and size.  On 1 the image
+ * What must hold: udfpatch_apply returns one of its three results, and
+ * says why exactly when it refuses; unless it patched, the image is as
+ * it was, bytes and size.  Patched, the image
  * ends at job.image_end and holds nothing between the old end and the
  * tail; every old sector that changed is, with a sound tag, a File Entry
  * (at most one per file), the partition or integrity descriptor or the
@@ -232,8 +234,8 @@ struct run {
 	const struct udfpatch_job *job;
 	const uint8_t *image;        /* before: old_sectors sectors */
 	uint64_t old_sectors;
-	int rc;
-	/* Filled in while the tail is checked (rc 1). */
+	enum udfpatch_result result;
+	/* Filled in while the tail is checked (patched). */
 	uint64_t part_start, part_length;
 	bool have_partition;
 	unsigned entries_changed, pd_changed, lvid_changed;
@@ -418,11 +420,11 @@ static void check_image(struct run *run, int fd)
 			if (!read_at(fd, sector, block))
 				abort();
 			if (sector < run->old_sectors) {
-				if (run->rc == 1)
+				if (run->result == UDFPATCH_PATCHED)
 					check_old_sector(run, sector, block);
 				else if (memcmp(block, run->image + sector * SECTOR, SECTOR))
 					abort();
-			} else if (run->rc != 1 || sector < job->tail_start ||
+			} else if (run->result != UDFPATCH_PATCHED || sector < job->tail_start ||
 				   sector >= job->image_end) {
 				if (!all_zero(block))
 					abort();
@@ -430,7 +432,7 @@ static void check_image(struct run *run, int fd)
 		}
 		at = hole;
 	}
-	if (run->rc == 1 && (run->entries_changed > job->file_count || run->pd_changed > 1 ||
+	if (run->result == UDFPATCH_PATCHED && (run->entries_changed > job->file_count || run->pd_changed > 1 ||
 			     run->lvid_changed > 1))
 		abort();
 }
@@ -478,11 +480,10 @@ static uint8_t *make_image(const uint8_t *data, size_t size, unsigned flags, uns
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct udfpatch_file files[2];
+	struct udfpatch_file files[2] = { { 0 } };
 	struct udfpatch_job job;
 	struct text err = TEXT_INIT;
 	struct run run;
-	char path[64];
 	unsigned flags;
 	uint64_t old_sectors, first_blocks;
 	uint8_t *image;
@@ -503,7 +504,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	if (ftruncate(fd, (off_t)(old_sectors * SECTOR)) < 0)
 		abort();
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 
 	files[0].path = flags & F_FOLD ? "\\SOURCES\\BOOT.WIM" : "/sources/boot.wim";
 	files[0].lba = old_sectors + data[1];
@@ -515,7 +515,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	files[1].size = SECOND_SIZE;
 	memset(&job, 0, sizeof(job));
 	job.fd = fd;
-	job.image_path = path;
 	job.files = files;
 	job.file_count = flags & F_SECOND ? 2 : 1;
 	job.data_end = flags & F_SECOND ? files[1].lba + (SECOND_SIZE + SECTOR - 1) / SECTOR
@@ -527,17 +526,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	run.job = &job;
 	run.image = image;
 	run.old_sectors = old_sectors;
-	run.rc = udfpatch_apply(&job, &err);
+	run.result = udfpatch_apply(&job, &err);
 
-	if (run.rc < -1 || run.rc > 1 || text_failed(&err) ||
+	if ((run.result != UDFPATCH_PATCHED && run.result != UDFPATCH_NO_ANCHOR &&
+	     run.result != UDFPATCH_REFUSED) || text_failed(&err) ||
 	    strlen(text_string(&err)) != err.length)
 		abort();
-	if (run.rc == -1 && err.length == 0)
+	if ((run.result == UDFPATCH_REFUSED) != (err.length > 0))
 		abort();
 #ifdef FUZZ_UDFPATCH_TRACE
-	fprintf(stderr, "udfpatch_apply: %d %s\n", run.rc, text_string(&err));
+	fprintf(stderr, "udfpatch_apply: %d %s\n", (int)run.result, text_string(&err));
 #endif
-	if (run.rc == 1) {
+	if (run.result == UDFPATCH_PATCHED) {
 		check_tail(&run, fd);
 		check_no_old_anchor(&run, fd);
 	} else if ((uint64_t)file_size(fd) != old_sectors * SECTOR)

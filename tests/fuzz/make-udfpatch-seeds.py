@@ -9,9 +9,9 @@
 # a File Entry rewritten by tests/builder/make-udf-sample's editors (long_ad,
 # Extended File Entry, extended attributes, embedded data, ext_ad, a bad
 # CRC, a metadata partition map): the cases t0260-udfpatch.sh runs whole;
-# and some with a directory libudf would read out of bounds (an allocation
-# descriptor past the File Entry's sector, an empty extent, a nameless
-# identifier), which udfpatch must refuse before libudf sees them.
+# and some with a damaged directory (an allocation descriptor past the
+# File Entry's sector, an empty extent, a nameless identifier), which the
+# directory walker (builder/udfwalk.c) must refuse.
 # Dates, the volume set identifier and pycdlib's unique ids are pinned,
 # so the output is deterministic; rerun after changing the target's
 # mapping and commit the result.
@@ -213,7 +213,7 @@ def edit_raw(image, sector, change):
 
 
 def directory_entry(image, path, change):
-    """change a directory's File Entry (libudf reads it unchecked)."""
+    """change a directory's File Entry (the walker must check it)."""
     edit_raw(image, sample.fe_sectors(image, [path])[path], change)
 
 
@@ -281,7 +281,7 @@ def main():
         ('pycdlib-bad-crc', 'pycdlib', SMALL, [(boot, sample.damage)], dict()),
         ('pycdlib-metadata-map', 'pycdlib', SMALL, ['metadata-map'], dict()),
         ('iso9660-only', 'iso9660', SMALL, [], dict()),
-        # What libudf reads unchecked, and udfpatch checks for it first.
+        # Damaged directories, which the walker refuses by name.
         ('genisoimage-root-ea-past-sector', 'genisoimage', SMALL,
          [('/', directory_entry, ea_past_sector)], dict()),
         ('pycdlib-sources-ea-past-sector', 'pycdlib', SMALL,
