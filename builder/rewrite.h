@@ -4,7 +4,8 @@
  * OUT starts as a copy of IN made by the kernel (copy_file_range, which
  * is a reflink on file systems that share blocks), so the bytes of every
  * unchanged file go from IN to OUT without passing through this program.
- * The new boot.wim and EFI boot image are appended after IN's end; then
+ * The new boot.wim and EFI boot image, and any files added (update
+ * packages), are appended after IN's end; then
  *   - the UDF file system, when IN has one, is pointed at them (udfpatch),
  *   - new ISO 9660 (level 3, full names) and Joliet trees name every file
  *     where its bytes lie (isotree), and the volume descriptors point at
@@ -31,6 +32,14 @@ struct rewrite_placed {
 	uint64_t hash;
 };
 
+/* A file OUT has and IN did not: its bytes are appended like boot.wim's,
+ * and the UDF (when IN has one), ISO 9660 and Joliet (when IN has one)
+ * trees name it; folders on its path that IN lacks are made in each. */
+struct rewrite_add {
+	const char *path;                  /* "/win7gen2/packages/x.cab" */
+	const char *disk;                  /* where its bytes are now */
+};
+
 struct rewrite_job {
 	const struct iso_source *in;       /* read through its descriptor */
 	const char *out;                   /* must not exist; created here */
@@ -39,6 +48,8 @@ struct rewrite_job {
 	const char *boot_wim_disk;
 	const struct iso_boot_image *uefi; /* its image replaced by efi_image_disk */
 	const char *efi_image_disk;
+	const struct rewrite_add *adds;    /* in this order; none of them in IN */
+	size_t add_count;
 	void (*on_progress)(void *ctx, uint64_t done, uint64_t total);
 	void *ctx;
 	uint64_t out_size;                 /* out: bytes */

@@ -140,4 +140,18 @@
 #define WIN7GEN2_IC_PACKAGE_NAME "integration-services.cab"
 #define WIN7GEN2_IC_PACKAGE_STAGED_PATH "\\" WIN7GEN2_STAGE_DIR "\\" WIN7GEN2_IC_PACKAGE_NAME
 
+/*
+ * Update packages (build --package, fix --package): the package CABs
+ * and packages.txt (common/package_list.h, their order) lie in this
+ * folder, on the DVD itself (not in boot.wim, which the boot manager
+ * loads whole into RAM) and, for fix, on the Windows volume.  The agent
+ * finds the DVD as the CD-ROM volume holding the list.  DISM's log of
+ * each package goes to the ESP as WIN7GEN2_PACKAGE_LOG_PREFIX, the
+ * package's 1-based place in the list as two digits, '-', its file name
+ * without ".cab", and ".log": \EFI\win7gen2\dism-01-Windows6.1-KB4490628-x64.log.
+ */
+#define WIN7GEN2_PACKAGES_DIR "\\" WIN7GEN2_STAGE_DIR "\\packages"
+#define WIN7GEN2_PACKAGES_LIST_NAME "packages.txt"
+#define WIN7GEN2_PACKAGE_LOG_PREFIX WIN7GEN2_OWN_DIR "dism-"
+
 #endif

@@ -76,4 +76,16 @@ test_expect_success 'the Integration Services package is named once' '
 	once WIN7GEN2_IC_PACKAGE_NAME "(\"|\\\\\\\\)integration-services\.cab"
 '
 
+test_expect_success 'the package list is named once' '
+	once WIN7GEN2_PACKAGES_LIST_NAME "(\"|\\\\\\\\)packages\.txt"
+'
+
+test_expect_success 'the packages folder is named once' '
+	once WIN7GEN2_PACKAGES_DIR "\\\\\\\\packages(\"|\\\\)"
+'
+
+test_expect_success 'the prefix of the packages DISM logs is given once' '
+	once WIN7GEN2_PACKAGE_LOG_PREFIX "\"dism-\"|\\\\\\\\dism-"
+'
+
 test_done
