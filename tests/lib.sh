@@ -49,9 +49,78 @@ say() {
 	echo "# $*"
 }
 
+# Prerequisites, as git's test suite has them: a test that needs a tool
+# names it, test_expect_success NAME,NAME 'title' 'body', instead of
+# the script leaving early.  Outside CI a missing one skips that test
+# alone, said as "# skip"; in CI (must_not_skip) it fails that test.
+#
+#   test_set_prereq NAME              NAME is there
+#   test_lazy_prereq NAME 'script'    NAME is there when script succeeds,
+#                                     run once, the first time it is asked
+#   test_have_prereq NAME[,NAME...]   all of them are there (else
+#                                     $test_prereq names the first missing)
+test_prereqs_set=" "
+test_prereqs_missing=" "
+test_set_prereq() {
+	test_prereqs_set="$test_prereqs_set$1 "
+}
+
+test_lazy_prereq() {
+	eval "test_lazy_prereq_$1=\$2"
+}
+
+test_have_prereq() {
+	for test_prereq in $(echo "$1" | tr , ' '); do
+		case $test_prereqs_set in *" $test_prereq "*) continue ;; esac
+		case $test_prereqs_missing in *" $test_prereq "*) return 1 ;; esac
+		eval "test_prereq_script=\${test_lazy_prereq_$test_prereq:-}"
+		if test -n "$test_prereq_script" &&
+		   (cd "$TRASH" && eval "$test_prereq_script") >/dev/null 2>&1; then
+			test_set_prereq "$test_prereq"
+		else
+			test_prereqs_missing="$test_prereqs_missing$test_prereq "
+			return 1
+		fi
+	done
+}
+
+# The tools several scripts read OUT back with.
+test_lazy_prereq SEVENZIP 'command -v 7zz'
+test_lazy_prereq PYCDLIB '/usr/bin/python3 -c "import pycdlib"'
+test_lazy_prereq ROOT 'test "$(id -u)" = 0'
+
+# test_when_finished COMMANDS: inside a test, run COMMANDS when it ends,
+# whether it passed or not (the last one given runs first).  A cleanup
+# that fails fails the test: it would leave a mount or a file behind for
+# the next one.
+test_when_finished() {
+	if test -z "${test_in_body:-}"; then
+		echo >&4 "test_when_finished is for use inside test_expect_success"
+		return 1
+	fi
+	test_cleanup="{ $*
+} && (exit \"\$test_status\"); test_status=\$?; $test_cleanup"
+}
+
 test_expect_success() {
+	test_prereqs=
+	if test $# = 3; then
+		test_prereqs=$1
+		shift
+	fi
 	test_count=$((test_count + 1))
-	if (eval "$2") >"$TRASH/.out" 2>&1 4>&1; then
+	if test -n "$test_prereqs" && ! test_have_prereq "$test_prereqs"; then
+		if must_not_skip; then
+			test_failed=$((test_failed + 1))
+			echo "not ok $test_count - $1 (missing $test_prereq; CI: nothing may skip)"
+		else
+			echo "ok $test_count # skip $1 (missing $test_prereq)"
+		fi
+		return 0
+	fi
+	if (test_in_body=1 test_cleanup=: &&
+	    eval "$2"; test_status=$?; eval "$test_cleanup"; exit $test_status) \
+	    >"$TRASH/.out" 2>&1 4>&1; then
 		echo "ok $test_count - $1"
 	else
 		test_failed=$((test_failed + 1))

@@ -63,4 +63,70 @@ test_expect_success 'a failing helper fails the test it is in, saying why' '
 	grep -x "#   test_expect_code: command exited with 0, we wanted 1: true" inner.out
 '
 
+# inner SCRIPT-BODY: runs a script of its own with lib.sh, its output in
+# inner.out, its exit status returned; CI as the caller says.
+inner() {
+	mkdir -p inner-tmp &&
+	{ echo '. "$top_srcdir/tests/lib.sh"'; cat; echo test_done; } >inner.sh &&
+	env TMPDIR="$PWD/inner-tmp" OUTER="$PWD" sh inner.sh >inner.out 2>&1
+}
+
+test_expect_success 'test_when_finished: runs after a passing and a failing test, last first' '
+	inner <<-\EOF
+	test_expect_success pass "test_when_finished \"echo one >>$OUTER/order\" &&
+		test_when_finished \"echo two >>$OUTER/order\" && true"
+	test_expect_success fail "test_when_finished \"echo three >>$OUTER/order\" && false"
+	EOF
+	test $? = 1 &&
+	printf "two\none\nthree\n" >want && test_cmp want order &&
+	grep -x "ok 1 - pass" inner.out && grep -x "not ok 2 - fail" inner.out
+'
+
+test_expect_success 'test_when_finished: a cleanup that fails fails the test' '
+	inner <<-\EOF
+	test_expect_success cleanup "test_when_finished false && true"
+	EOF
+	test $? = 1 && grep -x "not ok 1 - cleanup" inner.out
+'
+
+test_expect_success 'test_when_finished: refused outside a test' '
+	inner <<-\EOF
+	test_when_finished "echo ran >>$OUTER/ran" 4>"$OUTER/why"
+	echo "status $?"
+	EOF
+	grep -x "status 1" inner.out && grep "inside test_expect_success" why && ! test -e ran
+'
+
+test_expect_success 'prerequisites: a missing one skips that test alone outside CI' '
+	(unset CI WIN7GEN2_NO_SKIP; inner <<-\EOF
+	test_lazy_prereq THERE true
+	test_lazy_prereq ABSENT false
+	test_expect_success THERE there true
+	test_expect_success THERE,ABSENT absent false
+	test_expect_success after true
+	EOF
+	) &&
+	grep -x "ok 1 - there" inner.out &&
+	grep -x "ok 2 # skip absent (missing ABSENT)" inner.out &&
+	grep -x "ok 3 - after" inner.out || { cat inner.out; false; }
+'
+
+test_expect_success 'prerequisites: in CI a missing one fails the test' '
+	(CI=true; export CI; inner <<-\EOF
+	test_lazy_prereq ABSENT false
+	test_expect_success ABSENT absent true
+	EOF
+	test $? = 1) &&
+	grep "^not ok 1 - absent (missing ABSENT; CI: nothing may skip)" inner.out
+'
+
+test_expect_success 'prerequisites: a lazy one is worked out once' '
+	inner <<-\EOF
+	test_lazy_prereq COUNTED "echo x >>$OUTER/runs"
+	test_expect_success COUNTED one true
+	test_expect_success COUNTED two true
+	EOF
+	test "$(wc -l <runs)" = 1
+'
+
 test_done
