@@ -436,20 +436,20 @@ static char *given_or_default(const char *given, char *(*default_path)(void), st
 
 static int check_payload(struct build *b)
 {
-	int rc;
+	enum recognized rc;
 
 	b->payload_path = given_or_default(b->opt.payload, payload_default_path, &b->err);
 	if (!b->payload_path)
 		return -1;
 	rc = payload_recognize(b->payload_path, b->payload_version, sizeof(b->payload_version),
 			       &b->err);
-	if (rc < 0) {
+	if (rc == UNREADABLE) {
 		if (!b->opt.payload)
 			text_append(&b->err, " (build it with tools/build, or give --payload "
 				    "FILE)");
 		return -1;
 	}
-	if (rc == 0) {
+	if (rc == NOT_RECOGNIZED) {
 		text_appendf(&b->err, "%s is not win7gen2.efi (no \"%s\" marker in it); give the "
 			     "win7gen2.efi that tools/build makes", b->payload_path,
 			     WIN7GEN2_PAYLOAD_MARKER);
@@ -462,19 +462,19 @@ static int check_payload(struct build *b)
  * would not boot on Gen2: no agent, no ISO. */
 static int check_agent(struct build *b)
 {
-	int rc;
+	enum recognized rc;
 
 	b->agent_path = given_or_default(b->opt.agent, agent_default_path, &b->err);
 	if (!b->agent_path)
 		return -1;
 	rc = agent_recognize(b->agent_path, &b->err);
-	if (rc < 0) {
+	if (rc == UNREADABLE) {
 		if (!b->opt.agent)
 			text_append(&b->err, " (the Windows PE agent: build it with tools/build, "
 				    "which needs gcc-mingw-w64-x86-64, or give --agent FILE)");
 		return -1;
 	}
-	if (rc == 0) {
+	if (rc == NOT_RECOGNIZED) {
 		text_appendf(&b->err, "%s is not win7gen2pe.exe, the Windows PE agent; give the "
 			     "one tools/build makes", b->agent_path);
 		return -1;
@@ -623,11 +623,13 @@ static int take_loader(struct build *b)
 		}
 		rc = iso_copy_out(&media->source, media->efisys_noprompt, image, NULL, NULL, &b->err);
 		if (rc == 0) {
-			rc = efiimg_get(image, "/EFI/BOOT/BOOTX64.EFI", b->loader_copy, &b->err);
-			if (rc == 0)
+			enum efiimg_get_result got = efiimg_get(image, "/EFI/BOOT/BOOTX64.EFI",
+								b->loader_copy, &b->err);
+
+			if (got == EFIIMG_NO_FILE)
 				text_append(&b->err, "efisys_noprompt.bin has no "
 					    "\\EFI\\BOOT\\BOOTX64.EFI");
-			rc = rc == 1 ? 0 : -1;
+			rc = got == EFIIMG_COPIED ? 0 : -1;
 		}
 		free(image);
 		return rc;

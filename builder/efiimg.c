@@ -39,19 +39,19 @@ static int mtools(const char *const *argv, const char *what, struct text *err)
 
 /*
  * Whether folder (a FAT path ending in '/', "/" for the root) holds name
- * as a folder (want_folder) or a file, ignoring case as FAT does: 1 yes,
- * 0 no, -1 when the folder cannot be listed.  "mdir -b" prints one
+ * as a folder (want_folder) or a file, ignoring case as FAT does:
+ * EFIIMG_COPIED here means "there" (nothing is copied yet).  "mdir -b" prints one
  * "::/PATH" a line, folders with a trailing '/'; -a includes hidden and
  * system entries.
  */
-static int folder_holds(const char *image, const char *folder, const char *name,
-			bool want_folder, struct text *err)
+static enum efiimg_get_result folder_holds(const char *image, const char *folder,
+					   const char *name, bool want_folder, struct text *err)
 {
 	struct text where = TEXT_INIT;
 	struct run run = { .env = mtools_env, .capture_stdout = true };
 	const char *argv[] = { "mdir", "-b", "-a", "-i", image, NULL, NULL };
 	size_t prefix, name_len = strlen(name);
-	int rc = 0;
+	enum efiimg_get_result rc = EFIIMG_NO_FILE;
 
 	text_appendf(&where, "::%s", folder);
 	argv[5] = text_string(&where);
@@ -59,17 +59,17 @@ static int folder_holds(const char *image, const char *folder, const char *name,
 	if (run_tool(&run) < 0) {
 		text_appendf(err, "cannot list %s in the EFI boot image: ", folder);
 		run_explain(&run, err);
-		rc = -1;
+		rc = EFIIMG_ERROR;
 	}
 	prefix = where.length;
-	for (const char *line = text_string(&run.out); rc == 0 && *line;) {
+	for (const char *line = text_string(&run.out); rc == EFIIMG_NO_FILE && *line;) {
 		size_t len = strcspn(line, "\n");
 
 		if (len == prefix + name_len + want_folder &&
 		    strncasecmp(line, text_string(&where), prefix) == 0 &&
 		    strncasecmp(line + prefix, name, name_len) == 0 &&
 		    (!want_folder || line[len - 1] == '/'))
-			rc = 1;
+			rc = EFIIMG_COPIED;
 		line += len + (line[len] == '\n');
 	}
 	run_free(&run);
@@ -77,16 +77,17 @@ static int folder_holds(const char *image, const char *folder, const char *name,
 	return rc;
 }
 
-/* 1 when the file at fat_path is in the image, 0 when it or a folder on
- * the way is not, -1 on an error. */
-static int image_holds(const char *image, const char *fat_path, struct text *err)
+/* Whether the file at fat_path and every folder on the way are in the
+ * image, as folder_holds answers. */
+static enum efiimg_get_result image_holds(const char *image, const char *fat_path,
+					  struct text *err)
 {
 	struct text folder = TEXT_INIT, name = TEXT_INIT;
 	const char *start = fat_path + 1;
-	int rc = 1;
+	enum efiimg_get_result rc = EFIIMG_COPIED;
 
 	text_append(&folder, "/");
-	while (rc == 1) {
+	while (rc == EFIIMG_COPIED) {
 		const char *slash = strchr(start, '/');
 		size_t len = slash ? (size_t)(slash - start) : strlen(start);
 
@@ -101,26 +102,27 @@ static int image_holds(const char *image, const char *fat_path, struct text *err
 	}
 	if (text_failed(&folder) || text_failed(&name)) {
 		text_append(err, "out of memory");
-		rc = -1;
+		rc = EFIIMG_ERROR;
 	}
 	text_free(&folder);
 	text_free(&name);
 	return rc;
 }
 
-int efiimg_get(const char *image, const char *fat_path, const char *disk_path, struct text *err)
+enum efiimg_get_result efiimg_get(const char *image, const char *fat_path, const char *disk_path,
+				  struct text *err)
 {
 	struct text source = TEXT_INIT, what = TEXT_INIT;
 	const char *argv[] = { "mcopy", "-n", "-i", image, NULL, disk_path, NULL };
-	int rc;
+	enum efiimg_get_result rc;
 
 	rc = image_holds(image, fat_path, err);
-	if (rc != 1)
+	if (rc != EFIIMG_COPIED)
 		return rc;
 	text_appendf(&source, "::%s", fat_path);
 	text_appendf(&what, "cannot read %s from the EFI boot image", fat_path);
 	argv[4] = text_string(&source);
-	rc = mtools(argv, text_string(&what), err) == 0 ? 1 : -1;
+	rc = mtools(argv, text_string(&what), err) == 0 ? EFIIMG_COPIED : EFIIMG_ERROR;
 	text_free(&source);
 	text_free(&what);
 	return rc;

@@ -14,9 +14,17 @@
 
 #include "text.h"
 
+enum efiimg_get_result {
+	EFIIMG_COPIED,     /* the file is at disk_path */
+	EFIIMG_NO_FILE,    /* the image has no such file (or a folder on the way);
+			    * err untouched */
+	EFIIMG_ERROR,      /* err says why: not FAT, unreadable, a copy failed */
+};
+
 /* Copies the file at fat_path (e.g. "/EFI/BOOT/BOOTX64.EFI") out of a
- * FAT image.  1 copied; 0 no such file; -1 error (not FAT, ...). */
-int efiimg_get(const char *image, const char *fat_path, const char *disk_path, struct text *err);
+ * FAT image. */
+enum efiimg_get_result efiimg_get(const char *image, const char *fat_path, const char *disk_path,
+				  struct text *err);
 
 struct efiimg_file {
 	const char *disk_path;

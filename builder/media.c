@@ -267,19 +267,21 @@ out:
 static enum media_verdict read_iso_config(struct media *media, struct text *err)
 {
 	char *copy = path_join(media->tempdir, "efi-" WIN7GEN2_CONFIG_NAME);
-	int rc;
+	enum efiimg_get_result got;
+	bool failed;
 
 	if (!copy) {
 		text_append(err, "out of memory");
 		return MEDIA_ERROR;
 	}
-	rc = efiimg_get(media->efi_image_copy, "/EFI/BOOT/" WIN7GEN2_CONFIG_NAME, copy, err);
-	if (rc == 1) {
-		rc = diskpolicy_read_config(copy, &media->iso_config, err);
-		media->has_iso_config = rc == 0;
+	got = efiimg_get(media->efi_image_copy, "/EFI/BOOT/" WIN7GEN2_CONFIG_NAME, copy, err);
+	failed = got == EFIIMG_ERROR;
+	if (got == EFIIMG_COPIED) {
+		failed = diskpolicy_read_config(copy, &media->iso_config, err) < 0;
+		media->has_iso_config = !failed;
 	}
 	free(copy);
-	return rc < 0 ? MEDIA_ERROR : MEDIA_OK;
+	return failed ? MEDIA_ERROR : MEDIA_OK;
 }
 
 /* lang.ini only informs (each image's XML is what counts): a file that
@@ -315,7 +317,7 @@ static void read_lang_ini(struct media *media, struct ui *ui)
 static enum media_verdict read_efi_image(struct media *media, struct text *err)
 {
 	struct text why = TEXT_INIT;
-	int rc;
+	enum efiimg_get_result got;
 
 	if (!media->uefi_entry) {
 		text_append(err, "the ISO has no UEFI El Torito boot entry, which every Windows 7 "
@@ -333,17 +335,17 @@ static enum media_verdict read_efi_image(struct media *media, struct text *err)
 	if (iso_copy_boot_image(&media->source, media->uefi_entry, media->efi_image_copy,
 				&media->efi_image_size, err) < 0)
 		return MEDIA_ERROR;
-	rc = efiimg_get(media->efi_image_copy, "/EFI/BOOT/BOOTX64.EFI", media->efi_loader_copy, err);
-	if (rc < 0)
+	got = efiimg_get(media->efi_image_copy, "/EFI/BOOT/BOOTX64.EFI", media->efi_loader_copy, err);
+	if (got == EFIIMG_ERROR)
 		return MEDIA_ERROR;
-	if (rc == 0) {
+	if (got == EFIIMG_NO_FILE) {
 		free(media->efi_loader_copy);
 		media->efi_loader_copy = NULL;
 		return MEDIA_OK;
 	}
-	rc = payload_recognize(media->efi_loader_copy, media->payload_version,
-			       sizeof(media->payload_version), &why);
-	media->efi_loader_is_payload = rc == 1;
+	media->efi_loader_is_payload =
+		payload_recognize(media->efi_loader_copy, media->payload_version,
+				  sizeof(media->payload_version), &why) == RECOGNIZED;
 	text_free(&why);
 	return media->efi_loader_is_payload ? read_iso_config(media, err) : MEDIA_OK;
 }

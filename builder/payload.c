@@ -71,43 +71,44 @@ int payload_read(const char *path, unsigned char **data, size_t *size, struct te
 	return read_file(path, PAYLOAD_MAX_SIZE, data, size, err);
 }
 
-int payload_recognize_bytes(const unsigned char *data, size_t size, char *version,
-			    size_t version_size)
+enum recognized payload_recognize_bytes(const unsigned char *data, size_t size, char *version,
+					size_t version_size)
 {
 	char found[MARKER_VERSION_MAX];
 
 	if (version_size)
 		version[0] = '\0';
 	if (!marker_find(data, size, found))
-		return 0;
+		return NOT_RECOGNIZED;
 	if (version_size)
 		snprintf(version, version_size, "%s", found);
-	return 1;
+	return RECOGNIZED;
 }
 
-int agent_recognize(const char *path, struct text *err)
+enum recognized agent_recognize(const char *path, struct text *err)
 {
 	static const char marker[] = WIN7GEN2_AGENT_MARKER;
 	unsigned char *data;
 	size_t size;
-	int rc;
+	bool ours;
 
 	if (read_file(path, PAYLOAD_MAX_SIZE, &data, &size, err) < 0)
-		return -1;
-	rc = size > 2 && data[0] == 'M' && data[1] == 'Z' &&
-	     memmem(data, size, marker, sizeof(marker) - 1) != NULL;
+		return UNREADABLE;
+	ours = size > 2 && data[0] == 'M' && data[1] == 'Z' &&
+	       memmem(data, size, marker, sizeof(marker) - 1) != NULL;
 	free(data);
-	return rc;
+	return ours ? RECOGNIZED : NOT_RECOGNIZED;
 }
 
-int payload_recognize(const char *path, char *version, size_t version_size, struct text *err)
+enum recognized payload_recognize(const char *path, char *version, size_t version_size,
+				  struct text *err)
 {
 	unsigned char *data;
 	size_t size;
-	int rc;
+	enum recognized rc;
 
 	if (read_file(path, PAYLOAD_MAX_SIZE, &data, &size, err) < 0)
-		return -1;
+		return UNREADABLE;
 	rc = payload_recognize_bytes(data, size, version, version_size);
 	free(data);
 	return rc;

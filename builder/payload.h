@@ -10,6 +10,13 @@
 
 #include "text.h"
 
+/* Whether a file is the win7gen2 program asked about. */
+enum recognized {
+	RECOGNIZED,        /* it carries its marker */
+	NOT_RECOGNIZED,    /* readable, but another file */
+	UNREADABLE,        /* err says why */
+};
+
 /*
  * Where win7gen2.efi is when --payload is not given:
  * ../payload/win7gen2.efi from the program's own folder when that exists
@@ -24,23 +31,21 @@ char *payload_default_path(void);
  */
 char *agent_default_path(void);
 
-/*
- * 1 when path is a Windows program that says it is win7gen2pe.exe (it
- * carries WIN7GEN2_AGENT_MARKER), 0 when not, -1 when unreadable.
- */
-int agent_recognize(const char *path, struct text *err);
+/* Whether path is a Windows program that says it is win7gen2pe.exe (it
+ * carries WIN7GEN2_AGENT_MARKER). */
+enum recognized agent_recognize(const char *path, struct text *err);
 
 /* The whole of a payload file, refusing one larger than any
  * win7gen2.efi; the data is malloc'd.  -1 with the reason in err. */
 int payload_read(const char *path, unsigned char **data, size_t *size, struct text *err);
 
 /*
- * Looks for WIN7GEN2_PAYLOAD_MARKER in a file.  1 when it is our
- * payload (its version, printable ASCII after the marker, goes to
- * version), 0 when not, -1 when the file cannot be read.
+ * Looks for WIN7GEN2_PAYLOAD_MARKER in a file.  When it is our payload
+ * its version (printable ASCII after the marker) goes to version.
  */
-int payload_recognize(const char *path, char *version, size_t version_size, struct text *err);
-int payload_recognize_bytes(const unsigned char *data, size_t size, char *version,
+enum recognized payload_recognize(const char *path, char *version, size_t version_size,
+				  struct text *err);
+enum recognized payload_recognize_bytes(const unsigned char *data, size_t size, char *version,
 			    size_t version_size);
 
 #endif

@@ -66,19 +66,21 @@ static bool patch_byte(const char *path, long offset, unsigned char value)
 	return file ? fclose(file) == 0 && ok : false;
 }
 
-/* efiimg_get's answer, with the copy's content checked when it is 1. */
+/* efiimg_get's answer, with the copy's content checked when it copied:
+ * COPIED_WRONG when the copy is not the file asked for. */
+#define COPIED_WRONG 99
 static int get(const char *image, const char *fat_path, const char *want, struct text *err)
 {
 	char out[512];
-	int rc;
+	enum efiimg_get_result rc;
 
 	in_dir("out.efi", out, sizeof(out));
 	unlink(out);
 	text_reset(err);
 	rc = efiimg_get(image, fat_path, out, err);
-	if (rc == 1 && !has_text(out, want))
-		return -2;
-	return rc;
+	if (rc == EFIIMG_COPIED && !has_text(out, want))
+		return COPIED_WRONG;
+	return (int)rc;
 }
 
 int main(void)
@@ -119,28 +121,31 @@ int main(void)
 		       text_string(&err));
 	}
 
-	tap_is_u64(get(image, "/EFI/BOOT/BOOTX64.EFI", "the loader", &err), 1,
+	tap_is_u64(get(image, "/EFI/BOOT/BOOTX64.EFI", "the loader", &err), EFIIMG_COPIED,
 		   "a file in the image is copied out");
-	tap_is_u64(get(image, "/efi/boot/bootx64.efi", "the loader", &err), 1,
+	tap_is_u64(get(image, "/efi/boot/bootx64.efi", "the loader", &err), EFIIMG_COPIED,
 		   "names are matched ignoring case, as FAT does");
-	tap_is_u64(get(image, "/EFI/Microsoft/Boot/bootmgfw.efi", "the boot manager", &err), 1,
+	tap_is_u64(get(image, "/EFI/Microsoft/Boot/bootmgfw.efi", "the boot manager", &err),
+		   EFIIMG_COPIED,
 		   "long names too");
-	tap_is_u64(get(image, "/EFI/BOOT/MISSING.EFI", "", &err), 0,
-		   "a missing file is 0, not an error");
-	tap_is_u64(get(image, "/NOPE/BOOTX64.EFI", "", &err), 0, "so is a missing folder");
-	tap_is_u64(get(image, "/EFI/BOOT", "", &err), 0, "a folder is not the file asked for");
+	tap_is_u64(get(image, "/EFI/BOOT/MISSING.EFI", "", &err), EFIIMG_NO_FILE,
+		   "a missing file is no file, not an error");
+	tap_is_u64(get(image, "/NOPE/BOOTX64.EFI", "", &err), EFIIMG_NO_FILE,
+		   "so is a missing folder");
+	tap_is_u64(get(image, "/EFI/BOOT", "", &err), EFIIMG_NO_FILE,
+		   "a folder is not the file asked for");
 
 	in_dir("garbage.img", garbage, sizeof(garbage));
 	rc = write_text(garbage, "not a FAT file system") && truncate(garbage, 1440 * 1024) == 0 ?
-	     get(garbage, "/EFI/BOOT/BOOTX64.EFI", "", &err) : 2;
-	tap_is_u64(rc, (uint64_t)-1, "an image that is not FAT is an error, not a missing file");
+	     get(garbage, "/EFI/BOOT/BOOTX64.EFI", "", &err) : COPIED_WRONG;
+	tap_is_u64(rc, EFIIMG_ERROR, "an image that is not FAT is an error, not a missing file");
 	tap_ok(strstr(text_string(&err), "cannot list / in the EFI boot image: mdir exited with "
 		      "status 1") != NULL, "which says so: %s", text_string(&err));
 
 	/* Microsoft's efisys.bin: a media byte mtools checks unless told
 	 * not to. */
 	tap_ok(patch_byte(image, 21, 0xf9), "setup: the image's media byte differs from its FAT's");
-	tap_is_u64(get(image, "/EFI/BOOT/BOOTX64.EFI", "the loader", &err), 1,
+	tap_is_u64(get(image, "/EFI/BOOT/BOOTX64.EFI", "the loader", &err), EFIIMG_COPIED,
 		   "mtools is told to skip its checks: the file is still read %s",
 		   text_string(&err));
 	tap_ok(getenv("MTOOLS_SKIP_CHECK") == NULL,
