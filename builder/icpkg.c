@@ -102,7 +102,8 @@ static enum kind sniff(const char *path, struct text *err)
 	char volume_id[33];
 	struct stat st;
 	ssize_t n;
-	int fd, iso;
+	enum iso9660_probe iso;
+	int fd;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0) {
@@ -128,9 +129,9 @@ static enum kind sniff(const char *path, struct text *err)
 	}
 	iso = iso_is_iso9660(&(struct iso_source){ .name = path, .fd = fd }, volume_id, err);
 	close(fd);
-	if (iso < 0)
+	if (iso == ISO9660_UNREADABLE)
 		return KIND_ERROR;
-	return iso ? KIND_ISO : KIND_OTHER;
+	return iso == ISO9660_FOUND ? KIND_ISO : KIND_OTHER;
 }
 
 /* A CAB with update.mum at its root is a package CAB: stage it as it is.

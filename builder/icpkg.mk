@@ -2,7 +2,7 @@
 # Makefile.am)
 #
 # icpkg opens the user's .msu, package .cab or vmguest.iso (libmspack for
-# CABs, builder/iso.c for the ISO) and checks the package's manifest
+# CABs, isofs/iso.c for the ISO) and checks the package's manifest
 # (libxml2).  win7gen2 build and fix use it (builder/local.mk adds these
 # sources, $(MSPACK_CFLAGS) and $(MSPACK_LIBS)).
 
@@ -28,7 +28,7 @@ tests_fuzz_replay_icpkg_mum_LDADD = $(LIBXML2_LIBS)
 # libFuzzer build: `make tests/fuzz/fuzz-icpkg-mum`.
 if HAVE_LIBFUZZER
 tests/fuzz/fuzz-icpkg-mum: tests/fuzz/fuzz-icpkg-mum.c builder/icmum.c
-	$(AM_V_CCLD)$(MKDIR_P) $(@D) && $(CLANG) $(FUZZ_CFLAGS) -I$(top_srcdir)/builder \
+	$(AM_V_CCLD)$(MKDIR_P) $(@D) && $(CLANG) $(FUZZ_CFLAGS) -I$(top_srcdir)/builder -I$(top_srcdir)/isofs -I$(top_srcdir)/hostlib \
 		$(LIBXML2_CFLAGS) $^ $(LIBXML2_LIBS) -o $@
 endif
 CLEANFILES += tests/fuzz/fuzz-icpkg-mum
@@ -38,9 +38,9 @@ if HAVE_ICPKG
 check_PROGRAMS += tests/builder/icpkg-open
 endif
 tests_builder_icpkg_open_SOURCES = tests/builder/icpkg-open.c $(builder_icpkg_sources) \
-	builder/iso.c builder/iso.h builder/udflist.c \
-	builder/eltorito.c builder/eltorito.h \
-	builder/files.c builder/files.h builder/run.c builder/run.h
+	isofs/listing.c isofs/listing.h isofs/iso.c isofs/iso.h isofs/udflist.c isofs/udflist.h \
+	isofs/eltorito.c isofs/eltorito.h \
+	hostlib/files.c hostlib/files.h hostlib/run.c hostlib/run.h
 tests_builder_icpkg_open_CPPFLAGS = $(builder_test_cppflags) $(MSPACK_CFLAGS) \
 	$(UDFREAD_CFLAGS)
 tests_builder_icpkg_open_LDADD = fixengine/libfixengine.a $(MSPACK_LIBS) $(LIBXML2_LIBS) \

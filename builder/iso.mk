@@ -4,22 +4,13 @@
 # lists UDF files and their extents; udfwalk finds the File Entries that
 # build repoints, and udfpatch rewrites them.
 
-builder_iso_sources = \
+builder_iso_sources = $(isofs_sources) $(hostlib_sources) \
 	builder/cmd_inspect.c builder/cmd_build.c \
 	builder/textfmt.c builder/textfmt.h \
-	builder/run.c builder/run.h \
 	builder/ui.c builder/ui.h \
-	builder/files.c builder/files.h \
 	builder/publish.c builder/publish.h \
-	builder/iso.c builder/iso.h \
-	builder/udflist.c \
-	builder/eltorito.c builder/eltorito.h \
-	builder/isotree.c builder/isotree.h \
-	builder/udfwalk.c builder/udfwalk.h \
-	builder/udfpatch.c builder/udfpatch.h \
 	builder/rewrite.c builder/rewrite.h builder/xxh64.c builder/xxh64.h \
 	builder/outcheck.c builder/outcheck.h \
-	builder/insource.c builder/insource.h \
 	builder/efiimg.c builder/efiimg.h \
 	builder/wimxml.c builder/wimxml.h \
 	builder/wimfile.c builder/wimfile.h \
@@ -86,7 +77,7 @@ builder_host_tests = \
 	tests/fuzz/replay-eltorito
 check_PROGRAMS += $(builder_host_tests)
 host_tests += $(builder_host_tests)
-builder_test_cppflags = $(AM_CPPFLAGS) -I$(top_srcdir)/builder $(FIXENGINE_CPPFLAGS) \
+builder_test_cppflags = $(AM_CPPFLAGS) -I$(top_srcdir)/builder -I$(top_srcdir)/isofs -I$(top_srcdir)/hostlib $(FIXENGINE_CPPFLAGS) \
 	$(LIBXML2_CFLAGS)
 
 tests_builder_test_wimxml_SOURCES = tests/builder/test-wimxml.c tests/tap.h \
@@ -117,7 +108,7 @@ tests_fuzz_replay_langini_CPPFLAGS = $(builder_test_cppflags) \
 
 if HAVE_LIBFUZZER
 tests/fuzz/fuzz-langini: tests/fuzz/fuzz-langini.c builder/langini.c builder/langtag.c
-	$(AM_V_CCLD)$(MKDIR_P) $(@D) && $(CLANG) $(FUZZ_CFLAGS) -I$(top_srcdir)/builder $^ -o $@
+	$(AM_V_CCLD)$(MKDIR_P) $(@D) && $(CLANG) $(FUZZ_CFLAGS) -I$(top_srcdir)/builder -I$(top_srcdir)/isofs -I$(top_srcdir)/hostlib $^ -o $@
 endif
 CLEANFILES += tests/fuzz/fuzz-langini
 
@@ -139,24 +130,24 @@ tests_fuzz_replay_wimxml_LDADD = $(LIBXML2_LIBS)
 # libFuzzer build: `make tests/fuzz/fuzz-wimxml` (add it to fuzz_targets).
 if HAVE_LIBFUZZER
 tests/fuzz/fuzz-wimxml: tests/fuzz/fuzz-wimxml.c builder/wimxml.c
-	$(AM_V_CCLD)$(MKDIR_P) $(@D) && $(CLANG) $(FUZZ_CFLAGS) -I$(top_srcdir)/builder \
+	$(AM_V_CCLD)$(MKDIR_P) $(@D) && $(CLANG) $(FUZZ_CFLAGS) -I$(top_srcdir)/builder -I$(top_srcdir)/isofs -I$(top_srcdir)/hostlib \
 		$(LIBXML2_CFLAGS) $^ $(LIBXML2_LIBS) -o $@
 endif
 CLEANFILES += tests/fuzz/fuzz-wimxml
 EXTRA_DIST += bench/build-speed tests/fuzz/make-eltorito-seeds.py
 
 tests_builder_test_eltorito_SOURCES = tests/builder/test-eltorito.c tests/tap.h \
-	builder/eltorito.c builder/eltorito.h
+	isofs/eltorito.c isofs/eltorito.h
 tests_builder_test_eltorito_CPPFLAGS = $(builder_test_cppflags)
 
 tests_fuzz_replay_eltorito_SOURCES = tests/fuzz/fuzz-eltorito.c tests/fuzz/replay.c \
-	builder/eltorito.c builder/eltorito.h
+	isofs/eltorito.c isofs/eltorito.h
 tests_fuzz_replay_eltorito_CPPFLAGS = $(builder_test_cppflags) \
 	-DSEED_DIR='"$(abs_top_srcdir)/tests/fuzz/seeds/eltorito"'
 
 if HAVE_LIBFUZZER
-tests/fuzz/fuzz-eltorito: tests/fuzz/fuzz-eltorito.c builder/eltorito.c
-	$(AM_V_CCLD)$(MKDIR_P) $(@D) && $(CLANG) $(FUZZ_CFLAGS) -I$(top_srcdir)/builder $^ -o $@
+tests/fuzz/fuzz-eltorito: tests/fuzz/fuzz-eltorito.c isofs/eltorito.c
+	$(AM_V_CCLD)$(MKDIR_P) $(@D) && $(CLANG) $(FUZZ_CFLAGS) -I$(top_srcdir)/builder -I$(top_srcdir)/isofs -I$(top_srcdir)/hostlib $^ -o $@
 endif
 CLEANFILES += tests/fuzz/fuzz-eltorito
 
@@ -166,7 +157,7 @@ check_PROGRAMS += tests/builder/wimsd-add
 endif
 tests_builder_wimsd_add_SOURCES = tests/builder/wimsd-add.c \
 	builder/wimsd.c builder/wimsd.h \
-	builder/run.c builder/run.h builder/interrupt.c builder/interrupt.h
+	hostlib/run.c hostlib/run.h builder/interrupt.c builder/interrupt.h
 tests_builder_wimsd_add_CPPFLAGS = $(builder_test_cppflags) $(WIMLIB_CFLAGS) $(NTFS3G_CFLAGS)
 tests_builder_wimsd_add_LDADD = fixengine/libfixengine.a $(WIMLIB_LIBS) $(NTFS3G_LIBS)
 
@@ -176,8 +167,8 @@ check_PROGRAMS += tests/builder/udfpatch-apply tests/builder/udf-read
 endif
 EXTRA_DIST += tests/builder/make-udf-sample tests/builder/udf-end-anchor-only
 tests_builder_udfpatch_apply_SOURCES = tests/builder/udfpatch-apply.c \
-	builder/udfpatch.c builder/udfpatch.h builder/udfwalk.c builder/udfwalk.h
-tests_builder_udfpatch_apply_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder \
+	isofs/udfpatch.c isofs/udfpatch.h isofs/udfwalk.c isofs/udfwalk.h
+tests_builder_udfpatch_apply_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder -I$(top_srcdir)/isofs -I$(top_srcdir)/hostlib \
 	$(FIXENGINE_CPPFLAGS)
 tests_builder_udfpatch_apply_LDADD = fixengine/libfixengine.a
 tests_builder_udf_read_SOURCES = tests/builder/udf-read.c
@@ -189,10 +180,10 @@ if HAVE_BUILDER
 check_PROGRAMS += tests/builder/iso-list
 endif
 tests_builder_iso_list_SOURCES = tests/builder/iso-list.c \
-	builder/iso.c builder/iso.h builder/udflist.c \
-	builder/eltorito.c builder/eltorito.h builder/files.c builder/files.h \
-	builder/run.c builder/run.h
-tests_builder_iso_list_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder \
+	isofs/listing.c isofs/listing.h isofs/iso.c isofs/iso.h isofs/udflist.c isofs/udflist.h \
+	isofs/eltorito.c isofs/eltorito.h hostlib/files.c hostlib/files.h \
+	hostlib/run.c hostlib/run.h
+tests_builder_iso_list_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder -I$(top_srcdir)/isofs -I$(top_srcdir)/hostlib \
 	$(FIXENGINE_CPPFLAGS) $(UDFREAD_CFLAGS)
 tests_builder_iso_list_LDADD = fixengine/libfixengine.a $(UDFREAD_LIBS)
 
@@ -201,15 +192,15 @@ if HAVE_BUILDER
 check_PROGRAMS += tests/builder/make-isotree-image
 endif
 tests_builder_make_isotree_image_SOURCES = tests/builder/make-isotree-image.c \
-	builder/isotree.c builder/isotree.h
+	isofs/isotree.c isofs/isotree.h
 tests_builder_make_isotree_image_CPPFLAGS = $(builder_test_cppflags)
 
 tests_builder_test_isotree_SOURCES = tests/builder/test-isotree.c tests/tap.h \
-	builder/isotree.c builder/isotree.h
+	isofs/isotree.c isofs/isotree.h
 tests_builder_test_isotree_CPPFLAGS = $(builder_test_cppflags)
 
 tests_builder_test_udfwalk_SOURCES = tests/builder/test-udfwalk.c tests/tap.h \
-	builder/udfwalk.c builder/udfwalk.h
+	isofs/udfwalk.c isofs/udfwalk.h
 tests_builder_test_udfwalk_CPPFLAGS = $(builder_test_cppflags)
 tests_builder_test_udfwalk_LDADD = fixengine/libfixengine.a
 
@@ -219,15 +210,15 @@ check_PROGRAMS += tests/fuzz/replay-udfpatch
 host_tests += tests/fuzz/replay-udfpatch
 endif
 tests_fuzz_replay_udfpatch_SOURCES = tests/fuzz/fuzz-udfpatch.c tests/fuzz/replay.c \
-	builder/udfpatch.c builder/udfpatch.h builder/udfwalk.c builder/udfwalk.h
+	isofs/udfpatch.c isofs/udfpatch.h isofs/udfwalk.c isofs/udfwalk.h
 tests_fuzz_replay_udfpatch_CPPFLAGS = $(builder_test_cppflags) \
 	-DSEED_DIR='"$(abs_top_srcdir)/tests/fuzz/seeds/udfpatch"'
 tests_fuzz_replay_udfpatch_LDADD = fixengine/libfixengine.a
 
 if HAVE_LIBFUZZER
-tests/fuzz/fuzz-udfpatch: tests/fuzz/fuzz-udfpatch.c builder/udfpatch.c builder/udfwalk.c \
+tests/fuzz/fuzz-udfpatch: tests/fuzz/fuzz-udfpatch.c isofs/udfpatch.c isofs/udfwalk.c \
 		fixengine/text.c
-	$(AM_V_CCLD)$(MKDIR_P) $(@D) && $(CLANG) $(FUZZ_CFLAGS) -I$(top_srcdir)/builder \
+	$(AM_V_CCLD)$(MKDIR_P) $(@D) && $(CLANG) $(FUZZ_CFLAGS) -I$(top_srcdir)/builder -I$(top_srcdir)/isofs -I$(top_srcdir)/hostlib \
 		$(FIXENGINE_CPPFLAGS) $^ -o $@
 endif
 CLEANFILES += tests/fuzz/fuzz-udfpatch

@@ -355,15 +355,15 @@ enum media_verdict media_open_iso(struct media *media, const struct iso_source *
 {
 	const char *iso = src->name;
 	char volume_id[33];
-	int rc;
+	enum iso9660_probe probe;
 
 	memset(media, 0, sizeof(*media));
 	media->iso = iso;
 	media->source = *src;
-	rc = iso_is_iso9660(src, volume_id, err);
-	if (rc < 0)
+	probe = iso_is_iso9660(src, volume_id, err);
+	if (probe == ISO9660_UNREADABLE)
 		return MEDIA_ERROR;
-	if (rc == 0) {
+	if (probe == ISO9660_NOT_FOUND) {
 		text_appendf(err, "%s is not an ISO image (no ISO 9660 volume descriptor at "
 			     "sector 16); give the Windows 7 SP1 x64 installation ISO", iso);
 		return MEDIA_NOT_ISO;

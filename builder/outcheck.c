@@ -13,6 +13,7 @@
 
 #include "eltorito.h"
 #include "files.h"
+#include "udflist.h"
 #include "xxh64.h"
 
 #define PVD_SECTOR 16

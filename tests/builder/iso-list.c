@@ -3,7 +3,7 @@
  *
  *   iso-list IMAGE
  *
- * One line a file: "PATH SIZE LBA+LENGTH ...", as iso_list (builder/iso.c)
+ * One line a file: "PATH SIZE LBA+LENGTH ...", as iso_list (isofs/iso.c)
  * reads it: through UDF when the image has it, else the ISO 9660 tree.
  * The tests hold it against what other readers say of the same image.
  *

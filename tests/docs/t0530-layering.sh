@@ -2,9 +2,10 @@
 # The parts include one another in one direction only, as HACKING.md's
 # table says: common/ at the bottom, knowing nothing of the others and
 # using no C library (the payload links it freestanding); the fix engine
-# above it; the payload, the agent and the builder on top, each reaching
-# the engine only through its public headers (t0320 checks which those
-# are) and never one another.  A header found in a part that may not be
+# above it; the host helpers and the ISO file systems (which know nothing
+# of Windows) beside it; the payload, the agent and the builder on top,
+# each reaching the engine only through its public headers (t0320 checks
+# which those are) and never one another.  A header found in a part that may not be
 # included fails here, naming the file and the header.
 
 . "$top_srcdir/tests/lib.sh"
@@ -17,12 +18,14 @@ allowed() {
 	fixengine) echo "common" ;;
 	fixengine/posix) echo "fixengine common" ;;
 	payload) echo "common" ;;
+	hostlib) echo "fixengine common" ;;
+	isofs) echo "hostlib fixengine common" ;;
 	overlay/agent) echo "fixengine fixengine/posix common" ;;
-	builder) echo "fixengine fixengine/posix common" ;;
+	builder) echo "isofs hostlib fixengine fixengine/posix common" ;;
 	esac
 }
 
-parts="common fixengine fixengine/posix payload overlay/agent builder"
+parts="common fixengine fixengine/posix hostlib isofs payload overlay/agent builder"
 
 # check PART: every quoted include of PART's sources resolves to the
 # file's own folder or an allowed part; prints the ones that do not.

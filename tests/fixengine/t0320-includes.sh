@@ -31,6 +31,7 @@ test_expect_success 'no source includes by a ../ path' '
 	! grep -rn -E --include="*.c" --include="*.h" \
 		"^[[:space:]]*#[[:space:]]*include[[:space:]]*[\"<](\.\./|.*/\.\./)" \
 		"$top_srcdir/builder" "$top_srcdir/common" "$top_srcdir/fixengine" \
+		"$top_srcdir/isofs" "$top_srcdir/hostlib" \
 		"$top_srcdir/overlay" "$top_srcdir/payload" "$top_srcdir/tests"
 '
 
@@ -52,7 +53,8 @@ only_public() {
 }
 
 test_expect_success 'the builder and the agent include only public engine headers' '
-	only_public "$top_srcdir"/builder/*.[ch] "$top_srcdir"/overlay/agent/*.[ch]
+	only_public "$top_srcdir"/builder/*.[ch] "$top_srcdir"/overlay/agent/*.[ch] \
+		"$top_srcdir"/isofs/*.[ch] "$top_srcdir"/hostlib/*.[ch]
 '
 
 test_expect_success 'a public header includes only public ones' '

@@ -11,7 +11,7 @@
 # CRC, a metadata partition map): the cases t0260-udfpatch.sh runs whole;
 # and some with a damaged directory (an allocation descriptor past the
 # File Entry's sector, an empty extent, a nameless identifier), which the
-# directory walker (builder/udfwalk.c) must refuse.
+# directory walker (isofs/udfwalk.c) must refuse.
 # Dates, the volume set identifier and pycdlib's unique ids are pinned,
 # so the output is deterministic; rerun after changing the target's
 # mapping and commit the result.

@@ -21,7 +21,7 @@
 #include <udfread/udfread.h>
 
 #include "files.h"
-#include "iso.h"
+#include "udflist.h"
 
 /* Deeper than any Windows medium; a loop in a damaged image ends here. */
 #define MAX_DEPTH 32

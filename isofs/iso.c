@@ -19,6 +19,7 @@
 #include "byteorder.h"
 #include "files.h"
 #include "run.h"
+#include "udflist.h"
 
 #define PVD_SECTOR 16
 /* Volume descriptors follow the primary one until the terminator; real
@@ -30,25 +31,8 @@
  * practice; never more than this). */
 #define MAX_BOOT_IMAGE (64u << 20)
 
-int iso_source_open(struct iso_source *src, const char *path, struct text *err)
-{
-	src->name = path;
-	src->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (src->fd < 0) {
-		text_appendf(err, "cannot open %s: %s", path, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-void iso_source_close(struct iso_source *src)
-{
-	if (src->fd >= 0)
-		close(src->fd);
-	src->fd = -1;
-}
-
-int iso_is_iso9660(const struct iso_source *src, char volume_id[33], struct text *err)
+enum iso9660_probe iso_is_iso9660(const struct iso_source *src, char volume_id[33],
+				  struct text *err)
 {
 	unsigned char pvd[ISO_SECTOR];
 	ssize_t n;
@@ -57,12 +41,12 @@ int iso_is_iso9660(const struct iso_source *src, char volume_id[33], struct text
 	n = pread(src->fd, pvd, sizeof(pvd), (off_t)PVD_SECTOR * ISO_SECTOR);
 	if (n < 0) {
 		text_appendf(err, "cannot read %s: %s", src->name, strerror(errno));
-		return -1;
+		return ISO9660_UNREADABLE;
 	}
 	/* Type 1 (primary), "CD001", version 1. */
 	if (n < (ssize_t)sizeof(pvd) || pvd[0] != 1 || memcmp(pvd + 1, "CD001", 5) != 0 ||
 	    pvd[6] != 1)
-		return 0;
+		return ISO9660_NOT_FOUND;
 	memcpy(volume_id, pvd + 40, 32);
 	for (i = 32; i > 0 && (volume_id[i - 1] == ' ' || volume_id[i - 1] == '\0'); i--)
 		;
@@ -70,73 +54,7 @@ int iso_is_iso9660(const struct iso_source *src, char volume_id[33], struct text
 	for (int j = 0; j < i; j++)
 		if ((unsigned char)volume_id[j] < 0x20 || (unsigned char)volume_id[j] > 0x7e)
 			volume_id[j] = '?';
-	return 1;
-}
-
-/* ---- the listing both readers fill --------------------------------- */
-
-struct iso_file *iso_listing_add_file(struct iso_listing *listing, const char *path,
-				      uint64_t size)
-{
-	struct iso_file *file;
-
-	if (listing->file_count % 256 == 0) {
-		struct iso_file *grown = realloc(listing->files,
-						 (listing->file_count + 256) * sizeof(*grown));
-		if (!grown)
-			return NULL;
-		listing->files = grown;
-	}
-	file = &listing->files[listing->file_count];
-	memset(file, 0, sizeof(*file));
-	file->path = strdup(path);
-	if (!file->path)
-		return NULL;
-	file->size = size;
-	listing->file_count++;
-	return file;
-}
-
-int iso_file_add_extent(struct iso_file *file, uint64_t lba, uint64_t length)
-{
-	struct iso_extent *grown;
-
-	if (file->extent_count) {
-		struct iso_extent *last = &file->extents[file->extent_count - 1];
-
-		/* One run of sectors stays one extent, whatever pieces the
-		 * file system cut it into. */
-		if (last->length % ISO_SECTOR == 0 &&
-		    last->lba + last->length / ISO_SECTOR == lba) {
-			last->length += length;
-			return 0;
-		}
-	}
-	grown = realloc(file->extents, (file->extent_count + 1) * sizeof(*grown));
-	if (!grown)
-		return -1;
-	file->extents = grown;
-	file->extents[file->extent_count].lba = lba;
-	file->extents[file->extent_count].length = length;
-	file->extent_count++;
-	return 0;
-}
-
-int iso_listing_add_dir(struct iso_listing *listing, const char *path)
-{
-	char **grown;
-
-	if (strcmp(path, "/") == 0 || path[0] == '\0')
-		return 0;
-	grown = realloc(listing->dirs, (listing->dir_count + 1) * sizeof(*grown));
-	if (!grown)
-		return -1;
-	listing->dirs = grown;
-	listing->dirs[listing->dir_count] = strdup(path);
-	if (!listing->dirs[listing->dir_count])
-		return -1;
-	listing->dir_count++;
-	return 0;
+	return ISO9660_FOUND;
 }
 
 /* ---- ISO 9660 through xorriso ---------------------------------------- */
@@ -432,11 +350,13 @@ int iso_list(const struct iso_source *src, struct iso_listing *listing, struct t
 	int fd = src->fd, rc;
 
 	memset(listing, 0, sizeof(*listing));
-	rc = iso_is_iso9660(src, listing->volume_id, err);
-	if (rc <= 0) {
-		if (rc == 0)
-			text_appendf(err, "%s is not an ISO 9660 image (no CD001 volume "
-				     "descriptor)", iso);
+	switch (iso_is_iso9660(src, listing->volume_id, err)) {
+	case ISO9660_FOUND:
+		break;
+	case ISO9660_NOT_FOUND:
+		text_appendf(err, "%s is not an ISO 9660 image (no CD001 volume descriptor)", iso);
+		return -1;
+	case ISO9660_UNREADABLE:
 		return -1;
 	}
 	if (fstat(fd, &st) < 0) {
@@ -489,42 +409,6 @@ int iso_list_tree(const struct iso_source *src, enum iso_tree tree,
 		return -1;
 	}
 	return 0;
-}
-
-void iso_listing_free(struct iso_listing *listing)
-{
-	for (size_t i = 0; i < listing->file_count; i++) {
-		free(listing->files[i].path);
-		free(listing->files[i].extents);
-		free(listing->files[i].inline_data);
-	}
-	free(listing->files);
-	for (size_t i = 0; i < listing->dir_count; i++)
-		free(listing->dirs[i]);
-	free(listing->dirs);
-	memset(listing, 0, sizeof(*listing));
-}
-
-const struct iso_file *iso_find(const struct iso_listing *listing, const char *path)
-{
-	for (size_t i = 0; i < listing->file_count; i++)
-		if (strcasecmp(listing->files[i].path, path) == 0)
-			return &listing->files[i];
-	return NULL;
-}
-
-const struct iso_boot_image *iso_find_boot(const struct iso_listing *listing,
-					   enum eltorito_platform platform)
-{
-	for (size_t i = 0; i < listing->boot_count; i++)
-		if (listing->boot[i].entry.platform == platform)
-			return &listing->boot[i];
-	return NULL;
-}
-
-const char *iso_source_name(const struct iso_listing *listing)
-{
-	return listing->source == ISO_FROM_UDF ? "UDF" : "ISO 9660";
 }
 
 /* ---- reading files by their extents --------------------------------- */
