@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include "icmum.h"
+#include "xmldata.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -178,20 +179,11 @@ static int scan_package(xmlNode *node, unsigned depth, struct icmum *mum, const 
 	return 0;
 }
 
-/*
- * libxml2 prints some encoding errors on stderr despite XML_PARSE_NOERROR;
- * the caller says what went wrong in its own words, once.
- */
-static void discard_libxml2_message(void *ctx, const char *message, ...)
-{
-	(void)ctx;
-	(void)message;
-}
-
 int icmum_parse(const uint8_t *data, size_t size, struct icmum *mum, const char **why)
 {
 	xmlNode *root, *identity = NULL;
 	bool has_package = false;
+	enum xmldata_refusal refusal;
 	xmlDoc *doc;
 	int rc = -1;
 
@@ -200,20 +192,13 @@ int icmum_parse(const uint8_t *data, size_t size, struct icmum *mum, const char 
 		*why = "the manifest is empty or larger than 4 MiB";
 		return -1;
 	}
-	xmlSetGenericErrorFunc(NULL, discard_libxml2_message);
-	/* No network, no DTD, no entity expansion: the XML is data only. */
-	doc = xmlReadMemory((const char *)data, (int)size, "update.mum", NULL,
-			    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	doc = xmldata_read(data, size, NULL, &refusal);
 	if (!doc) {
-		*why = "the manifest is not well-formed XML";
+		*why = refusal == XMLDATA_HAS_DTD ?
+		       "the manifest has a document type declaration, which no package "
+		       "manifest has" :
+		       "the manifest is not well-formed XML";
 		return -1;
-	}
-	/* Package manifests never have a DTD; one could only be there to
-	 * make entity references expand without bound. */
-	if (doc->intSubset || doc->extSubset) {
-		*why = "the manifest has a document type declaration, which no package "
-		       "manifest has";
-		goto out;
 	}
 	root = xmlDocGetRootElement(doc);
 	if (!root || !is_element(root, "assembly")) {

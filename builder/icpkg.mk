@@ -3,7 +3,8 @@
 #
 # icpkg opens the user's .msu, package .cab or vmguest.iso (libmspack for
 # CABs, isofs/iso.c for the ISO) and checks the package's manifest
-# (libxml2).  win7gen2 build and fix use it (builder/local.mk adds these
+# (libxml2, through builder/xmldata.c, which builder/iso.mk's sources
+# bring).  win7gen2 build and fix use it (builder/local.mk adds these
 # sources, $(MSPACK_CFLAGS) and $(MSPACK_LIBS)).
 
 builder_icpkg_sources = \
@@ -15,19 +16,19 @@ builder_icpkg_sources = \
 check_PROGRAMS += tests/builder/test-icmum tests/fuzz/replay-icpkg-mum
 host_tests += tests/builder/test-icmum tests/fuzz/replay-icpkg-mum
 tests_builder_test_icmum_SOURCES = tests/builder/test-icmum.c tests/tap.h \
-	builder/icmum.c builder/icmum.h
+	builder/icmum.c builder/icmum.h builder/xmldata.c builder/xmldata.h
 tests_builder_test_icmum_CPPFLAGS = $(builder_test_cppflags)
 tests_builder_test_icmum_LDADD = $(LIBXML2_LIBS)
 
 tests_fuzz_replay_icpkg_mum_SOURCES = tests/fuzz/fuzz-icpkg-mum.c tests/fuzz/replay.c \
-	builder/icmum.c builder/icmum.h
+	builder/icmum.c builder/icmum.h builder/xmldata.c builder/xmldata.h
 tests_fuzz_replay_icpkg_mum_CPPFLAGS = $(builder_test_cppflags) \
 	-DSEED_DIR='"$(abs_top_srcdir)/tests/fuzz/seeds/icpkg-mum"'
 tests_fuzz_replay_icpkg_mum_LDADD = $(LIBXML2_LIBS)
 
 # libFuzzer build: `make tests/fuzz/fuzz-icpkg-mum`.
 if HAVE_LIBFUZZER
-tests/fuzz/fuzz-icpkg-mum: tests/fuzz/fuzz-icpkg-mum.c builder/icmum.c
+tests/fuzz/fuzz-icpkg-mum: tests/fuzz/fuzz-icpkg-mum.c builder/icmum.c builder/xmldata.c
 	$(AM_V_CCLD)$(MKDIR_P) $(@D) && $(CLANG) $(FUZZ_CFLAGS) -I$(top_srcdir)/builder -I$(top_srcdir)/isofs -I$(top_srcdir)/hostlib \
 		$(LIBXML2_CFLAGS) $^ $(LIBXML2_LIBS) -o $@
 endif
@@ -38,6 +39,7 @@ if HAVE_ICPKG
 check_PROGRAMS += tests/builder/icpkg-open
 endif
 tests_builder_icpkg_open_SOURCES = tests/builder/icpkg-open.c $(builder_icpkg_sources) \
+	builder/xmldata.c builder/xmldata.h \
 	isofs/listing.c isofs/listing.h isofs/iso.c isofs/iso.h isofs/udflist.c isofs/udflist.h \
 	isofs/eltorito.c isofs/eltorito.h \
 	hostlib/files.c hostlib/files.h hostlib/run.c hostlib/run.h

@@ -12,7 +12,7 @@ builder_iso_sources = $(isofs_sources) $(hostlib_sources) \
 	builder/rewrite.c builder/rewrite.h builder/xxh64.c builder/xxh64.h \
 	builder/outcheck.c builder/outcheck.h \
 	builder/efiimg.c builder/efiimg.h \
-	builder/wimxml.c builder/wimxml.h \
+	builder/wimxml.c builder/wimxml.h builder/xmldata.c builder/xmldata.h \
 	builder/wimfile.c builder/wimfile.h \
 	builder/wimsd.c builder/wimsd.h \
 	builder/hive.c builder/hive.h \
@@ -81,7 +81,7 @@ builder_test_cppflags = $(AM_CPPFLAGS) -I$(top_srcdir)/builder -I$(top_srcdir)/i
 	$(LIBXML2_CFLAGS)
 
 tests_builder_test_wimxml_SOURCES = tests/builder/test-wimxml.c tests/tap.h \
-	builder/wimxml.c builder/wimxml.h
+	builder/wimxml.c builder/wimxml.h builder/xmldata.c builder/xmldata.h
 tests_builder_test_wimxml_CPPFLAGS = $(builder_test_cppflags)
 tests_builder_test_wimxml_LDADD = $(LIBXML2_LIBS)
 
@@ -97,7 +97,8 @@ tests_builder_test_unattend_LDADD = fixengine/libfixengine.a $(LIBXML2_LIBS)
 # Language tags, lang.ini and the choice of the answer file's languages.
 tests_builder_test_languages_SOURCES = tests/builder/test-languages.c tests/tap.h \
 	builder/langtag.c builder/langtag.h builder/langini.c builder/langini.h \
-	builder/languages.c builder/languages.h builder/wimxml.c builder/wimxml.h
+	builder/languages.c builder/languages.h builder/wimxml.c builder/wimxml.h \
+	builder/xmldata.c builder/xmldata.h
 tests_builder_test_languages_CPPFLAGS = $(builder_test_cppflags)
 tests_builder_test_languages_LDADD = fixengine/libfixengine.a $(LIBXML2_LIBS)
 
@@ -122,14 +123,14 @@ tests_builder_test_textfmt_CPPFLAGS = $(builder_test_cppflags)
 tests_builder_test_textfmt_LDADD = fixengine/libfixengine.a
 
 tests_fuzz_replay_wimxml_SOURCES = tests/fuzz/fuzz-wimxml.c tests/fuzz/replay.c \
-	builder/wimxml.c builder/wimxml.h
+	builder/wimxml.c builder/wimxml.h builder/xmldata.c builder/xmldata.h
 tests_fuzz_replay_wimxml_CPPFLAGS = $(builder_test_cppflags) \
 	-DSEED_DIR='"$(abs_top_srcdir)/tests/fuzz/seeds/wimxml"'
 tests_fuzz_replay_wimxml_LDADD = $(LIBXML2_LIBS)
 
 # libFuzzer build: `make tests/fuzz/fuzz-wimxml` (add it to fuzz_targets).
 if HAVE_LIBFUZZER
-tests/fuzz/fuzz-wimxml: tests/fuzz/fuzz-wimxml.c builder/wimxml.c
+tests/fuzz/fuzz-wimxml: tests/fuzz/fuzz-wimxml.c builder/wimxml.c builder/xmldata.c
 	$(AM_V_CCLD)$(MKDIR_P) $(@D) && $(CLANG) $(FUZZ_CFLAGS) -I$(top_srcdir)/builder -I$(top_srcdir)/isofs -I$(top_srcdir)/hostlib \
 		$(LIBXML2_CFLAGS) $^ $(LIBXML2_LIBS) -o $@
 endif

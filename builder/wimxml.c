@@ -26,6 +26,7 @@
 #include <libxml/tree.h>
 
 #include "byteorder.h"
+#include "xmldata.h"
 
 #define RESHDR_FLAG_COMPRESSED 0x04
 
@@ -222,19 +223,10 @@ static int index_of(xmlNode *node, unsigned *index)
 	return rc;
 }
 
-/*
- * libxml2 prints some encoding errors on stderr despite XML_PARSE_NOERROR;
- * the caller says what went wrong in its own words, once.
- */
-static void discard_libxml2_message(void *ctx, const char *message, ...)
-{
-	(void)ctx;
-	(void)message;
-}
-
 int wim_xml_parse(const uint8_t *xml, size_t size, struct wim_meta *meta, const char **why)
 {
 	bool has_bom = size >= 2 && xml[0] == 0xff && xml[1] == 0xfe;
+	enum xmldata_refusal refusal;
 	xmlDoc *doc;
 	xmlNode *root, *node;
 	unsigned count = 0;
@@ -245,20 +237,12 @@ int wim_xml_parse(const uint8_t *xml, size_t size, struct wim_meta *meta, const 
 		*why = "the XML data is not UTF-16 text of a sane length";
 		return -1;
 	}
-	xmlSetGenericErrorFunc(NULL, discard_libxml2_message);
-	/* No network, no DTD, no entity expansion: the XML is data only. */
-	doc = xmlReadMemory((const char *)xml, (int)size, "wim.xml",
-			    has_bom ? NULL : "UTF-16LE",
-			    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	doc = xmldata_read(xml, size, has_bom ? NULL : "UTF-16LE", &refusal);
 	if (!doc) {
-		*why = "the XML data is not well-formed";
+		*why = refusal == XMLDATA_HAS_DTD ?
+		       "the XML data has a document type declaration, which no WIM has" :
+		       "the XML data is not well-formed";
 		return -1;
-	}
-	/* A WIM's XML never has a DTD; one could only be there to make
-	 * entity references expand without bound. */
-	if (doc->intSubset || doc->extSubset) {
-		*why = "the XML data has a document type declaration, which no WIM has";
-		goto out;
 	}
 	root = xmlDocGetRootElement(doc);
 	if (!root || xmlStrcmp(root->name, BAD_CAST "WIM") != 0) {
