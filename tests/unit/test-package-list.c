@@ -17,17 +17,22 @@ static bool parse(const char *text, struct package_list *list, struct package_li
 	return package_list_parse(text, strlen(text), list, error);
 }
 
-static void refused(const char *text, unsigned line, const char *name)
+static void refused_bytes(const char *data, size_t size, unsigned line, const char *name)
 {
 	struct package_list list;
 	struct package_list_error error = { 0 };
 
-	bool ok = parse(text, &list, &error);
+	bool ok = package_list_parse(data, size, &list, &error);
 
 	tap_ok(!ok && list.count == 0 && error.line == line && error.why && error.why[0],
 	       "refused, line %u: %s", line, name);
 	if (ok || error.line != line)
 		tap_diag("ok %d, line %u, why %s", ok, error.line, error.why ? error.why : "-");
+}
+
+static void refused(const char *text, unsigned line, const char *name)
+{
+	refused_bytes(text, strlen(text), line, name);
 }
 
 int main(void)
@@ -67,7 +72,7 @@ int main(void)
 	refused("update a.cab\n", 1, "an unknown kind");
 	refused("package\n", 1, "no name");
 	refused("package a.cab\npackage b\xe9.cab\n", 2, "a byte outside ASCII");
-	refused("package a.cab\0\n", 1, "a NUL");
+	refused_bytes("package a.cab\0\n", 15, 1, "a NUL");
 
 	char name[PACKAGE_LIST_NAME_MAX + 2];
 
