@@ -20,6 +20,8 @@ agent_portable_sources = \
 	overlay/agent/relpath.c overlay/agent/relpath.h \
 	overlay/agent/report_text.c overlay/agent/report_text.h \
 	overlay/agent/icpackage.c overlay/agent/icpackage.h \
+	overlay/agent/packages.c overlay/agent/packages.h \
+	common/package_list.c common/package_list.h \
 	common/size_text.c common/size_text.h
 agent_win32_sources = \
 	overlay/agent/main.c \
@@ -27,6 +29,7 @@ agent_win32_sources = \
 	overlay/agent/host.c overlay/agent/host.h \
 	overlay/agent/fixrun.c overlay/agent/fixrun.h \
 	overlay/agent/icdism.c overlay/agent/icdism.h \
+	overlay/agent/updates.c overlay/agent/updates.h \
 	overlay/agent/installs.c overlay/agent/installs.h \
 	overlay/agent/drivers.c overlay/agent/drivers.h \
 	overlay/agent/setuplogs.c overlay/agent/setuplogs.h \
