@@ -114,6 +114,7 @@ agent_shell_tests = \
 	tests/agent/t0400-agent-exe.sh \
 	tests/agent/t0410-agent-wine.sh \
 	tests/agent/t0420-agent-wine-pe.sh \
-	tests/agent/t0430-agent-wine-guard.sh
+	tests/agent/t0430-agent-wine-guard.sh \
+	tests/agent/t0440-agent-wine-packages.sh
 TESTS += $(agent_shell_tests)
 EXTRA_DIST += $(agent_shell_tests)
