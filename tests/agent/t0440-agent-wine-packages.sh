@@ -10,9 +10,14 @@
 # applicable is not a failure; a failure, a damaged list or no list
 # never stops the Gen2 fix step.
 #
-# As in t0420, wine shows no ESP, so the fix step ends at "without its
-# ESP, ... not made ready for Gen2": that it follows the packages is what
-# is checked, and DISM's logs go to the Windows volume's Windows\Logs.
+# As in t0420, the shipped program finds no ESP under wine, so its fix
+# step ends at "without its ESP, ... not made ready for Gen2": that it
+# follows the packages is what is checked, and DISM's logs go to the
+# Windows volume's Windows\Logs.  The last cases use the test build
+# (tests/agent/win7gen2pe-test.exe, as t0430 does), whose stand-in volume
+# queries (fake-disk.c) place D: and an ESP S: on one disk, with a hive
+# in the format wine loads: there the fix itself runs after the packages,
+# and the logs, the record and status.txt are on the ESP.
 
 . "$top_srcdir/tests/fixengine/lib-fix.sh"
 . "$top_srcdir/tests/agent/lib-agent.sh"
@@ -31,6 +36,8 @@ STAGED=win/win7gen2/packages
 SSU=Windows6.1-KB4490628-x64.cab
 SHA2=Windows6.1-KB4474419-v3-x64.cab
 ROLLUP=windows6.1-kb4534310-x64.cab
+TEST_AGENT=$top_builddir/tests/agent/win7gen2pe-test.exe
+ESP_DIR=esp/EFI/win7gen2
 WINEDLLOVERRIDES=dism.exe=n
 export WINEDLLOVERRIDES
 
@@ -246,6 +253,55 @@ test_expect_success 'rescue: packages only on the DVD are not installed' '
 	grep -x "  Update packages: none staged on D: (win7gen2 fix --package stages them; a DVD.s packages are for install only)" out &&
 	grep "^Rescue: 0 of 1 Windows 7 installations made ready for Gen2" out
 '
+
+if test -f "$TEST_AGENT"; then
+
+test_expect_success 'setup: the test build, D: and an ESP S: on disk 0, a hive wine loads' '
+	cp "$TEST_AGENT" "$DRIVE_C/win7gen2/win7gen2pe.exe" &&
+	printf "D 0 3 basic\nS 0 1 esp\n" >"$DRIVE_C/win7gen2/volumes.txt" &&
+	rm -rf win esp && make_disk && kernel win/Windows/System32/ntoskrnl.exe 6 1 &&
+	make_wine_hive win/Windows/System32/config/SYSTEM &&
+	ln -s "$PWD/esp" "$WINEPREFIX/dosdevices/s:" &&
+	stop_wine &&
+	test -d "$WINEPREFIX/dosdevices/s:/EFI"
+'
+
+test_expect_success 'install with an ESP: the packages, then the fix; each log on the ESP' '
+	packages "$DVD_PACKAGES" "servicing-stack $SSU" "package $SHA2" "package $ROLLUP" &&
+	dism_fails $SHA2 0x800f0922 &&
+	test_expect_code 1 pe --mode install-confirmed --no-reboot &&
+	printf "F:\\\\win7gen2\\\\packages\\\\%s\\n" $SSU $SHA2 $ROLLUP >expect &&
+	dism_packages >actual &&
+	test_cmp expect actual &&
+	grep "/LogPath:S:.EFI.win7gen2.dism-01-${SSU%.cab}.log /NoRestart" "$DISM_RECORD" &&
+	grep "^fake dism" "$ESP_DIR/dism-01-${SSU%.cab}.log" &&
+	grep "^fake dism" "$ESP_DIR/dism-02-${SHA2%.cab}.log" &&
+	grep "^fake dism" "$ESP_DIR/dism-03-${ROLLUP%.cab}.log" &&
+	grep -x "  package 2/3 $SHA2: FAILED (exit 0x800f0922), see .EFI.win7gen2.dism-02-${SHA2%.cab}.log" out &&
+	said=$(line_of "^  update packages: 2 of 3 installed, 1 FAILED") &&
+	fix=$(line_of "^Status: ") &&
+	test -n "$said" && test -n "$fix" && test "$said" -lt "$fix"
+'
+
+test_expect_success 'install with an ESP: the fix ran - payload and status there, the tally in it' '
+	test -f "$ESP_DIR/win7gen2.efi" &&
+	tr -d "\r" <"$ESP_DIR/status.txt" >status &&
+	grep -x "update packages: 2 of 3 installed, 1 FAILED (see .EFI.win7gen2.log.txt)" status &&
+	grep -x "win7gen2pe: install done, but an update package was not installed (see above); Windows is ready for Gen2" out &&
+	grep "without it: restart" out
+'
+
+test_expect_success 'install with an ESP: log.txt has every package and its result' '
+	tr -d "\r" <"$ESP_DIR/log.txt" >log &&
+	grep -x "package 1/3 $SSU (servicing stack): installed (exit 0), log .EFI.win7gen2.dism-01-${SSU%.cab}.log" log &&
+	grep -x "package 2/3 $SHA2: FAILED (exit 0x800f0922), see .EFI.win7gen2.dism-02-${SHA2%.cab}.log" log &&
+	grep -x "package 3/3 $ROLLUP: installed (exit 0), log .EFI.win7gen2.dism-03-${ROLLUP%.cab}.log" log &&
+	grep -x "== result: failed; update packages: 2 of 3 installed, 1 FAILED (see .EFI.win7gen2.log.txt)" log
+'
+
+else
+	say "the test build tests/agent/win7gen2pe-test.exe is not built: the ESP cases are not run"
+fi
 
 stop_wine
 test_done
