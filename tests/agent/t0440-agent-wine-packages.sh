@@ -254,6 +254,21 @@ test_expect_success 'rescue: packages only on the DVD are not installed' '
 	grep "^Rescue: 0 of 1 Windows 7 installations made ready for Gen2" out
 '
 
+test_expect_success 'install: of two CD-ROM drives with a list, the one with the Windows media' '
+	packages dvd2/win7gen2/packages "package $ROLLUP" &&
+	"$WINE" reg add "HKLM\\Software\\Wine\\Drives" /v "e:" /t REG_SZ /d cdrom /f \
+		>/dev/null 2>&1 &&
+	ln -s "$PWD/dvd2" "$WINEPREFIX/dosdevices/e:" &&
+	stop_wine &&
+	packages "$DVD_PACKAGES" "package $SHA2" && dism_fails &&
+	test_expect_code 1 pe --mode install-confirmed --no-reboot &&
+	rm "$WINEPREFIX/dosdevices/e:" && stop_wine &&
+	printf "F:\\\\win7gen2\\\\packages\\\\%s\\n" $SHA2 >expect &&
+	dism_packages >actual &&
+	test_cmp expect actual &&
+	grep -x "  Update packages: 2 CD-ROM drives hold a package list; F: is used (it holds the Windows media, .sources.install.wim)" out
+'
+
 if test -f "$TEST_AGENT"; then
 
 test_expect_success 'setup: the test build, D: and an ESP S: on disk 0, a hive wine loads' '
