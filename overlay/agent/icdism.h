@@ -20,6 +20,9 @@
  * Rescue prefers the installation's own copy: it was staged for that
  * installation.
  *
+ * The DISM call itself (dism_add_package: command line, scratch folder,
+ * timeout) serves the update packages too (updates.h).
+ *
  * SPDX-License-Identifier: MIT
  */
 #ifndef WIN7GEN2_AGENT_ICDISM_H

@@ -49,10 +49,10 @@
 #include "icdism.h"
 #include "icpackage.h"
 #include "installs.h"
+#include "packages.h"
 #include "power.h"
 #include "process.h"
 #include "report_text.h"
-#include "packages.h"
 #include "setuplogs.h"
 #include "updates.h"
 #include "win32util.h"
@@ -254,8 +254,8 @@ static bool find_esp(struct pe_run *run, unsigned disk, unsigned *partition, cha
  * looked for first, as DISM's logs go there; the packages do not depend
  * on it, and a failed package does not keep the fix from running
  * (icdism.h, updates.h).  The Integration Services package goes first:
- * it is what gives Gen2 a keyboard, and should an update refuse to
- * install it would not hold it back.
+ * it gives Gen2 its keyboard, and is not to wait on updates that may
+ * fail.
  */
 static bool fix_installation(struct pe_run *run, const struct installation *install)
 {
