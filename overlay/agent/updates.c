@@ -75,7 +75,7 @@ static bool read_list(struct update_run *run, char *why, size_t why_size)
 	HANDLE file = wide ? CreateFileW(wide, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING,
 					 FILE_ATTRIBUTE_NORMAL, NULL) :
 		      INVALID_HANDLE_VALUE;
-	static char data[PACKAGE_LIST_MAX_FILE];
+	static char data[PACKAGE_LIST_MAX_FILE]; /* off the stack; one run at a time */
 	struct package_list_error error;
 	LARGE_INTEGER size;
 	DWORD got = 0;
@@ -229,7 +229,7 @@ static void remove_folder(const char *path)
  */
 static void tidy_staged(struct update_run *run)
 {
-	static char text[PACKAGE_LIST_MAX_FILE];
+	static char text[PACKAGE_LIST_MAX_FILE]; /* off the stack; one run at a time */
 	struct package_list left = { 0 };
 	struct package_list_error error;
 	char cab[PATH_BYTES + PACKAGE_LIST_NAME_MAX], reason[200];
@@ -281,7 +281,7 @@ static void tidy_staged(struct update_run *run)
 void updates_install(const struct update_target *target, struct output *out,
 		     struct update_outcome *outcome)
 {
-	static struct update_run run;
+	static struct update_run run; /* a list is ~8 KiB: off the stack */
 	char why[PATH_BYTES + 200], result[300];
 
 	memset(&run, 0, sizeof(run));

@@ -1,7 +1,7 @@
 /*
  * fake-dism.c - a stand-in for DISM, for the agent under wine
  *
- * Built by t0420-agent-wine-pe.sh with mingw-w64 and put where the agent
+ * Built by t0420-agent-wine-pe.sh and t0440 with mingw-w64 and put where the agent
  * looks for DISM (<system directory>\dism.exe).  Beside itself it
  * appends to dism-args.txt the command line it was given, then one line
  * for each folder or file the agent must have readied:
