@@ -309,8 +309,11 @@ void updates_install(const struct update_target *target, struct output *out,
 	outcome->listed = true;
 	if (!read_list(&run, why, sizeof(why))) {
 		outcome->failed = true;
+		/* What makes a good list again: the tool that wrote it. */
 		dism_say(&run.step, "Update packages: %s is damaged (%s): no package from it is "
-			 "installed", run.list_path, why);
+			 "installed; %s", run.list_path, why, target->install ?
+			 "build the ISO again with win7gen2 build --package" :
+			 "stage the packages again with win7gen2 fix --package");
 		snprintf(outcome->status_line, sizeof(outcome->status_line),
 			 "update packages: none installed, their list %s is damaged",
 			 WIN7GEN2_PACKAGES_DIR "\\" WIN7GEN2_PACKAGES_LIST_NAME);

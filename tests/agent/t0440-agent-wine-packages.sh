@@ -194,7 +194,7 @@ test_expect_success 'install: a damaged list is reported, no package given to DI
 	packages "$DVD_PACKAGES" "package $SHA2" "servicing-stack $SSU" &&
 	test_expect_code 1 pe --mode install-confirmed --no-reboot &&
 	test ! -e "$DISM_RECORD" &&
-	grep "^  Update packages: F:.win7gen2.packages.packages.txt is damaged (line 3: .*): no package from it is installed$" out &&
+	grep "^  Update packages: F:.win7gen2.packages.packages.txt is damaged (line 3: .*): no package from it is installed; build the ISO again with win7gen2 build --package$" out &&
 	grep "^  without its ESP, Windows on D: is not made ready for Gen2" out &&
 	grep -x "win7gen2pe: install FAILED (see above), and an update package was not installed either" out
 '
@@ -244,6 +244,16 @@ test_expect_success 'rescue: a failed staged package is kept, alone in the list,
 	dism_packages >actual &&
 	test_cmp expect actual &&
 	test ! -e win/win7gen2
+'
+
+test_expect_success 'rescue: a damaged staged list is reported and kept; nothing installed' '
+	packages "$STAGED" "package $SHA2" "package $SHA2" &&
+	test_expect_code 1 pe --mode rescue --no-reboot &&
+	test ! -e "$DISM_RECORD" &&
+	grep "^  Update packages: D:.win7gen2.packages.packages.txt is damaged (line 3: .*): no package from it is installed; stage the packages again with win7gen2 fix --package$" out &&
+	test -f "$STAGED/packages.txt" && test -f "$STAGED/$SHA2" &&
+	grep "^Rescue: 0 of 1 Windows 7 installations made ready for Gen2" out &&
+	rm -rf win/win7gen2
 '
 
 test_expect_success 'rescue: packages only on the DVD are not installed' '
