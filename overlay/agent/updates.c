@@ -322,6 +322,13 @@ void updates_install(const struct update_target *target, struct output *out,
 					"failed; the update package list is damaged");
 		goto out;
 	}
+	if (run.list.count == 0) {
+		outcome->listed = false; /* nothing to say in status.txt */
+		dism_say(&run.step, "Update packages: none listed in %s", run.list_path);
+		if (!target->install)
+			tidy_staged(&run);
+		goto out;
+	}
 	dism_say(&run.step, "Update packages: %u in %s, each in its own DISM call, servicing "
 		 "stacks first", run.list.count, run.list_path);
 	for (unsigned i = 0; i < run.list.count; i++)

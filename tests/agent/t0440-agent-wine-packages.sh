@@ -199,6 +199,14 @@ test_expect_success 'install: a damaged list is reported, no package given to DI
 	grep -x "win7gen2pe: install FAILED (see above), and an update package was not installed either" out
 '
 
+test_expect_success 'install: a list with no package: said, no DISM call' '
+	packages "$DVD_PACKAGES" &&
+	test_expect_code 1 pe --mode install-confirmed --no-reboot &&
+	test ! -e "$DISM_RECORD" &&
+	grep -x "  Update packages: none listed in F:.win7gen2.packages.packages.txt" out &&
+	grep -x "win7gen2pe: install FAILED (see above)" out
+'
+
 test_expect_success 'install: no list on a CD-ROM (one on a hard disk does not count): one line, no DISM' '
 	rm -rf dvd/win7gen2 &&
 	packages "$STAGED" "package $SHA2" &&
