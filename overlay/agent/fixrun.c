@@ -103,6 +103,9 @@ static void status_after_run(const struct fixrun_request *request,
 		 summary.failed + summary.skipped, summary.problems);
 	lines[count++] = head;
 	lines[count++] = counts;
+	/* What happened to the updates matters whether or not the fix did. */
+	if (request->packages_line)
+		lines[count++] = request->packages_line;
 	if (!outcome->succeeded) {
 		fix_report(plan, FIX_QUIET, &outcome_quiet);
 		quiet_lines(plan_quiet, lines, &count, STATUS_MAX_LINES - 1);

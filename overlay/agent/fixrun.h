@@ -38,6 +38,8 @@ struct fixrun_request {
 	bool firmware_is_the_vms;    /* Windows PE on the VM: its firmware variables
 				      * are the disk's, and the report shows
 				      * win7gen2's boot entry (a host's are not) */
+	const char *packages_line;   /* the update packages' tally for status.txt
+				      * (updates.h), or NULL */
 };
 
 struct fixrun_outcome {

@@ -27,16 +27,8 @@
  * Then it is ended (process.h), and the step has failed. */
 #define DISM_TIMEOUT_MS (60u * 60 * 1000)
 #define REMOVE_MAX_DEPTH 16 /* DISM's scratch holds a folder or two */
-#define PATH_BYTES (MAX_PATH * 3 + 64)
 
-struct ic_run {
-	struct output *out;
-	struct text story;      /* what was said, for log.txt */
-};
-
-/* One line of the report, under the installation's heading. */
-static void __attribute__((format(printf, 2, 3))) say(struct ic_run *run, const char *format,
-						       ...)
+void dism_say(struct dism_step *run, const char *format, ...)
 {
 	char line[1600];
 	va_list ap;
@@ -57,7 +49,7 @@ static DWORD attributes_of(const char *path)
 	return attributes;
 }
 
-static bool is_file(const char *path)
+bool dism_file_exists(const char *path)
 {
 	DWORD attributes = attributes_of(path);
 
@@ -170,7 +162,7 @@ static bool remove_tree(const wchar_t *path, unsigned depth, DWORD *error)
 	return ok;
 }
 
-static void remove_scratch(struct ic_run *run, const char *scratch)
+static void remove_scratch(struct dism_step *run, const char *scratch)
 {
 	wchar_t *wide = wide_from_utf8(scratch);
 	DWORD error = ERROR_SUCCESS;
@@ -182,14 +174,14 @@ static void remove_scratch(struct ic_run *run, const char *scratch)
 	}
 	free(wide);
 	win32_error_text(error, reason, sizeof(reason));
-	say(run, "DISM's scratch folder %s is left behind: %s", scratch, reason);
+	dism_say(run, "DISM's scratch folder %s is left behind: %s", scratch, reason);
 }
 
 /*
  * The installation's own copy, once installed: the next rescue must not
  * install it again.  Its folder goes too when nothing else is in it.
  */
-static void remove_staged_copy(struct ic_run *run, const char *package, char letter)
+static void remove_staged_copy(struct dism_step *run, const char *package, char letter)
 {
 	wchar_t *wide = wide_from_utf8(package);
 	char folder[16], reason[200];
@@ -197,8 +189,8 @@ static void remove_staged_copy(struct ic_run *run, const char *package, char let
 	if (!wide || !DeleteFileW(wide)) {
 		win32_error_text(wide ? GetLastError() : ERROR_INVALID_NAME, reason, sizeof(reason));
 		free(wide);
-		say(run, "the staged copy %s could not be removed (%s): the next rescue gives it to "
-		    "DISM again", package, reason);
+		dism_say(run, "the staged copy %s could not be removed (%s): the next rescue "
+			 "gives it to DISM again", package, reason);
 		return;
 	}
 	free(wide);
@@ -207,14 +199,27 @@ static void remove_staged_copy(struct ic_run *run, const char *package, char let
 	if (wide)
 		RemoveDirectoryW(wide); /* fails, as meant, when anything else is in it */
 	free(wide);
-	say(run, "the staged copy %s is removed: it is installed", package);
+	dism_say(run, "the staged copy %s is removed: it is installed", package);
 }
 
-/* The record for log.txt on the ESP: what was said, and the verdict. */
-static void log_record(struct ic_run *run, const char *esp_root, enum ic_outcome outcome)
+void dism_log_record(struct dism_step *run, const char *esp_root, const char *result)
 {
 	struct text record = TEXT_INIT;
 	char timestamp[64];
+
+	win32_timestamp(timestamp, sizeof(timestamp));
+	log_record_text(&record, timestamp, WIN7GEN2_VERSION, "Windows PE",
+			text_string(&run->story), result);
+	if (record.failed || run->story.failed)
+		output_line(run->out, "  Log: not written (out of memory)");
+	else
+		fixrun_append_esp_log(esp_root, text_string(&record), run->out);
+	text_free(&record);
+}
+
+/* The record for log.txt on the ESP: what was said, and the verdict. */
+static void log_record(struct dism_step *run, const char *esp_root, enum ic_outcome outcome)
+{
 	const char *result;
 
 	switch (outcome) {
@@ -228,14 +233,7 @@ static void log_record(struct ic_run *run, const char *esp_root, enum ic_outcome
 		result = "ok; no Integration Services package given";
 		break;
 	}
-	win32_timestamp(timestamp, sizeof(timestamp));
-	log_record_text(&record, timestamp, WIN7GEN2_VERSION, "Windows PE",
-			text_string(&run->story), result);
-	if (record.failed || run->story.failed)
-		output_line(run->out, "  Log: not written (out of memory)");
-	else
-		fixrun_append_esp_log(esp_root, text_string(&record), run->out);
-	text_free(&record);
+	dism_log_record(run, esp_root, result);
 }
 
 /* Which package, if any: true with its path in package. */
@@ -246,46 +244,48 @@ static bool find_package(const struct ic_target *target, char *package, size_t s
 	if (!target->install) {
 		snprintf(package, size, "%c:\\%s\\%s", target->letter, WIN7GEN2_STAGE_DIR,
 			 WIN7GEN2_IC_PACKAGE_NAME);
-		if (is_file(package)) {
+		if (dism_file_exists(package)) {
 			*from_volume = true;
 			return true;
 		}
 	}
 	snprintf(package, size, "%s\\%s", target->agent_dir, WIN7GEN2_IC_PACKAGE_NAME);
-	return is_file(package);
+	return dism_file_exists(package);
 }
 
-/* DISM run; the outcome, with how (exit code, or why it did not run)
- * and whether its log can be pointed at. */
-static enum ic_outcome run_dism(struct ic_run *run, const struct ic_target *target,
-				const char *package, const char *log, char *how,
-				size_t how_size, bool *log_written)
+void dism_add_package(struct dism_step *run, char letter, const char *package,
+		      const char *log, struct dism_call *call)
 {
+	char *how = call->why;
+	size_t how_size = sizeof(call->why);
 	char dism[PATH_BYTES], image[8], scratch[64], log_dir[PATH_BYTES], why[PATH_BYTES + 200];
 	struct ic_dism_paths paths;
 	struct process_result result;
 	struct text line = TEXT_INIT;
 	char *slash;
 
-	*log_written = false;
+	call->started = false;
+	call->exited = false;
+	call->exit_code = 0;
+	how[0] = '\0';
 	if (!process_system_program(L"dism.exe", dism, sizeof(dism))) {
 		snprintf(how, how_size, "dism.exe is not in this Windows PE");
-		return IC_FAILED;
+		return;
 	}
-	snprintf(image, sizeof(image), "%c:\\", target->letter);
-	snprintf(scratch, sizeof(scratch), "%c:\\%s", target->letter, IC_SCRATCH_DIR);
+	snprintf(image, sizeof(image), "%c:\\", letter);
+	snprintf(scratch, sizeof(scratch), "%c:\\%s", letter, IC_SCRATCH_DIR);
 	snprintf(log_dir, sizeof(log_dir), "%s", log);
 	slash = strrchr(log_dir, '\\');
 	if (slash)
 		*slash = '\0';
 	if (!make_folders(scratch, why, sizeof(why))) {
 		snprintf(how, how_size, "not started: %s", why);
-		return IC_FAILED;
+		return;
 	}
 	if (!make_folders(log_dir, why, sizeof(why))) {
 		snprintf(how, how_size, "not started: %s", why);
 		remove_scratch(run, scratch);
-		return IC_FAILED;
+		return;
 	}
 	paths.dism = dism;
 	paths.image = image;
@@ -297,28 +297,46 @@ static enum ic_outcome run_dism(struct ic_run *run, const struct ic_target *targ
 		text_free(&line);
 		snprintf(how, how_size, "not started: out of memory");
 		remove_scratch(run, scratch);
-		return IC_FAILED;
+		return;
 	}
-	say(run, "DISM: %s", text_string(&line));
+	dism_say(run, "DISM: %s", text_string(&line));
 	process_run(dism, text_string(&line), DISM_TIMEOUT_MS, &result);
 	text_free(&line);
 	remove_scratch(run, scratch);
 	if (!result.started) {
 		snprintf(how, how_size, "not started: %s", result.why);
-		return IC_FAILED;
+		return;
 	}
-	*log_written = true;
+	call->started = true;
 	if (result.timed_out) {
 		snprintf(how, how_size, "stopped after %u minutes", DISM_TIMEOUT_MS / 60000);
+		return;
+	}
+	call->exited = true;
+	call->exit_code = result.exit_code;
+}
+
+/* DISM run; the outcome, with how (exit code, or why it did not run)
+ * and whether its log can be pointed at. */
+static enum ic_outcome run_dism(struct dism_step *run, const struct ic_target *target,
+				const char *package, const char *log, char *how,
+				size_t how_size, bool *log_written)
+{
+	struct dism_call call;
+
+	dism_add_package(run, target->letter, package, log, &call);
+	*log_written = call.started;
+	if (!call.exited) {
+		snprintf(how, how_size, "%s", call.why);
 		return IC_FAILED;
 	}
-	ic_dism_exit_text(result.exit_code, how, how_size);
-	return ic_dism_succeeded(result.exit_code) ? IC_INSTALLED : IC_FAILED;
+	ic_dism_exit_text(call.exit_code, how, how_size);
+	return ic_dism_succeeded(call.exit_code) ? IC_INSTALLED : IC_FAILED;
 }
 
 enum ic_outcome ic_install(const struct ic_target *target, struct output *out)
 {
-	struct ic_run run = { .out = out, .story = TEXT_INIT };
+	struct dism_step run = { .out = out, .story = TEXT_INIT };
 	char package[PATH_BYTES], log[PATH_BYTES], log_shown[PATH_BYTES], how[PATH_BYTES + 300];
 	char line[2 * PATH_BYTES + 600];
 	struct ic_context context = { target->install, target->esp_root != NULL };
@@ -328,7 +346,7 @@ enum ic_outcome ic_install(const struct ic_target *target, struct output *out)
 	if (!find_package(target, package, sizeof(package), &from_volume)) {
 		outcome = target->install ? IC_NONE_INSTALL : IC_NONE_RESCUE;
 		ic_outcome_line(outcome, &context, NULL, NULL, NULL, line, sizeof(line));
-		say(&run, "%s", line);
+		dism_say(&run, "%s", line);
 		goto out;
 	}
 	/* The log beside the agent's own on the ESP, shown as the person
@@ -340,12 +358,12 @@ enum ic_outcome ic_install(const struct ic_target *target, struct output *out)
 		snprintf(log, sizeof(log), "%c:\\%s", target->letter, IC_DISM_LOG_ON_WINDOWS);
 		snprintf(log_shown, sizeof(log_shown), "%s", log);
 	}
-	say(&run, "Integration Services: installing %s into %c: with DISM", package,
-	    target->letter);
+	dism_say(&run, "Integration Services: installing %s into %c: with DISM", package,
+		 target->letter);
 	outcome = run_dism(&run, target, package, log, how, sizeof(how), &log_written);
 	ic_outcome_line(outcome, &context, package, how, log_written ? log_shown : NULL, line,
 			sizeof(line));
-	say(&run, "%s", line);
+	dism_say(&run, "%s", line);
 	/* A failed package stays where it was staged, for another try. */
 	if (outcome == IC_INSTALLED && from_volume)
 		remove_staged_copy(&run, package, target->letter);

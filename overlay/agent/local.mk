@@ -20,6 +20,8 @@ agent_portable_sources = \
 	overlay/agent/relpath.c overlay/agent/relpath.h \
 	overlay/agent/report_text.c overlay/agent/report_text.h \
 	overlay/agent/icpackage.c overlay/agent/icpackage.h \
+	overlay/agent/packages.c overlay/agent/packages.h \
+	common/package_list.c common/package_list.h \
 	common/size_text.c common/size_text.h
 agent_win32_sources = \
 	overlay/agent/main.c \
@@ -27,6 +29,7 @@ agent_win32_sources = \
 	overlay/agent/host.c overlay/agent/host.h \
 	overlay/agent/fixrun.c overlay/agent/fixrun.h \
 	overlay/agent/icdism.c overlay/agent/icdism.h \
+	overlay/agent/updates.c overlay/agent/updates.h \
 	overlay/agent/installs.c overlay/agent/installs.h \
 	overlay/agent/drivers.c overlay/agent/drivers.h \
 	overlay/agent/setuplogs.c overlay/agent/setuplogs.h \
@@ -35,7 +38,7 @@ agent_win32_sources = \
 	overlay/agent/process.c overlay/agent/process.h \
 	overlay/agent/output.c overlay/agent/output.h \
 	overlay/agent/serial.c overlay/agent/serial.h \
-	overlay/agent/disk.c overlay/agent/disk.h \
+	overlay/agent/disk.h \
 	overlay/agent/disklayout.h \
 	overlay/agent/privilege.c overlay/agent/privilege.h \
 	overlay/agent/win32util.c overlay/agent/win32util.h \
@@ -43,8 +46,10 @@ agent_win32_sources = \
 	overlay/agent/backend_win32_files.c \
 	overlay/agent/backend_win32_hive.c \
 	overlay/agent/backend_win32_layout.c
-# The one query the wine tests replace (disklayout.h).
+# The queries the wine tests replace: disk layouts (disklayout.h), and
+# volumes and partitions (disk.h: wine's storage IOCTLs show no ESP).
 agent_disklayout_source = overlay/agent/disklayout_win32.c
+agent_disk_source = overlay/agent/disk.c
 
 AGENT_CFLAGS = -std=c11 -O2 -g0 $(WARN_CFLAGS) -municode \
 	-D_WIN32_WINNT=0x0601 -DWINVER=0x0601 -DUNICODE -D_UNICODE -DWIN32_LEAN_AND_MEAN \
@@ -62,9 +67,11 @@ agent_engine_c_sources = $(filter %.c,$(fixengine_core_sources)) \
 	$(filter common/%,$(fixengine_all_c_sources))
 agent_common_objects = $(patsubst %.c,%.pe.o,$(filter %.c,$(agent_portable_sources) \
 	$(agent_win32_sources)) $(agent_engine_c_sources))
-agent_objects = $(agent_common_objects) $(agent_disklayout_source:.c=.pe.o)
-# The test build: the same program with the stand-in layout query.
-agent_test_objects = $(agent_common_objects) tests/agent/fake-disklayout.pe.o
+agent_objects = $(agent_common_objects) $(agent_disklayout_source:.c=.pe.o) \
+	$(agent_disk_source:.c=.pe.o)
+# The test build: the same program with the stand-in queries.
+agent_test_objects = $(agent_common_objects) tests/agent/fake-disklayout.pe.o \
+	tests/agent/fake-disk.pe.o
 
 %.pe.o: %.c
 	$(AM_V_CC)$(MKDIR_P) $(@D) && $(MINGW_CC) $(AGENT_CFLAGS) -MD -MP -MF $@.d -c -o $@ $<
@@ -83,8 +90,10 @@ tests/agent/win7gen2pe-test.exe: $(agent_test_objects)
 
 tests/agent/fake-disklayout.pe.o: AGENT_CFLAGS += -I$(top_srcdir)/overlay/agent \
 	-I$(top_srcdir)/tests/agent
+tests/agent/fake-disk.pe.o: AGENT_CFLAGS += -I$(top_srcdir)/overlay/agent \
+	-I$(top_srcdir)/tests/agent
 
--include $(agent_objects:=.d) tests/agent/fake-disklayout.pe.o.d
+-include $(agent_objects:=.d) tests/agent/fake-disklayout.pe.o.d tests/agent/fake-disk.pe.o.d
 endif
 
 CLEANFILES += overlay/agent/win7gen2pe.exe overlay/agent/*.pe.o overlay/agent/*.pe.o.d \
@@ -93,6 +102,7 @@ CLEANFILES += overlay/agent/win7gen2pe.exe overlay/agent/*.pe.o overlay/agent/*.
 
 EXTRA_DIST += $(agent_portable_sources) $(agent_win32_sources) overlay/agent/README.md \
 	$(agent_disklayout_source) tests/agent/fake-disklayout.c \
+	$(agent_disk_source) tests/agent/fake-disk.c \
 	tests/agent/lib-agent.sh tests/agent/win32-allowed.txt \
 	tests/agent/fake-setup.c tests/agent/fake-dism.c tests/agent/stand-in.h \
 	tests/agent/fake-kernel.rc
@@ -111,6 +121,7 @@ agent_shell_tests = \
 	tests/agent/t0400-agent-exe.sh \
 	tests/agent/t0410-agent-wine.sh \
 	tests/agent/t0420-agent-wine-pe.sh \
-	tests/agent/t0430-agent-wine-guard.sh
+	tests/agent/t0430-agent-wine-guard.sh \
+	tests/agent/t0440-agent-wine-packages.sh
 TESTS += $(agent_shell_tests)
 EXTRA_DIST += $(agent_shell_tests)

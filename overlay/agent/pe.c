@@ -16,10 +16,13 @@
  *                (decide_wipe).  Then Setup with our answer file and
  *                /noreboot; then the
  *                newest Windows 7 on the disks gets the user's Integration
- *                Services package (icdism.h, when the builder staged one),
- *                and it and the ESP on its disk go through the fix engine;
+ *                Services package (icdism.h, when the builder staged one)
+ *                and the DVD's update packages (updates.h, when the DVD
+ *                has a list), and it and the ESP on its disk go through
+ *                the fix engine;
  *      rescue    every Windows 7 x64 on the disks, each with its ESP (and
- *                the package first, as in install);
+ *                the packages first, as in install: the ones staged on
+ *                its own volume);
  *      continue  Setup as on the original media, waited for (if the
  *                agent exited, Windows PE would restart under it);
  *   5. restart when everything is right, else shut down (decide_power).
@@ -46,10 +49,12 @@
 #include "icdism.h"
 #include "icpackage.h"
 #include "installs.h"
+#include "packages.h"
 #include "power.h"
 #include "process.h"
 #include "report_text.h"
 #include "setuplogs.h"
+#include "updates.h"
 #include "win32util.h"
 
 #define WPEINIT_TIMEOUT_MS (10u * 60 * 1000)
@@ -73,6 +78,7 @@ struct pe_run {
 	bool drivers_running;           /* VMBus and SCSI drivers run: disks can arrive */
 	bool wipe_refused;              /* install stopped before Setup */
 	unsigned ic_failed;             /* installations DISM failed on */
+	unsigned updates_failed;        /* installations an update package failed on */
 };
 
 bool running_in_windows_pe(void)
@@ -244,15 +250,20 @@ static bool find_esp(struct pe_run *run, unsigned disk, unsigned *partition, cha
 
 /*
  * One installation: the Integration Services package (when there is
- * one), then the fix.  The ESP is looked for first, as DISM's log goes
- * there; the package does not depend on it, and a failed package does
- * not keep the fix from running (icdism.h).
+ * one), the update packages (when there are), then the fix.  The ESP is
+ * looked for first, as DISM's logs go there; the packages do not depend
+ * on it, and a failed package does not keep the fix from running
+ * (icdism.h, updates.h).  The Integration Services package goes first:
+ * it gives Gen2 its keyboard, and is not to wait on updates that may
+ * fail.
  */
 static bool fix_installation(struct pe_run *run, const struct installation *install)
 {
 	struct fixrun_request request = { 0 };
 	struct fixrun_outcome outcome;
 	struct ic_target package = { 0 };
+	struct update_target updates = { 0 };
+	struct update_outcome updated;
 	char windows_root[8], esp_root[8];
 	unsigned esp_partition = 0;
 	bool have_esp = false;
@@ -270,6 +281,14 @@ static bool fix_installation(struct pe_run *run, const struct installation *inst
 	package.install = run->mode == AGENT_MODE_INSTALL;
 	if (ic_install(&package, run->out) == IC_FAILED)
 		run->ic_failed++;
+
+	updates.letter = install->facts.letter;
+	updates.esp_root = package.esp_root;
+	updates.install = package.install;
+	updates.system_letter = run->system_letter;
+	updates_install(&updates, run->out, &updated);
+	if (updated.failed)
+		run->updates_failed++;
 
 	if (!have_esp) {
 		output_line(run->out, "  without its ESP, Windows on %c: is not made ready for Gen2",
@@ -292,6 +311,7 @@ static bool fix_installation(struct pe_run *run, const struct installation *inst
 	request.write_status = true;
 	request.esp_by_type = true;
 	request.firmware_is_the_vms = true;
+	request.packages_line = updated.listed ? updated.status_line : NULL;
 	fixrun(&request, run->out, &outcome);
 	return outcome.succeeded;
 }
@@ -595,7 +615,9 @@ int pe_main(const struct agent_args *args, struct output *out)
 		output_line(out, "win7gen2pe: install stopped before Setup; nothing was wiped");
 	else
 		output_line(out, "win7gen2pe: %s %s", agent_mode_name(mode),
-			    ic_run_end_text(all_right, run.ic_failed > 0));
+			    packages_run_end_text(all_right, run.ic_failed > 0,
+						  run.updates_failed > 0));
 	finish(args, mode, all_right, out);
-	return all_right && !run.ic_failed ? AGENT_EXIT_OK : AGENT_EXIT_FAILED;
+	return all_right && !run.ic_failed && !run.updates_failed ? AGENT_EXIT_OK :
+		AGENT_EXIT_FAILED;
 }

@@ -95,3 +95,27 @@ agent() {
 tree_state() {
 	find "$@" -type f -exec md5sum {} + | sort -k 2
 }
+
+# make_wine_hive FILE: make_system_hive's Windows 7 SYSTEM in wine's
+# registry format: two control sets, vmbus/storvsc/Ntfs demand-start,
+# vmbus without its group, a BIOS install's boot devices.
+make_wine_hive() {
+	{
+		printf 'WINE REGISTRY Version 2\n;; All keys relative to REGISTRY\\\\Machine\\\\W7G2\n\n'
+		printf '#arch=win64\n\n[Select] 1795661594\n"Current"=dword:00000001\n'
+		printf '"LastKnownGood"=dword:00000002\n\n'
+		for set in ControlSet001 ControlSet002; do
+			printf '[%s\\\\Control] 1795661594\n' $set
+			printf '"FirmwareBootDevice"="multi(0)disk(0)rdisk(0)partition(2)"\n'
+			printf '"SystemBootDevice"="multi(0)disk(0)rdisk(0)partition(2)"\n\n'
+			printf '[%s\\\\Services\\\\vmbus] 1795661594\n' $set
+			printf '"ImagePath"=str(2):"system32\\\\DRIVERS\\\\vmbus.sys"\n'
+			printf '"Start"=dword:00000003\n"Type"=dword:00000001\n\n'
+			printf '[%s\\\\Services\\\\storvsc] 1795661594\n' $set
+			printf '"Group"="SCSI miniport"\n"Start"=dword:00000003\n"Type"=dword:00000001\n\n'
+			printf '[%s\\\\Services\\\\Ntfs] 1795661594\n' $set
+			printf '"Group"="Boot File System"\n"Start"=dword:00000003\n"Type"=dword:00000002\n\n'
+			printf '[%s\\\\Services\\\\Tcpip] 1795661594\n"Start"=dword:00000001\n\n' $set
+		done
+	} >"$1"
+}

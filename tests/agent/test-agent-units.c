@@ -18,6 +18,8 @@
 #include "cmdline.h"
 #include "decide.h"
 #include "icpackage.h"
+#include "package_list.h"
+#include "packages.h"
 #include "pe_header.h"
 #include "relpath.h"
 #include "report_text.h"
@@ -608,6 +610,139 @@ static void test_dism_outcome(void)
 		   "package was not installed either", "the end: both failed");
 }
 
+/* ---- update packages: one DISM call each ----------------------------- */
+
+/* The report's line for one package of a list of count. */
+static const char *result_line(unsigned place, unsigned count, enum package_kind kind,
+			       enum package_result result, uint32_t exit_code, const char *log)
+{
+	static char buf[600];
+	struct package_report report = {
+		.place = place, .count = count, .kind = kind,
+		.cab = kind == PACKAGE_SERVICING_STACK ? "Windows6.1-KB4490628-x64.cab" :
+		       "Windows6.1-KB4474419-v3-x64.cab",
+		.result = result, .exited = true, .exit_code = exit_code, .log = log,
+		.folder = "F:\\win7gen2\\packages",
+	};
+
+	package_result_line(&report, buf, sizeof(buf));
+	return buf;
+}
+
+static void test_packages(void)
+{
+	const char *log = "\\EFI\\win7gen2\\dism-02-Windows6.1-KB4474419-v3-x64.log";
+	struct package_report report = {
+		.place = 1, .count = 3, .kind = PACKAGE_SERVICING_STACK,
+		.cab = "Windows6.1-KB4490628-x64.cab", .result = PACKAGE_FAILED,
+		.why = "dism.exe is not in this Windows PE",
+	};
+	struct package_tally tally = { 0 };
+	struct package_list list;
+	struct package_list_error error;
+	struct text status_text = TEXT_INIT;
+	struct status status;
+	const char *status_lines[1];
+	char buf[600], name[200];
+
+	tap_ok(package_result_of_exit(0) == PACKAGE_INSTALLED &&
+	       package_result_of_exit(3010) == PACKAGE_INSTALLED_RESTART &&
+	       package_result_of_exit(0x800f081eu) == PACKAGE_NOT_APPLICABLE,
+	       "DISM exit 0, 3010 and 0x800f081e: installed, at restart, not applicable");
+	tap_ok(package_result_of_exit(0x800f0922u) == PACKAGE_FAILED &&
+	       package_result_of_exit(2) == PACKAGE_FAILED &&
+	       package_result_of_exit(87) == PACKAGE_FAILED, "any other exit code fails");
+	tap_ok(!package_result_is_failure(PACKAGE_NOT_APPLICABLE) &&
+	       !package_result_is_failure(PACKAGE_INSTALLED_RESTART) &&
+	       package_result_is_failure(PACKAGE_MISSING) &&
+	       package_result_is_failure(PACKAGE_FAILED),
+	       "not applicable is no failure; a missing CAB is one");
+
+	/* The names the builder's list allows, as the log is named on the ESP. */
+	tap_ok(package_list_parse("servicing-stack Windows6.1-KB4490628-x64.CAB\n"
+				  "package Windows6.1-KB4474419-v3-x64.cab\n", 85, &list, &error) &&
+	       list.count == 2, "a list as the builder writes it");
+	package_log_file_name(1, list.entry[0].name, name, sizeof(name));
+	tap_is_str(name, "dism-01-Windows6.1-KB4490628-x64.log",
+		   "the log: two-digit place, the name without .CAB (any case)");
+	snprintf(buf, sizeof(buf), "%s", WIN7GEN2_OWN_DIR);
+	package_log_file_name(64, list.entry[1].name, name, sizeof(name));
+	tap_ok(strcmp(name, "dism-64-Windows6.1-KB4474419-v3-x64.log") == 0 &&
+	       strncmp(WIN7GEN2_PACKAGE_LOG_PREFIX, buf, strlen(buf)) == 0 &&
+	       strstr(WIN7GEN2_PACKAGE_LOG_PREFIX, "dism-"),
+	       "the last place a list can have; the prefix is the contract's");
+
+	package_progress_line(2, 5, "Windows6.1-KB4474419-v3-x64.cab", buf, sizeof(buf));
+	tap_is_str(buf, "package 2/5 Windows6.1-KB4474419-v3-x64.cab: running DISM (can take "
+		   "minutes)", "the line while DISM runs");
+
+	tap_is_str(result_line(2, 3, PACKAGE_UPDATE, PACKAGE_INSTALLED, 0, log),
+		   "package 2/3 Windows6.1-KB4474419-v3-x64.cab: installed (exit 0), log "
+		   "\\EFI\\win7gen2\\dism-02-Windows6.1-KB4474419-v3-x64.log", "installed");
+	tap_is_str(result_line(2, 3, PACKAGE_UPDATE, PACKAGE_INSTALLED_RESTART, 3010, log),
+		   "package 2/3 Windows6.1-KB4474419-v3-x64.cab: installed, finished when "
+		   "Windows starts (exit 3010), log "
+		   "\\EFI\\win7gen2\\dism-02-Windows6.1-KB4474419-v3-x64.log", "3010");
+	tap_is_str(result_line(2, 3, PACKAGE_UPDATE, PACKAGE_NOT_APPLICABLE, 0x800f081eu, log),
+		   "package 2/3 Windows6.1-KB4474419-v3-x64.cab: not applicable to this Windows, "
+		   "nothing installed (exit 0x800f081e), log "
+		   "\\EFI\\win7gen2\\dism-02-Windows6.1-KB4474419-v3-x64.log",
+		   "not applicable: said as such, not as a failure");
+	tap_is_str(result_line(2, 3, PACKAGE_UPDATE, PACKAGE_FAILED, 0x800f0922u, log),
+		   "package 2/3 Windows6.1-KB4474419-v3-x64.cab: FAILED (exit 0x800f0922), see "
+		   "\\EFI\\win7gen2\\dism-02-Windows6.1-KB4474419-v3-x64.log", "failed");
+	tap_is_str(result_line(1, 3, PACKAGE_SERVICING_STACK, PACKAGE_FAILED, 2, log),
+		   "package 1/3 Windows6.1-KB4490628-x64.cab (servicing stack): FAILED (exit 2), "
+		   "see \\EFI\\win7gen2\\dism-02-Windows6.1-KB4474419-v3-x64.log; the packages "
+		   "after it may fail too without it",
+		   "a failed servicing stack: the packages after it may fail too");
+	tap_ok(!strstr(result_line(3, 3, PACKAGE_SERVICING_STACK, PACKAGE_FAILED, 2, log),
+		       "after it"), "... unless nothing comes after it");
+	tap_ok(!strstr(result_line(1, 3, PACKAGE_SERVICING_STACK, PACKAGE_INSTALLED, 0, log),
+		       "after it"), "... and only when it failed");
+	package_result_line(&report, buf, sizeof(buf));
+	tap_is_str(buf, "package 1/3 Windows6.1-KB4490628-x64.cab (servicing stack): FAILED "
+		   "(dism.exe is not in this Windows PE); the packages after it may fail too "
+		   "without it", "DISM never ran: the reason, no log to point at");
+	report.result = PACKAGE_MISSING;
+	report.kind = PACKAGE_UPDATE;
+	report.folder = "D:\\win7gen2\\packages";
+	package_result_line(&report, buf, sizeof(buf));
+	tap_is_str(buf, "package 1/3 Windows6.1-KB4490628-x64.cab: not run, the file is not in "
+		   "D:\\win7gen2\\packages", "a listed CAB that is not there");
+
+	package_tally_add(&tally, PACKAGE_INSTALLED);
+	package_tally_line(&tally, buf, sizeof(buf));
+	tap_is_str(buf, "update packages: 1 of 1 installed", "the tally: all installed");
+	package_tally_add(&tally, PACKAGE_INSTALLED_RESTART);
+	package_tally_add(&tally, PACKAGE_NOT_APPLICABLE);
+	package_tally_add(&tally, PACKAGE_FAILED);
+	package_tally_add(&tally, PACKAGE_MISSING);
+	package_tally_line(&tally, buf, sizeof(buf));
+	tap_is_str(buf, "update packages: 2 of 5 installed (1 finishes when Windows starts), "
+		   "1 not applicable, 2 FAILED (see \\EFI\\win7gen2\\log.txt)",
+		   "the tally: every kind of end counted");
+	status_lines[0] = buf;
+	status_file_text(&status_text, false, status_lines, 1);
+	status_parse(status_text.data, status_text.length, &status);
+	tap_ok(status.count == 1 && status.line[0].length == strlen(buf),
+	       "the tally fits whole in a line of a failed status.txt as the payload shows it");
+	text_free(&status_text);
+
+	tap_is_str(packages_run_end_text(true, false, false), "done: everything is right",
+		   "the end: nothing failed");
+	tap_is_str(packages_run_end_text(true, true, false), ic_run_end_text(true, true),
+		   "the end: only the Integration Services package failed");
+	tap_is_str(packages_run_end_text(true, false, true), "done, but an update package was "
+		   "not installed (see above); Windows is ready for Gen2",
+		   "the end: an update failed, the system is ready for Gen2");
+	tap_is_str(packages_run_end_text(false, false, true), "FAILED (see above), and an "
+		   "update package was not installed either", "the end: both failed");
+	tap_ok(strstr(packages_run_end_text(true, true, true), "Integration Services") &&
+	       strstr(packages_run_end_text(true, true, true), "update package"),
+	       "the end: both packages' failures named");
+}
+
 /* ---- bytes from files ------------------------------------------------ */
 
 static void put16(uint8_t *p, unsigned v)
@@ -888,6 +1023,7 @@ int main(void)
 	test_cmdline();
 	test_dism_command();
 	test_dism_outcome();
+	test_packages();
 	test_pe_header();
 	test_relpath();
 	test_status_text();
