@@ -8,6 +8,7 @@
 
 builder_icpkg_sources = \
 	builder/icpkg.c builder/icpkg.h \
+	builder/package.c builder/package.h \
 	builder/icmum.c builder/icmum.h \
 	builder/cabfile.c builder/cabfile.h
 
@@ -43,7 +44,7 @@ tests_builder_icpkg_open_SOURCES = tests/builder/icpkg-open.c $(builder_icpkg_so
 	builder/files.c builder/files.h builder/run.c builder/run.h
 tests_builder_icpkg_open_CPPFLAGS = $(builder_test_cppflags) $(MSPACK_CFLAGS) \
 	$(UDFREAD_CFLAGS)
-tests_builder_icpkg_open_LDADD = fixengine/libfixengine.a $(MSPACK_LIBS) $(LIBXML2_LIBS) \
+tests_builder_icpkg_open_LDADD = fixengine/libfixengine.a common/libcommon.a $(MSPACK_LIBS) $(LIBXML2_LIBS) \
 	$(UDFREAD_LIBS)
 
 icpkg_shell_tests = tests/builder/t0280-icpkg.sh tests/builder/t0285-integration-services.sh
