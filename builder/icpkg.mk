@@ -50,3 +50,9 @@ tests_builder_icpkg_open_LDADD = fixengine/libfixengine.a common/libcommon.a $(M
 icpkg_shell_tests = tests/builder/t0280-icpkg.sh tests/builder/t0285-integration-services.sh
 TESTS += $(icpkg_shell_tests)
 EXTRA_DIST += $(icpkg_shell_tests) tests/builder/make-ic-package
+
+# build --package and fix --package: update packages (builder/package.c);
+# t0296 reads them back from OUT.
+package_shell_tests = tests/builder/t0295-packages.sh tests/builder/t0296-packages-dvd.sh
+TESTS += $(package_shell_tests)
+EXTRA_DIST += $(package_shell_tests) tests/builder/make-package
