@@ -84,7 +84,7 @@ struct build_options {
 	const char *payload;
 	const char *agent;
 	const char *integration_services;
-	const char **packages;      /* --package, in the order given */
+	const char *const *packages; /* --package, in the order given */
 	size_t package_count;
 	const char *vm_script;
 	unsigned menu_timeout;
@@ -204,6 +204,23 @@ static const char *check_password(const char *password)
 	return problem ? problem : password_check(password);
 }
 
+/* --package's files, in a list as long as argc: it cannot overflow. */
+static int add_package(struct build_options *opt, int argc, const char *path)
+{
+	const char **list = (const char **)opt->packages;
+
+	if (!list) {
+		list = calloc((size_t)argc, sizeof(*list));
+		if (!list) {
+			usage_error("build", "out of memory");
+			return -1;
+		}
+		opt->packages = list;
+	}
+	list[opt->package_count++] = path;
+	return 0;
+}
+
 static int parse_options(int argc, char **argv, struct build_options *opt)
 {
 	enum { O_ISO = 256, O_OUTPUT, O_EDITION, O_USER, O_PASSWORD, O_COMPUTER, O_LOCALE,
@@ -270,14 +287,8 @@ static int parse_options(int argc, char **argv, struct build_options *opt)
 		case O_IC: opt->integration_services = optarg; break;
 		case O_PACKAGE:
 			/* Never more than argc of them: the array is sized so. */
-			if (!opt->packages) {
-				opt->packages = calloc((size_t)argc, sizeof(*opt->packages));
-				if (!opt->packages) {
-					usage_error("build", "out of memory");
-					return -1;
-				}
-			}
-			opt->packages[opt->package_count++] = optarg;
+			if (add_package(opt, argc, optarg) < 0)
+				return -1;
 			break;
 		case O_VM_SCRIPT: opt->vm_script = optarg; break;
 		case O_WIPE: opt->wipe_unattended = true; break;
@@ -556,41 +567,6 @@ static int check_space(struct build *b)
 
 #define PACKAGES_ON_DVD "/" WIN7GEN2_STAGE_DIR "/packages/"
 
-/* The --package whose CAB has this name, and its place among them
- * (index may be NULL). */
-static const struct package *package_named(const struct build *b, const char *name,
-					   size_t *index)
-{
-	for (size_t i = 0; i < b->opt.package_count; i++)
-		if (strcmp(b->packages[i].name, name) == 0) {
-			if (index)
-				*index = i;
-			return &b->packages[i];
-		}
-	return NULL;
-}
-
-/* Adds the packages of one kind to the install order, in the order given. */
-static int list_packages(struct build *b, bool servicing_stacks)
-{
-	struct package_list_error error;
-
-	for (size_t i = 0; i < b->opt.package_count; i++) {
-		const struct package *pkg = &b->packages[i];
-
-		if (pkg->servicing_stack != servicing_stacks)
-			continue;
-		if (!package_list_add(&b->package_list, servicing_stacks ?
-				      PACKAGE_SERVICING_STACK : PACKAGE_UPDATE, pkg->name,
-				      &error)) {
-			text_appendf(&b->err, "--package %s (%s): %s", b->opt.packages[i],
-				     pkg->name, error.why);
-			return -1;
-		}
-	}
-	return 0;
-}
-
 /*
  * Every --package checked before the long steps, and staged in the
  * temporary folder; then what OUT gains: the CABs under
@@ -603,11 +579,6 @@ static int open_packages(struct build *b)
 
 	if (!b->opt.package_count)
 		return 0;
-	if (b->opt.package_count > PACKAGE_LIST_MAX) {
-		text_appendf(&b->err, "%zu --package files given; at most %u fit one DVD's "
-			     "install list", b->opt.package_count, PACKAGE_LIST_MAX);
-		return -1;
-	}
 	b->packages = calloc(b->opt.package_count, sizeof(*b->packages));
 	b->adds = calloc(b->opt.package_count + 1, sizeof(*b->adds));
 	b->add_paths = calloc(b->opt.package_count + 1, sizeof(*b->add_paths));
@@ -632,29 +603,15 @@ static int open_packages(struct build *b)
 		free(staged);
 		if (rc < 0)
 			return -1;
-		if (!pkg->name[0]) {
-			text_appendf(&b->err, "%s: its package CAB's name is not one Windows PE "
-				     "and packages.txt take (1 to %u of A-Z a-z 0-9 . _ -, ending "
-				     "in .cab): rename it as Microsoft names it, e.g. "
-				     "Windows6.1-KB4490628-x64.cab", b->opt.packages[i],
-				     PACKAGE_LIST_NAME_MAX);
-			return -1;
-		}
-		for (size_t j = 0; j < i; j++)
-			if (strcasecmp(b->packages[j].kb, pkg->kb) == 0) {
-				text_appendf(&b->err, "--package %s and --package %s are both %s: "
-					     "give each update once", b->opt.packages[j],
-					     b->opt.packages[i], pkg->kb);
-				return -1;
-			}
 		ui_detail(&b->ui, "%s: %s%s, %s", b->opt.packages[i], pkg->kb,
 			  pkg->servicing_stack ? " (servicing stack)" : "", pkg->name);
 	}
-	/* Servicing stacks first (package_list.h); each group as given. */
-	if (list_packages(b, true) < 0 || list_packages(b, false) < 0)
+	if (package_order(b->packages, b->opt.packages, b->opt.package_count,
+			  &b->package_list, &b->err) < 0)
 		return -1;
 	for (unsigned i = 0; i < b->package_list.count; i++) {
-		const struct package *pkg = package_named(b, b->package_list.entry[i].name, NULL);
+		const struct package *pkg = package_by_name(b->packages, b->opt.package_count,
+							    b->package_list.entry[i].name, NULL);
 		struct text path = TEXT_INIT;
 
 		text_appendf(&path, PACKAGES_ON_DVD "%s", pkg->name);
@@ -692,7 +649,7 @@ static void free_packages(struct build *b)
 	free(b->adds);
 	free(b->add_paths);
 	free(b->package_list_disk);
-	free(b->opt.packages);
+	free((void *)b->opt.packages);
 }
 
 /* ---- choices --------------------------------------------------------- */
@@ -1157,8 +1114,8 @@ static void report_packages(const struct build *b)
 	       "  this order (the agent's report has each exit code):\n", WIN7GEN2_PACKAGES_DIR);
 	for (unsigned i = 0; i < b->package_list.count; i++) {
 		size_t index = 0;
-		const struct package *pkg = package_named(b, b->package_list.entry[i].name,
-							  &index);
+		const struct package *pkg = package_by_name(b->packages, b->opt.package_count,
+							    b->package_list.entry[i].name, &index);
 
 		printf("  %u. %s %s %s, from %s\n", i + 1, pkg->kb,
 		       pkg->servicing_stack ? "servicing stack (own DISM call)" : "update",

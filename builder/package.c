@@ -478,6 +478,69 @@ out:
 	return rc;
 }
 
+const struct package *package_by_name(const struct package *packages, size_t count,
+				      const char *name, size_t *index)
+{
+	for (size_t i = 0; i < count; i++)
+		if (strcmp(packages[i].name, name) == 0) {
+			if (index)
+				*index = i;
+			return &packages[i];
+		}
+	return NULL;
+}
+
+/* Adds the packages of one kind to the list, in the order given. */
+static int order_kind(const struct package *packages, const char *const *given, size_t count,
+		      bool servicing_stacks, struct package_list *list, struct text *err)
+{
+	struct package_list_error error;
+
+	for (size_t i = 0; i < count; i++) {
+		if (packages[i].servicing_stack != servicing_stacks)
+			continue;
+		if (!package_list_add(list, servicing_stacks ? PACKAGE_SERVICING_STACK :
+				      PACKAGE_UPDATE, packages[i].name, &error)) {
+			text_appendf(err, "--package %s (%s): %s", given[i], packages[i].name,
+				     error.why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int package_order(const struct package *packages, const char *const *given, size_t count,
+		  struct package_list *list, struct text *err)
+{
+	memset(list, 0, sizeof(*list));
+	if (count > PACKAGE_LIST_MAX) {
+		text_appendf(err, "%zu --package files given; at most %u fit one install list",
+			     count, PACKAGE_LIST_MAX);
+		return -1;
+	}
+	for (size_t i = 0; i < count; i++) {
+		if (!packages[i].name[0]) {
+			text_appendf(err, "%s: its package CAB's name is not one Windows PE and "
+				     "packages.txt take (1 to %u of A-Z a-z 0-9 . _ -, ending in "
+				     ".cab): rename it as Microsoft names it, e.g. "
+				     "Windows6.1-KB4490628-x64.cab", given[i], PACKAGE_LIST_NAME_MAX);
+			return -1;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (strcasecmp(packages[j].kb, packages[i].kb) == 0) {
+				text_appendf(err, "--package %s and --package %s are both %s: give "
+					     "each update once", given[j], given[i], packages[i].kb);
+				return -1;
+			}
+	}
+	if (order_kind(packages, given, count, true, list, err) < 0 ||
+	    order_kind(packages, given, count, false, list, err) < 0) {
+		memset(list, 0, sizeof(*list));
+		return -1;
+	}
+	return 0;
+}
+
 static char *with_suffix(const char *path, const char *suffix)
 {
 	size_t a = strlen(path), b = strlen(suffix);

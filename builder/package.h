@@ -91,6 +91,21 @@ int package_open(const char *path, const char *staged, enum package_purpose purp
 		 struct package *pkg, struct text *err);
 void package_free(struct package *pkg);
 
+/*
+ * The install order of count checked update packages, given as
+ * given[0..count): servicing stacks first, each group in the order
+ * given (package_list.h).  Refused, naming the files, when a CAB's name
+ * breaks package_name_valid, two are the same update (kb) or two CABs
+ * share a name.  0 with list filled; -1 with err appended.
+ */
+int package_order(const struct package *packages, const char *const *given, size_t count,
+		  struct package_list *list, struct text *err);
+
+/* The package whose CAB has this name, or NULL; *index (when not NULL)
+ * its place among packages. */
+const struct package *package_by_name(const struct package *packages, size_t count,
+				      const char *name, size_t *index);
+
 /* "package CAB", "update (.msu)", "guest ISO" */
 const char *package_form_name(enum package_form form);
 

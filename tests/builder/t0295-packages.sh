@@ -4,12 +4,16 @@
 # refused with its file and reason, leaving nothing at OUT; what is
 # accepted goes on the DVD under \win7gen2\packages\, not in boot.wim,
 # in install order: servicing stacks first, each group as given.
+# fix --package stages the same on an installed system's Windows volume
+# for Rescue mode, after the same checks, before any change.
 # t0296 reads the packages back from OUT.  Packages are synthetic
 # (tests/builder/make-package), read back with cabextract, xorriso and
 # wimlib-imagex, which the code under test does not use for this.
 
 . "$top_srcdir/tests/builder/lib-builder.sh"
+. "$top_srcdir/tests/fixengine/lib-fix.sh"
 require_builder
+require_fix
 for tool in gcab cabextract; do
 	command -v "$tool" >/dev/null 2>&1 || skip_all "$tool not found (tools/install-deps)"
 done
@@ -124,6 +128,72 @@ test_expect_success 'without --package the report says none' '
 	grep -x "Update packages: none (--package FILE adds Windows 7 SP1 x64 updates)." report &&
 	test_expect_code 1 "$WIN7GEN2" inspect none.iso >inspect.out &&
 	grep "^  update packages  none on the DVD" inspect.out
+'
+
+test_expect_success 'setup: a Windows 7 disk' '
+	make_disk
+'
+
+test_expect_success 'fix --package --dry-run: checked, the order shown, nothing written' '
+	state win esp >before &&
+	"$WIN7GEN2" fix --dry-run --windows win --esp esp --payload payload.efi \
+		--esp-partition 1 --windows-partition 2 \
+		--package rollup.msu --package ssu.msu >fix.out &&
+	cat fix.out &&
+	grep -x "Update packages: would be staged in win/win7gen2/packages with packages.txt; Rescue mode installs them" fix.out &&
+	grep -x "  1. KB4490628 servicing stack (own DISM call) Windows6.1-KB4490628-x64.cab, from ssu.msu" fix.out &&
+	grep -x "  2. KB4534310 update Windows6.1-KB4534310-x64.cab, from rollup.msu" fix.out &&
+	state win esp >after && test_cmp before after
+'
+
+test_expect_success 'fix --package: the CABs and packages.txt staged whole, in order' '
+	"$WIN7GEN2" fix --windows win --esp esp --payload payload.efi \
+		--esp-partition 1 --windows-partition 2 \
+		--package rollup.msu --package Windows6.1-KB4474419-v3-x64.cab \
+		--package ssu.msu >fix.out &&
+	grep -x "Update packages: staged in win/win7gen2/packages with packages.txt; Rescue mode installs them" fix.out &&
+	cmp ssu.cab win/win7gen2/packages/Windows6.1-KB4490628-x64.cab &&
+	cmp rollup.cab win/win7gen2/packages/Windows6.1-KB4534310-x64.cab &&
+	cmp Windows6.1-KB4474419-v3-x64.cab win/win7gen2/packages/Windows6.1-KB4474419-v3-x64.cab &&
+	ls -A win/win7gen2/packages | sort >staged &&
+	printf "%s\n" Windows6.1-KB4474419-v3-x64.cab Windows6.1-KB4490628-x64.cab \
+		Windows6.1-KB4534310-x64.cab packages.txt >expect &&
+	test_cmp expect staged &&
+	tr -d "\r" <win/win7gen2/packages/packages.txt | grep -v "^#" >lines &&
+	printf "%s\n" "servicing-stack Windows6.1-KB4490628-x64.cab" \
+		"package Windows6.1-KB4534310-x64.cab" \
+		"package Windows6.1-KB4474419-v3-x64.cab" >expect &&
+	test_cmp expect lines &&
+	head -n 1 win/win7gen2/packages/packages.txt | grep "^# .*win7gen2 fix" &&
+	test "$(value win/Windows/System32/config/SYSTEM "\\ControlSet001\\Services\\vmbus" Start)" = 0
+'
+
+test_expect_success 'fix --package again: an existing folder in another case is reused' '
+	rm -rf win esp && make_disk && mkdir -p win/Win7Gen2/Packages &&
+	"$WIN7GEN2" fix --windows win --esp esp --payload payload.efi \
+		--esp-partition 1 --windows-partition 2 --package ssu.msu >fix.out &&
+	cmp ssu.cab win/Win7Gen2/Packages/Windows6.1-KB4490628-x64.cab &&
+	ls -A win | grep -i -x win7gen2 >folders && echo Win7Gen2 >expect && test_cmp expect folders
+'
+
+test_expect_success 'fix --package stages only in a real folder: a link is refused' '
+	rm -rf win esp elsewhere && make_disk && mkdir -p elsewhere win/win7gen2 &&
+	ln -s ../../elsewhere win/win7gen2/packages &&
+	test_expect_code 1 "$WIN7GEN2" fix --windows win --esp esp --payload payload.efi \
+		--esp-partition 1 --windows-partition 2 --package ssu.msu >fix.out 2>err &&
+	cat err &&
+	grep "win7gen2 fix: cannot stage Windows6.1-KB4490628-x64.cab on the Windows volume: .*a symbolic link" err &&
+	find elsewhere -mindepth 1 >left && test_must_be_empty left
+'
+
+test_expect_success 'fix with a package that will not do: refused before any change' '
+	rm -rf win esp && make_disk &&
+	state win esp >before &&
+	test_expect_code 1 "$WIN7GEN2" fix --windows win --esp esp --payload payload.efi \
+		--package ssu.msu --package vista.msu >fix.out 2>err &&
+	grep "^win7gen2 fix: Windows6.1-KB4500000-x64.cab in vista.msu (Package_for_KB4500000) is for Windows 6.0" err &&
+	test_must_be_empty fix.out &&
+	state win esp >after && test_cmp before after
 '
 
 test_done
