@@ -130,6 +130,43 @@ test_expect_success 'without --package the report says none' '
 	grep "^  update packages  none on the DVD" inspect.out
 '
 
+# listed NAME.iso LIST [CAB...]: sample.iso with LIST as
+# \win7gen2\packages\packages.txt and the CABs beside it (xorriso), as a
+# DVD build --package made would carry them.
+listed() {
+	out=$1 list=$2
+	shift 2
+	set -- $(for cab in "$@"; do echo -map "$cab" "/win7gen2/packages/$(basename "$cab")"; done)
+	xorriso -indev sample.iso -outdev "$out" -boot_image any keep \
+		-map "$list" /win7gen2/packages/packages.txt "$@" >/dev/null 2>&1
+}
+
+test_expect_success 'inspect: the packages a DVD carries, a damaged list, a missing CAB' '
+	mkdir cabs && cp ssu.cab cabs/Windows6.1-KB4490628-x64.cab &&
+	cp rollup.cab cabs/Windows6.1-KB4534310-x64.cab &&
+	printf "# a list\r\nservicing-stack Windows6.1-KB4490628-x64.cab\r\npackage Windows6.1-KB4534310-x64.cab\r\n" >good.txt &&
+	listed good.iso good.txt cabs/Windows6.1-KB4490628-x64.cab cabs/Windows6.1-KB4534310-x64.cab &&
+	"$WIN7GEN2" inspect good.iso >inspect.out &&
+	grep -x "  update packages  2 in .win7gen2.packages., installed by DISM after Setup in this order:" inspect.out &&
+	grep -x "                   1. servicing stack Windows6.1-KB4490628-x64.cab" inspect.out &&
+	grep -x "                   2. update Windows6.1-KB4534310-x64.cab" inspect.out &&
+	"$WIN7GEN2" inspect --json good.iso >inspect.json &&
+	jq -e ".packages.problem == null and ([.packages.entries[].kind] == [\"servicing-stack\", \"package\"]) and all(.packages.entries[]; .on_dvd)" inspect.json &&
+
+	listed missing.iso good.txt cabs/Windows6.1-KB4490628-x64.cab &&
+	"$WIN7GEN2" inspect missing.iso >inspect.out &&
+	grep -x "                   2. update Windows6.1-KB4534310-x64.cab: MISSING from the DVD, so DISM cannot install it" inspect.out &&
+	"$WIN7GEN2" inspect --json missing.iso >inspect.json &&
+	jq -e ".packages.entries[1].on_dvd == false" inspect.json &&
+
+	printf "package a.cab\nservicing-stack b.cab\n" >bad.txt &&
+	listed bad.iso bad.txt &&
+	"$WIN7GEN2" inspect bad.iso >inspect.out &&
+	grep "^  update packages  .win7gen2.packages.packages.txt is damaged (line 2: .*): the agent installs none of them" inspect.out &&
+	"$WIN7GEN2" inspect --json bad.iso >inspect.json &&
+	jq -e ".packages.problem | test(\"line 2\")" inspect.json
+'
+
 test_expect_success 'setup: a Windows 7 disk' '
 	make_disk
 '

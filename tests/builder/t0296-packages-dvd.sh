@@ -15,16 +15,21 @@ MAKE_PKG=$top_srcdir/tests/builder/make-package
 WIN7=6.1.7601.17514
 ON_DVD=/win7gen2/packages
 
-test_expect_success 'setup: a sample ISO, an SSU .msu, a .cab, another .msu; built' '
-	sample sample.iso --editions 1 &&
+layouts="microsoft bridge iso9660"
+
+test_expect_success 'setup: samples of each layout, an SSU .msu, a .cab, another .msu; built' '
 	"$MAKE_PKG" cab KB4490628 amd64 $WIN7 ssu.cab ssu &&
 	"$MAKE_PKG" msu ssu.cab ssu.msu KB4490628 &&
 	"$MAKE_PKG" cab KB4474419 amd64 $WIN7 Windows6.1-KB4474419-v3-x64.cab &&
 	"$MAKE_PKG" cab KB4534310 amd64 $WIN7 rollup.cab &&
 	"$MAKE_PKG" msu rollup.cab rollup.msu KB4534310 &&
-	"$WIN7GEN2" build --quiet --iso sample.iso --output pkgs.iso --password p \
-		--package rollup.msu --package Windows6.1-KB4474419-v3-x64.cab \
-		--package ssu.msu >/dev/null
+	for layout in $layouts; do
+		sample $layout.iso --editions 1 --layout $layout &&
+		"$WIN7GEN2" build --quiet --iso $layout.iso --output out-$layout.iso --password p \
+			--package rollup.msu --package Windows6.1-KB4474419-v3-x64.cab \
+			--package ssu.msu >/dev/null || return 1
+	done &&
+	cp out-iso9660.iso pkgs.iso
 '
 
 test_expect_success 'packages.txt on OUT: servicing stack first, then as given' '
@@ -36,17 +41,34 @@ test_expect_success 'packages.txt on OUT: servicing stack first, then as given' 
 	test_cmp expect lines
 '
 
-test_expect_success 'the CABs on OUT are the package CABs, byte for byte (ISO 9660, UDF)' '
-	iso_get pkgs.iso $ON_DVD/Windows6.1-KB4490628-x64.cab ssu.out &&
-	cmp ssu.cab ssu.out &&
-	iso_get pkgs.iso $ON_DVD/Windows6.1-KB4534310-x64.cab rollup.out &&
-	cmp rollup.cab rollup.out &&
-	iso_get pkgs.iso $ON_DVD/Windows6.1-KB4474419-v3-x64.cab sha2.out &&
-	cmp Windows6.1-KB4474419-v3-x64.cab sha2.out &&
-	udf_get pkgs.iso $ON_DVD/Windows6.1-KB4490628-x64.cab ssu.udf &&
+test_expect_success 'every tree names them: ISO 9660 always, UDF and Joliet where IN has them' '
+	printf "%s\n" $ON_DVD/packages.txt $ON_DVD/windows6.1-kb4474419-v3-x64.cab \
+		$ON_DVD/windows6.1-kb4490628-x64.cab $ON_DVD/windows6.1-kb4534310-x64.cab >expect &&
+	for layout in $layouts; do
+		primary_names out-$layout.iso | tr A-Z a-z | grep "^$ON_DVD/" >primary &&
+		test_cmp expect primary || return 1
+	done &&
+	for layout in microsoft bridge; do
+		udf_names out-$layout.iso | grep "^$ON_DVD/" >udf &&
+		test_cmp expect udf || return 1
+	done &&
+	isoinfo -J -f -i out-iso9660.iso | tr A-Z a-z | grep "^$ON_DVD/" | sort >joliet &&
+	test_cmp expect joliet
+'
+
+test_expect_success 'the CABs on OUT are the package CABs, byte for byte, through each tree' '
+	for layout in $layouts; do
+		iso_get out-$layout.iso $ON_DVD/Windows6.1-KB4490628-x64.cab ssu.out &&
+		cmp ssu.cab ssu.out &&
+		iso_get out-$layout.iso $ON_DVD/Windows6.1-KB4534310-x64.cab rollup.out &&
+		cmp rollup.cab rollup.out &&
+		iso_get out-$layout.iso $ON_DVD/Windows6.1-KB4474419-v3-x64.cab sha2.out &&
+		cmp Windows6.1-KB4474419-v3-x64.cab sha2.out || return 1
+	done &&
+	udf_get out-microsoft.iso $ON_DVD/Windows6.1-KB4490628-x64.cab ssu.udf &&
 	cmp ssu.cab ssu.udf &&
-	udf_names pkgs.iso >names &&
-	grep -x "$ON_DVD/packages.txt" names
+	udf_get out-microsoft.iso $ON_DVD/Windows6.1-KB4534310-x64.cab rollup.udf &&
+	cmp rollup.cab rollup.udf
 '
 
 test_expect_success 'inspect lists them, servicing stack first' '
