@@ -565,8 +565,6 @@ static int check_space(struct build *b)
 
 /* ---- update packages ------------------------------------------------ */
 
-#define PACKAGES_ON_DVD "/" WIN7GEN2_STAGE_DIR "/packages/"
-
 /*
  * Every --package checked before the long steps, and staged in the
  * temporary folder; then what OUT gains: the CABs under
@@ -574,7 +572,7 @@ static int check_space(struct build *b)
  */
 static int open_packages(struct build *b)
 {
-	char list_text[PACKAGE_LIST_MAX_FILE];
+	char list_text[PACKAGE_LIST_MAX_FILE], list_path[PACKAGE_DVD_PATH_MAX];
 	size_t list_length;
 
 	if (!b->opt.package_count)
@@ -612,15 +610,15 @@ static int open_packages(struct build *b)
 	for (unsigned i = 0; i < b->package_list.count; i++) {
 		const struct package *pkg = package_by_name(b->packages, b->opt.package_count,
 							    b->package_list.entry[i].name, NULL);
-		struct text path = TEXT_INIT;
+		char path[PACKAGE_DVD_PATH_MAX];
 
-		text_appendf(&path, PACKAGES_ON_DVD "%s", pkg->name);
-		if (text_failed(&path)) {
+		package_dvd_path(pkg->name, path);
+		b->add_paths[b->add_count] = strdup(path);
+		if (!b->add_paths[b->add_count]) {
 			text_append(&b->err, "out of memory");
 			return -1;
 		}
-		b->add_paths[b->add_count] = path.data;
-		b->adds[b->add_count].path = path.data;
+		b->adds[b->add_count].path = b->add_paths[b->add_count];
 		b->adds[b->add_count].disk = pkg->cab;
 		b->add_count++;
 	}
@@ -633,7 +631,13 @@ static int open_packages(struct build *b)
 	}
 	if (write_file(b->package_list_disk, list_text, list_length, &b->err) < 0)
 		return -1;
-	b->adds[b->add_count].path = PACKAGES_ON_DVD WIN7GEN2_PACKAGES_LIST_NAME;
+	package_dvd_path(WIN7GEN2_PACKAGES_LIST_NAME, list_path);
+	b->add_paths[b->add_count] = strdup(list_path);
+	if (!b->add_paths[b->add_count]) {
+		text_append(&b->err, "out of memory");
+		return -1;
+	}
+	b->adds[b->add_count].path = b->add_paths[b->add_count];
 	b->adds[b->add_count].disk = b->package_list_disk;
 	b->add_count++;
 	return 0;
@@ -643,7 +647,7 @@ static void free_packages(struct build *b)
 {
 	for (size_t i = 0; b->packages && i < b->opt.package_count; i++)
 		package_free(&b->packages[i]);
-	for (size_t i = 0; b->add_paths && i < b->opt.package_count; i++)
+	for (size_t i = 0; b->add_paths && i <= b->opt.package_count; i++)
 		free(b->add_paths[i]);
 	free(b->packages);
 	free(b->adds);

@@ -370,7 +370,7 @@ static int stage_and_say(struct ui *ui, const struct fix_args *args, const struc
 /* ---- update packages (--package) ------------------------------------ */
 
 /* Where Rescue mode looks for them, relative to the Windows volume's root. */
-#define STAGED_PACKAGES_DIR WIN7GEN2_STAGE_DIR "\\packages"
+#define STAGED_PACKAGES_DIR (WIN7GEN2_PACKAGES_DIR + 1)
 
 struct fix_packages {
 	struct package *packages;    /* as given */
@@ -420,9 +420,9 @@ static int stage_one(struct posix_fix *volumes, const char *name, const void *da
 		     size_t size, struct text *err)
 {
 	struct fix_error fix_err;
-	char path[sizeof(STAGED_PACKAGES_DIR) + 1 + PACKAGE_LIST_NAME_MAX + 1];
+	char path[sizeof(WIN7GEN2_PACKAGES_DIR) + 1 + PACKAGE_LIST_NAME_MAX + 1];
 
-	snprintf(path, sizeof(path), STAGED_PACKAGES_DIR "\\%s", name);
+	snprintf(path, sizeof(path), "%s\\%s", STAGED_PACKAGES_DIR, name);
 	if (posix_fix_backend.write_file(volumes, FIX_VOLUME_WINDOWS, path, data, size,
 					 FIX_WRITE_REPLACE, &fix_err) != FIX_OK) {
 		text_appendf(err, "cannot stage %s on the Windows volume: %s", name,
@@ -474,15 +474,17 @@ static int stage_packages_and_say(struct ui *ui, const struct fix_args *args,
 	struct text err = TEXT_INIT;
 	struct posix_fix volumes;
 	struct fix_error ignored;
-	char shown[PATH_MAX];
+	char shown[PATH_MAX], folder[PACKAGE_DVD_PATH_MAX];
 	int rc = 0;
 
-	if (posix_fix_init(&volumes, args->windows, args->esp, &ignored) == FIX_OK)
+	if (posix_fix_init(&volumes, args->windows, args->esp, &ignored) == FIX_OK) {
 		posix_fix_disk_path(&volumes, FIX_VOLUME_WINDOWS, STAGED_PACKAGES_DIR, shown,
 				    sizeof(shown));
-	else
-		snprintf(shown, sizeof(shown), "%s/%s/packages", args->windows,
-			 WIN7GEN2_STAGE_DIR);
+	} else {
+		/* The same path on the volume as on the DVD. */
+		package_dvd_path("", folder);
+		snprintf(shown, sizeof(shown), "%s%s", args->windows, folder);
+	}
 	if (!args->dry_run && stage_packages(args, fp, &err) < 0) {
 		ui_error(ui, "fix", "%s", text_failed(&err) ? "out of memory" : text_string(&err));
 		text_free(&err);

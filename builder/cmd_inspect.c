@@ -18,6 +18,7 @@
 #include "files.h"
 #include "icpkg.h"
 #include "media.h"
+#include "package.h"
 #include "package_list.h"
 #include "text.h"
 #include "textfmt.h"
@@ -60,8 +61,6 @@ static void usage(FILE *out)
 
 /* ---- update packages on the DVD (build --package) ------------------- */
 
-#define PACKAGES_LIST_ON_DVD "/" WIN7GEN2_STAGE_DIR "/packages/" WIN7GEN2_PACKAGES_LIST_NAME
-
 /* What \win7gen2\packages\packages.txt says, and whether each CAB it
  * names is there. */
 struct dvd_packages {
@@ -73,12 +72,15 @@ struct dvd_packages {
 
 static void read_dvd_packages(const struct media *media, struct dvd_packages *found)
 {
-	const struct iso_file *list_file = iso_find(&media->listing, PACKAGES_LIST_ON_DVD);
+	const struct iso_file *list_file;
+	char list_path[PACKAGE_DVD_PATH_MAX];
 	struct package_list_error error;
 	struct text err = TEXT_INIT;
 	char data[PACKAGE_LIST_MAX_FILE];
 
 	memset(found, 0, sizeof(*found));
+	package_dvd_path(WIN7GEN2_PACKAGES_LIST_NAME, list_path);
+	list_file = iso_find(&media->listing, list_path);
 	if (!list_file)
 		return;
 	found->has_list = true;
@@ -103,10 +105,9 @@ static void read_dvd_packages(const struct media *media, struct dvd_packages *fo
 		return;
 	}
 	for (unsigned i = 0; i < found->list.count; i++) {
-		char path[sizeof("/" WIN7GEN2_STAGE_DIR "/packages/") + PACKAGE_LIST_NAME_MAX];
+		char path[PACKAGE_DVD_PATH_MAX];
 
-		snprintf(path, sizeof(path), "/" WIN7GEN2_STAGE_DIR "/packages/%s",
-			 found->list.entry[i].name);
+		package_dvd_path(found->list.entry[i].name, path);
 		found->file[i] = iso_find(&media->listing, path);
 	}
 }

@@ -18,6 +18,7 @@
 #include "files.h"
 #include "icpkg.h"
 #include "iso.h"
+#include "win7gen2.h"
 
 /* Work files beside the staged CAB. */
 #define MEMBER_WORK_SUFFIX ".member"
@@ -478,6 +479,17 @@ out:
 	return rc;
 }
 
+void package_dvd_path(const char *name, char path[PACKAGE_DVD_PATH_MAX])
+{
+	char *p;
+
+	snprintf(path, PACKAGE_DVD_PATH_MAX, "%s\\%.*s", WIN7GEN2_PACKAGES_DIR,
+		 PACKAGE_LIST_NAME_MAX, name);
+	for (p = path; *p; p++)
+		if (*p == '\\')
+			*p = '/';
+}
+
 const struct package *package_by_name(const struct package *packages, size_t count,
 				      const char *name, size_t *index)
 {
@@ -521,7 +533,8 @@ int package_order(const struct package *packages, const char *const *given, size
 	for (size_t i = 0; i < count; i++) {
 		if (!packages[i].name[0]) {
 			text_appendf(err, "%s: its package CAB's name is not one Windows PE and "
-				     "packages.txt take (1 to %u of A-Z a-z 0-9 . _ -, ending in "
+				     WIN7GEN2_PACKAGES_LIST_NAME " take (1 to %u of A-Z a-z 0-9 . _ -, "
+				     "ending in "
 				     ".cab): rename it as Microsoft names it, e.g. "
 				     "Windows6.1-KB4490628-x64.cab", given[i], PACKAGE_LIST_NAME_MAX);
 			return -1;

@@ -106,6 +106,12 @@ int package_order(const struct package *packages, const char *const *given, size
 const struct package *package_by_name(const struct package *packages, size_t count,
 				      const char *name, size_t *index);
 
+/* Where a file of the packages folder (WIN7GEN2_PACKAGES_DIR) lies on
+ * the DVD, as the ISO listing and rewrite name it:
+ * "/win7gen2/packages/NAME".  PACKAGE_DVD_PATH_MAX bytes always do. */
+#define PACKAGE_DVD_PATH_MAX 128
+void package_dvd_path(const char *name, char path[PACKAGE_DVD_PATH_MAX]);
+
 /* "package CAB", "update (.msu)", "guest ISO" */
 const char *package_form_name(enum package_form form);
 
