@@ -544,8 +544,8 @@ static int check_space(struct build *b)
 		if (stat(b->opt.integration_services, &st) == 0 && S_ISREG(st.st_mode))
 			need += 2 * (uint64_t)st.st_size;
 	}
-	/* Each update package CAB staged, then appended to OUT; the CAB in
-	 * an .msu is nearly all of it. */
+	/* Each update package CAB appended to OUT, and the one in an .msu
+	 * (nearly all of it) staged first; a .cab is read in place. */
 	for (size_t i = 0; i < b->opt.package_count; i++) {
 		struct stat st;
 
@@ -1058,6 +1058,13 @@ static int write_iso(struct build *b)
 		rc = -1;
 		goto out;
 	}
+	/* A package .cab is read in place: it must be the one checked. */
+	for (size_t i = 0; i < b->opt.package_count; i++)
+		if (package_unchanged(&b->packages[i], &b->err) < 0) {
+			text_appendf(&b->err, "; %s was not written", b->opt.output);
+			rc = -1;
+			goto out;
+		}
 	if (b->opt.vm_script && write_vm_script(b) < 0) {
 		rc = -1;
 		goto out;

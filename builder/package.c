@@ -51,6 +51,7 @@ static const char *const iso_candidates[] = {
 struct opening {
 	const char *path;
 	const char *staged;
+	const char *cab;     /* the package CAB checked: staged, or path itself */
 	const char *member_work;
 	const char *mum_work;
 	enum package_purpose purpose;
@@ -223,6 +224,17 @@ static int stage_from_cab(struct opening *o)
 			return -1;
 		}
 		keep_name(pkg, base_name(o->path));
+		/* An update's CAB is written once, from here to OUT; the
+		 * Integration Services CAB goes into boot.wim from a copy. */
+		if (o->purpose == PACKAGE_FOR_UPDATE) {
+			if (stat(o->path, &pkg->seen) < 0) {
+				text_appendf(o->err, "cannot open %s: %s", o->path,
+					     strerror(errno));
+				return -1;
+			}
+			o->cab = o->path;
+			return 0;
+		}
 		return copy_big_file(o->path, o->staged, NULL, NULL, o->err);
 	}
 	pkg->form = PACKAGE_FORM_MSU;
@@ -417,7 +429,7 @@ static int check_package(struct opening *o, const char *label)
 	long manifest;
 	int rc = -1;
 
-	if (cabfile_open(o->staged, &cab, &why) < 0) {
+	if (cabfile_open(o->cab, &cab, &why) < 0) {
 		text_appendf(o->err, "%s: %s", label, why);
 		return -1;
 	}
@@ -467,8 +479,8 @@ static int check_package(struct opening *o, const char *label)
 			     label, shown(cabfile_name(cab, failed), name), why);
 		goto out;
 	}
-	if (stat(o->staged, &st) < 0) {
-		text_appendf(o->err, "cannot read %s: %s", o->staged, strerror(errno));
+	if (stat(o->cab, &st) < 0) {
+		text_appendf(o->err, "cannot read %s: %s", o->cab, strerror(errno));
 		goto out;
 	}
 	pkg->size = (uint64_t)st.st_size;
@@ -554,6 +566,33 @@ int package_order(const struct package *packages, const char *const *given, size
 	return 0;
 }
 
+static bool same_time(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
+}
+
+int package_unchanged(const struct package *pkg, struct text *err)
+{
+	const char *what = NULL;
+	struct stat now;
+
+	if (pkg->staged)
+		return 0;
+	if (stat(pkg->cab, &now) < 0)
+		what = "it cannot be looked at any more";
+	else if (now.st_dev != pkg->seen.st_dev || now.st_ino != pkg->seen.st_ino)
+		what = "another file took its name";
+	else if (now.st_size != pkg->seen.st_size)
+		what = "its size changed";
+	else if (!same_time(&now.st_mtim, &pkg->seen.st_mtim))
+		what = "its modification time changed";
+	if (!what)
+		return 0;
+	text_appendf(err, "%s changed after it was checked: %s; give it again once nothing "
+		     "changes it", pkg->cab, what);
+	return -1;
+}
+
 static char *with_suffix(const char *path, const char *suffix)
 {
 	size_t a = strlen(path), b = strlen(suffix);
@@ -571,16 +610,16 @@ int package_open(const char *path, const char *staged, enum package_purpose purp
 {
 	char *member_work = with_suffix(staged, MEMBER_WORK_SUFFIX);
 	char *mum_work = with_suffix(staged, MUM_WORK_SUFFIX);
-	char *staged_copy = strdup(staged);
+	char *staged_copy = NULL;
 	struct text label = TEXT_INIT;
 	struct opening o = {
-		.path = path, .staged = staged, .member_work = member_work,
+		.path = path, .staged = staged, .cab = staged, .member_work = member_work,
 		.mum_work = mum_work, .purpose = purpose, .pkg = pkg, .err = err,
 	};
 	int rc = -1;
 
 	memset(pkg, 0, sizeof(*pkg));
-	if (!member_work || !mum_work || !staged_copy) {
+	if (!member_work || !mum_work) {
 		text_append(err, "out of memory");
 		goto out;
 	}
@@ -622,6 +661,12 @@ int package_open(const char *path, const char *staged, enum package_purpose purp
 	}
 	if (check_package(&o, text_string(&label)) < 0)
 		goto out;
+	pkg->staged = o.cab == staged;
+	staged_copy = strdup(o.cab);
+	if (!staged_copy) {
+		text_append(err, "out of memory");
+		goto out;
+	}
 	pkg->cab = staged_copy;
 	staged_copy = NULL;
 	rc = 0;

@@ -42,6 +42,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "icmum.h"
 #include "package_list.h"
@@ -65,7 +66,13 @@ enum package_purpose {
 struct package {
 	enum package_form form;
 	struct icmum mum;
-	char *cab;          /* the staged package CAB (malloc'd) */
+	/* The package CAB (malloc'd): the staged copy, or for an update
+	 * given as a package .cab, the user's file itself, read in place so
+	 * its bytes are written once, to OUT (staged false; package_unchanged
+	 * then tells whether it stayed the file that was checked). */
+	char *cab;
+	bool staged;
+	struct stat seen;   /* the user's .cab when not staged */
 	char *inside;       /* for an .msu or ISO, the member or path the CAB came
 			     * from; else NULL (malloc'd) */
 	/* The package CAB's own file name: the .msu's member, the .cab's
@@ -82,13 +89,18 @@ struct package {
 /*
  * Opens path in one of the forms above (the ISO form only for
  * Integration Services) and stages its package CAB as staged, a file
- * name in a private folder of the caller's; work files beside it
+ * name in a private folder of the caller's (an update's package .cab is
+ * read where it is instead, see cab above); work files beside it
  * (staged plus a suffix) are removed before it returns.  0 with pkg
  * filled (free with package_free); -1 with the reason, naming path,
  * appended to err, and nothing staged.
  */
 int package_open(const char *path, const char *staged, enum package_purpose purpose,
 		 struct package *pkg, struct text *err);
+
+/* 0 when pkg->cab is still the file that was checked (always, for a
+ * staged copy); -1 with the reason appended to err. */
+int package_unchanged(const struct package *pkg, struct text *err);
 void package_free(struct package *pkg);
 
 /*
