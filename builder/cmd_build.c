@@ -613,6 +613,12 @@ static int open_packages(struct build *b)
 		char path[PACKAGE_DVD_PATH_MAX];
 
 		package_dvd_path(pkg->name, path);
+		/* OUT gains the file; IN must not have one by that name. */
+		if (iso_find(&b->media.listing, path)) {
+			text_appendf(&b->err, "%s already holds %s: build from the original "
+				     "Windows 7 ISO", b->opt.iso, path);
+			return -1;
+		}
 		b->add_paths[b->add_count] = strdup(path);
 		if (!b->add_paths[b->add_count]) {
 			text_append(&b->err, "out of memory");
@@ -632,6 +638,11 @@ static int open_packages(struct build *b)
 	if (write_file(b->package_list_disk, list_text, list_length, &b->err) < 0)
 		return -1;
 	package_dvd_path(WIN7GEN2_PACKAGES_LIST_NAME, list_path);
+	if (iso_find(&b->media.listing, list_path)) {
+		text_appendf(&b->err, "%s already holds %s: build from the original Windows 7 "
+			     "ISO", b->opt.iso, list_path);
+		return -1;
+	}
 	b->add_paths[b->add_count] = strdup(list_path);
 	if (!b->add_paths[b->add_count]) {
 		text_append(&b->err, "out of memory");
