@@ -33,6 +33,8 @@
 #include "embedded.h"
 #include "files.h"
 #include "icpkg.h"
+#include "package.h"
+#include "package_list.h"
 #include "insource.h"
 #include "interrupt.h"
 #include "iso.h"
@@ -82,6 +84,8 @@ struct build_options {
 	const char *payload;
 	const char *agent;
 	const char *integration_services;
+	const char *const *packages; /* --package, in the order given */
+	size_t package_count;
 	const char *vm_script;
 	unsigned menu_timeout;
 	bool wipe_unattended;
@@ -109,6 +113,14 @@ struct build {
 	struct driver_plan drivers;
 	bool drivers_staged;
 	struct icpkg ic;
+	/* --package: opt.packages' files checked, in the order given; then
+	 * the install order (packages.txt) and what OUT gains. */
+	struct package *packages;
+	struct package_list package_list;
+	struct rewrite_add *adds;
+	size_t add_count;
+	char **add_paths;
+	char *package_list_disk;
 	bool replaced_winpeshl;
 	uint64_t out_size;
 	struct in_source in;
@@ -160,6 +172,10 @@ static void usage(FILE *out)
 		"                        KB3063109's .msu, its .cab, a host's vmguest.iso or\n"
 		"                        its Windows6.x-HyperVIntegrationServices-x64.cab;\n"
 		"                        the agent installs it with DISM after Setup\n"
+		"  --package FILE        a Windows 7 SP1 x64 update (.msu or package .cab) to\n"
+		"                        install after Setup, from \\win7gen2\\packages on the\n"
+		"                        DVD; repeat it for more: servicing stack updates\n"
+		"                        first, the rest in the order given\n"
 		"  --vm-script FILE      also write the PowerShell script that makes and\n"
 		"                        starts the Hyper-V VM for OUT and shows its COM1\n"
 		"                        (New-Win7Gen2VM.ps1; replaced only with --force)\n"
@@ -188,11 +204,28 @@ static const char *check_password(const char *password)
 	return problem ? problem : password_check(password);
 }
 
+/* --package's files, in a list as long as argc: it cannot overflow. */
+static int add_package(struct build_options *opt, int argc, const char *path)
+{
+	const char **list = (const char **)opt->packages;
+
+	if (!list) {
+		list = calloc((size_t)argc, sizeof(*list));
+		if (!list) {
+			usage_error("build", "out of memory");
+			return -1;
+		}
+		opt->packages = list;
+	}
+	list[opt->package_count++] = path;
+	return 0;
+}
+
 static int parse_options(int argc, char **argv, struct build_options *opt)
 {
 	enum { O_ISO = 256, O_OUTPUT, O_EDITION, O_USER, O_PASSWORD, O_COMPUTER, O_LOCALE,
 	       O_TIMEZONE, O_KEY, O_UNATTEND, O_DRIVERS, O_PAYLOAD, O_AGENT, O_TIMEOUT, O_IC,
-	       O_VM_SCRIPT, O_WIPE, O_PASSWORD_FILE, O_UI_LANGUAGE };
+	       O_VM_SCRIPT, O_WIPE, O_PASSWORD_FILE, O_UI_LANGUAGE, O_PACKAGE };
 	static const struct option options[] = {
 		{ "iso", required_argument, NULL, O_ISO },
 		{ "output", required_argument, NULL, O_OUTPUT },
@@ -212,6 +245,7 @@ static int parse_options(int argc, char **argv, struct build_options *opt)
 		{ "agent", required_argument, NULL, O_AGENT },
 		{ "menu-timeout", required_argument, NULL, O_TIMEOUT },
 		{ "integration-services", required_argument, NULL, O_IC },
+		{ "package", required_argument, NULL, O_PACKAGE },
 		{ "vm-script", required_argument, NULL, O_VM_SCRIPT },
 		{ "wipe-unattended", no_argument, NULL, O_WIPE },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -251,6 +285,11 @@ static int parse_options(int argc, char **argv, struct build_options *opt)
 		case O_PAYLOAD: opt->payload = optarg; break;
 		case O_AGENT: opt->agent = optarg; break;
 		case O_IC: opt->integration_services = optarg; break;
+		case O_PACKAGE:
+			/* Never more than argc of them: the array is sized so. */
+			if (add_package(opt, argc, optarg) < 0)
+				return -1;
+			break;
 		case O_VM_SCRIPT: opt->vm_script = optarg; break;
 		case O_WIPE: opt->wipe_unattended = true; break;
 		case O_TIMEOUT:
@@ -505,6 +544,14 @@ static int check_space(struct build *b)
 		if (stat(b->opt.integration_services, &st) == 0 && S_ISREG(st.st_mode))
 			need += 2 * (uint64_t)st.st_size;
 	}
+	/* Each update package CAB appended to OUT, and the one in an .msu
+	 * (nearly all of it) staged first; a .cab is read in place. */
+	for (size_t i = 0; i < b->opt.package_count; i++) {
+		struct stat st;
+
+		if (stat(b->opt.packages[i], &st) == 0 && S_ISREG(st.st_mode))
+			need += 2 * (uint64_t)st.st_size;
+	}
 	rc = free_space(dir, &free_bytes, &device, &b->err);
 	if (rc == 0 && free_bytes < need) {
 		text_appendf(&b->err, "too little free space in %s: %" PRIu64 " MiB free, about %"
@@ -514,6 +561,110 @@ static int check_space(struct build *b)
 	}
 	free(dir);
 	return rc;
+}
+
+/* ---- update packages ------------------------------------------------ */
+
+/*
+ * Every --package checked before the long steps, and staged in the
+ * temporary folder; then what OUT gains: the CABs under
+ * \win7gen2\packages\ in install order and packages.txt.
+ */
+static int open_packages(struct build *b)
+{
+	char list_text[PACKAGE_LIST_MAX_FILE], list_path[PACKAGE_DVD_PATH_MAX];
+	size_t list_length;
+
+	if (!b->opt.package_count)
+		return 0;
+	b->packages = calloc(b->opt.package_count, sizeof(*b->packages));
+	b->adds = calloc(b->opt.package_count + 1, sizeof(*b->adds));
+	b->add_paths = calloc(b->opt.package_count + 1, sizeof(*b->add_paths));
+	if (!b->packages || !b->adds || !b->add_paths) {
+		text_append(&b->err, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < b->opt.package_count; i++) {
+		struct package *pkg = &b->packages[i];
+		char name[48];
+		char *staged;
+		int rc;
+
+		ui_step(&b->ui, "checking the update package %s", b->opt.packages[i]);
+		snprintf(name, sizeof(name), "package-%zu.cab", i + 1);
+		staged = path_join(b->tempdir, name);
+		if (!staged) {
+			text_append(&b->err, "out of memory");
+			return -1;
+		}
+		rc = package_open(b->opt.packages[i], staged, PACKAGE_FOR_UPDATE, pkg, &b->err);
+		free(staged);
+		if (rc < 0)
+			return -1;
+		ui_detail(&b->ui, "%s: %s%s, %s", b->opt.packages[i], pkg->kb,
+			  pkg->servicing_stack ? " (servicing stack)" : "", pkg->name);
+	}
+	if (package_order(b->packages, b->opt.packages, b->opt.package_count,
+			  &b->package_list, &b->err) < 0)
+		return -1;
+	for (unsigned i = 0; i < b->package_list.count; i++) {
+		const struct package *pkg = package_by_name(b->packages, b->opt.package_count,
+							    b->package_list.entry[i].name, NULL);
+		char path[PACKAGE_DVD_PATH_MAX];
+
+		package_dvd_path(pkg->name, path);
+		/* OUT gains the file; IN must not have one by that name. */
+		if (iso_find(&b->media.listing, path)) {
+			text_appendf(&b->err, "%s already holds %s: build from the original "
+				     "Windows 7 ISO", b->opt.iso, path);
+			return -1;
+		}
+		b->add_paths[b->add_count] = strdup(path);
+		if (!b->add_paths[b->add_count]) {
+			text_append(&b->err, "out of memory");
+			return -1;
+		}
+		b->adds[b->add_count].path = b->add_paths[b->add_count];
+		b->adds[b->add_count].disk = pkg->cab;
+		b->add_count++;
+	}
+	list_length = package_list_format(&b->package_list, "win7gen2 build", list_text,
+					  sizeof(list_text));
+	b->package_list_disk = path_join(b->tempdir, WIN7GEN2_PACKAGES_LIST_NAME);
+	if (!list_length || !b->package_list_disk) {
+		text_append(&b->err, "out of memory");
+		return -1;
+	}
+	if (write_file(b->package_list_disk, list_text, list_length, &b->err) < 0)
+		return -1;
+	package_dvd_path(WIN7GEN2_PACKAGES_LIST_NAME, list_path);
+	if (iso_find(&b->media.listing, list_path)) {
+		text_appendf(&b->err, "%s already holds %s: build from the original Windows 7 "
+			     "ISO", b->opt.iso, list_path);
+		return -1;
+	}
+	b->add_paths[b->add_count] = strdup(list_path);
+	if (!b->add_paths[b->add_count]) {
+		text_append(&b->err, "out of memory");
+		return -1;
+	}
+	b->adds[b->add_count].path = b->add_paths[b->add_count];
+	b->adds[b->add_count].disk = b->package_list_disk;
+	b->add_count++;
+	return 0;
+}
+
+static void free_packages(struct build *b)
+{
+	for (size_t i = 0; b->packages && i < b->opt.package_count; i++)
+		package_free(&b->packages[i]);
+	for (size_t i = 0; b->add_paths && i <= b->opt.package_count; i++)
+		free(b->add_paths[i]);
+	free(b->packages);
+	free(b->adds);
+	free(b->add_paths);
+	free(b->package_list_disk);
+	free((void *)b->opt.packages);
 }
 
 /* ---- choices --------------------------------------------------------- */
@@ -880,6 +1031,8 @@ static int write_iso(struct build *b)
 	job.boot_wim_disk = b->media.boot_wim_copy;
 	job.uefi = b->media.uefi_entry;
 	job.efi_image_disk = efi_image;
+	job.adds = b->adds;
+	job.add_count = b->add_count;
 	job.on_progress = ui_copy_progress;
 	job.ctx = &b->ui;
 	ui_step(&b->ui, "writing the new ISO: a copy of %s, the changed files appended",
@@ -918,6 +1071,13 @@ static int write_iso(struct build *b)
 		rc = -1;
 		goto out;
 	}
+	/* A package .cab is read in place: it must be the one checked. */
+	for (size_t i = 0; i < b->opt.package_count; i++)
+		if (package_unchanged(&b->packages[i], &b->err) < 0) {
+			text_appendf(&b->err, "; %s was not written", b->opt.output);
+			rc = -1;
+			goto out;
+		}
 	if (b->opt.vm_script && write_vm_script(b) < 0) {
 		rc = -1;
 		goto out;
@@ -965,6 +1125,26 @@ static void report_languages(struct build *b)
 	if (!text_failed(&text))
 		fputs(text_string(&text), stdout);
 	text_free(&text);
+}
+
+/* What the agent installs from the DVD after Setup, in order. */
+static void report_packages(const struct build *b)
+{
+	if (!b->package_list.count) {
+		printf("Update packages: none (--package FILE adds Windows 7 SP1 x64 updates).\n");
+		return;
+	}
+	printf("Update packages on the DVD in %s\\, installed by DISM after Setup in\n"
+	       "  this order (the agent's report has each exit code):\n", WIN7GEN2_PACKAGES_DIR);
+	for (unsigned i = 0; i < b->package_list.count; i++) {
+		size_t index = 0;
+		const struct package *pkg = package_by_name(b->packages, b->opt.package_count,
+							    b->package_list.entry[i].name, &index);
+
+		printf("  %u. %s %s %s, from %s\n", i + 1, pkg->kb,
+		       pkg->servicing_stack ? "servicing stack (own DISM call)" : "update",
+		       pkg->name, b->opt.packages[index]);
+	}
 }
 
 static void report(struct build *b)
@@ -1024,6 +1204,7 @@ static void report(struct build *b)
 		printf("Integration Services of the new system: in-box %s, so\n  %s;\n"
 		       "  --integration-services FILE gives %s.\n", ICPKG_INBOX_VERSION,
 		       icpkg_effect(false), icpkg_effect(true));
+	report_packages(b);
 	print_disk_policy(b);
 	if (b->generated_password[0])
 		printf("\nPassword for %s (generated, shown only now): %s\n", b->opt.user,
@@ -1078,6 +1259,8 @@ static int run_build(struct build *b)
 		if (icpkg_open(b->opt.integration_services, b->tempdir, &b->ic, &b->err) < 0)
 			return -1;
 	}
+	if (open_packages(b) < 0)
+		return -1;
 	verdict = media_read(&b->media, b->tempdir, &b->ui, &b->err);
 	if (verdict != MEDIA_OK)
 		return -1;
@@ -1128,6 +1311,7 @@ int cmd_build(int argc, char **argv)
 	password_free(b.file_password);
 	drivers_plan_free(&b.drivers);
 	icpkg_free(&b.ic);
+	free_packages(&b);
 	text_free(&b.err);
 	wimlib_global_cleanup();
 	return status;

@@ -22,6 +22,8 @@
 #include "fix.h"
 #include "icpkg.h"
 #include "numbers.h"
+#include "package.h"
+#include "package_list.h"
 #include "payload.h"
 #include "posix/posix.h"
 #include "text.h"
@@ -50,6 +52,11 @@ static void usage(FILE *out)
 	      WIN7GEN2_IC_PACKAGE_STAGED_PATH "\n"
 	      "                    on the Windows volume: DISM installs it when the VM next\n"
 	      "                    boots a win7gen2 ISO in Rescue mode\n"
+	      "  --package FILE    check this Windows 7 SP1 x64 update (.msu or package\n"
+	      "                    .cab, as for build) and stage it in\n"
+	      "                    " WIN7GEN2_PACKAGES_DIR "\\ on the Windows volume with\n"
+	      "                    " WIN7GEN2_PACKAGES_LIST_NAME ": Rescue mode installs them with DISM,\n"
+	      "                    servicing stacks first; repeat it for more\n"
 	      "  --boot-wait MS    how long Windows waits for the VMBus boot disk\n"
 	      "                    (PollBootPartitionTimeout), 200 to 180000 ms (30000)\n"
 	      "  -n, --dry-run     show the plan and change nothing\n"
@@ -139,6 +146,8 @@ static void timestamp(char *buf, size_t size)
 
 struct fix_args {
 	const char *windows, *esp, *payload, *integration_services;
+	const char **packages;  /* --package, in the order given (malloc'd) */
+	size_t package_count;
 	unsigned esp_partition, windows_partition;
 	unsigned boot_wait_ms;
 	bool dry_run;
@@ -149,7 +158,7 @@ struct fix_args {
 static int parse_args(int argc, char **argv, struct fix_args *args)
 {
 	enum { O_WINDOWS = 256, O_ESP, O_PAYLOAD, O_ESP_PARTITION, O_WINDOWS_PARTITION,
-	       O_IC, O_BOOT_WAIT };
+	       O_IC, O_BOOT_WAIT, O_PACKAGE };
 	static const struct option options[] = {
 		{ "windows", required_argument, NULL, O_WINDOWS },
 		{ "esp", required_argument, NULL, O_ESP },
@@ -157,6 +166,7 @@ static int parse_args(int argc, char **argv, struct fix_args *args)
 		{ "esp-partition", required_argument, NULL, O_ESP_PARTITION },
 		{ "windows-partition", required_argument, NULL, O_WINDOWS_PARTITION },
 		{ "integration-services", required_argument, NULL, O_IC },
+		{ "package", required_argument, NULL, O_PACKAGE },
 		{ "boot-wait", required_argument, NULL, O_BOOT_WAIT },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -177,6 +187,14 @@ static int parse_args(int argc, char **argv, struct fix_args *args)
 		case O_ESP: args->esp = optarg; break;
 		case O_PAYLOAD: args->payload = optarg; break;
 		case O_IC: args->integration_services = optarg; break;
+		case O_PACKAGE:
+			/* Never more than argc of them: the list is sized so. */
+			if (!args->packages)
+				args->packages = calloc((size_t)argc, sizeof(*args->packages));
+			if (!args->packages)
+				return usage_error("fix", "out of memory");
+			args->packages[args->package_count++] = optarg;
+			break;
 		case O_BOOT_WAIT:
 			if (parse_unsigned(optarg, FIX_BOOT_WAIT_MAX_MS, &args->boot_wait_ms) < 0 ||
 			    args->boot_wait_ms < FIX_BOOT_WAIT_MIN_MS)
@@ -349,11 +367,151 @@ static int stage_and_say(struct ui *ui, const struct fix_args *args, const struc
 	return rc;
 }
 
+/* ---- update packages (--package) ------------------------------------ */
+
+/* Where Rescue mode looks for them, relative to the Windows volume's root. */
+#define STAGED_PACKAGES_DIR (WIN7GEN2_PACKAGES_DIR + 1)
+
+struct fix_packages {
+	struct package *packages;    /* as given */
+	struct package_list list;    /* install order */
+};
+
+static void fix_packages_free(struct fix_packages *fp, size_t count)
+{
+	for (size_t i = 0; fp->packages && i < count; i++)
+		package_free(&fp->packages[i]);
+	free(fp->packages);
+	fp->packages = NULL;
+}
+
+/* Every --package checked, before any change, and put in install order. */
+static int open_fix_packages(const struct fix_args *args, const char *tempdir,
+			     struct fix_packages *fp, struct text *err)
+{
+	fp->packages = calloc(args->package_count, sizeof(*fp->packages));
+	if (!fp->packages) {
+		text_append(err, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < args->package_count; i++) {
+		char name[48];
+		char *staged;
+		int rc;
+
+		snprintf(name, sizeof(name), "package-%zu.cab", i + 1);
+		staged = path_join(tempdir, name);
+		if (!staged) {
+			text_append(err, "out of memory");
+			return -1;
+		}
+		rc = package_open(args->packages[i], staged, PACKAGE_FOR_UPDATE, &fp->packages[i],
+				  err);
+		free(staged);
+		if (rc < 0)
+			return -1;
+	}
+	return package_order(fp->packages, args->packages, args->package_count, &fp->list, err);
+}
+
+/* One file into the packages folder, through the engine's backend (see
+ * stage_ic_package). */
+static int stage_one(struct posix_fix *volumes, const char *name, const void *data,
+		     size_t size, struct text *err)
+{
+	struct fix_error fix_err;
+	char path[sizeof(WIN7GEN2_PACKAGES_DIR) + 1 + PACKAGE_LIST_NAME_MAX + 1];
+
+	snprintf(path, sizeof(path), "%s\\%s", STAGED_PACKAGES_DIR, name);
+	if (posix_fix_backend.write_file(volumes, FIX_VOLUME_WINDOWS, path, data, size,
+					 FIX_WRITE_REPLACE, &fix_err) != FIX_OK) {
+		text_appendf(err, "cannot stage %s on the Windows volume: %s", name,
+			     fix_err.message);
+		return -1;
+	}
+	return 0;
+}
+
+/* The CABs, then packages.txt: the list names only CABs already whole. */
+static int stage_packages(const struct fix_args *args, const struct fix_packages *fp,
+			  struct text *err)
+{
+	char list_text[PACKAGE_LIST_MAX_FILE];
+	struct posix_fix volumes;
+	struct fix_error fix_err;
+	size_t length;
+
+	if (posix_fix_init(&volumes, args->windows, args->esp, &fix_err) != FIX_OK) {
+		text_append(err, fix_err.message);
+		return -1;
+	}
+	for (unsigned i = 0; i < fp->list.count; i++) {
+		const struct package *pkg = package_by_name(fp->packages, args->package_count,
+							    fp->list.entry[i].name, NULL);
+		unsigned char *data;
+		size_t size;
+		int rc;
+
+		if (read_file(pkg->cab, PACKAGE_MAX_SIZE, &data, &size, err) < 0)
+			return -1;
+		rc = stage_one(&volumes, pkg->name, data, size, err);
+		free(data);
+		if (rc < 0)
+			return -1;
+	}
+	length = package_list_format(&fp->list, "win7gen2 fix", list_text, sizeof(list_text));
+	if (!length) {
+		text_append(err, "out of memory");
+		return -1;
+	}
+	return stage_one(&volumes, WIN7GEN2_PACKAGES_LIST_NAME, list_text, length, err);
+}
+
+/* The packages staged, or shown staged in a dry run, in install order. */
+static int stage_packages_and_say(struct ui *ui, const struct fix_args *args,
+				  const struct fix_packages *fp)
+{
+	struct text err = TEXT_INIT;
+	struct posix_fix volumes;
+	struct fix_error ignored;
+	char shown[PATH_MAX], folder[PACKAGE_DVD_PATH_MAX];
+	int rc = 0;
+
+	if (posix_fix_init(&volumes, args->windows, args->esp, &ignored) == FIX_OK) {
+		posix_fix_disk_path(&volumes, FIX_VOLUME_WINDOWS, STAGED_PACKAGES_DIR, shown,
+				    sizeof(shown));
+	} else {
+		/* The same path on the volume as on the DVD. */
+		package_dvd_path("", folder);
+		snprintf(shown, sizeof(shown), "%s%s", args->windows, folder);
+	}
+	if (!args->dry_run && stage_packages(args, fp, &err) < 0) {
+		ui_error(ui, "fix", "%s", text_failed(&err) ? "out of memory" : text_string(&err));
+		text_free(&err);
+		return -1;
+	}
+	printf("\nUpdate packages: %s in %s with %s; Rescue mode installs them\n"
+	       "with DISM in this order:\n", args->dry_run ? "would be staged" : "staged", shown,
+	       WIN7GEN2_PACKAGES_LIST_NAME);
+	for (unsigned i = 0; i < fp->list.count; i++) {
+		size_t index = 0;
+		const struct package *pkg = package_by_name(fp->packages, args->package_count,
+							    fp->list.entry[i].name, &index);
+
+		printf("  %u. %s %s %s, from %s\n", i + 1, pkg->kb,
+		       pkg->servicing_stack ? "servicing stack (own DISM call)" : "update",
+		       pkg->name, args->packages[index]);
+	}
+	text_free(&err);
+	return rc;
+}
+
 int cmd_fix(int argc, char **argv)
 {
 	struct fix_options fix = { 0 };
 	struct fix_args args;
 	struct icpkg ic = { 0 };
+	struct fix_packages packages = { 0 };
 	char *ic_tempdir = NULL;
 	struct text err = TEXT_INIT;
 	struct ui ui;
@@ -365,17 +523,22 @@ int cmd_fix(int argc, char **argv)
 	/* Only ui_error is used: the engine's report has its own levels. */
 	ui_init(&ui, UI_NORMAL);
 	rc = parse_args(argc, argv, &args);
-	if (rc)
+	if (rc) {
+		free(args.packages);
 		return rc < 0 ? 0 : rc;
+	}
 	if (check_folder(&ui, "windows", args.windows, "the root of the Windows volume") < 0 ||
-	    check_folder(&ui, "esp", args.esp, "the root of the EFI system partition") < 0)
+	    check_folder(&ui, "esp", args.esp, "the root of the EFI system partition") < 0) {
+		free(args.packages);
 		return 1;
+	}
 
 	payload = read_payload(args.payload, &payload_path, &payload_size, &err);
 	if (!payload) {
 		ui_error(&ui, "fix", "%s", text_failed(&err) ? "out of memory" : text_string(&err));
 		text_free(&err);
 		free(payload_path);
+		free(args.packages);
 		return 1;
 	}
 	timestamp(when, sizeof(when));
@@ -397,9 +560,15 @@ int cmd_fix(int argc, char **argv)
 			 "given by --esp-partition and --windows-partition");
 	}
 	/* A package that will not do is refused before any change. */
-	if (args.integration_services &&
-	    (tempdir_create(NULL, &ic_tempdir, &err) < 0 ||
-	     icpkg_open(args.integration_services, ic_tempdir, &ic, &err) < 0)) {
+	if ((args.integration_services || args.package_count) &&
+	    tempdir_create(NULL, &ic_tempdir, &err) < 0) {
+		ui_error(&ui, "fix", "%s", text_failed(&err) ? "out of memory" : text_string(&err));
+		rc = 1;
+		goto out;
+	}
+	if ((args.integration_services &&
+	     icpkg_open(args.integration_services, ic_tempdir, &ic, &err) < 0) ||
+	    (args.package_count && open_fix_packages(&args, ic_tempdir, &packages, &err) < 0)) {
 		ui_error(&ui, "fix", "%s", text_failed(&err) ? "out of memory" : text_string(&err));
 		rc = 1;
 		goto out;
@@ -408,8 +577,12 @@ int cmd_fix(int argc, char **argv)
 	/* Staged whatever the fix left: the package helps either way. */
 	if (ic.cab && stage_and_say(&ui, &args, &ic) < 0)
 		rc = 1;
+	if (args.package_count && stage_packages_and_say(&ui, &args, &packages) < 0)
+		rc = 1;
 out:
 	icpkg_free(&ic);
+	fix_packages_free(&packages, args.package_count);
+	free(args.packages);
 	tempdir_remove(ic_tempdir);
 	free(ic_tempdir);
 	free(payload);

@@ -18,6 +18,8 @@
 #include "files.h"
 #include "icpkg.h"
 #include "media.h"
+#include "package.h"
+#include "package_list.h"
 #include "text.h"
 #include "textfmt.h"
 #include "ui.h"
@@ -55,6 +57,84 @@ static void usage(FILE *out)
 		"  -h, --help     show this help\n"
 		"\n"
 		"Exit status: 0 usable, 1 not usable or unreadable, 2 usage error.\n");
+}
+
+/* ---- update packages on the DVD (build --package) ------------------- */
+
+/* What \win7gen2\packages\packages.txt says, and whether each CAB it
+ * names is there. */
+struct dvd_packages {
+	bool has_list;
+	char problem[200];              /* "" when the list is whole */
+	struct package_list list;
+	const struct iso_file *file[PACKAGE_LIST_MAX];
+};
+
+static void read_dvd_packages(const struct media *media, struct dvd_packages *found)
+{
+	const struct iso_file *list_file;
+	char list_path[PACKAGE_DVD_PATH_MAX];
+	struct package_list_error error;
+	struct text err = TEXT_INIT;
+	char data[PACKAGE_LIST_MAX_FILE];
+
+	memset(found, 0, sizeof(*found));
+	package_dvd_path(WIN7GEN2_PACKAGES_LIST_NAME, list_path);
+	list_file = iso_find(&media->listing, list_path);
+	if (!list_file)
+		return;
+	found->has_list = true;
+	if (list_file->size > sizeof(data)) {
+		snprintf(found->problem, sizeof(found->problem),
+			 "larger than %u bytes: not a list win7gen2 wrote", PACKAGE_LIST_MAX_FILE);
+		return;
+	}
+	if (iso_pread(&media->source, list_file, 0, data, (size_t)list_file->size, &err) < 0) {
+		snprintf(found->problem, sizeof(found->problem), "%s",
+			 text_failed(&err) ? "cannot be read" : text_string(&err));
+		text_free(&err);
+		return;
+	}
+	text_free(&err);
+	if (!package_list_parse(data, (size_t)list_file->size, &found->list, &error)) {
+		if (error.line)
+			snprintf(found->problem, sizeof(found->problem), "line %u: %s", error.line,
+				 error.why);
+		else
+			snprintf(found->problem, sizeof(found->problem), "%s", error.why);
+		return;
+	}
+	for (unsigned i = 0; i < found->list.count; i++) {
+		char path[PACKAGE_DVD_PATH_MAX];
+
+		package_dvd_path(found->list.entry[i].name, path);
+		found->file[i] = iso_find(&media->listing, path);
+	}
+}
+
+static void print_dvd_packages(const struct dvd_packages *found)
+{
+	const char *label = "update packages";
+
+	if (!found->has_list) {
+		printf("  %-16s none on the DVD (build --package FILE adds them)\n", label);
+		return;
+	}
+	if (found->problem[0]) {
+		printf("  %-16s %s\\%s is damaged (%s): the agent installs none of them\n",
+		       label, WIN7GEN2_PACKAGES_DIR, WIN7GEN2_PACKAGES_LIST_NAME, found->problem);
+		return;
+	}
+	printf("  %-16s %u in %s\\, installed by DISM after Setup in this order:\n", label,
+	       found->list.count, WIN7GEN2_PACKAGES_DIR);
+	for (unsigned i = 0; i < found->list.count; i++) {
+		const struct package_entry *entry = &found->list.entry[i];
+
+		printf("  %-16s %u. %s %s%s\n", "", i + 1,
+		       entry->kind == PACKAGE_SERVICING_STACK ? "servicing stack" : "update",
+		       entry->name, found->file[i] ? "" :
+		       ": MISSING from the DVD, so DISM cannot install it");
+	}
 }
 
 static const char *or_empty(const char *text)
@@ -111,6 +191,7 @@ static void print_image_line(const char *label, const struct wim_image_meta *ima
 static void print_text(const struct media *media, enum media_verdict verdict, const char *problem)
 {
 	const struct wim_image_meta *setup = media_setup_meta(media);
+	struct dvd_packages dvd_packages;
 	struct text text = TEXT_INIT;
 	char scratch[24];
 
@@ -169,6 +250,8 @@ static void print_text(const struct media *media, enum media_verdict verdict, co
 			printf("  %-16s in-box %s: %s;\n  %-16s build --integration-services FILE "
 			       "gives %s\n", "Hyper-V IC", ICPKG_INBOX_VERSION, icpkg_effect(false),
 			       "", icpkg_effect(true));
+		read_dvd_packages(media, &dvd_packages);
+		print_dvd_packages(&dvd_packages);
 		printf("  %-16s %s\n", "no-prompt CD",
 		       media->cdboot_noprompt ? media->cdboot_noprompt->path :
 		       media->efisys_noprompt ? media->efisys_noprompt->path : "none");
@@ -284,6 +367,29 @@ static void json_iso_config(struct text *out, const struct media *media)
 	text_free(&policy);
 }
 
+/* null without a list; else {"problem": null or why, "entries": [...]} */
+static void json_dvd_packages(struct text *out, const struct media *media)
+{
+	struct dvd_packages found;
+
+	read_dvd_packages(media, &found);
+	if (!found.has_list) {
+		text_append(out, "null");
+		return;
+	}
+	text_append(out, "{\"problem\": ");
+	json_string_or_null(out, found.problem[0] ? found.problem : NULL);
+	text_append(out, ", \"entries\": [");
+	for (unsigned i = 0; i < found.list.count; i++) {
+		text_append(out, i ? ", {\"kind\": " : "{\"kind\": ");
+		textfmt_json(out, package_kind_word(found.list.entry[i].kind));
+		text_append(out, ", \"name\": ");
+		textfmt_json(out, found.list.entry[i].name);
+		text_appendf(out, ", \"on_dvd\": %s}", found.file[i] ? "true" : "false");
+	}
+	text_append(out, "]}");
+}
+
 static void print_json(const struct media *media, enum media_verdict verdict, const char *problem)
 {
 	const struct wim_image_meta *setup = media_setup_meta(media);
@@ -371,6 +477,8 @@ static void print_json(const struct media *media, enum media_verdict verdict, co
 		json_string_or_null(&out, media->driver_note);
 		text_append(&out, "},\n  \"integration_services\": ");
 		textfmt_json(&out, media->setup_has_ic_package ? "staged" : "in-box " ICPKG_INBOX_VERSION);
+		text_append(&out, ",\n  \"packages\": ");
+		json_dvd_packages(&out, media);
 		text_append(&out, ",\n  \"loaders\": {");
 		text_appendf(&out, "\"bootmgfw_in_setup_image\": %s, \"cdboot_noprompt\": ",
 			     media->setup_has_bootmgfw ? "true" : "false");

@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -145,6 +146,51 @@ static int package_identity(xmlNode *identity, struct icmum *mum, const char **w
 	return 0;
 }
 
+static bool names_hyper_v(xmlNode *identity)
+{
+	xmlChar *name = xmlGetProp(identity, BAD_CAST "name");
+	bool found = false;
+
+	for (size_t i = 0; name && name[i] && !found; i++)
+		found = strncasecmp((const char *)name + i, "hyper-v", 7) == 0;
+	xmlFree(name);
+	return found;
+}
+
+/* The first <assemblyIdentity> of the first <parent> below node that has
+ * one, depth first. */
+static int scan_parent(xmlNode *node, unsigned depth, bool in_parent, struct icmum *mum,
+		       const char **why)
+{
+	for (xmlNode *child = node->children; child && !mum->has_parent; child = child->next) {
+		char version[ICVER_TEXT_MAX];
+
+		if (child->type != XML_ELEMENT_NODE)
+			continue;
+		if (depth >= ICMUM_MAX_DEPTH) {
+			*why = "the manifest is nested too deeply";
+			return -1;
+		}
+		if (in_parent && is_element(child, "assemblyIdentity")) {
+			if (attribute(child, "name", mum->parent_name, sizeof(mum->parent_name),
+				      name_char) != 1 ||
+			    attribute(child, "version", version, sizeof(version),
+				      version_char) != 1 ||
+			    !icver_parse(version, &mum->parent_version)) {
+				*why = "the manifest's <parent> names no system: its identity "
+				       "has no plain name or no version of the form a.b.c.d";
+				return -1;
+			}
+			mum->has_parent = true;
+			return 0;
+		}
+		if (scan_parent(child, depth + 1, in_parent || is_element(child, "parent"), mum,
+				why) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Every <assemblyIdentity> below node, <parent> left out. */
 static int scan_package(xmlNode *node, unsigned depth, struct icmum *mum, const char **why)
 {
@@ -160,6 +206,7 @@ static int scan_package(xmlNode *node, unsigned depth, struct icmum *mum, const 
 			return -1;
 		}
 		if (is_element(child, "assemblyIdentity")) {
+			mum->names_hyper_v = mum->names_hyper_v || names_hyper_v(child);
 			found = attribute(child, "version", text, sizeof(text), version_char);
 			if (found < 0 || (found == 1 && !icver_parse(text, &version))) {
 				*why = "a component in the manifest has a version not of the "
@@ -220,8 +267,10 @@ int icmum_parse(const uint8_t *data, size_t size, struct icmum *mum, const char 
 	}
 	if (package_identity(identity, mum, why) < 0)
 		goto out;
+	mum->names_hyper_v = names_hyper_v(identity);
 	for (xmlNode *child = root->children; child; child = child->next)
-		if (is_element(child, "package") && scan_package(child, 2, mum, why) < 0)
+		if (is_element(child, "package") && (scan_package(child, 2, mum, why) < 0 ||
+						     scan_parent(child, 2, false, mum, why) < 0))
 			goto out;
 	if (mum->components == 0)
 		mum->version = mum->package_version;

@@ -58,6 +58,22 @@ struct icmum {
 	 */
 	struct icver version;
 	unsigned components;              /* identities inside <package> */
+	/*
+	 * The system the package applies to: the first <assemblyIdentity>
+	 * inside a <parent> of <package>.  A Windows 7 SP1 update names
+	 * Microsoft-Windows-Foundation-Package (or, for features, a
+	 * ...-Features-Package) 6.1.7601.17514, or 6.1.7600.16385 for one
+	 * that also applies before SP1: what tells Windows versions apart is
+	 * the version's first two numbers, 6.1 for Windows 7 and Windows
+	 * Server 2008 R2, whatever the name.
+	 */
+	bool has_parent;
+	char parent_name[ICMUM_NAME_MAX + 1];
+	struct icver parent_version;
+	/* The package's or a component's name has "Hyper-V" in it, as the
+	 * Integration Services packages' (Microsoft-Hyper-V-...) do and no
+	 * ordinary update's does. */
+	bool names_hyper_v;
 };
 
 /*

@@ -18,9 +18,12 @@
  * /Add-Package, or an answer file's offlineServicing pass), which keeps
  * its catalogs, and so its signatures, valid.  It is accepted only when
  * its manifest (update.mum, icmum.h) says amd64 and a version of at
- * least ICPKG_MIN_VERSION, and every member of it decompresses.  The
- * form is told from the file's bytes (a CAB signature, an ISO 9660
- * volume), never from its name.
+ * least ICPKG_MIN_VERSION, and every member of it decompresses
+ * (package.h, which does the work).  It must be an Integration Services
+ * package: its update.mum names Hyper-V (the package's or a component's
+ * name, Microsoft-Hyper-V-...) or it holds the VMBus driver's package
+ * (a member ..._wvmbus.inf_...); an ordinary update is refused as not
+ * one.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -28,6 +31,7 @@
 #define WIN7GEN2_ICPKG_H
 
 #include "icmum.h"
+#include "package.h"
 #include "text.h"
 #include "win7gen2.h"
 
@@ -36,10 +40,11 @@
 /* What Windows 7 SP1 brings itself: no VMBus keyboard, no synthetic video. */
 #define ICPKG_INBOX_VERSION "6.1.7601.17514"
 
+/* The same values as enum package_form. */
 enum icpkg_form {
-	ICPKG_CAB,  /* a package CAB as given */
-	ICPKG_MSU,  /* the package CAB inside an update */
-	ICPKG_ISO,  /* the package CAB on a guest ISO */
+	ICPKG_CAB = PACKAGE_FORM_CAB,  /* a package CAB as given */
+	ICPKG_MSU = PACKAGE_FORM_MSU,  /* the package CAB inside an update */
+	ICPKG_ISO = PACKAGE_FORM_ISO,  /* the package CAB on a guest ISO */
 };
 
 struct icpkg {

@@ -9,6 +9,7 @@
 
 builder_icpkg_sources = \
 	builder/icpkg.c builder/icpkg.h \
+	builder/package.c builder/package.h \
 	builder/icmum.c builder/icmum.h \
 	builder/cabfile.c builder/cabfile.h
 
@@ -45,9 +46,15 @@ tests_builder_icpkg_open_SOURCES = tests/builder/icpkg-open.c $(builder_icpkg_so
 	hostlib/files.c hostlib/files.h hostlib/run.c hostlib/run.h
 tests_builder_icpkg_open_CPPFLAGS = $(builder_test_cppflags) $(MSPACK_CFLAGS) \
 	$(UDFREAD_CFLAGS)
-tests_builder_icpkg_open_LDADD = fixengine/libfixengine.a $(MSPACK_LIBS) $(LIBXML2_LIBS) \
+tests_builder_icpkg_open_LDADD = fixengine/libfixengine.a common/libcommon.a $(MSPACK_LIBS) $(LIBXML2_LIBS) \
 	$(UDFREAD_LIBS)
 
 icpkg_shell_tests = tests/builder/t0280-icpkg.sh tests/builder/t0285-integration-services.sh
 TESTS += $(icpkg_shell_tests)
 EXTRA_DIST += $(icpkg_shell_tests) tests/builder/make-ic-package
+
+# build --package and fix --package: update packages (builder/package.c);
+# t0296 reads them back from OUT.
+package_shell_tests = tests/builder/t0295-packages.sh tests/builder/t0296-packages-dvd.sh
+TESTS += $(package_shell_tests)
+EXTRA_DIST += $(package_shell_tests) tests/builder/make-package

@@ -193,7 +193,7 @@ test_expect_success 'a usage error is one line: the command, what is wrong, wher
 	usage_error "-x is not an option of build" -qx &&
 	usage_error "--force takes no value" --force=yes --iso sample.iso --output x.iso &&
 	usage_error "--force takes no value" --fo=yes --iso sample.iso --output x.iso &&
-	usage_error "--p could be --password, --password-file, --product-key, --payload; write more of it" \
+	usage_error "--p could be --password, --password-file, --product-key, --payload, --package; write more of it" \
 		--p x --iso sample.iso --output x.iso &&
 	usage_error "unexpected argument \"extra\"" --iso sample.iso --output x.iso extra &&
 	test ! -e x.iso

@@ -132,9 +132,9 @@ test_expect_success 'a corrupt CAB: damaged data, cut short, a damaged header' '
 	size=$(stat -c %s host.cab) &&
 	cp host.cab damaged.cab &&
 	printf "XXXXXXXX" | dd of=damaged.cab bs=1 seek=$((size - 20)) conv=notrunc 2>/dev/null &&
-	refused damaged.cab "damaged.cab: its member amd64_wvmbus.inf_.*\\\\vmbus.sys: it is a corrupt CAB: a data block.s checksum does not match" &&
+	refused damaged.cab "damaged.cab is damaged: its member amd64_wvmbus.inf_.*\\\\vmbus.sys does not decompress: it is a corrupt CAB: a data block.s checksum does not match" &&
 	head -c $((size - 40)) host.cab >short.cab &&
-	refused short.cab "short.cab: its member .*vmbus.sys: it cannot be read, or ends too early (a truncated or corrupt CAB)" &&
+	refused short.cab "short.cab is damaged: its member .*vmbus.sys does not decompress: it cannot be read, or ends too early (a truncated or corrupt CAB)" &&
 	head -c 30 host.cab >stub.cab &&
 	refused stub.cab "stub.cab: it cannot be read, or ends too early" &&
 	cp host.cab header.cab &&
@@ -148,7 +148,7 @@ test_expect_success 'an .msu whose package CAB is corrupt is refused' '
 	cp kb.cab kbbad.cab &&
 	printf "XXXXXXXX" | dd of=kbbad.cab bs=1 seek=$((size - 20)) conv=notrunc 2>/dev/null &&
 	"$MAKE" msu kbbad.cab bad.msu &&
-	refused bad.msu "Windows6.1-KB3063109-x64.cab in bad.msu: its member .*vmbus.sys: it is a corrupt CAB"
+	refused bad.msu "Windows6.1-KB3063109-x64.cab in bad.msu is damaged: its member .*vmbus.sys does not decompress: it is a corrupt CAB"
 '
 
 test_expect_success 'not a package: other files, CABs and ISOs' '

@@ -227,11 +227,63 @@ static void test_refusals(void)
 	       "language and publicKeyToken may be absent");
 }
 
+/* An ordinary Windows 7 SP1 update: its parent names the Windows it is
+ * for; nothing in it is Hyper-V's. */
+static const char update_mum[] =
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>" ASM
+	IDENTITY("Package_for_KB4474419", "6.1.3.2", "amd64")
+	"<package identifier=\"KB4474419\" releaseType=\"Security Update\">"
+	"<parent buildCompare=\"EQ\" serviceCompare=\"GE\" revisionCompare=\"GE\" "
+	"integrate=\"separate\" disposition=\"detect\">"
+	IDENTITY("Microsoft-Windows-Foundation-Package", "6.1.7601.17514", "amd64")
+	"</parent><update name=\"4474419-1\"><component>"
+	IDENTITY("Microsoft-Windows-Crypt32-Dll", "6.1.7601.24384", "amd64")
+	"</component></update></package></assembly>";
+
+static void test_parent(void)
+{
+	struct icmum mum;
+	const char *why = NULL;
+	char text[ICVER_TEXT_MAX];
+	int rc = parse(update_mum, &mum, &why);
+
+	tap_ok(rc == 0, "an update's manifest parses: %s",
+	       why ? why : "ok");
+	tap_ok(mum.has_parent, "it has a parent");
+	tap_is_str(mum.parent_name, "Microsoft-Windows-Foundation-Package", "the parent's name");
+	icver_format(&mum.parent_version, text);
+	tap_is_str(text, "6.1.7601.17514", "the parent's version: Windows 7 SP1");
+	tap_ok(!mum.names_hyper_v, "an ordinary update names no Hyper-V");
+
+	tap_ok(parse(vmguest_mum, &mum, &why) == 0 && mum.names_hyper_v && mum.has_parent,
+	       "a host's IC package names Hyper-V in its own name");
+	tap_ok(parse(kb_mum, &mum, &why) == 0 && mum.names_hyper_v &&
+	       strcmp(mum.parent_name, "Microsoft-Windows-Client-Features-Package") == 0,
+	       "a KB's IC package names Hyper-V in its components; any parent name is kept");
+
+	tap_ok(parse_with(IDENTITY("P", "6.1.1.1", "amd64"), "", &mum, &why) == 0 &&
+	       !mum.has_parent, "a manifest without <parent> says so");
+	tap_ok(parse_with(IDENTITY("P", "6.1.1.1", "amd64"),
+			  "<update><parent>" IDENTITY("W", "6.2.9200.16384", "amd64")
+			  "</parent></update>", &mum, &why) == 0 &&
+	       mum.has_parent && mum.parent_version.part[1] == 2,
+	       "a parent deeper inside <package> is found");
+	tap_ok(parse_with(IDENTITY("P", "6.1.1.1", "amd64"),
+			  "<parent>" IDENTITY("A", "6.0.6002.18005", "amd64")
+			  IDENTITY("B", "6.1.7601.17514", "amd64") "</parent>", &mum, &why) == 0 &&
+	       strcmp(mum.parent_name, "A") == 0, "of two parents, the first counts");
+	tap_ok(parse_with(IDENTITY("P", "6.1.1.1", "amd64"),
+			  "<parent><assemblyIdentity name=\"W\" version=\"6.1\"/></parent>",
+			  &mum, &why) < 0 && why && strstr(why, "<parent> names no system"),
+	       "a parent without a whole version is refused");
+}
+
 int main(void)
 {
 	test_versions();
 	test_vmguest_manifest();
 	test_kb_manifest();
 	test_refusals();
+	test_parent();
 	return tap_done();
 }

@@ -96,6 +96,13 @@ test_expect_success 'files: any for --unattend, --payload, --agent, --integratio
 	expect win7gen2 fix --esp files/ <dirs
 '
 
+test_expect_success 'files: updates (.msu, .cab in any case) and folders for --package' '
+	: >files/u.msu && : >files/P.CAB &&
+	printf "%s\n" files/P.CAB files/more files/sub files/u.msu >updates &&
+	expect win7gen2 build --package files/ <updates &&
+	expect win7gen2 fix --package files/ <updates
+'
+
 test_expect_success 'values nobody can guess: nothing' '
 	expect win7gen2 build --user "" </dev/null &&
 	expect win7gen2 build --menu-timeout "" </dev/null &&
