@@ -9,10 +9,13 @@ WIN7GEN2=$top_builddir/builder/win7gen2
 test -x "$WIN7GEN2" || skip_all "the win7gen2 command is not built (see configure's summary)"
 PATH=$PATH:/usr/sbin:/sbin
 
-test_expect_success 'setup: the sample ISO through win7gen2 build' '
+test_expect_success 'setup: the sample ISO through win7gen2 build, with an update package' '
 	"$top_srcdir/tests/sample/make-sample-iso" "$FAKE_BOOTMGR" sample.iso &&
+	"$top_srcdir/tests/builder/make-package" cab KB4474419 amd64 6.1.7601.17514 \
+		Windows6.1-KB4474419-v3-x64.cab &&
 	"$WIN7GEN2" build --quiet --iso sample.iso --output gen2.iso --edition 2 \
-		--menu-timeout 2 --payload "$PAYLOAD" >report
+		--menu-timeout 2 --payload "$PAYLOAD" \
+		--package Windows6.1-KB4474419-v3-x64.cab >report
 '
 
 test_expect_success 'setup: boot it with nobody at the keyboard' '
