@@ -9,7 +9,8 @@
  *                           added files, then UDF's File Entries and
  *                           directories for them (udfpatch_plan sizes it)
  *   [data_end, tree_end)    the new ISO 9660 and Joliet trees
- *   [tree_end, image_end)   UDF's new reserve descriptors and anchor
+ *   [tree_end, image_end)   UDF's new reserve descriptors and anchor, or
+ *                           zero padding when IN has no UDF
  *
  * and rewritten in place: the primary and Joliet volume descriptors
  * (sector 16 on), the boot catalog's UEFI entry, and UDF's File Entries,
@@ -37,6 +38,9 @@
 #define PVD_SECTOR 16
 #define MAX_DESCRIPTORS 32
 #define APPEND_CHUNK (1u << 20)
+/* Zero sectors after the trees when nothing else follows them
+ * (genisoimage's default -pad). */
+#define TAIL_PADDING 150u
 
 static uint64_t sectors_of(uint64_t bytes)
 {
@@ -362,7 +366,11 @@ static int write_image(struct writer *w)
 	if (write_all(w, trees.data, trees.size, data_end * ISO_SECTOR, "the ISO 9660 tree") < 0)
 		goto out;
 	w->next = data_end + trees.size / ISO_SECTOR;
-	image_end = w->next;
+	/* With no UDF tail after them, the trees would end the image, and
+	 * libisofs reads one sector past a directory that ends with zero
+	 * padding: on a 16-sector boundary that read fails and xorriso
+	 * refuses the whole tree.  Padding, as genisoimage adds by default. */
+	image_end = w->next + TAIL_PADDING;
 	if (listing->has_udf) {
 		struct udfpatch_job udf = { 0 };
 		struct udfpatch_file *files;

@@ -1023,7 +1023,7 @@ static int build_adds(const struct udfpatch_job *job, struct volume *vol, struct
 	struct udfwalk_partition part = { .fd = job->fd, .start = vol->part_start,
 					  .length = vol->part_length };
 	uint32_t first = (uint32_t)(job->meta_lba - vol->part_start), next = first;
-	uint64_t unique = get_le(vol->lvid + 24, 8);
+	uint64_t unique = get_le(vol->lvid + 40, 8);
 	uint64_t partitions = get_le(vol->lvid + 72, 4), use = get_le(vol->lvid + 76, 4);
 	uint8_t *use_at = vol->lvid + 80 + 8 * partitions;
 	uint16_t tag_version = (uint16_t)get_le(vol->lvid + 2, 2);
@@ -1096,10 +1096,10 @@ static int build_adds(const struct udfpatch_job *job, struct volume *vol, struct
 				       node->stream_block + (uint32_t)(pos / SECTOR), tag_version);
 		}
 	}
-	/* The Logical Volume Header Descriptor (contents use, 24) keeps the
+	/* The Logical Volume Header Descriptor (contents use, 40) keeps the
 	 * next unique ID; the implementation use (UDF 2.2.6.4), when it is
 	 * there, counts files and folders. */
-	put_le(vol->lvid + 24, unique, 8);
+	put_le(vol->lvid + 40, unique, 8);
 	if (use >= 40) {
 		put_le(use_at + 32, get_le(use_at + 32, 4) + plan->new_files, 4);
 		put_le(use_at + 36, get_le(use_at + 36, 4) + plan->new_dirs, 4);
