@@ -963,7 +963,8 @@ static size_t put_fid(uint8_t *out, unsigned characteristics, uint32_t icb, uint
 	/* UDF 2.00 2.3.4.3: the low 32 bits of the unique ID in the ICB's
 	 * implementation use; older readers ignore it. */
 	put_le(out + 32, unique_id, 4);
-	memcpy(out + FID_HEAD, name, name_length);
+	if (name_length)
+		memcpy(out + FID_HEAD, name, name_length);
 	udf_tag_seal(out, location);
 	return size;
 }
