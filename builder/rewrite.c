@@ -445,7 +445,9 @@ static int check_adds(const struct rewrite_job *job, struct text *err)
 		const char *path = job->adds[i].path;
 		size_t length = strlen(path);
 
-		if (path[0] != '/' || length < 2 || path[length - 1] == '/' || strstr(path, "//")) {
+		if (path[0] != '/' || length < 2 || path[length - 1] == '/' || strstr(path, "//") ||
+		    strstr(path, "/./") || strstr(path, "/../") || strcmp(path + length - 2, "/.") == 0 ||
+		    (length >= 3 && strcmp(path + length - 3, "/..") == 0)) {
 			text_appendf(err, "cannot add \"%s\" to the new ISO: a path names a file "
 				     "from the root, \"/folder/name\"", path);
 			return -1;

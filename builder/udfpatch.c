@@ -22,6 +22,24 @@
  *                      allocation descriptors
  *   extended (266)     the same but 64 object size, 72 blocks recorded,
  *                      208 L_EA, 212 L_AD, 216 attributes and descriptors
+ *   identifier (257)   16 version, 18 characteristics (2 directory, 8
+ *                      parent), 19 L_FI, 20 ICB (long_ad; its last 4
+ *                      bytes the low 32 bits of the unique ID), 36 L_IU,
+ *                      38 the name, padded to 4 bytes; tagged with the
+ *                      block it starts in
+ *   integrity (9)      40 contents use: next unique ID (8 bytes); the
+ *                      implementation use after the tables: 32 files,
+ *                      36 directories
+ *
+ * Added files: the plan (make_plan) walks each path down the tree, makes
+ * a node for every directory of the image that gets a new entry (its
+ * File Entry and identifiers read) and for each new folder and file.  In
+ * the job's meta sectors, node by node: a new node's File Entry (a copy
+ * of the nearest old directory's, for its kind, owner, permissions and
+ * times), then a directory's stream (the old identifiers resealed for
+ * their new blocks, or a parent identifier, then the new entries).  The
+ * old directories' File Entries are pointed at their new streams, their
+ * link counts raised by their new sub-folders.
  *
  * The copy keeps every old sector where it was, so the main descriptor
  * sequence is rewritten in place; the new reserve sequence goes after

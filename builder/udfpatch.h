@@ -8,7 +8,11 @@
  * to find them: each changed file's File Entry (its allocation
  * descriptors and length), the partition's length (so the new data lie
  * inside it), the integrity descriptor's size table, a fresh reserve
- * volume descriptor sequence and the anchors.  No library in Debian
+ * volume descriptor sequence and the anchors.  Files the source lacks
+ * (update packages) are added: a File Entry for each and for each folder
+ * on its path that is missing, and each directory they go into gets its
+ * whole identifier stream rewritten in appended sectors, its File Entry
+ * pointed there.  No library in Debian
  * writes UDF: udfwalk finds the File Entries, each checked against what
  * the listing (libudfread) read for the file, and OUT is read back by
  * libudfread before it is published.

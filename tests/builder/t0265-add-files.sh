@@ -80,7 +80,8 @@ test_expect_success 'setup: a sample of each layout, a 1.5 MiB, an empty and a 1
 	for layout in $layouts; do
 		sample $layout.iso --layout $layout || return 1
 	done &&
-	"$PY" -c "import random, sys; sys.stdout.buffer.write(random.Random(265).randbytes(1572869))" >big.cab &&
+	"$PY" -c "import random, sys
+sys.stdout.buffer.write(random.Random(265).randbytes(1572869))" >big.cab &&
 	: >empty.cab &&
 	printf x >one.txt
 '
@@ -156,6 +157,16 @@ for layout in $layouts; do
 		done
 	'
 done
+
+test_expect_success 'a path not from the root, or with . or .., is refused' '
+	for add in "x.cab=one.txt" "/a/../x.cab=one.txt" "/a/./x.cab=one.txt" "/a/=one.txt"; do
+		test_expect_code 1 "$REWRITE_ADD" bridge.iso refused/out.iso "$add" \
+			2>refused.err || return 1
+		grep "^rewrite-add: cannot add .* a path names a file from the root" \
+			refused.err || return 1
+		no_leftovers refused || return 1
+	done
+'
 
 # uapply NAME OPTIONS... -- ADDS...: a make-udf-sample image NAME.iso made
 # with OPTIONS, copied to NAME.new.iso, the adds applied to the copy.
