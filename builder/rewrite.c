@@ -57,6 +57,7 @@ struct writer {
 	size_t placed_count;
 	uint64_t meta_lba;           /* UDF's structures for the added files */
 	uint64_t meta_sectors;
+	char **add_paths;            /* the adds' paths as the trees get them */
 };
 
 static int fail_errno(struct writer *w, const char *what)
@@ -198,7 +199,7 @@ static int build_trees(struct writer *w, struct isotree_output *trees)
 	}
 	for (size_t j = 0; j < w->placed_count; j++)
 		if (w->placed[j].add) {
-			files[count].path = w->placed[j].add->path;
+			files[count].path = w->add_paths[w->placed[j].add - w->job->adds];
 			files[count].size = w->placed[j].extent.length;
 			files[count].extents = &w->placed[j].extent;
 			files[count].extent_count = files[count].size ? 1 : 0;
@@ -428,6 +429,14 @@ out:
 	return rc;
 }
 
+static void free_add_paths(struct writer *w)
+{
+	for (size_t i = 0; w->add_paths && i < w->job->add_count; i++)
+		free(w->add_paths[i]);
+	free(w->add_paths);
+	w->add_paths = NULL;
+}
+
 /* Whether a and b name the same path but for ASCII case. */
 static bool same_path(const char *a, size_t a_length, const char *b)
 {
@@ -464,8 +473,8 @@ static int check_adds(const struct rewrite_job *job, struct text *err)
 
 			if (same_path(path, length, old)) {
 				text_appendf(err, "cannot add %s to the new ISO: %s already has "
-					     "%s (names are compared but for case)", path,
-					     job->in->name, old);
+					     "%s (names are compared but for case); give it "
+					     "another name", path, job->in->name, old);
 				return -1;
 			}
 			if (old_length < length && path[old_length] == '/' &&
@@ -481,6 +490,47 @@ static int check_adds(const struct rewrite_job *job, struct text *err)
 					     "compared but for case)", path);
 				return -1;
 			}
+	}
+	return 0;
+}
+
+/*
+ * Each add's path with every folder IN or an earlier add has spelled as
+ * it is there.  UDF (and Windows) match names but for case, the tree
+ * writer exactly: "/SOURCES/x.cab" must go into IN's "/sources", not
+ * make a second folder beside it.
+ */
+static int spell_adds(struct writer *w)
+{
+	const struct rewrite_job *job = w->job;
+
+	w->add_paths = calloc(job->add_count + 1, sizeof(*w->add_paths));
+	if (!w->add_paths) {
+		text_append(w->err, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < job->add_count; i++) {
+		char *path = strdup(job->adds[i].path);
+
+		if (!path) {
+			text_append(w->err, "out of memory");
+			return -1;
+		}
+		w->add_paths[i] = path;
+		for (char *slash = strchr(path + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+			size_t length = (size_t)(slash - path);
+			const char *known = NULL;
+
+			for (size_t k = 0; k < job->listing->dir_count && !known; k++)
+				if (same_path(path, length, job->listing->dirs[k]))
+					known = job->listing->dirs[k];
+			for (size_t k = 0; k < i && !known; k++)
+				if (strlen(w->add_paths[k]) > length && w->add_paths[k][length] == '/' &&
+				    strncasecmp(w->add_paths[k], path, length) == 0)
+					known = w->add_paths[k];
+			if (known)
+				memcpy(path, known, length);
+		}
 	}
 	return 0;
 }
@@ -523,8 +573,10 @@ int rewrite_iso(struct rewrite_job *job, struct text *err)
 	int rc;
 
 	w.in = job->in->fd;
-	if (check_adds(job, err) < 0 || plan_udf(&w) < 0)
+	if (check_adds(job, err) < 0 || spell_adds(&w) < 0 || plan_udf(&w) < 0) {
+		free_add_paths(&w);
 		return -1;
+	}
 	w.out = open(job->out, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (w.out < 0) {
 		text_appendf(err, "cannot create %s: %s", job->out, strerror(errno));
@@ -533,6 +585,7 @@ int rewrite_iso(struct rewrite_job *job, struct text *err)
 	rc = write_image(&w);
 	if (close(w.out) < 0 && rc == 0)
 		rc = fail_errno(&w, "closing it");
+	free_add_paths(&w);
 	if (rc == 0) {
 		job->placed = w.placed;
 		job->placed_count = w.placed_count;

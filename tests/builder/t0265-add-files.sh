@@ -158,6 +158,20 @@ for layout in $layouts; do
 	'
 done
 
+test_expect_success 'folders given in other case are the same folder in every tree' '
+	rm -f case.iso &&
+	"$REWRITE_ADD" bridge.iso case.iso /SOURCES/New.txt=one.txt /Win7Gen2/a.cab=one.txt \
+		/WIN7GEN2/PACKAGES/b.cab=one.txt &&
+	isoinfo -i case.iso -J -f >case.joliet &&
+	grep -x /sources/New.txt case.joliet && ! grep -x "/SOURCES" case.joliet &&
+	test $(grep -i -c -x /win7gen2 case.joliet) = 1 &&
+	grep -x /Win7Gen2/PACKAGES/b.cab case.joliet &&
+	udf_names case.iso >case.udf &&
+	grep -x /sources/new.txt case.udf && grep -x /win7gen2/packages/b.cab case.udf &&
+	7zz l -tudf -slt case.iso | grep -i -c -x "Path = win7gen2" >case.count &&
+	test $(cat case.count) = 1
+'
+
 test_expect_success 'a path not from the root, or with . or .., is refused' '
 	for add in "x.cab=one.txt" "/a/../x.cab=one.txt" "/a/./x.cab=one.txt" "/a/=one.txt"; do
 		test_expect_code 1 "$REWRITE_ADD" bridge.iso refused/out.iso "$add" \
