@@ -172,6 +172,20 @@ test_expect_success 'folders given in other case are the same folder in every tr
 	test $(cat case.count) = 1
 '
 
+test_expect_success 'a new folder whose identifiers fill several sectors' '
+	adds= &&
+	for i in $(seq 10 49); do
+		adds="$adds /win7gen2/packages/Windows6.1-KB44906$i-x64-with-a-longer-name.cab=one.txt"
+	done &&
+	"$REWRITE_ADD" microsoft.iso many.iso $adds &&
+	udfinfo many.iso >/dev/null &&
+	test $(udfinfo_count many.iso numfiles) = $(( $(udfinfo_count microsoft.iso numfiles) + 40 )) &&
+	last=/win7gen2/packages/Windows6.1-KB4490649-x64-with-a-longer-name.cab &&
+	"$UDF_READ" many.iso $last | cmp - one.txt &&
+	py_get many.iso udf $last | cmp - one.txt &&
+	udf_get many.iso $last got && cmp one.txt got
+'
+
 test_expect_success 'a path not from the root, or with . or .., is refused' '
 	for add in "x.cab=one.txt" "/a/../x.cab=one.txt" "/a/./x.cab=one.txt" "/a/=one.txt"; do
 		test_expect_code 1 "$REWRITE_ADD" bridge.iso refused/out.iso "$add" \

@@ -18,7 +18,6 @@
  * size becomes the new image size: pycdlib finds UDF's closing anchor
  * through it.
  *
- * Prints "patched image_end=N data_end=N tail_start=N old_end=N" or
  * A +PATH=FILE is added, as build adds update packages: its bytes are
  * appended with the others, then udfpatch_plan sizes the UDF structures
  * for the adds, which go right after the data.
@@ -48,7 +47,7 @@
 static int usage(void)
 {
 	fprintf(stderr, "usage: udfpatch-apply [--gap N] [--tail-gap N] [--old-end-unset] "
-		"[--listed LBA:SIZE] IMAGE PATH=FILE...\n");
+		"[--listed LBA:SIZE] IMAGE PATH=FILE... [+PATH=FILE...]\n");
 	return 2;
 }
 
