@@ -8,7 +8,9 @@
  * the order given.  boot.wim and the EFI boot image are "replaced" by
  * copies of IN's own, so what changes is only what the adds change.
  * The shipped command gets its adds from its own options; this drives
- * the same code with none of the rest of a build.
+ * the same code with none of the rest of a build.  OUT is synced between
+ * the write and the read-back, where tests/builder/publish-shim.so can
+ * change it when OUT is named output.iso.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -17,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "files.h"
 #include "iso.h"
 #include "outcheck.h"
 #include "rewrite.h"
@@ -74,7 +77,10 @@ int main(int argc, char **argv)
 	    iso_copy_boot_image(&src, job.uefi, job.efi_image_disk, &efi_size, &err) < 0)
 		goto out;
 	written = true;
-	if (rewrite_iso(&job, &err) < 0 || outcheck_run(&job, &err) < 0)
+	/* Synced before the read-back, as build does: the tests' shim
+	 * (publish-shim.so) changes OUT at that moment. */
+	if (rewrite_iso(&job, &err) < 0 || sync_file(job.out, &err) < 0 ||
+	    outcheck_run(&job, &err) < 0)
 		goto out;
 	status = 0;
 out:

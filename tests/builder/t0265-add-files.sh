@@ -196,6 +196,46 @@ test_expect_success 'a path not from the root, or with . or .., is refused' '
 	done
 '
 
+# offset_of ISO WHAT: the byte offset in ISO of what the read-back must
+# catch when it changes: "data" the big file's first byte; "udf" a byte
+# of its name in its UDF File Identifier Descriptor; "joliet" and
+# "primary" the low byte of the sector in its directory record.
+offset_of() {
+	"$PY" - "$@" <<'PY'
+import sys
+image, what = sys.argv[1:3]
+data = open(image, "rb").read()
+name = "Windows6.1-KB4490628-x64.cab"
+if what == "data":
+    want = open("big.cab", "rb").read(4096)
+    print(data.index(want, 1 << 20))
+elif what == "udf":
+    print(data.index(b"\x08" + name.encode()) + 5)
+else:
+    ident = name.encode("utf-16-be") if what == "joliet" else b"WINDOWS6_1_KB4490628_X64.CAB;1"
+    print(data.index(bytes([len(ident)]) + ident) - 32 + 2)
+PY
+}
+
+SHIM=$top_builddir/tests/builder/publish-shim.so
+for what in data udf joliet primary; do
+	case $what in
+	data) reader="the .* bytes at sector .* are not those of $BIG written there" ;;
+	udf) reader="UDF (libudfread) does not name $BIG" ;;
+	joliet) reader="Joliet (xorriso) names $BIG at sector" ;;
+	primary) reader="ISO 9660 (xorriso) names no file at .*; expected the added $BIG" ;;
+	esac
+	test_expect_success "bridge: OUT changed before the read-back ($what): refused, named" '
+		test -f "$SHIM" || { echo "publish-shim.so not built"; return 1; }
+		offset=$(offset_of out-bridge.iso $what) && mkdir -p shim &&
+		test_expect_code 1 env LD_PRELOAD="$SHIM" WIN7GEN2_SHIM_FLIP=$offset \
+			"$REWRITE_ADD" bridge.iso shim/output.iso $ADDS 2>shim.err &&
+		cat shim.err &&
+		grep "^rewrite-add: OUT check failed: $reader" shim.err &&
+		no_leftovers shim
+	'
+done
+
 # uapply NAME OPTIONS... -- ADDS...: a make-udf-sample image NAME.iso made
 # with OPTIONS, copied to NAME.new.iso, the adds applied to the copy.
 uapply() {
