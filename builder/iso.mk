@@ -55,6 +55,7 @@ builder_shell_tests = \
 	tests/builder/t0240-free-space.sh \
 	tests/builder/t0250-isotree.sh \
 	tests/builder/t0260-udfpatch.sh \
+	tests/builder/t0265-add-files.sh \
 	tests/builder/t0270-wim-descriptors.sh \
 	tests/builder/t0290-languages.sh \
 	tests/builder/t0227-outcheck.sh
@@ -187,6 +188,21 @@ tests_builder_iso_list_SOURCES = tests/builder/iso-list.c \
 tests_builder_iso_list_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder -I$(top_srcdir)/isofs -I$(top_srcdir)/hostlib \
 	$(FIXENGINE_CPPFLAGS) $(UDFREAD_CFLAGS)
 tests_builder_iso_list_LDADD = fixengine/libfixengine.a $(UDFREAD_LIBS)
+
+# Writes OUT with files added, as build does, for t0265.
+if HAVE_BUILDER
+check_PROGRAMS += tests/builder/rewrite-add
+endif
+tests_builder_rewrite_add_SOURCES = tests/builder/rewrite-add.c \
+	builder/rewrite.c builder/rewrite.h builder/outcheck.c builder/outcheck.h \
+	builder/iso.c builder/iso.h builder/udflist.c \
+	builder/eltorito.c builder/eltorito.h builder/files.c builder/files.h \
+	builder/run.c builder/run.h builder/isotree.c builder/isotree.h \
+	builder/udfwalk.c builder/udfwalk.h builder/udfpatch.c builder/udfpatch.h \
+	builder/xxh64.c builder/xxh64.h
+tests_builder_rewrite_add_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder \
+	$(FIXENGINE_CPPFLAGS) $(UDFREAD_CFLAGS)
+tests_builder_rewrite_add_LDADD = fixengine/libfixengine.a $(UDFREAD_LIBS)
 
 # Lays out trees over a sparse test image, for t0250.
 if HAVE_BUILDER

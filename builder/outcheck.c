@@ -120,12 +120,32 @@ static int count_mismatch(struct check *c, const char *reader, size_t got)
 
 	text_appendf(&what, "names %zu files; %s has %zu", got, c->job->in->name,
 		     c->job->listing->file_count);
+	if (c->job->add_count)
+		text_appendf(&what, " and %zu are added", c->job->add_count);
 	rc = failed(c, reader, text_failed(&what) ? "(out of memory)" : text_string(&what));
 	text_free(&what);
 	return rc;
 }
 
-/* UDF and Joliet keep IN's names: each file is looked up by its name. */
+static int not_named(struct check *c, const char *reader, const char *path)
+{
+	struct text what = TEXT_INIT;
+	int rc;
+
+	text_appendf(&what, "does not name %s", path);
+	rc = failed(c, reader, text_failed(&what) ? "(out of memory)" : text_string(&what));
+	text_free(&what);
+	return rc;
+}
+
+/* IN's files and the added ones. */
+static size_t expected_count(const struct check *c)
+{
+	return c->job->listing->file_count + c->job->add_count;
+}
+
+/* UDF and Joliet keep IN's names and the added ones as given: each file
+ * is looked up by its name. */
 static int compare_by_name(struct check *c, const char *reader, const struct iso_listing *got)
 {
 	const struct iso_listing *in = c->job->listing;
@@ -138,20 +158,28 @@ static int compare_by_name(struct check *c, const char *reader, const struct iso
 		uint64_t size;
 
 		expected(c->job, file, &extents, &count, &size);
-		if (!found) {
-			struct text what = TEXT_INIT;
-			int rc;
-
-			text_appendf(&what, "does not name %s", file->path);
-			rc = failed(c, reader, text_failed(&what) ? "(out of memory)"
-								  : text_string(&what));
-			text_free(&what);
-			return rc;
-		}
+		if (!found)
+			return not_named(c, reader, file->path);
 		if (!same_extents(found, extents, count, size))
 			return mismatch(c, reader, file, found, extents, count, size);
 	}
-	return got->file_count == in->file_count ? 0 : count_mismatch(c, reader, got->file_count);
+	for (size_t i = 0; i < c->job->placed_count; i++) {
+		const struct rewrite_placed *placed = &c->job->placed[i];
+		const struct iso_file *found;
+		struct iso_file want = { 0 };
+
+		if (!placed->add)
+			continue;
+		want.path = (char *)placed->add->path;
+		found = iso_find(got, placed->add->path);
+		if (!found)
+			return not_named(c, reader, placed->add->path);
+		if (!same_extents(found, &placed->extent, placed->extent.length ? 1 : 0,
+				  placed->extent.length))
+			return mismatch(c, reader, &want, found, &placed->extent,
+					placed->extent.length ? 1 : 0, placed->extent.length);
+	}
+	return got->file_count == expected_count(c) ? 0 : count_mismatch(c, reader, got->file_count);
 }
 
 /*
@@ -190,7 +218,29 @@ static int compare_by_place(struct check *c, const char *reader, const struct is
 			return rc;
 		}
 	}
-	return got->file_count == in->file_count ? 0 : count_mismatch(c, reader, got->file_count);
+	for (size_t i = 0; i < c->job->placed_count; i++) {
+		const struct rewrite_placed *placed = &c->job->placed[i];
+		bool found = false;
+
+		if (!placed->add || placed->extent.length == 0)
+			continue;
+		for (size_t j = 0; j < got->file_count && !found; j++)
+			found = same_extents(&got->files[j], &placed->extent, 1,
+					     placed->extent.length);
+		if (!found) {
+			struct text what = TEXT_INIT;
+			int rc;
+
+			text_append(&what, "names no file at ");
+			describe(&what, &placed->extent, 1, placed->extent.length);
+			text_appendf(&what, "; expected the added %s there", placed->add->path);
+			rc = failed(c, reader, text_failed(&what) ? "(out of memory)"
+								  : text_string(&what));
+			text_free(&what);
+			return rc;
+		}
+	}
+	return got->file_count == expected_count(c) ? 0 : count_mismatch(c, reader, got->file_count);
 }
 
 static int check_udf(struct check *c)
@@ -202,8 +252,8 @@ static int check_udf(struct check *c)
 
 	memset(&got, 0, sizeof(got));
 	rc = udf_list(&c->out, &got, &err);
-	if (rc <= 0) {
-		if (rc == 0)
+	if (rc != UDF_LIST_LISTED) {
+		if (rc == UDF_LIST_NO_UDF)
 			text_appendf(c->err, "OUT check failed: %s finds no UDF file system in "
 				     "it", reader);
 		else
@@ -313,7 +363,8 @@ static int check_appended(struct check *c)
 	}
 	for (size_t i = 0; i < c->job->placed_count; i++) {
 		const struct rewrite_placed *placed = &c->job->placed[i];
-		const char *name = placed->old ? placed->old->path : "the EFI boot image";
+		const char *name = placed->old ? placed->old->path :
+				   placed->add ? placed->add->path : "the EFI boot image";
 		struct xxh64 hash;
 		uint64_t done = 0;
 

@@ -8,7 +8,10 @@
  * parser for the boot catalog.  Each must name every file of IN at its
  * old extents with its old size, but the files appended in its place
  * (boot.wim, the EFI boot image), which must lie exactly where they were
- * written and hold the bytes written there (by their XXH64 hash).
+ * written and hold the bytes written there (by their XXH64 hash).  Each
+ * file added (rewrite_job.adds) must be named by its path in UDF and
+ * Joliet, at a record of the primary tree, exactly where it was written,
+ * and hold its bytes; and no reader may name a file more.
  * Extents are compared, not bytes, for the unchanged files, so the
  * check costs a read of the appended files and the trees only.
  *

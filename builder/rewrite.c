@@ -4,10 +4,13 @@
  * Layout of OUT, in 2048-byte sectors:
  *
  *   [0, old_end)            IN, byte for byte, but for the sectors below
- *   [old_end, data_end)     the new boot.wim, the new EFI image, and any
- *                           file UDF kept inside its File Entry
+ *   [old_end, data_end)     the new boot.wim, the new EFI image, any
+ *                           file UDF kept inside its File Entry, the
+ *                           added files, then UDF's File Entries and
+ *                           directories for them (udfpatch_plan sizes it)
  *   [data_end, tree_end)    the new ISO 9660 and Joliet trees
- *   [tree_end, image_end)   UDF's new reserve descriptors and anchor
+ *   [tree_end, image_end)   UDF's new reserve descriptors and anchor, or
+ *                           zero padding when IN has no UDF
  *
  * and rewritten in place: the primary and Joliet volume descriptors
  * (sector 16 on), the boot catalog's UEFI entry, and UDF's File Entries,
@@ -35,6 +38,9 @@
 #define PVD_SECTOR 16
 #define MAX_DESCRIPTORS 32
 #define APPEND_CHUNK (1u << 20)
+/* Zero sectors after the trees when nothing else follows them
+ * (genisoimage's default -pad). */
+#define TAIL_PADDING 150u
 
 static uint64_t sectors_of(uint64_t bytes)
 {
@@ -49,6 +55,9 @@ struct writer {
 	uint64_t next;               /* the next free sector */
 	struct rewrite_placed *placed;       /* every appended file */
 	size_t placed_count;
+	uint64_t meta_lba;           /* UDF's structures for the added files */
+	uint64_t meta_sectors;
+	char **add_paths;            /* the adds' paths as the trees get them */
 };
 
 static int fail_errno(struct writer *w, const char *what)
@@ -88,6 +97,7 @@ static struct rewrite_placed *place(struct writer *w, const struct iso_file *old
 	w->placed = grown;
 	grown += w->placed_count++;
 	grown->old = old;
+	grown->add = NULL;
 	grown->extent.lba = w->next;
 	grown->extent.length = size;
 	w->next += sectors_of(size);
@@ -162,7 +172,9 @@ static int copy_in(struct writer *w)
 static int build_trees(struct writer *w, struct isotree_output *trees)
 {
 	const struct iso_listing *listing = w->job->listing;
-	struct isotree_file *files = calloc(listing->file_count + 1, sizeof(*files));
+	struct isotree_file *files = calloc(listing->file_count + w->placed_count + 1,
+					    sizeof(*files));
+	size_t count = listing->file_count;
 	struct isotree_input input;
 	const char *why = NULL;
 	int rc;
@@ -185,9 +197,17 @@ static int build_trees(struct writer *w, struct isotree_output *trees)
 				files[i].extent_count = files[i].size ? 1 : 0;
 			}
 	}
+	for (size_t j = 0; j < w->placed_count; j++)
+		if (w->placed[j].add) {
+			files[count].path = w->add_paths[w->placed[j].add - w->job->adds];
+			files[count].size = w->placed[j].extent.length;
+			files[count].extents = &w->placed[j].extent;
+			files[count].extent_count = files[count].size ? 1 : 0;
+			count++;
+		}
 	memset(&input, 0, sizeof(input));
 	input.files = files;
-	input.file_count = listing->file_count;
+	input.file_count = count;
 	input.dirs = (const char *const *)listing->dirs;
 	input.dir_count = listing->dir_count;
 	input.joliet = listing->has_joliet;
@@ -258,6 +278,25 @@ static int patch_descriptors(struct writer *w, const struct isotree_output *tree
 	return 0;
 }
 
+static int udf_adds(struct writer *w, struct udfpatch_add **adds)
+{
+	size_t count = 0;
+
+	*adds = calloc(w->placed_count + 1, sizeof(**adds));
+	if (!*adds) {
+		text_append(w->err, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < w->placed_count; i++)
+		if (w->placed[i].add) {
+			(*adds)[count].path = w->placed[i].add->path;
+			(*adds)[count].lba = w->placed[i].extent.lba;
+			(*adds)[count].size = w->placed[i].extent.length;
+			count++;
+		}
+	return 0;
+}
+
 static int udf_files(struct writer *w, struct udfpatch_file **files, size_t *count)
 {
 	*files = calloc(w->placed_count + 1, sizeof(**files));
@@ -314,21 +353,42 @@ static int write_image(struct writer *w)
 					 placed->extent.lba * ISO_SECTOR, file->path) < 0)
 			return -1;
 	}
+	for (size_t i = 0; i < job->add_count; i++) {
+		if (append_disk_file(w, NULL, job->adds[i].disk, NULL) < 0)
+			return -1;
+		w->placed[w->placed_count - 1].add = &job->adds[i];
+	}
+	/* UDF's File Entries and directories for the added files. */
+	w->meta_lba = w->next;
+	w->next += w->meta_sectors;
 	data_end = w->next;
 	if (build_trees(w, &trees) < 0)
 		return -1;
 	if (write_all(w, trees.data, trees.size, data_end * ISO_SECTOR, "the ISO 9660 tree") < 0)
 		goto out;
 	w->next = data_end + trees.size / ISO_SECTOR;
-	image_end = w->next;
+	/* With no UDF tail after them, the trees would end the image, and
+	 * libisofs reads one sector past a directory that ends with zero
+	 * padding: on a 16-sector boundary that read fails and xorriso
+	 * refuses the whole tree.  Padding, as genisoimage adds by default. */
+	image_end = w->next + TAIL_PADDING;
 	if (listing->has_udf) {
 		struct udfpatch_job udf = { 0 };
 		struct udfpatch_file *files;
+		struct udfpatch_add *adds;
 		enum udfpatch_result result;
 		size_t count;
 
-		if (udf_files(w, &files, &count) < 0)
+		if (udf_adds(w, &adds) < 0)
 			goto out;
+		if (udf_files(w, &files, &count) < 0) {
+			free(adds);
+			goto out;
+		}
+		udf.adds = adds;
+		udf.add_count = job->add_count;
+		udf.meta_lba = w->meta_lba;
+		udf.meta_sectors = w->meta_sectors;
 		udf.fd = w->out;
 		udf.files = files;
 		udf.file_count = count;
@@ -337,6 +397,7 @@ static int write_image(struct writer *w)
 		udf.tail_start = w->next;
 		result = udfpatch_apply(&udf, w->err);
 		free(files);
+		free(adds);
 		if (result == UDFPATCH_REFUSED)
 			goto out;
 		/* The listing read a UDF file system: one the patch cannot
@@ -368,12 +429,154 @@ out:
 	return rc;
 }
 
+static void free_add_paths(struct writer *w)
+{
+	for (size_t i = 0; w->add_paths && i < w->job->add_count; i++)
+		free(w->add_paths[i]);
+	free(w->add_paths);
+	w->add_paths = NULL;
+}
+
+/* Whether a and b name the same path but for ASCII case. */
+static bool same_path(const char *a, size_t a_length, const char *b)
+{
+	return strlen(b) == a_length && strncasecmp(a, b, a_length) == 0;
+}
+
+/* The adds against IN's listing and each other, before anything is
+ * written: a name IN has, a folder on the way that is a file of IN, a
+ * path given twice. */
+static int check_adds(const struct rewrite_job *job, struct text *err)
+{
+	const struct iso_listing *listing = job->listing;
+
+	for (size_t i = 0; i < job->add_count; i++) {
+		const char *path = job->adds[i].path;
+		size_t length = strlen(path);
+
+		if (path[0] != '/' || length < 2 || path[length - 1] == '/' || strstr(path, "//") ||
+		    strstr(path, "/./") || strstr(path, "/../") || strcmp(path + length - 2, "/.") == 0 ||
+		    (length >= 3 && strcmp(path + length - 3, "/..") == 0)) {
+			text_appendf(err, "cannot add \"%s\" to the new ISO: a path names a file "
+				     "from the root, \"/folder/name\"", path);
+			return -1;
+		}
+		for (size_t k = 0; k < listing->dir_count; k++)
+			if (same_path(path, length, listing->dirs[k])) {
+				text_appendf(err, "cannot add %s to the new ISO: %s has a folder "
+					     "of that name", path, job->in->name);
+				return -1;
+			}
+		for (size_t k = 0; k < listing->file_count; k++) {
+			const char *old = listing->files[k].path;
+			size_t old_length = strlen(old);
+
+			if (same_path(path, length, old)) {
+				text_appendf(err, "cannot add %s to the new ISO: %s already has "
+					     "%s (names are compared but for case); give it "
+					     "another name", path, job->in->name, old);
+				return -1;
+			}
+			if (old_length < length && path[old_length] == '/' &&
+			    strncasecmp(path, old, old_length) == 0) {
+				text_appendf(err, "cannot add %s to the new ISO: %s is a file in "
+					     "%s, not a folder", path, old, job->in->name);
+				return -1;
+			}
+		}
+		for (size_t k = 0; k < i; k++)
+			if (same_path(path, length, job->adds[k].path)) {
+				text_appendf(err, "cannot add %s to the new ISO twice (names are "
+					     "compared but for case)", path);
+				return -1;
+			}
+	}
+	return 0;
+}
+
+/*
+ * Each add's path with every folder IN or an earlier add has spelled as
+ * it is there.  UDF (and Windows) match names but for case, the tree
+ * writer exactly: "/SOURCES/x.cab" must go into IN's "/sources", not
+ * make a second folder beside it.
+ */
+static int spell_adds(struct writer *w)
+{
+	const struct rewrite_job *job = w->job;
+
+	w->add_paths = calloc(job->add_count + 1, sizeof(*w->add_paths));
+	if (!w->add_paths) {
+		text_append(w->err, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < job->add_count; i++) {
+		char *path = strdup(job->adds[i].path);
+
+		if (!path) {
+			text_append(w->err, "out of memory");
+			return -1;
+		}
+		w->add_paths[i] = path;
+		for (char *slash = strchr(path + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+			size_t length = (size_t)(slash - path);
+			const char *known = NULL;
+
+			for (size_t k = 0; k < job->listing->dir_count && !known; k++)
+				if (same_path(path, length, job->listing->dirs[k]))
+					known = job->listing->dirs[k];
+			for (size_t k = 0; k < i && !known; k++)
+				if (strlen(w->add_paths[k]) > length && w->add_paths[k][length] == '/' &&
+				    strncasecmp(w->add_paths[k], path, length) == 0)
+					known = w->add_paths[k];
+			if (known)
+				memcpy(path, known, length);
+		}
+	}
+	return 0;
+}
+
+/* How many sectors UDF's structures for the adds take, read from IN
+ * before OUT exists: a refusal leaves nothing behind. */
+static int plan_udf(struct writer *w)
+{
+	struct udfpatch_job plan = { 0 };
+	struct udfpatch_add *adds;
+	enum udfpatch_result result;
+
+	if (!w->job->listing->has_udf || w->job->add_count == 0)
+		return 0;
+	adds = calloc(w->job->add_count, sizeof(*adds));
+	if (!adds) {
+		text_append(w->err, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < w->job->add_count; i++)
+		adds[i].path = w->job->adds[i].path;
+	plan.fd = w->in;
+	plan.adds = adds;
+	plan.add_count = w->job->add_count;
+	plan.old_end = sectors_of(w->job->listing->image_size);
+	result = udfpatch_plan(&plan, w->err);
+	free(adds);
+	if (result == UDFPATCH_NO_ANCHOR)
+		text_appendf(w->err, "%s has a UDF file system that libudfread reads but whose "
+			     "anchor the UDF patch cannot find", w->job->in->name);
+	if (result != UDFPATCH_PATCHED)
+		return -1;
+	w->meta_sectors = plan.meta_sectors;
+	return 0;
+}
+
 int rewrite_iso(struct rewrite_job *job, struct text *err)
 {
 	struct writer w = { .job = job, .err = err, .in = -1, .out = -1 };
 	int rc;
 
 	w.in = job->in->fd;
+	if (check_adds(job, err) < 0 || spell_adds(&w) < 0 || plan_udf(&w) < 0) {
+		free_add_paths(&w);
+		return -1;
+	}
 	w.out = open(job->out, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (w.out < 0) {
 		text_appendf(err, "cannot create %s: %s", job->out, strerror(errno));
@@ -382,6 +585,7 @@ int rewrite_iso(struct rewrite_job *job, struct text *err)
 	rc = write_image(&w);
 	if (close(w.out) < 0 && rc == 0)
 		rc = fail_errno(&w, "closing it");
+	free_add_paths(&w);
 	if (rc == 0) {
 		job->placed = w.placed;
 		job->placed_count = w.placed_count;

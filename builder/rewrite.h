@@ -28,6 +28,7 @@
  * taken as they were written. */
 struct rewrite_placed {
 	const struct iso_file *old;        /* the file of IN it replaces, or NULL */
+	const struct rewrite_add *add;     /* the file added, or NULL */
 	struct iso_extent extent;
 	uint64_t hash;
 };
@@ -48,13 +49,17 @@ struct rewrite_job {
 	const char *boot_wim_disk;
 	const struct iso_boot_image *uefi; /* its image replaced by efi_image_disk */
 	const char *efi_image_disk;
-	const struct rewrite_add *adds;    /* in this order; none of them in IN */
+	/* In this order.  A name IN has (but for case, in any tree the
+	 * listing read), one given twice, or a folder on the path that is a
+	 * file of IN is refused before OUT is created. */
+	const struct rewrite_add *adds;
 	size_t add_count;
 	void (*on_progress)(void *ctx, uint64_t done, uint64_t total);
 	void *ctx;
 	uint64_t out_size;                 /* out: bytes */
 	/* out: every appended file (boot.wim, the EFI image, bytes UDF kept
-	 * in a File Entry), malloc'd, and which one is the EFI image. */
+	 * in a File Entry, the adds in their order), malloc'd, and which one
+	 * is the EFI image. */
 	struct rewrite_placed *placed;
 	size_t placed_count;
 	size_t efi_index;

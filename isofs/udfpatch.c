@@ -22,6 +22,24 @@
  *                      allocation descriptors
  *   extended (266)     the same but 64 object size, 72 blocks recorded,
  *                      208 L_EA, 212 L_AD, 216 attributes and descriptors
+ *   identifier (257)   16 version, 18 characteristics (2 directory, 8
+ *                      parent), 19 L_FI, 20 ICB (long_ad; its last 4
+ *                      bytes the low 32 bits of the unique ID), 36 L_IU,
+ *                      38 the name, padded to 4 bytes; tagged with the
+ *                      block it starts in
+ *   integrity (9)      40 contents use: next unique ID (8 bytes); the
+ *                      implementation use after the tables: 32 files,
+ *                      36 directories
+ *
+ * Added files: the plan (make_plan) walks each path down the tree, makes
+ * a node for every directory of the image that gets a new entry (its
+ * File Entry and identifiers read) and for each new folder and file.  In
+ * the job's meta sectors, node by node: a new node's File Entry (a copy
+ * of the nearest old directory's, for its kind, owner, permissions and
+ * times), then a directory's stream (the old identifiers resealed for
+ * their new blocks, or a parent identifier, then the new entries).  The
+ * old directories' File Entries are pointed at their new streams, their
+ * link counts raised by their new sub-folders.
  *
  * The copy keeps every old sector where it was, so the main descriptor
  * sequence is rewritten in place; the new reserve sequence goes after
@@ -74,8 +92,19 @@
 #define AD_EXTENDED 2
 #define AD_EMBEDDED 3
 
+#define FILE_TYPE_DIRECTORY 4
 #define FILE_TYPE_REGULAR 5
 #define ICB_STRATEGY_4 4
+
+#define TAG_IDENTIFIER 257
+#define FID_DIRECTORY 0x02
+#define FID_PARENT 0x08
+#define FID_HEAD 38u
+/* A path of more folders than this is refused (Windows media: 10). */
+#define MAX_ADD_DEPTH 32u
+/* ECMA-167 4/14.6.4: unique IDs 0-15 are kept for the root and others. */
+#define FIRST_UNIQUE_ID 16u
+#define NO_NODE ((size_t)-1)
 
 struct volume {
 	uint8_t anchor[SECTOR];
@@ -553,8 +582,12 @@ static size_t put_extents(uint8_t *out, int kind, uint32_t start, uint64_t size,
 	return used;
 }
 
+/* Points the File Entry at block, of type file_type, at file's new data;
+ * new_links more identifiers now name it (a directory's new
+ * sub-folders). */
 static int patch_entry(int fd, const struct volume *vol, const struct udfpatch_file *file,
-		       uint32_t block, struct entry_patch *patch, struct text *err)
+		       uint32_t block, unsigned file_type, unsigned new_links,
+		       struct entry_patch *patch, struct text *err)
 {
 	uint8_t *fe = patch->block;
 	const char *why = NULL;
@@ -597,11 +630,16 @@ static int patch_entry(int fd, const struct volume *vol, const struct udfpatch_f
 			     "handled", file->path, strategy);
 		return -1;
 	}
-	if (fe[27] != FILE_TYPE_REGULAR) {
-		text_appendf(err, "%s: its File Entry is of type %u, not a plain file", file->path,
-			     fe[27]);
+	if (fe[27] != file_type) {
+		text_appendf(err, "%s: its File Entry is of type %u, not a %s", file->path,
+			     fe[27], file_type == FILE_TYPE_REGULAR ? "plain file" : "directory");
 		return -1;
 	}
+	if (get_le(fe + 48, 2) + new_links > 0xFFFF) {
+		text_appendf(err, "%s: its link count cannot grow by %u", file->path, new_links);
+		return -1;
+	}
+	put_le(fe + 48, get_le(fe + 48, 2) + new_links, 2);
 	kind = (unsigned)get_le(fe + 34, 2) & 7;
 	if (kind == AD_EXTENDED) {
 		text_appendf(err, "%s: its File Entry uses extended allocation descriptors "
@@ -658,6 +696,433 @@ static int patch_entry(int fd, const struct volume *vol, const struct udfpatch_f
 	}
 	put_le(fe + 10, base + l_ea + used - TAG_SIZE, 2);
 	udf_tag_seal(fe, block);
+	return 0;
+}
+
+/* -------------------------------------------------------------------------
+ * Adding files and folders
+ * ------------------------------------------------------------------------- */
+
+/* A directory rewritten, or a file or folder made.  Children are the
+ * nodes naming it as parent, in the order they were made. */
+struct node {
+	size_t parent;               /* NO_NODE for a directory the image has */
+	bool existing;               /* one the image has: its stream rewritten */
+	bool directory;
+	uint32_t old_block;          /* existing: its File Entry */
+	struct udfwalk_dir old;      /* existing: its identifiers */
+	uint8_t *fe;                 /* existing: its File Entry, the model for new ones */
+	size_t model;                /* the existing node whose File Entry new ones copy */
+	size_t add;                  /* the add that made it (its path names it) */
+	uint8_t name[255];           /* new: the d-string body */
+	size_t name_length;
+	const char *utf8;            /* new: its name inside the add's path */
+	size_t utf8_length;
+	unsigned new_subdirs;
+	uint64_t stream_size;        /* directories: bytes of identifiers */
+	uint32_t fe_block;           /* new: where its File Entry goes */
+	uint32_t stream_block;       /* directories: where the stream goes */
+	uint64_t unique_id;
+};
+
+struct plan {
+	struct node *nodes;
+	size_t count;
+	uint64_t sectors;            /* the File Entries and streams together */
+	size_t new_files, new_dirs;
+};
+
+static void plan_free(struct plan *plan)
+{
+	for (size_t i = 0; i < plan->count; i++) {
+		udfwalk_dir_free(&plan->nodes[i].old);
+		free(plan->nodes[i].fe);
+	}
+	free(plan->nodes);
+	memset(plan, 0, sizeof(*plan));
+}
+
+static size_t new_node(struct plan *plan, struct text *err)
+{
+	struct node *grown = realloc(plan->nodes, (plan->count + 1) * sizeof(*grown));
+
+	if (!grown) {
+		text_append(err, "out of memory");
+		return NO_NODE;
+	}
+	plan->nodes = grown;
+	memset(&grown[plan->count], 0, sizeof(*grown));
+	grown[plan->count].parent = NO_NODE;
+	return plan->count++;
+}
+
+static uint64_t fid_size(size_t name_length)
+{
+	return (FID_HEAD + name_length + 3) & ~(uint64_t)3;
+}
+
+/* The node for the image's directory at block, made (its File Entry
+ * and identifiers read) the first time something goes into it. */
+static size_t existing_node(struct plan *plan, const struct udfwalk_partition *part,
+			    uint32_t block, size_t add, const char *path, struct text *err)
+{
+	size_t index;
+	struct node *node;
+
+	for (size_t i = 0; i < plan->count; i++)
+		if (plan->nodes[i].existing && plan->nodes[i].old_block == block)
+			return i;
+	index = new_node(plan, err);
+	if (index == NO_NODE)
+		return NO_NODE;
+	node = &plan->nodes[index];
+	node->existing = true;
+	node->directory = true;
+	node->old_block = block;
+	node->model = index;
+	node->add = add;
+	node->fe = malloc(SECTOR);
+	if (!node->fe) {
+		text_append(err, "out of memory");
+		return NO_NODE;
+	}
+	if (udfwalk_dir_read(part, block, path, &node->old, err) < 0 ||
+	    read_needed(part->fd, (uint64_t)part->start + block, node->fe, "a File Entry",
+			err) < 0)
+		return NO_NODE;
+	return index;
+}
+
+static int refuse_add(const char *path, const char *name, size_t length, const char *why,
+		      struct text *err)
+{
+	text_appendf(err, "%s: cannot add it to the UDF file system: \"%.*s\" %s", path,
+		     (int)length, name, why);
+	return -1;
+}
+
+/* Places one added path in the plan: the folders it lacks, then the file. */
+static int plan_add(struct plan *plan, const struct udfwalk_partition *part, uint32_t root,
+		    const struct udfpatch_add *adds, size_t add, struct text *err)
+{
+	const char *path = adds[add].path, *p = path;
+	uint32_t block = root;       /* the image's directory we are in, while cur is NO_NODE */
+	size_t cur = NO_NODE;
+	unsigned depth = 0;
+
+	for (;;) {
+		const char *name;
+		size_t length, child = NO_NODE;
+		uint8_t encoded[255];
+		size_t encoded_length;
+		bool last;
+
+		while (*p == '/' || *p == '\\')
+			p++;
+		name = p;
+		length = strcspn(p, "/\\");
+		if (length == 0) {
+			text_appendf(err, "\"%s\" names no file to add", path);
+			return -1;
+		}
+		p += length;
+		while (*p == '/' || *p == '\\')
+			p++;
+		last = *p == '\0';
+		if (++depth > MAX_ADD_DEPTH) {
+			text_appendf(err, "%s: the path is deeper than %u folders", path,
+				     MAX_ADD_DEPTH);
+			return -1;
+		}
+		if ((length == 1 && name[0] == '.') || (length == 2 && !memcmp(name, "..", 2)))
+			return refuse_add(path, name, length, "is not a name", err);
+		encoded_length = udfwalk_name_encode(name, length, encoded);
+		if (encoded_length == 0)
+			return refuse_add(path, name, length, "is not a name UDF can hold (UTF-8 of "
+					  "characters up to U+FFFF, at most 254 bytes)", err);
+		if (cur == NO_NODE || plan->nodes[cur].existing) {
+			struct udfwalk_dir scratch = { 0 };
+			const struct udfwalk_dir *dir = &scratch;
+			uint32_t found = 0;
+			bool directory = false;
+			int rc;
+
+			if (cur != NO_NODE)
+				dir = &plan->nodes[cur].old;
+			else if (udfwalk_dir_read(part, block, path, &scratch, err) < 0)
+				return -1;
+			rc = udfwalk_dir_lookup(part, dir, path, name, length, &found, &directory,
+						err);
+			udfwalk_dir_free(&scratch);
+			if (rc < 0)
+				return -1;
+			if (rc == 1) {
+				if (last)
+					return refuse_add(path, name, length, "is already in the "
+							  "image (names are compared but for "
+							  "case); give another name", err);
+				if (!directory)
+					return refuse_add(path, name, length, "is a file in the "
+							  "image, not a folder", err);
+				block = found;
+				cur = NO_NODE;
+				for (size_t i = 0; i < plan->count; i++)
+					if (plan->nodes[i].existing &&
+					    plan->nodes[i].old_block == block)
+						cur = i;
+				continue;
+			}
+			if (cur == NO_NODE) {
+				cur = existing_node(plan, part, block, add, path, err);
+				if (cur == NO_NODE)
+					return -1;
+			}
+		}
+		for (size_t i = 0; i < plan->count && child == NO_NODE; i++)
+			if (plan->nodes[i].parent == cur &&
+			    udfwalk_names_equal(name, length, plan->nodes[i].utf8,
+						plan->nodes[i].utf8_length))
+				child = i;
+		if (child != NO_NODE) {
+			if (last)
+				return refuse_add(path, name, length, "is added twice (names are "
+						  "compared but for case)", err);
+			if (!plan->nodes[child].directory)
+				return refuse_add(path, name, length, "is an added file, not a "
+						  "folder", err);
+			cur = child;
+			continue;
+		}
+		child = new_node(plan, err);
+		if (child == NO_NODE)
+			return -1;
+		plan->nodes[child].parent = cur;
+		plan->nodes[child].directory = !last;
+		plan->nodes[child].model = plan->nodes[cur].model;
+		plan->nodes[child].add = add;
+		memcpy(plan->nodes[child].name, encoded, encoded_length);
+		plan->nodes[child].name_length = encoded_length;
+		plan->nodes[child].utf8 = name;
+		plan->nodes[child].utf8_length = length;
+		if (!last)
+			plan->nodes[cur].new_subdirs++;
+		cur = child;
+		if (last)
+			return 0;
+	}
+}
+
+/* Every add planned, the streams sized and the sectors counted. */
+static int make_plan(const struct udfpatch_job *job, const struct volume *vol,
+		     struct plan *plan, struct text *err)
+{
+	struct udfwalk_partition part = { .fd = job->fd, .start = vol->part_start,
+					  .length = vol->part_length };
+	uint32_t root;
+
+	memset(plan, 0, sizeof(*plan));
+	if (job->add_count == 0)
+		return 0;
+	if (!vol->has_lvid) {
+		text_appendf(err, "%s: cannot add it to the UDF file system: the volume has no "
+			     "integrity descriptor, which keeps its next unique ID",
+			     job->adds[0].path);
+		return -1;
+	}
+	if (udfwalk_root(&part, vol->fsd_block, &root, err) < 0)
+		return -1;
+	for (size_t i = 0; i < job->add_count; i++)
+		if (plan_add(plan, &part, root, job->adds, i, err) < 0)
+			return -1;
+	for (size_t i = 0; i < plan->count; i++) {
+		struct node *node = &plan->nodes[i];
+
+		if (!node->existing) {
+			plan->sectors++;
+			if (node->directory)
+				plan->new_dirs++;
+			else
+				plan->new_files++;
+		}
+		if (!node->directory)
+			continue;
+		node->stream_size = node->existing ? udfwalk_dir_moved_size(&node->old)
+						   : fid_size(0);
+		for (size_t k = 0; k < plan->count; k++)
+			if (plan->nodes[k].parent == i)
+				node->stream_size += fid_size(plan->nodes[k].name_length);
+		if (node->stream_size > MAX_EXTENT) {
+			text_appendf(err, "%s: its folder's new directory would exceed 1 GiB",
+				     job->adds[node->add].path);
+			return -1;
+		}
+		plan->sectors += (node->stream_size + SECTOR - 1) / SECTOR;
+	}
+	return 0;
+}
+
+/* A File Identifier Descriptor at out, naming the File Entry at icb,
+ * recorded in block location.  Its size, padding included. */
+static size_t put_fid(uint8_t *out, unsigned characteristics, uint32_t icb, uint64_t unique_id,
+		      const uint8_t *name, size_t name_length, uint32_t location,
+		      uint16_t tag_version)
+{
+	size_t size = (size_t)fid_size(name_length);
+
+	memset(out, 0, size);
+	put_le(out, TAG_IDENTIFIER, 2);
+	put_le(out + 2, tag_version, 2);
+	put_le(out + 10, size - TAG_SIZE, 2);
+	put_le(out + 16, 1, 2);                  /* file version number */
+	out[18] = (uint8_t)characteristics;
+	out[19] = (uint8_t)name_length;
+	put_le(out + 20, SECTOR, 4);             /* the ICB: one block */
+	put_le(out + 24, icb, 4);
+	/* UDF 2.00 2.3.4.3: the low 32 bits of the unique ID in the ICB's
+	 * implementation use; older readers ignore it. */
+	put_le(out + 32, unique_id, 4);
+	if (name_length)
+		memcpy(out + FID_HEAD, name, name_length);
+	udf_tag_seal(out, location);
+	return size;
+}
+
+/* A new File Entry (or Extended File Entry, as the model is) at out. */
+static void make_entry(uint8_t *out, const uint8_t *model, unsigned file_type,
+		       unsigned links, uint64_t size, uint32_t data_block, uint64_t unique_id,
+		       uint32_t location)
+{
+	bool extended = get_le(model, 2) == TAG_EXTENDED_FILE_ENTRY;
+	unsigned base = extended ? 216 : 176;
+	uint64_t blocks = (size + SECTOR - 1) / SECTOR;
+	size_t used;
+
+	memcpy(out, model, base);
+	memset(out + base, 0, SECTOR - base);
+	/* ICB tag: strategy 4, one entry, no parent ICB, short_ad. */
+	put_le(out + 16, 0, 4);
+	put_le(out + 20, ICB_STRATEGY_4, 2);
+	put_le(out + 22, 0, 2);
+	put_le(out + 24, 1, 2);
+	out[26] = 0;
+	out[27] = (uint8_t)file_type;
+	memset(out + 28, 0, 6);
+	put_le(out + 34, get_le(model + 34, 2) & ~(uint64_t)7, 2);
+	put_le(out + 48, links, 2);
+	out[50] = 0;
+	out[51] = 0;
+	put_le(out + 52, 0, 4);
+	put_le(out + 56, size, 8);
+	if (extended) {
+		put_le(out + 64, size, 8);
+		put_le(out + 72, blocks, 8);
+		memset(out + 136, 0, 32);        /* no attributes, no named streams */
+		put_le(out + 200, unique_id, 8);
+	} else {
+		put_le(out + 64, blocks, 8);
+		memset(out + 112, 0, 16);        /* no extended attribute ICB */
+		put_le(out + 160, unique_id, 8);
+	}
+	used = put_extents(out + base, AD_SHORT, data_block, size, 0);
+	put_le(out + base - 8, 0, 4);
+	put_le(out + base - 4, used, 4);
+	put_le(out + 10, base + used - TAG_SIZE, 2);
+	udf_tag_seal(out, location);
+}
+
+/*
+ * The new File Entries and streams, in meta (meta_sectors sectors from
+ * job->meta_lba), and the patches of the directories rewritten; the
+ * integrity descriptor's next unique ID and counts updated in vol.
+ */
+static int build_adds(const struct udfpatch_job *job, struct volume *vol, struct plan *plan,
+		      uint8_t *meta, struct entry_patch *patches, uint32_t *blocks,
+		      size_t *patch_count, struct text *err)
+{
+	struct udfwalk_partition part = { .fd = job->fd, .start = vol->part_start,
+					  .length = vol->part_length };
+	uint32_t first = (uint32_t)(job->meta_lba - vol->part_start), next = first;
+	uint64_t unique = get_le(vol->lvid + 40, 8);
+	uint64_t partitions = get_le(vol->lvid + 72, 4), use = get_le(vol->lvid + 76, 4);
+	uint8_t *use_at = vol->lvid + 80 + 8 * partitions;
+	uint16_t tag_version = (uint16_t)get_le(vol->lvid + 2, 2);
+
+	if (unique < FIRST_UNIQUE_ID)
+		unique = FIRST_UNIQUE_ID;
+	for (size_t i = 0; i < plan->count; i++) {
+		struct node *node = &plan->nodes[i];
+
+		if (!node->existing) {
+			node->fe_block = next++;
+			/* Readers keep the low 32 bits; those stay clear of 0-15. */
+			if ((uint32_t)unique < FIRST_UNIQUE_ID)
+				unique += FIRST_UNIQUE_ID;
+			node->unique_id = unique++;
+		}
+		if (node->directory) {
+			node->stream_block = next;
+			next += (uint32_t)((node->stream_size + SECTOR - 1) / SECTOR);
+		}
+	}
+	for (size_t i = 0; i < plan->count; i++) {
+		struct node *node = &plan->nodes[i];
+		const char *path = job->adds[node->add].path;
+		const uint8_t *model = plan->nodes[node->model].fe;
+		uint8_t *stream;
+		uint64_t pos = 0;
+
+		if (!node->directory) {
+			const struct udfpatch_add *add = &job->adds[node->add];
+
+			make_entry(meta + (size_t)(node->fe_block - first) * SECTOR, model,
+				   FILE_TYPE_REGULAR, 1, add->size,
+				   add->size ? (uint32_t)(add->lba - vol->part_start) : 0,
+				   node->unique_id, node->fe_block);
+			continue;
+		}
+		stream = meta + (size_t)(node->stream_block - first) * SECTOR;
+		if (node->existing) {
+			struct udfpatch_file moved = { .path = path,
+				.lba = (uint64_t)vol->part_start + node->stream_block,
+				.size = node->stream_size };
+
+			if (udfwalk_dir_move(&part, &node->old, path, node->stream_block, stream,
+					     err) < 0)
+				return -1;
+			pos = udfwalk_dir_moved_size(&node->old);
+			if (patch_entry(job->fd, vol, &moved, node->old_block, FILE_TYPE_DIRECTORY,
+					node->new_subdirs, &patches[*patch_count], err) < 0)
+				return -1;
+			blocks[(*patch_count)++] = node->old_block;
+		} else {
+			const struct node *parent = &plan->nodes[node->parent];
+
+			pos += put_fid(stream, FID_DIRECTORY | FID_PARENT,
+				       parent->existing ? parent->old_block : parent->fe_block,
+				       parent->unique_id, NULL, 0, node->stream_block, tag_version);
+			make_entry(meta + (size_t)(node->fe_block - first) * SECTOR, model,
+				   FILE_TYPE_DIRECTORY, 1 + node->new_subdirs, node->stream_size,
+				   node->stream_block, node->unique_id, node->fe_block);
+		}
+		for (size_t k = 0; k < plan->count; k++) {
+			const struct node *child = &plan->nodes[k];
+
+			if (child->parent != i)
+				continue;
+			pos += put_fid(stream + pos, child->directory ? FID_DIRECTORY : 0,
+				       child->fe_block, child->unique_id, child->name,
+				       child->name_length,
+				       node->stream_block + (uint32_t)(pos / SECTOR), tag_version);
+		}
+	}
+	/* The Logical Volume Header Descriptor (contents use, 40) keeps the
+	 * next unique ID; the implementation use (UDF 2.2.6.4), when it is
+	 * there, counts files and folders. */
+	put_le(vol->lvid + 40, unique, 8);
+	if (use >= 40) {
+		put_le(use_at + 32, get_le(use_at + 32, 4) + plan->new_files, 4);
+		put_le(use_at + 36, get_le(use_at + 36, 4) + plan->new_dirs, 4);
+	}
 	return 0;
 }
 
@@ -746,7 +1211,7 @@ static int find_old_anchors(int fd, const struct udfpatch_job *job, uint64_t old
 }
 
 static int write_changes(const struct udfpatch_job *job, struct volume *vol,
-			 const struct entry_patch *patches, const uint64_t *stale,
+			 const struct entry_patch *patches, size_t patch_count, const uint64_t *stale,
 			 size_t stale_count, uint64_t *image_end, struct text *err)
 {
 	uint64_t part_end = (uint64_t)vol->part_start + vol->part_length;
@@ -758,7 +1223,7 @@ static int write_changes(const struct udfpatch_job *job, struct volume *vol,
 	uint8_t zero[SECTOR] = { 0 };
 	int rc = -1;
 
-	for (size_t i = 0; i < job->file_count; i++)
+	for (size_t i = 0; i < patch_count; i++)
 		if (write_sectors(job->fd, patches[i].sector, patches[i].block, 1,
 				  "a File Entry", err) < 0)
 			return -1;
@@ -818,64 +1283,153 @@ out:
 	return rc;
 }
 
-enum udfpatch_result udfpatch_apply(struct udfpatch_job *job, struct text *err)
+/* The volume, read and checked: what both planning and patching need. */
+static enum udfpatch_result read_volume(const struct udfpatch_job *job, struct volume *vol,
+					uint64_t *old_end, struct text *err)
 {
-	enum udfpatch_result result = UDFPATCH_REFUSED;
-	struct volume vol;
-	struct entry_patch *patches = NULL;
-	uint32_t *blocks = NULL;
-	uint64_t *stale = NULL;
-	uint64_t old_end = job->old_end;
 	uint32_t integrity_length = 0, integrity_sector = 0;
-	size_t stale_count = 0;
 	int rc;
 
-	memset(&vol, 0, sizeof(vol));
-	if (old_end == 0 && job->file_count > 0) {
-		old_end = UINT64_MAX;
+	memset(vol, 0, sizeof(*vol));
+	*old_end = job->old_end;
+	if (*old_end == 0 && job->file_count > 0) {
+		*old_end = UINT64_MAX;
 		for (size_t i = 0; i < job->file_count; i++)
-			if (job->files[i].lba < old_end)
-				old_end = job->files[i].lba;
+			if (job->files[i].lba < *old_end)
+				*old_end = job->files[i].lba;
 	}
-	rc = read_anchor(job->fd, old_end, &vol, err);
+	rc = read_anchor(job->fd, *old_end, vol, err);
 	if (rc == 0)
 		return UDFPATCH_NO_ANCHOR;
 	if (rc < 0)
 		return UDFPATCH_REFUSED;
-	if (read_sequence(job->fd, &vol, err) < 0 || check_partition(&vol, err) < 0 ||
-	    check_logical_volume(&vol, &integrity_length, &integrity_sector, err) < 0 ||
-	    read_integrity(job->fd, &vol, integrity_length, integrity_sector, err) < 0)
+	if (read_sequence(job->fd, vol, err) < 0 || check_partition(vol, err) < 0 ||
+	    check_logical_volume(vol, &integrity_length, &integrity_sector, err) < 0 ||
+	    read_integrity(job->fd, vol, integrity_length, integrity_sector, err) < 0)
+		return UDFPATCH_REFUSED;
+	return UDFPATCH_PATCHED;
+}
+
+enum udfpatch_result udfpatch_plan(struct udfpatch_job *job, struct text *err)
+{
+	struct volume vol;
+	struct plan plan;
+	uint64_t old_end;
+	enum udfpatch_result result = read_volume(job, &vol, &old_end, err);
+
+	if (result == UDFPATCH_PATCHED) {
+		if (make_plan(job, &vol, &plan, err) < 0)
+			result = UDFPATCH_REFUSED;
+		else
+			job->meta_sectors = plan.sectors;
+		plan_free(&plan);
+	}
+	free(vol.vds);
+	return result;
+}
+
+/* The added data and the new UDF structures lie in the partition as
+ * extended, and nowhere else the patch writes. */
+static int check_adds(const struct udfpatch_job *job, const struct volume *vol,
+		      const struct plan *plan, uint64_t old_end, struct text *err)
+{
+	uint64_t part_end = (uint64_t)vol->part_start + vol->part_length;
+	uint64_t new_end = job->data_end > part_end ? job->data_end : part_end;
+
+	if (job->meta_sectors != plan->sectors) {
+		text_appendf(err, "udfpatch: the job gives %" PRIu64 " sectors for the added "
+			     "files' UDF structures; they need %" PRIu64, job->meta_sectors,
+			     plan->sectors);
+		return -1;
+	}
+	if (plan->sectors && (job->meta_lba < vol->part_start || job->meta_lba > new_end ||
+			      plan->sectors > new_end - job->meta_lba ||
+			      job->meta_lba < old_end)) {
+		text_appendf(err, "udfpatch: the added files' UDF structures (sectors %" PRIu64
+			     " to %" PRIu64 ") do not lie after the old image in the UDF "
+			     "partition as extended (to sector %" PRIu64 ")", job->meta_lba,
+			     job->meta_lba + plan->sectors, new_end);
+		return -1;
+	}
+	for (size_t i = 0; i < job->add_count; i++) {
+		const struct udfpatch_add *add = &job->adds[i];
+		uint64_t blocks = (add->size + SECTOR - 1) / SECTOR;
+
+		if (add->size && (add->lba < vol->part_start || add->lba > new_end ||
+				  blocks > new_end - add->lba)) {
+			text_appendf(err, "%s: its data (sectors %" PRIu64 " to %" PRIu64 ") do "
+				     "not lie in the UDF partition as extended (sectors %" PRIu32
+				     " to %" PRIu64 ")", add->path, add->lba, add->lba + blocks,
+				     vol->part_start, new_end);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static const char *patch_path(const struct udfpatch_job *job, size_t index)
+{
+	return index < job->file_count ? job->files[index].path
+				       : "a folder the added files go into";
+}
+
+enum udfpatch_result udfpatch_apply(struct udfpatch_job *job, struct text *err)
+{
+	enum udfpatch_result result;
+	struct volume vol;
+	struct plan plan = { 0 };
+	struct entry_patch *patches = NULL;
+	uint32_t *blocks = NULL;
+	uint64_t *stale = NULL;
+	uint8_t *meta = NULL;
+	uint64_t old_end;
+	size_t stale_count = 0, patch_count;
+
+	result = read_volume(job, &vol, &old_end, err);
+	if (result != UDFPATCH_PATCHED)
+		goto out;
+	result = UDFPATCH_REFUSED;
+	if (check_job(job, &vol, old_end, err) < 0 || make_plan(job, &vol, &plan, err) < 0 ||
+	    check_adds(job, &vol, &plan, old_end, err) < 0)
 		goto out;
 
-	if (check_job(job, &vol, old_end, err) < 0)
-		goto out;
-
-	patches = calloc(job->file_count + 1, sizeof(*patches));
-	blocks = calloc(job->file_count + 1, sizeof(*blocks));
+	patches = calloc(job->file_count + plan.count + 1, sizeof(*patches));
+	blocks = calloc(job->file_count + plan.count + 1, sizeof(*blocks));
 	stale = calloc(ANCHOR_WINDOW, sizeof(*stale));
-	if (!patches || !blocks || !stale) {
+	meta = calloc(plan.sectors + 1, SECTOR);
+	if (!patches || !blocks || !stale || !meta) {
 		text_append(err, "out of memory");
 		goto out;
 	}
 	if (check_sector_256(job->fd, &vol, err) < 0 || find_entries(job, &vol, blocks, err) < 0)
 		goto out;
-	for (size_t i = 0; i < job->file_count; i++) {
+	for (size_t i = 0; i < job->file_count; i++)
+		if (patch_entry(job->fd, &vol, &job->files[i], blocks[i], FILE_TYPE_REGULAR, 0,
+				&patches[i], err) < 0)
+			goto out;
+	patch_count = job->file_count;
+	if (build_adds(job, &vol, &plan, meta, patches, blocks, &patch_count, err) < 0)
+		goto out;
+	for (size_t i = 0; i < patch_count; i++)
 		for (size_t j = 0; j < i; j++)
 			if (blocks[j] == blocks[i]) {
 				text_appendf(err, "%s and %s share one File Entry; each can have "
-					     "one place only", job->files[j].path,
-					     job->files[i].path);
+					     "one place only", patch_path(job, j),
+					     patch_path(job, i));
 				goto out;
 			}
-		if (patch_entry(job->fd, &vol, &job->files[i], blocks[i], &patches[i], err) < 0)
-			goto out;
-	}
 	if (find_old_anchors(job->fd, job, old_end, stale, &stale_count, err) < 0)
 		goto out;
-	if (write_changes(job, &vol, patches, stale, stale_count, &job->image_end, err) < 0)
+	if (plan.sectors && write_sectors(job->fd, job->meta_lba, meta, (size_t)plan.sectors,
+					  "the added files' UDF structures", err) < 0)
+		goto out;
+	if (write_changes(job, &vol, patches, patch_count, stale, stale_count, &job->image_end,
+			  err) < 0)
 		goto out;
 	result = UDFPATCH_PATCHED;
 out:
+	plan_free(&plan);
+	free(meta);
 	free(stale);
 	free(blocks);
 	free(patches);

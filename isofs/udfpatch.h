@@ -8,7 +8,11 @@
  * to find them: each changed file's File Entry (its allocation
  * descriptors and length), the partition's length (so the new data lie
  * inside it), the integrity descriptor's size table, a fresh reserve
- * volume descriptor sequence and the anchors.  No library in Debian
+ * volume descriptor sequence and the anchors.  Files the source lacks
+ * (update packages) are added: a File Entry for each and for each folder
+ * on its path that is missing, and each directory they go into gets its
+ * whole identifier stream rewritten in appended sectors, its File Entry
+ * pointed there.  No library in Debian
  * writes UDF: udfwalk finds the File Entries, each checked against what
  * the listing (libudfread) read for the file, and OUT is read back by
  * libudfread before it is published.
@@ -42,10 +46,30 @@ struct udfpatch_file {
 	size_t listed_extent_count;
 };
 
+/* A file the image did not have: its data already written, contiguous
+ * from lba (any lba when size is 0). */
+struct udfpatch_add {
+	const char *path;           /* "/win7gen2/packages/x.cab", like a file's */
+	uint64_t lba;
+	uint64_t size;
+};
+
 struct udfpatch_job {
 	int fd;                     /* the image, open read-write */
 	const struct udfpatch_file *files;
 	size_t file_count;
+	/*
+	 * Files to add, in this order, and the folders on their paths that
+	 * the tree lacks.  Their File Entries and the new identifier streams
+	 * of the directories they go into (each directory's whole stream is
+	 * rewritten there, its File Entry pointed at it) take meta_sectors
+	 * sectors from meta_lba on, below data_end: udfpatch_plan says how
+	 * many, before anything is laid out.
+	 */
+	const struct udfpatch_add *adds;
+	size_t add_count;
+	uint64_t meta_lba;
+	uint64_t meta_sectors;      /* set by udfpatch_plan */
 	/* The partition is extended to end at data_end (exclusive, sectors):
 	 * every new file lies below it. */
 	uint64_t data_end;
@@ -94,4 +118,16 @@ enum udfpatch_result {
 };
 
 enum udfpatch_result udfpatch_apply(struct udfpatch_job *job, struct text *err);
+
+/*
+ * Reads the volume and the directories the adds go into (from fd, which
+ * may be the source image, read-only; old_end must be set) and sets
+ * job->meta_sectors; nothing is written.  Refuses (UDFPATCH_REFUSED, err
+ * says why) an added path whose name the tree already has (compared as
+ * the walk compares: but for case), one given twice, one whose folder is
+ * a file, a name UDF cannot hold, a volume without an integrity
+ * descriptor (it keeps the next unique ID).  udfpatch_apply plans again
+ * the same way and refuses a job whose meta_sectors is not what it needs.
+ */
+enum udfpatch_result udfpatch_plan(struct udfpatch_job *job, struct text *err);
 #endif

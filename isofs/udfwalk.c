@@ -270,29 +270,22 @@ static int entry_extents(struct walk *walk, const struct entry *entry, struct ex
 	return 0;
 }
 
-/* A directory's data: the identifiers, and the block each sector of
- * them was read from (their tags name it). */
-struct directory {
-	uint8_t *data;
-	uint64_t size;
-	uint32_t *blocks;           /* per sector; NULL: embedded, all in entry_block */
-	uint32_t entry_block;
-};
-
-static void directory_free(struct directory *dir)
+void udfwalk_dir_free(struct udfwalk_dir *dir)
 {
 	free(dir->data);
 	free(dir->blocks);
+	dir->data = NULL;
+	dir->blocks = NULL;
 }
 
-static int read_directory(struct walk *walk, const struct entry *entry, struct directory *dir)
+static int read_directory(struct walk *walk, const struct entry *entry, struct udfwalk_dir *dir)
 {
 	uint64_t sector = (uint64_t)walk->part->start + entry->block;
 	struct extent extents[MAX_ADS];
 	size_t count, sectors = 0;
 
 	memset(dir, 0, sizeof(*dir));
-	dir->entry_block = entry->block;
+	dir->block = entry->block;
 	dir->size = entry->size;
 	if (entry->size > MAX_DIRECTORY)
 		return damaged(walk, "a directory's File Entry", sector, "it is larger than any "
@@ -414,41 +407,53 @@ struct found {
  * the match is checked; the rest are read when their directory is the
  * listing's, not here).
  */
-static int find_name(struct walk *walk, const struct directory *dir, const char *want,
+/* The identifier at pos of dir, checked: its length without padding in
+ * *length.  0, or -1 (damaged, err says why). */
+static int check_fid(struct walk *walk, const struct udfwalk_dir *dir, uint64_t pos,
+		     uint64_t *length)
+{
+	const uint8_t *fid = dir->data + pos;
+	uint32_t block = dir->blocks ? dir->blocks[pos / UDF_SECTOR] : dir->block;
+	uint64_t sector = (uint64_t)walk->part->start + block;
+	const char *why = NULL;
+	uint64_t padded;
+	int rc;
+
+	if (dir->size - pos < FID_HEAD)
+		return damaged(walk, "a directory", sector, "a File Identifier Descriptor "
+			       "runs past the directory's end");
+	*length = FID_HEAD + get_le(fid + 36, 2) + fid[19];
+	if (*length > dir->size - pos)
+		return damaged(walk, "a directory", sector, "a File Identifier Descriptor "
+			       "runs past the directory's end");
+	/* Writers count the padding in the CRC; the last one's may end
+	 * with the directory. */
+	padded = (*length + 3) & ~(uint64_t)3;
+	if (padded > dir->size - pos)
+		padded = dir->size - pos;
+	rc = udf_tag_check(fid, (size_t)padded, TAG_IDENTIFIER, block, &why);
+	if (rc <= 0)
+		return damaged(walk, "a File Identifier Descriptor", sector,
+			       rc < 0 ? why : "the directory holds something else there");
+	return 0;
+}
+
+static int find_name(struct walk *walk, const struct udfwalk_dir *dir, const char *want,
 		     size_t want_length, struct found *found)
 {
 	uint64_t pos = 0;
 
 	while (pos < dir->size) {
 		const uint8_t *fid = dir->data + pos;
-		uint32_t block = dir->blocks ? dir->blocks[pos / UDF_SECTOR] : dir->entry_block;
-		uint64_t sector = (uint64_t)walk->part->start + block;
-		const char *why = NULL;
-		uint64_t l_iu, l_fi, length, padded;
-		int rc;
+		uint64_t length;
 
-		if (dir->size - pos < FID_HEAD)
-			return damaged(walk, "a directory", sector, "a File Identifier Descriptor "
-				       "runs past the directory's end");
-		l_fi = fid[19];
-		l_iu = get_le(fid + 36, 2);
-		length = FID_HEAD + l_iu + l_fi;
-		if (length > dir->size - pos)
-			return damaged(walk, "a directory", sector, "a File Identifier Descriptor "
-				       "runs past the directory's end");
-		/* Writers count the padding in the CRC; the last one's may
-		 * end with the directory. */
-		padded = (length + 3) & ~(uint64_t)3;
-		if (padded > dir->size - pos)
-			padded = dir->size - pos;
-		rc = udf_tag_check(fid, (size_t)padded, TAG_IDENTIFIER, block, &why);
-		if (rc <= 0)
-			return damaged(walk, "a File Identifier Descriptor", sector,
-				       rc < 0 ? why : "the directory holds something else there");
+		if (check_fid(walk, dir, pos, &length) < 0)
+			return -1;
 		pos += (length + 3) & ~(uint64_t)3;
 		if (fid[18] & (FID_DELETED | FID_PARENT))
 			continue;
-		if (!name_matches(fid + FID_HEAD + l_iu, (size_t)l_fi, want, want_length))
+		if (!name_matches(fid + FID_HEAD + get_le(fid + 36, 2), fid[19], want,
+				  want_length))
 			continue;
 		found->block = (uint32_t)get_le(fid + 24, 4);
 		found->part_ref = (uint16_t)get_le(fid + 28, 2);
@@ -535,7 +540,7 @@ int udfwalk_find(const struct udfwalk_partition *part, uint32_t fsd_block, const
 	if (root_entry(&walk, fsd_block, &found.block) < 0)
 		goto out;
 	for (;;) {
-		struct directory dir;
+		struct udfwalk_dir dir;
 		size_t length;
 
 		while (*p == '/' || *p == '\\')
@@ -567,11 +572,11 @@ int udfwalk_find(const struct udfwalk_partition *part, uint32_t fsd_block, const
 			goto out;
 		}
 		if (read_directory(&walk, entry, &dir) < 0) {
-			directory_free(&dir);
+			udfwalk_dir_free(&dir);
 			goto out;
 		}
 		rc = find_name(&walk, &dir, p, length, &found);
-		directory_free(&dir);
+		udfwalk_dir_free(&dir);
 		if (rc <= 0) {
 			if (rc == 0)
 				text_appendf(err, "%s: not found in the UDF file system", path);
@@ -621,4 +626,157 @@ void udfwalk_file_free(struct udfwalk_file *file)
 	free(file->extents);
 	file->extents = NULL;
 	file->extent_count = 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Directories, for adding files
+ * ------------------------------------------------------------------------ */
+
+int udfwalk_root(const struct udfwalk_partition *part, uint32_t fsd_block, uint32_t *block,
+		 struct text *err)
+{
+	struct walk walk = { .part = part, .path = "/", .err = err };
+
+	return root_entry(&walk, fsd_block, block);
+}
+
+int udfwalk_dir_read(const struct udfwalk_partition *part, uint32_t block, const char *path,
+		     struct udfwalk_dir *dir, struct text *err)
+{
+	struct walk walk = { .part = part, .path = path, .err = err };
+	struct entry *entry = malloc(sizeof(*entry));
+	int rc = -1;
+
+	memset(dir, 0, sizeof(*dir));
+	if (!entry) {
+		text_append(err, "out of memory");
+		return -1;
+	}
+	if (read_entry(&walk, block, entry) < 0)
+		goto out;
+	if (entry->file_type != FILE_TYPE_DIRECTORY) {
+		damaged(&walk, "a directory's File Entry", (uint64_t)part->start + block,
+			"it is not a directory's");
+		goto out;
+	}
+	rc = read_directory(&walk, entry, dir);
+out:
+	if (rc < 0)
+		udfwalk_dir_free(dir);
+	free(entry);
+	return rc;
+}
+
+int udfwalk_dir_lookup(const struct udfwalk_partition *part, const struct udfwalk_dir *dir,
+		       const char *path, const char *name, size_t length, uint32_t *block,
+		       bool *directory, struct text *err)
+{
+	struct walk walk = { .part = part, .path = path, .err = err };
+	struct found found = { 0 };
+	int rc = find_name(&walk, dir, name, length, &found);
+
+	if (rc <= 0)
+		return rc;
+	if (found.part_ref != 0) {
+		text_appendf(err, "%s: \"%.*s\" has its File Entry in partition map %u; the "
+			     "volume has only map 0", path, (int)length, name, found.part_ref);
+		return -1;
+	}
+	*block = found.block;
+	*directory = found.directory;
+	return 1;
+}
+
+uint64_t udfwalk_dir_moved_size(const struct udfwalk_dir *dir)
+{
+	return (dir->size + 3) & ~(uint64_t)3;
+}
+
+int udfwalk_dir_move(const struct udfwalk_partition *part, const struct udfwalk_dir *dir,
+		     const char *path, uint32_t first, uint8_t *out, struct text *err)
+{
+	struct walk walk = { .part = part, .path = path, .err = err };
+	uint64_t pos = 0;
+
+	memset(out, 0, (size_t)udfwalk_dir_moved_size(dir));
+	memcpy(out, dir->data, (size_t)dir->size);
+	while (pos < dir->size) {
+		uint8_t *fid = out + pos;
+		uint64_t length, crc_length;
+
+		if (check_fid(&walk, dir, pos, &length) < 0)
+			return -1;
+		/* Checked against what the directory holds; padding added
+		 * here to the last one is never counted. */
+		crc_length = get_le(fid + 10, 2);
+		put_le(fid + 12, first + pos / UDF_SECTOR, 4);
+		put_le(fid + 8, crc_ccitt(fid + UDF_TAG_SIZE, (size_t)crc_length), 2);
+		fid[4] = tag_checksum(fid);
+		pos += (length + 3) & ~(uint64_t)3;
+	}
+	return 0;
+}
+
+/* The next character of strict UTF-8, or UINT32_MAX. */
+static uint32_t next_strict_utf8(const unsigned char **p, const unsigned char *end)
+{
+	const unsigned char *s = *p;
+	uint32_t c = *s++;
+	unsigned more = c >= 0xF0 && c < 0xF5 ? 3 : c >= 0xE0 && c < 0xF0 ? 2 :
+			c >= 0xC2 && c < 0xE0 ? 1 : 0;
+
+	if (c >= 0x80 && more == 0)
+		return UINT32_MAX;
+	if (more)
+		c &= 0x3F >> more;
+	if ((size_t)(end - s) < more)
+		return UINT32_MAX;
+	for (unsigned i = 0; i < more; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return UINT32_MAX;
+		c = c << 6 | (s[i] & 0x3F);
+	}
+	*p = s + more;
+	/* Overlong forms and surrogates are not characters. */
+	if ((more == 2 && c < 0x800) || (more == 3 && c < 0x10000) ||
+	    (c >= 0xD800 && c <= 0xDFFF))
+		return UINT32_MAX;
+	return c;
+}
+
+size_t udfwalk_name_encode(const char *name, size_t length, uint8_t out[255])
+{
+	const unsigned char *p = (const unsigned char *)name, *end = p + length;
+	unsigned width = 1;
+	size_t used = 1;
+
+	if (length == 0)
+		return 0;
+	while (p < end) {
+		uint32_t c = next_strict_utf8(&p, end);
+
+		if (c == UINT32_MAX || c > 0xFFFF || c == 0)
+			return 0;
+		if (c > 0xFF)
+			width = 2;
+	}
+	out[0] = (uint8_t)(8 * width);
+	for (p = (const unsigned char *)name; p < end;) {
+		uint32_t c = next_strict_utf8(&p, end);
+
+		if (used + width > 255)
+			return 0;
+		if (width == 2)
+			out[used++] = (uint8_t)(c >> 8);
+		out[used++] = (uint8_t)c;
+	}
+	return used;
+}
+
+bool udfwalk_names_equal(const char *a, size_t a_length, const char *b, size_t b_length)
+{
+	uint8_t encoded[255];
+	size_t length = udfwalk_name_encode(a, a_length, encoded);
+
+	return length > 0 && name_matches(encoded, length, b, b_length);
 }

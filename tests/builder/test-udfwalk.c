@@ -6,7 +6,9 @@
  * code under test) in a temporary file and asks udfwalk for a path:
  * names that differ only in case, two names that fold to the same, a
  * 16-bit name, a directory embedded in its File Entry, a damaged
- * identifier, a directory that contains itself.  The shell tests
+ * identifier, a directory that contains itself; and for adding files:
+ * names encoded as UDF d-strings, a directory looked up and moved to
+ * another block with its identifiers resealed.  The shell tests
  * t0260-udfpatch.sh and t0225-layouts.sh walk whole images.
  *
  * SPDX-License-Identifier: MIT
@@ -318,11 +320,98 @@ static void test_damage(void)
 	text_free(&err);
 }
 
+static void test_names(void)
+{
+	uint8_t out[255];
+	char long_name[300];
+	size_t n;
+
+	n = udfwalk_name_encode("boot.wim", 8, out);
+	tap_ok(n == 9 && out[0] == 8 && memcmp(out + 1, "boot.wim", 8) == 0,
+	       "an ASCII name: compression id 8, one byte a character");
+	n = udfwalk_name_encode("A\xC3\xA9", 3, out);
+	tap_ok(n == 3 && out[0] == 8 && out[1] == 'A' && out[2] == 0xE9,
+	       "a Latin-1 name stays 8-bit");
+	n = udfwalk_name_encode("\xCE\xA9x", 3, out);
+	tap_ok(n == 5 && out[0] == 16 && out[1] == 0x03 && out[2] == 0xA9 && out[3] == 0 &&
+	       out[4] == 'x', "a name past Latin-1: compression id 16, big-endian UCS-2");
+	tap_is_u64(udfwalk_name_encode("a\xFF", 2, out), 0, "bytes that are not UTF-8 are refused");
+	tap_is_u64(udfwalk_name_encode("\xF0\x9F\x98\x80", 4, out), 0,
+		   "a character past U+FFFF is refused");
+	tap_is_u64(udfwalk_name_encode("", 0, out), 0, "an empty name is refused");
+	memset(long_name, 'a', sizeof(long_name));
+	tap_is_u64(udfwalk_name_encode(long_name, 254, out), 255, "254 8-bit characters fit");
+	tap_is_u64(udfwalk_name_encode(long_name, 255, out), 0, "255 do not");
+	tap_ok(udfwalk_names_equal("Windows6.1-KB4490628-x64.cab", 28,
+				   "WINDOWS6.1-kb4490628-X64.CAB", 28),
+	       "names equal but for case are equal");
+	tap_ok(!udfwalk_names_equal("a.cab", 5, "b.cab", 5), "other names are not");
+}
+
+/* The image in a temporary file, as a partition: fclose it after. */
+static FILE *open_part(struct udfwalk_partition *part)
+{
+	FILE *tmp = tmpfile();
+
+	if (!tmp || fwrite(image, 1, sizeof(image), tmp) != sizeof(image) || fflush(tmp) != 0) {
+		perror("test-udfwalk: temporary image");
+		exit(99);
+	}
+	part->fd = fileno(tmp);
+	part->start = PART;
+	part->length = BLOCKS;
+	return tmp;
+}
+
+static void test_dir_move(void)
+{
+	struct udfwalk_partition part;
+	struct udfwalk_dir dir, moved;
+	struct text err = TEXT_INIT;
+	uint8_t out[SECTOR];
+	uint32_t root = 0, block = 0;
+	bool directory = true, sealed = true;
+	const char *why = NULL;
+	FILE *tmp;
+	int rc;
+
+	put_tree(usual, 2);
+	tmp = open_part(&part);
+	tap_ok(udfwalk_root(&part, FSD, &root, &err) == 0 && root == ROOT_FE,
+	       "the root's File Entry from the file set descriptor");
+	rc = udfwalk_dir_read(&part, SOURCES_FE, "/sources", &dir, &err);
+	tap_ok(rc == 0 && dir.size == 40 + 48 + 48, "a directory's identifiers are read: %s",
+	       text_string(&err));
+	rc = udfwalk_dir_lookup(&part, &dir, "/sources", "BOOT.WIM", 8, &block, &directory,
+				&err);
+	tap_ok(rc == 1 && block == BOOT_FE && !directory, "a name is looked up but for case");
+	rc = udfwalk_dir_lookup(&part, &dir, "/sources", "nope", 4, &block, &directory, &err);
+	tap_is_u64((uint64_t)rc, 0, "a name the directory lacks is not found");
+	tap_is_u64(udfwalk_dir_moved_size(&dir), dir.size, "a padded stream keeps its size");
+	rc = udfwalk_dir_move(&part, &dir, "/sources", 30, out, &err);
+	for (uint64_t pos = 0; rc == 0 && pos < dir.size; pos += 40 + (pos ? 8 : 0))
+		sealed = sealed && udf_tag_check(out + pos, 48, 257, 30, &why) == 1;
+	tap_ok(rc == 0 && sealed, "moved, each identifier is sealed for its new block");
+	moved = (struct udfwalk_dir){ .block = 30, .data = out, .size = dir.size };
+	rc = udfwalk_dir_lookup(&part, &moved, "/sources", "other.txt", 9, &block, &directory,
+				&err);
+	tap_ok(rc == 1 && block == OTHER_FE, "the moved identifiers are found where they are");
+	dir.data[40 + 40] ^= 1;
+	rc = udfwalk_dir_move(&part, &dir, "/sources", 30, out, &err);
+	tap_ok(rc < 0 && strstr(text_string(&err), "CRC does not match"),
+	       "a damaged identifier is not moved: %s", text_string(&err));
+	udfwalk_dir_free(&dir);
+	fclose(tmp);
+	text_free(&err);
+}
+
 int main(void)
 {
 	test_plain();
 	test_fold();
 	test_embedded();
 	test_damage();
+	test_names();
+	test_dir_move();
 	return tap_done();
 }

@@ -2,7 +2,7 @@
  * udfpatch-apply.c - append new content for UDF files, then udfpatch_apply
  *
  *   udfpatch-apply [--gap N] [--tail-gap N] [--old-end-unset] [--listed LBA:SIZE]
- *                  IMAGE PATH=FILE...
+ *                  IMAGE PATH=FILE... [+PATH=FILE...]
  *
  * Does to IMAGE what `build` does to its copy of the source: each FILE's
  * bytes go after the image's end (N free sectors first with --gap), one
@@ -17,6 +17,10 @@
  * Then, as build does, each ISO 9660 volume descriptor's volume space
  * size becomes the new image size: pycdlib finds UDF's closing anchor
  * through it.
+ *
+ * A +PATH=FILE is added, as build adds update packages: its bytes are
+ * appended with the others, then udfpatch_plan sizes the UDF structures
+ * for the adds, which go right after the data.
  *
  * Prints "patched image_end=N data_end=N tail_start=N old_end=N" or
  * "no UDF" (exit 0); on refusal, the message on stderr and exit 1; a
@@ -43,7 +47,7 @@
 static int usage(void)
 {
 	fprintf(stderr, "usage: udfpatch-apply [--gap N] [--tail-gap N] [--old-end-unset] "
-		"[--listed LBA:SIZE] IMAGE PATH=FILE...\n");
+		"[--listed LBA:SIZE] IMAGE PATH=FILE... [+PATH=FILE...]\n");
 	return 2;
 }
 
@@ -141,6 +145,7 @@ static int set_volume_size(int image, uint64_t sectors)
 int main(int argc, char **argv)
 {
 	struct udfpatch_file files[16] = { { 0 } };
+	struct udfpatch_add adds[16] = { { 0 } };
 	struct udfpatch_job job;
 	struct text err = TEXT_INIT;
 	enum udfpatch_result result;
@@ -173,7 +178,7 @@ int main(int argc, char **argv)
 			return usage();
 		}
 	}
-	if (argc - argi < 1 || argc - argi - 1 > (int)(sizeof(files) / sizeof(files[0])))
+	if (argc - argi < 1 || argc - argi - 1 > (int)(sizeof(adds) / sizeof(adds[0])))
 		return usage();
 	image = open(argv[argi], O_RDWR);
 	if (image < 0 || fstat(image, &st) < 0)
@@ -188,18 +193,37 @@ int main(int argc, char **argv)
 	job.old_end = (uint64_t)st.st_size / SECTOR;
 	next = job.old_end + gap;
 	for (int i = argi + 1; i < argc; i++) {
-		struct udfpatch_file *file = &files[job.file_count++];
 		char *eq = strchr(argv[i], '=');
+		uint64_t *size;
 
 		if (!eq)
 			return usage();
 		*eq = '\0';
-		file->path = argv[i];
-		file->lba = next;
-		rc = append(image, eq + 1, next, &file->size);
+		if (argv[i][0] == '+') {
+			adds[job.add_count].path = argv[i] + 1;
+			adds[job.add_count].lba = next;
+			size = &adds[job.add_count++].size;
+		} else {
+			files[job.file_count].path = argv[i];
+			files[job.file_count].lba = next;
+			size = &files[job.file_count++].size;
+		}
+		rc = append(image, eq + 1, next, size);
 		if (rc)
 			return rc;
-		next += (file->size + SECTOR - 1) / SECTOR;
+		next += (*size + SECTOR - 1) / SECTOR;
+	}
+	job.adds = adds;
+	if (job.add_count) {
+		result = udfpatch_plan(&job, &err);
+		if (result == UDFPATCH_REFUSED) {
+			fprintf(stderr, "udfpatch-apply: %s\n", text_string(&err));
+			text_free(&err);
+			close(image);
+			return 1;
+		}
+		job.meta_lba = next;
+		next += job.meta_sectors;
 	}
 	/* The last stretch may have been zeros, skipped: the data still end here. */
 	if ((uint64_t)st.st_size < next * SECTOR && ftruncate(image, (off_t)(next * SECTOR)) < 0)

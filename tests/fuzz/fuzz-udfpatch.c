@@ -42,7 +42,11 @@
  *         32 END_ANCHOR, a copy of the anchor sealed for the old image's
  *         last sector, put there (udfpatch must clear it); 64
  *         ONLY_END_ANCHOR, with END_ANCHOR: sector 256 then left blank,
- *         as writers that keep only the end anchor do
+ *         as writers that keep only the end anchor do; 128 ADD, two
+ *         files added (udfpatch_plan first, as build calls it, then the
+ *         adds' File Entries and directories after their data):
+ *         /win7gen2/packages/Windows6.1-KB4490628-x64.cab, a new folder
+ *         pair, and /sources/Extra.txt, into a folder the seeds have
  *   1     free sectors between the old image's end and the new data
  *   2     free sectors between the data's end and the tail
  *   3     zero sectors after the last one given (the seeds make the old
@@ -61,7 +65,11 @@
  * descriptors at their own location and zeros, closed by an anchor that
  * names it as the reserve sequence; each File Entry changed points at
  * exactly one file's new data, in contiguous extents, and the partition
- * reaches past the data.  Only the memfd's data extents (SEEK_DATA) are
+ * reaches past the data.  With ADD, a refused plan writes nothing; a
+ * patched image has a File Entry for each added file that udfwalk finds
+ * by its path, of its size at its data, directories changed point into
+ * the new structures' sectors, and nothing else lies there.  Only the
+ * memfd's data extents (SEEK_DATA) are
  * read back, so an 8 GiB file costs nothing.
  *
  * tests/fuzz/make-udfpatch-seeds.py makes the seeds; tests/fuzz/replay.c
@@ -81,6 +89,7 @@
 
 #include "text.h"
 #include "udfpatch.h"
+#include "udfwalk.h"
 
 #define SECTOR 2048u
 #define HEADER 8u
@@ -96,8 +105,10 @@
 #define F_FOLD 0x10u
 #define F_END_ANCHOR 0x20u
 #define F_ONLY_END_ANCHOR 0x40u
+#define F_ADD 0x80u
 
 #define SECOND_SIZE 1474560u
+#define ADD_BIG_SIZE 3000u
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -279,6 +290,14 @@ static void check_entry(const struct run *run, const uint8_t *fe)
 		abort();
 	if (!run->have_partition)
 		abort();
+	if (fe[27] == 4) {
+		/* A directory an add went into: its stream is in the new
+		 * structures' sectors. */
+		if (job->add_count == 0 || info == 0 || run->part_start + first < job->meta_lba ||
+		    run->part_start + next > job->meta_lba + job->meta_sectors)
+			abort();
+		return;
+	}
 	for (size_t i = 0; i < job->file_count; i++)
 		if (job->files[i].size == info &&
 		    (info == 0 || job->files[i].lba == run->part_start + first))
@@ -424,6 +443,9 @@ static void check_image(struct run *run, int fd)
 					check_old_sector(run, sector, block);
 				else if (memcmp(block, run->image + sector * SECTOR, SECTOR))
 					abort();
+			} else if (run->result == UDFPATCH_PATCHED && sector >= job->meta_lba &&
+				   sector < job->meta_lba + job->meta_sectors) {
+				continue;   /* the new structures: walked in check_adds */
 			} else if (run->result != UDFPATCH_PATCHED || sector < job->tail_start ||
 				   sector >= job->image_end) {
 				if (!all_zero(block))
@@ -432,9 +454,43 @@ static void check_image(struct run *run, int fd)
 		}
 		at = hole;
 	}
-	if (run->result == UDFPATCH_PATCHED && (run->entries_changed > job->file_count || run->pd_changed > 1 ||
+	if (run->result == UDFPATCH_PATCHED && (run->entries_changed > job->file_count +
+						job->add_count || run->pd_changed > 1 ||
 			     run->lvid_changed > 1))
 		abort();
+}
+
+/* After a successful run with adds: each added path is found, of its
+ * size, at its data, by the walk that finds the files to patch. */
+static void check_adds(const struct run *run, int fd)
+{
+	const struct udfpatch_job *job = run->job;
+	struct udfwalk_partition part = { .fd = fd, .start = (uint32_t)run->part_start,
+					  .length = (uint32_t)run->part_length };
+	uint8_t lvd[SECTOR];
+	uint32_t fsd = 0;
+
+	/* The file set descriptor, from the reserve's logical volume
+	 * descriptor (the main one is where it was). */
+	for (uint64_t s = job->tail_start; s < job->image_end; s++) {
+		if (!read_at(fd, s, lvd))
+			abort();
+		if (get_le(lvd, 2) == 6)
+			fsd = (uint32_t)get_le(lvd + 252, 4);
+	}
+	for (size_t i = 0; i < job->add_count; i++) {
+		struct udfwalk_file file;
+		struct text err = TEXT_INIT;
+
+		if (udfwalk_find(&part, fsd, job->adds[i].path, &file, &err) < 0)
+			abort();
+		if (file.size != job->adds[i].size || file.embedded ||
+		    (file.size && (file.extent_count != 1 ||
+				   file.extents[0].lba != job->adds[i].lba)))
+			abort();
+		udfwalk_file_free(&file);
+		text_free(&err);
+	}
 }
 
 /* The old image from the input: the header's padding, the anchor copy,
@@ -481,6 +537,7 @@ static uint8_t *make_image(const uint8_t *data, size_t size, unsigned flags, uns
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct udfpatch_file files[2] = { { 0 } };
+	struct udfpatch_add adds[2] = { { 0 } };
 	struct udfpatch_job job;
 	struct text err = TEXT_INIT;
 	struct run run;
@@ -519,14 +576,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	job.file_count = flags & F_SECOND ? 2 : 1;
 	job.data_end = flags & F_SECOND ? files[1].lba + (SECOND_SIZE + SECTOR - 1) / SECTOR
 					: files[0].lba + first_blocks;
-	job.tail_start = job.data_end + data[2];
 	job.old_end = flags & F_OLD_END_UNSET ? 0 : old_sectors;
 
 	memset(&run, 0, sizeof(run));
 	run.job = &job;
 	run.image = image;
 	run.old_sectors = old_sectors;
-	run.result = udfpatch_apply(&job, &err);
+	run.result = UDFPATCH_PATCHED;
+	if (flags & F_ADD) {
+		adds[0].path = "/win7gen2/packages/Windows6.1-KB4490628-x64.cab";
+		adds[0].lba = job.data_end;
+		adds[0].size = ADD_BIG_SIZE;
+		adds[1].path = "/sources/Extra.txt";
+		adds[1].lba = adds[0].lba + (ADD_BIG_SIZE + SECTOR - 1) / SECTOR;
+		adds[1].size = 1;
+		job.adds = adds;
+		job.add_count = 2;
+		run.result = udfpatch_plan(&job, &err);
+		job.meta_lba = adds[1].lba + 1;
+		job.data_end = job.meta_lba + job.meta_sectors;
+	}
+	job.tail_start = job.data_end + data[2];
+	if (run.result == UDFPATCH_PATCHED)
+		run.result = udfpatch_apply(&job, &err);
 
 	if ((run.result != UDFPATCH_PATCHED && run.result != UDFPATCH_NO_ANCHOR &&
 	     run.result != UDFPATCH_REFUSED) || text_failed(&err) ||
@@ -540,6 +612,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (run.result == UDFPATCH_PATCHED) {
 		check_tail(&run, fd);
 		check_no_old_anchor(&run, fd);
+		if (job.add_count)
+			check_adds(&run, fd);
 	} else if ((uint64_t)file_size(fd) != old_sectors * SECTOR)
 		abort();
 	check_image(&run, fd);

@@ -45,8 +45,8 @@ PARTITION = 257
 PARTITION_MAX = 64
 
 # Header flags (fuzz-udfpatch.c).
-RESEAL, SECOND, SECOND_SAME, OLD_END_UNSET, FOLD, END_ANCHOR, ONLY_END_ANCHOR = \
-    1, 2, 4, 8, 16, 32, 64
+RESEAL, SECOND, SECOND_SAME, OLD_END_UNSET, FOLD, END_ANCHOR, ONLY_END_ANCHOR, ADD = \
+    1, 2, 4, 8, 16, 32, 64, 128
 
 # 2009-07-22 00:00:00 UTC, when Windows 7 went to manufacturing.
 EPOCH = 1248220800
@@ -290,6 +290,16 @@ def main():
          [('/', directory_entry, empty_extent)], dict()),
         ('genisoimage-sources-nameless', 'genisoimage', SMALL,
          [('/sources', directory_data, nameless)], dict()),
+        # Files added: new folders under the root, a file into /sources;
+        # directories of each kind the adds rewrite.
+        ('genisoimage-add', 'genisoimage', SMALL, [], dict(flags=ADD)),
+        ('pycdlib-add-two-files', 'pycdlib', EFI, [], dict(flags=ADD | SECOND, gap=1)),
+        ('pycdlib-add-embedded-sources', 'pycdlib', SMALL, [('/sources', 'embed')],
+         dict(flags=ADD, tail_gap=2)),
+        ('pycdlib-add-efe-root', 'pycdlib', SMALL, [('/', sample.to_extended)],
+         dict(flags=ADD | END_ANCHOR)),
+        ('genisoimage-add-sources-nameless', 'genisoimage', SMALL,
+         [('/sources', directory_data, nameless)], dict(flags=ADD)),
     ]
     try:
         for name, maker, files, edits, head in seeds:
