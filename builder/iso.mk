@@ -195,12 +195,9 @@ check_PROGRAMS += tests/builder/rewrite-add
 endif
 tests_builder_rewrite_add_SOURCES = tests/builder/rewrite-add.c \
 	builder/rewrite.c builder/rewrite.h builder/outcheck.c builder/outcheck.h \
-	builder/iso.c builder/iso.h builder/udflist.c \
-	builder/eltorito.c builder/eltorito.h builder/files.c builder/files.h \
-	builder/run.c builder/run.h builder/isotree.c builder/isotree.h \
-	builder/udfwalk.c builder/udfwalk.h builder/udfpatch.c builder/udfpatch.h \
-	builder/xxh64.c builder/xxh64.h
+	builder/xxh64.c builder/xxh64.h $(isofs_sources) $(hostlib_sources)
 tests_builder_rewrite_add_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder \
+	-I$(top_srcdir)/isofs -I$(top_srcdir)/hostlib \
 	$(FIXENGINE_CPPFLAGS) $(UDFREAD_CFLAGS)
 tests_builder_rewrite_add_LDADD = fixengine/libfixengine.a $(UDFREAD_LIBS)
 

@@ -2,7 +2,7 @@
 # build --package FILE: the package CABs are on OUT itself under
 # \win7gen2\packages\ with packages.txt, named by UDF, ISO 9660 and
 # Joliet where IN has it, byte for byte the package CABs, in install
-# order; inspect lists them.  Read back with xorriso and 7-Zip, which
+# order; inspect lists them.  Read back with xorriso, isoinfo and 7-Zip, which
 # the code under test does not use.
 
 . "$top_srcdir/tests/builder/lib-builder.sh"
@@ -16,6 +16,14 @@ WIN7=6.1.7601.17514
 ON_DVD=/win7gen2/packages
 
 layouts="microsoft bridge iso9660"
+
+# primary NAME: the name the ISO 9660 primary tree gives a package CAB
+# (d-characters: upper case, '_' for '.' and '-' but the extension's dot).
+primary() {
+	stem=${1%.*}
+	echo "$stem" | tr "a-z.-" "A-Z__" | tr -d "\n"
+	echo ".CAB"
+}
 
 test_expect_success 'setup: samples of each layout, an SSU .msu, a .cab, another .msu; built' '
 	"$MAKE_PKG" cab KB4490628 amd64 $WIN7 ssu.cab ssu &&
@@ -44,9 +52,12 @@ test_expect_success 'packages.txt on OUT: servicing stack first, then as given' 
 test_expect_success 'every tree names them: ISO 9660 always, UDF and Joliet where IN has them' '
 	printf "%s\n" $ON_DVD/packages.txt $ON_DVD/windows6.1-kb4474419-v3-x64.cab \
 		$ON_DVD/windows6.1-kb4490628-x64.cab $ON_DVD/windows6.1-kb4534310-x64.cab >expect &&
+	printf "%s\n" $ON_DVD/packages.txt $ON_DVD/windows6_1_kb4474419_v3_x64.cab \
+		$ON_DVD/windows6_1_kb4490628_x64.cab $ON_DVD/windows6_1_kb4534310_x64.cab \
+		>expect.primary &&
 	for layout in $layouts; do
 		primary_names out-$layout.iso | tr A-Z a-z | grep "^$ON_DVD/" >primary &&
-		test_cmp expect primary || return 1
+		test_cmp expect.primary primary || return 1
 	done &&
 	for layout in microsoft bridge; do
 		udf_names out-$layout.iso | grep "^$ON_DVD/" >udf &&
@@ -57,14 +68,20 @@ test_expect_success 'every tree names them: ISO 9660 always, UDF and Joliet wher
 '
 
 test_expect_success 'the CABs on OUT are the package CABs, byte for byte, through each tree' '
+	DIR=/WIN7GEN2/PACKAGES &&
 	for layout in $layouts; do
-		iso_get out-$layout.iso $ON_DVD/Windows6.1-KB4490628-x64.cab ssu.out &&
-		cmp ssu.cab ssu.out &&
-		iso_get out-$layout.iso $ON_DVD/Windows6.1-KB4534310-x64.cab rollup.out &&
-		cmp rollup.cab rollup.out &&
-		iso_get out-$layout.iso $ON_DVD/Windows6.1-KB4474419-v3-x64.cab sha2.out &&
-		cmp Windows6.1-KB4474419-v3-x64.cab sha2.out || return 1
+		for cab in ssu.cab:Windows6.1-KB4490628-x64.cab rollup.cab:Windows6.1-KB4534310-x64.cab \
+			   Windows6.1-KB4474419-v3-x64.cab:Windows6.1-KB4474419-v3-x64.cab; do
+			isoinfo -i out-$layout.iso -x "$DIR/$(primary ${cab#*:});1" >primary.out &&
+			cmp ${cab%%:*} primary.out || return 1
+		done || return 1
 	done &&
+	for layout in bridge iso9660; do
+		isoinfo -J -i out-$layout.iso -x $ON_DVD/Windows6.1-KB4534310-x64.cab >rollup.joliet &&
+		cmp rollup.cab rollup.joliet || return 1
+	done &&
+	isoinfo -J -i out-iso9660.iso -x $ON_DVD/Windows6.1-KB4490628-x64.cab >ssu.joliet &&
+	cmp ssu.cab ssu.joliet &&
 	udf_get out-microsoft.iso $ON_DVD/Windows6.1-KB4490628-x64.cab ssu.udf &&
 	cmp ssu.cab ssu.udf &&
 	udf_get out-microsoft.iso $ON_DVD/Windows6.1-KB4534310-x64.cab rollup.udf &&
