@@ -42,6 +42,7 @@ endif
 tests_builder_icpkg_open_SOURCES = tests/builder/icpkg-open.c $(builder_icpkg_sources) \
 	builder/xmldata.c builder/xmldata.h \
 	isofs/listing.c isofs/listing.h isofs/iso.c isofs/iso.h isofs/udflist.c isofs/udflist.h \
+	isofs/voldesc.c isofs/voldesc.h \
 	isofs/eltorito.c isofs/eltorito.h \
 	hostlib/files.c hostlib/files.h hostlib/run.c hostlib/run.h
 tests_builder_icpkg_open_CPPFLAGS = $(builder_test_cppflags) $(MSPACK_CFLAGS) \

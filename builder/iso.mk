@@ -183,6 +183,7 @@ check_PROGRAMS += tests/builder/iso-list
 endif
 tests_builder_iso_list_SOURCES = tests/builder/iso-list.c \
 	isofs/listing.c isofs/listing.h isofs/iso.c isofs/iso.h isofs/udflist.c isofs/udflist.h \
+	isofs/voldesc.c isofs/voldesc.h \
 	isofs/eltorito.c isofs/eltorito.h hostlib/files.c hostlib/files.h \
 	hostlib/run.c hostlib/run.h
 tests_builder_iso_list_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder -I$(top_srcdir)/isofs -I$(top_srcdir)/hostlib \

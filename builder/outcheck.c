@@ -15,9 +15,8 @@
 #include "files.h"
 #include "udflist.h"
 #include "xxh64.h"
+#include "voldesc.h"
 
-#define PVD_SECTOR 16
-#define MAX_DESCRIPTORS 32
 #define HASH_CHUNK (1u << 20)
 
 struct check {
@@ -290,29 +289,46 @@ static int check_tree(struct check *c, enum iso_tree tree)
 
 /* The boot catalog of OUT, read from its boot record as iso.c reads
  * IN's: the same entries as IN's, the UEFI one at the new EFI image. */
+
+/* The El Torito boot record among OUT's volume descriptors: its catalog
+ * sector, or why the record is damaged. */
+struct boot_record_search {
+	uint64_t sectors;
+	uint32_t catalog_lba;       /* 0 until found */
+	const char *why;
+};
+
+static int find_boot_record(void *ctx, uint64_t sector, enum voldesc_kind kind,
+			    uint8_t descriptor[ISO_SECTOR])
+{
+	struct boot_record_search *search = ctx;
+
+	(void)sector;
+	if (kind != VOLDESC_BOOT_RECORD)
+		return 0;
+	if (eltorito_parse_boot_record(descriptor, ISO_SECTOR, search->sectors,
+				       &search->catalog_lba, &search->why) < 0)
+		return -1;
+	return search->catalog_lba != 0;
+}
+
 static int check_catalog(struct check *c)
 {
 	static const char reader[] = "El Torito (boot catalog)";
 	const struct iso_listing *in = c->job->listing;
 	const struct rewrite_placed *efi = &c->job->placed[c->job->efi_index];
+	struct boot_record_search search = { .sectors = c->sectors };
 	struct eltorito_catalog got;
-	uint8_t sector[ISO_SECTOR];
 	uint8_t *catalog;
-	uint32_t catalog_lba = 0;
+	uint32_t catalog_lba;
 	const char *why = NULL;
 	size_t size;
 	int rc = 0;
 
-	for (unsigned i = 0; i < MAX_DESCRIPTORS && !catalog_lba; i++) {
-		if (pread_full(c->out.fd, sector, sizeof(sector),
-			       (uint64_t)(PVD_SECTOR + i) * ISO_SECTOR) < 0 ||
-		    memcmp(sector + 1, "CD001", 5) != 0 || sector[0] == 255)
-			break;
-		if (sector[0] == 0 &&
-		    eltorito_parse_boot_record(sector, sizeof(sector), c->sectors, &catalog_lba,
-					       &why) < 0)
-			return failed(c, reader, why);
-	}
+	if (voldesc_walk(c->out.fd, c->sectors, find_boot_record, &search) < 0)
+		return failed(c, reader, search.why ? search.why :
+					 "cannot read OUT's volume descriptors");
+	catalog_lba = search.catalog_lba;
 	if (catalog_lba != in->catalog_lba)
 		return failed(c, reader, "finds no boot catalog where IN's was");
 	size = ELTORITO_MAX_CATALOG_SECTORS * ISO_SECTOR;

@@ -34,9 +34,8 @@
 #include "xxh64.h"
 #include "isotree.h"
 #include "udfpatch.h"
+#include "voldesc.h"
 
-#define PVD_SECTOR 16
-#define MAX_DESCRIPTORS 32
 #define APPEND_CHUNK (1u << 20)
 /* Zero sectors after the trees when nothing else follows them
  * (genisoimage's default -pad). */
@@ -253,29 +252,42 @@ static int patch_catalog(struct writer *w, const struct rewrite_placed *efi)
 	return write_all(w, catalog, size, offset, "the boot catalog");
 }
 
+struct descriptor_patch {
+	struct writer *w;
+	const struct isotree_output *trees;
+	uint64_t image_end;
+};
+
+static int patch_descriptor(void *ctx, uint64_t sector, enum voldesc_kind kind,
+			    uint8_t descriptor[ISO_SECTOR])
+{
+	struct descriptor_patch *patch = ctx;
+
+	if (kind == VOLDESC_PRIMARY)
+		isotree_patch_descriptor(descriptor, &patch->trees->primary,
+					 (uint32_t)patch->image_end);
+	else if (kind == VOLDESC_JOLIET)
+		isotree_patch_descriptor(descriptor, &patch->trees->joliet,
+					 (uint32_t)patch->image_end);
+	else
+		return 0;
+	return write_all(patch->w, descriptor, ISO_SECTOR, sector * ISO_SECTOR,
+			 "the volume descriptors") < 0;
+}
+
 static int patch_descriptors(struct writer *w, const struct isotree_output *trees,
 			     uint64_t image_end)
 {
-	unsigned char sector[ISO_SECTOR];
+	struct descriptor_patch patch = { .w = w, .trees = trees, .image_end = image_end };
 
-	for (unsigned i = 0; i < MAX_DESCRIPTORS; i++) {
-		uint64_t offset = (uint64_t)(PVD_SECTOR + i) * ISO_SECTOR;
-
-		if (pread_full(w->out, sector, sizeof(sector), offset) < 0)
-			return fail_errno(w, "reading the volume descriptors back");
-		if (memcmp(sector + 1, "CD001", 5) != 0 || sector[0] == 255)
-			break;
-		if (sector[0] == 1)
-			isotree_patch_descriptor(sector, &trees->primary, (uint32_t)image_end);
-		else if (sector[0] == 2 && sector[88] == '%' && sector[89] == '/' &&
-			 (sector[90] == '@' || sector[90] == 'C' || sector[90] == 'E'))
-			isotree_patch_descriptor(sector, &trees->joliet, (uint32_t)image_end);
-		else
-			continue;
-		if (write_all(w, sector, sizeof(sector), offset, "the volume descriptors") < 0)
-			return -1;
+	switch (voldesc_walk(w->out, image_end, patch_descriptor, &patch)) {
+	case 0:
+		return 0;
+	case VOLDESC_UNREADABLE:
+		return fail_errno(w, "reading the volume descriptors back");
+	default:
+		return -1;
 	}
-	return 0;
 }
 
 static int udf_adds(struct writer *w, struct udfpatch_add **adds)

@@ -20,11 +20,7 @@
 #include "files.h"
 #include "run.h"
 #include "udflist.h"
-
-#define PVD_SECTOR 16
-/* Volume descriptors follow the primary one until the terminator; real
- * images have three or four.  More than this is damage. */
-#define MAX_DESCRIPTORS 32
+#include "voldesc.h"
 
 /* A FAT image's own size, when a nameless UEFI image's catalog entry
  * loads only its first sector (a 1.44 MB floppy image at most, in
@@ -38,7 +34,7 @@ enum iso9660_probe iso_is_iso9660(const struct iso_source *src, char volume_id[3
 	ssize_t n;
 	int i;
 
-	n = pread(src->fd, pvd, sizeof(pvd), (off_t)PVD_SECTOR * ISO_SECTOR);
+	n = pread(src->fd, pvd, sizeof(pvd), (off_t)VOLDESC_FIRST_SECTOR * ISO_SECTOR);
 	if (n < 0) {
 		text_appendf(err, "cannot read %s: %s", src->name, strerror(errno));
 		return ISO9660_UNREADABLE;
@@ -224,51 +220,67 @@ static int iso9660_list(const struct iso_source *src, const char *read_fs, const
 
 /* ---- volume descriptors and the boot catalog ------------------------ */
 
+/* What the listing takes from the volume descriptors; err says why a
+ * visit stopped the walk. */
+struct descriptor_reader {
+	const char *iso;
+	struct iso_listing *listing;
+	struct text *err;
+};
+
+static int read_descriptor(void *ctx, uint64_t sector, enum voldesc_kind kind,
+			   uint8_t descriptor[ISO_SECTOR])
+{
+	struct descriptor_reader *reader = ctx;
+	struct iso_listing *listing = reader->listing;
+	uint64_t sectors = listing->image_size / ISO_SECTOR;
+
+	(void)sector;
+	if (kind == VOLDESC_PRIMARY) {
+		/* Volume space size (LE at 80) in logical blocks (LE at 128): a
+		 * copy that stopped early is shorter. */
+		uint64_t declared = (uint64_t)get_le32(descriptor + 80) * get_le16(descriptor + 128);
+
+		if (declared > listing->image_size) {
+			text_appendf(reader->err, "%s is truncated: its volume descriptor gives it "
+				     "%" PRIu64 " bytes, but the file holds only %" PRIu64 "; copy "
+				     "or download it again", reader->iso, declared,
+				     listing->image_size);
+			return 1;
+		}
+		memcpy(listing->created, descriptor + 813, sizeof(listing->created));
+	} else if (kind == VOLDESC_JOLIET) {
+		listing->has_joliet = true;
+	} else if (kind == VOLDESC_BOOT_RECORD) {
+		const char *why = NULL;
+		uint32_t catalog;
+		int rc = eltorito_parse_boot_record(descriptor, ISO_SECTOR, sectors, &catalog, &why);
+
+		if (rc < 0) {
+			text_appendf(reader->err, "%s is damaged: %s", reader->iso, why);
+			return 1;
+		}
+		if (rc == 1)
+			listing->catalog_lba = catalog;
+	}
+	return 0;
+}
+
 static int read_descriptors(int fd, const char *iso, struct iso_listing *listing,
 			    struct text *err)
 {
-	unsigned char sector[ISO_SECTOR];
-	uint64_t sectors = listing->image_size / ISO_SECTOR;
+	struct descriptor_reader reader = { .iso = iso, .listing = listing, .err = err };
 
-	for (unsigned i = 0; i < MAX_DESCRIPTORS; i++) {
-		uint64_t lba = PVD_SECTOR + i;
-
-		if (lba >= sectors || pread_full(fd, sector, sizeof(sector), lba * ISO_SECTOR) < 0)
-			break;
-		if (memcmp(sector + 1, "CD001", 5) != 0 || sector[0] == 255)
-			break;
-		if (sector[0] == 1) {
-			/* Volume space size (LE at 80) in logical blocks (LE at
-			 * 128): a copy that stopped early is shorter. */
-			uint64_t declared = (uint64_t)get_le32(sector + 80) *
-					    get_le16(sector + 128);
-
-			if (declared > listing->image_size) {
-				text_appendf(err, "%s is truncated: its volume descriptor gives it "
-					     "%" PRIu64 " bytes, but the file holds only %" PRIu64
-					     "; copy or download it again", iso, declared,
-					     listing->image_size);
-				return -1;
-			}
-			memcpy(listing->created, sector + 813, sizeof(listing->created));
-		} else if (sector[0] == 2 && sector[88] == '%' && sector[89] == '/' &&
-			   (sector[90] == '@' || sector[90] == 'C' || sector[90] == 'E')) {
-			listing->has_joliet = true;
-		} else if (sector[0] == 0) {
-			const char *why = NULL;
-			uint32_t catalog;
-			int rc = eltorito_parse_boot_record(sector, sizeof(sector), sectors,
-							    &catalog, &why);
-
-			if (rc < 0) {
-				text_appendf(err, "%s is damaged: %s", iso, why);
-				return -1;
-			}
-			if (rc == 1)
-				listing->catalog_lba = catalog;
-		}
+	switch (voldesc_walk(fd, listing->image_size / ISO_SECTOR, read_descriptor, &reader)) {
+	case 0:
+		return 0;
+	case VOLDESC_UNREADABLE:
+		text_appendf(err, "cannot read the volume descriptors of %s: %s", iso,
+			     errno ? strerror(errno) : "the image ends early");
+		return -1;
+	default:
+		return -1;
 	}
-	return 0;
 }
 
 static int read_catalog(int fd, const char *iso, struct iso_listing *listing, struct text *err)

@@ -10,6 +10,7 @@
 isofs_sources = \
 	isofs/listing.c isofs/listing.h \
 	isofs/iso.c isofs/iso.h \
+	isofs/voldesc.c isofs/voldesc.h \
 	isofs/udflist.c isofs/udflist.h \
 	isofs/insource.c isofs/insource.h \
 	isofs/eltorito.c isofs/eltorito.h \
