@@ -15,5 +15,6 @@ isofs_sources = \
 	isofs/insource.c isofs/insource.h \
 	isofs/eltorito.c isofs/eltorito.h \
 	isofs/isotree.c isofs/isotree.h \
+	isofs/udf_format.h \
 	isofs/udfwalk.c isofs/udfwalk.h \
 	isofs/udfpatch.c isofs/udfpatch.h

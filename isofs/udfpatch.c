@@ -63,18 +63,7 @@
 #include "byteorder.h"
 #include "udfwalk.h"
 
-#define SECTOR 2048u
-#define TAG_SIZE 16u
 #define ANCHOR_SECTOR 256u
-
-#define TAG_ANCHOR 2
-#define TAG_POINTER 3
-#define TAG_PARTITION 5
-#define TAG_LOGICAL_VOLUME 6
-#define TAG_TERMINATOR 8
-#define TAG_INTEGRITY 9
-#define TAG_FILE_ENTRY 261
-#define TAG_EXTENDED_FILE_ENTRY 266
 
 /* The longest extent a 30-bit length can say in whole blocks. */
 #define MAX_EXTENT 0x3FFFF800u
@@ -87,19 +76,6 @@
 /* Anchors are looked for this far before the old end (N - 256 .. N). */
 #define ANCHOR_WINDOW 257u
 
-#define AD_SHORT 0
-#define AD_LONG 1
-#define AD_EXTENDED 2
-#define AD_EMBEDDED 3
-
-#define FILE_TYPE_DIRECTORY 4
-#define FILE_TYPE_REGULAR 5
-#define ICB_STRATEGY_4 4
-
-#define TAG_IDENTIFIER 257
-#define FID_DIRECTORY 0x02
-#define FID_PARENT 0x08
-#define FID_HEAD 38u
 /* A path of more folders than this is refused (Windows media: 10). */
 #define MAX_ADD_DEPTH 32u
 /* ECMA-167 4/14.6.4: unique IDs 0-15 are kept for the root and others. */
@@ -107,7 +83,7 @@
 #define NO_NODE ((size_t)-1)
 
 struct volume {
-	uint8_t anchor[SECTOR];
+	uint8_t anchor[UDF_SECTOR];
 	uint64_t anchor_sector;      /* where it was found */
 	uint32_t vds_sector;         /* the main sequence */
 	uint8_t *vds;                /* its sectors, through the terminator */
@@ -119,12 +95,12 @@ struct volume {
 	uint32_t fsd_block;          /* the file set descriptor, in the partition */
 	bool has_lvid;
 	uint64_t lvid_sector;
-	uint8_t lvid[SECTOR];
+	uint8_t lvid[UDF_SECTOR];
 };
 
 struct entry_patch {
 	uint64_t sector;             /* absolute */
-	uint8_t block[SECTOR];
+	uint8_t block[UDF_SECTOR];
 };
 
 static bool all_zero(const uint8_t *p, size_t n)
@@ -141,12 +117,12 @@ static int read_sector(int fd, uint64_t sector, uint8_t *out, const char *what,
 {
 	size_t done = 0;
 
-	if (sector > (uint64_t)INT64_MAX / SECTOR - 1) {
+	if (sector > (uint64_t)INT64_MAX / UDF_SECTOR - 1) {
 		text_appendf(err, "%s: sector %" PRIu64 " is beyond any image", what, sector);
 		return -1;
 	}
-	while (done < SECTOR) {
-		ssize_t n = pread(fd, out + done, SECTOR - done, (off_t)(sector * SECTOR + done));
+	while (done < UDF_SECTOR) {
+		ssize_t n = pread(fd, out + done, UDF_SECTOR - done, (off_t)(sector * UDF_SECTOR + done));
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -178,10 +154,10 @@ static int read_needed(int fd, uint64_t sector, uint8_t *out, const char *what, 
 static int write_sectors(int fd, uint64_t sector, const uint8_t *data, size_t count,
 			 const char *what, struct text *err)
 {
-	size_t size = count * SECTOR, done = 0;
+	size_t size = count * UDF_SECTOR, done = 0;
 
 	while (done < size) {
-		ssize_t n = pwrite(fd, data + done, size - done, (off_t)(sector * SECTOR + done));
+		ssize_t n = pwrite(fd, data + done, size - done, (off_t)(sector * UDF_SECTOR + done));
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -246,7 +222,7 @@ static int read_anchor(int fd, uint64_t old_end, struct volume *vol, struct text
 			return -1;
 		if (rc == 0)
 			continue;
-		rc = udf_tag_check(vol->anchor, SECTOR, TAG_ANCHOR, places[i], &why);
+		rc = udf_tag_check(vol->anchor, UDF_SECTOR, TAG_ANCHOR, places[i], &why);
 		if (rc < 0)
 			return damaged(err, "the anchor", places[i], why);
 		if (rc == 1) {
@@ -264,7 +240,7 @@ static int read_anchor(int fd, uint64_t old_end, struct volume *vol, struct text
  */
 static int check_sector_256(int fd, const struct volume *vol, struct text *err)
 {
-	uint8_t block[SECTOR];
+	uint8_t block[UDF_SECTOR];
 	int rc;
 
 	if (vol->anchor_sector == ANCHOR_SECTOR)
@@ -272,7 +248,7 @@ static int check_sector_256(int fd, const struct volume *vol, struct text *err)
 	rc = read_sector(fd, ANCHOR_SECTOR, block, "sector 256", err);
 	if (rc < 0)
 		return -1;
-	if (rc == 1 && !all_zero(block, SECTOR)) {
+	if (rc == 1 && !all_zero(block, UDF_SECTOR)) {
 		text_appendf(err, "the UDF anchor is at sector %" PRIu64 " only, and sector 256 "
 			     "holds other data: that layout is not handled (the new image needs "
 			     "an anchor at sector 256, where every reader looks)",
@@ -285,7 +261,7 @@ static int check_sector_256(int fd, const struct volume *vol, struct text *err)
 static int read_sequence(int fd, struct volume *vol, struct text *err)
 {
 	uint32_t length = (uint32_t)get_le(vol->anchor + 16, 4);
-	size_t count = length / SECTOR;
+	size_t count = length / UDF_SECTOR;
 	size_t partitions = 0;
 
 	vol->vds_sector = (uint32_t)get_le(vol->anchor + 20, 4);
@@ -294,14 +270,14 @@ static int read_sequence(int fd, struct volume *vol, struct text *err)
 			       "its main descriptor sequence is shorter than a sector");
 	if (count > MAX_SEQUENCE)
 		count = MAX_SEQUENCE;
-	vol->vds = calloc(count, SECTOR);
+	vol->vds = calloc(count, UDF_SECTOR);
 	if (!vol->vds) {
 		text_append(err, "out of memory");
 		return -1;
 	}
 	for (size_t i = 0; i < count; i++) {
 		uint64_t sector = (uint64_t)vol->vds_sector + i;
-		uint8_t *block = vol->vds + i * SECTOR;
+		uint8_t *block = vol->vds + i * UDF_SECTOR;
 		const char *why = NULL;
 		uint16_t id;
 		int rc;
@@ -310,10 +286,10 @@ static int read_sequence(int fd, struct volume *vol, struct text *err)
 		if (rc < 0)
 			return -1;
 		/* An unrecorded sector ends a sequence as a terminator does. */
-		if (rc == 0 || all_zero(block, SECTOR))
+		if (rc == 0 || all_zero(block, UDF_SECTOR))
 			break;
 		id = (uint16_t)get_le(block, 2);
-		rc = id >= 1 && id <= TAG_TERMINATOR ? udf_tag_check(block, SECTOR, id, sector, &why) : 0;
+		rc = id >= 1 && id <= TAG_TERMINATOR ? udf_tag_check(block, UDF_SECTOR, id, sector, &why) : 0;
 		if (rc == 0)
 			return damaged(err, "the main volume descriptor sequence", sector,
 				       "a sector there is no volume descriptor");
@@ -342,7 +318,7 @@ static int read_sequence(int fd, struct volume *vol, struct text *err)
 
 static int check_partition(struct volume *vol, struct text *err)
 {
-	const uint8_t *pd = vol->vds + vol->pd_index * SECTOR;
+	const uint8_t *pd = vol->vds + vol->pd_index * UDF_SECTOR;
 	char contents[24];
 
 	vol->part_number = (uint16_t)get_le(pd + 22, 2);
@@ -381,8 +357,8 @@ static int check_logical_volume(struct volume *vol, uint32_t *integrity_length,
 	size_t count = 0;
 
 	for (size_t i = 0; i < vol->vds_count; i++)
-		if (get_le(vol->vds + i * SECTOR, 2) == TAG_LOGICAL_VOLUME) {
-			lvd = vol->vds + i * SECTOR;
+		if (get_le(vol->vds + i * UDF_SECTOR, 2) == TAG_LOGICAL_VOLUME) {
+			lvd = vol->vds + i * UDF_SECTOR;
 			lvd_sector = vol->vds_sector + i;
 			count++;
 		}
@@ -391,14 +367,14 @@ static int check_logical_volume(struct volume *vol, uint32_t *integrity_length,
 			     "is handled", count);
 		return -1;
 	}
-	if (get_le(lvd + 212, 4) != SECTOR) {
+	if (get_le(lvd + 212, 4) != UDF_SECTOR) {
 		text_appendf(err, "the UDF logical volume has %" PRIu64 "-byte blocks; only "
 			     "2048-byte blocks are handled", get_le(lvd + 212, 4));
 		return -1;
 	}
 	table_length = (uint32_t)get_le(lvd + 264, 4);
 	maps = (uint32_t)get_le(lvd + 268, 4);
-	if (table_length > SECTOR - 440)
+	if (table_length > UDF_SECTOR - 440)
 		return damaged(err, "the logical volume descriptor", lvd_sector,
 			       "its partition maps run past its sector");
 	if (maps != 1) {
@@ -445,10 +421,10 @@ static int check_logical_volume(struct volume *vol, uint32_t *integrity_length,
 static int read_integrity(int fd, struct volume *vol, uint32_t length, uint32_t sector,
 			  struct text *err)
 {
-	for (unsigned hop = 0; length >= SECTOR; hop++) {
-		uint32_t count = length / SECTOR;
+	for (unsigned hop = 0; length >= UDF_SECTOR; hop++) {
+		uint32_t count = length / UDF_SECTOR;
 		bool chained = false;
-		uint8_t block[SECTOR];
+		uint8_t block[UDF_SECTOR];
 
 		if (hop == MAX_INTEGRITY_HOPS)
 			return damaged(err, "the integrity sequence", sector,
@@ -462,20 +438,20 @@ static int read_integrity(int fd, struct volume *vol, uint32_t length, uint32_t 
 
 			if (rc < 0)
 				return -1;
-			if (rc == 0 || all_zero(block, SECTOR))
+			if (rc == 0 || all_zero(block, UDF_SECTOR))
 				break;
-			if (udf_tag_check(block, SECTOR, TAG_TERMINATOR, at, &why) == 1)
+			if (udf_tag_check(block, UDF_SECTOR, TAG_TERMINATOR, at, &why) == 1)
 				break;
-			rc = udf_tag_check(block, SECTOR, TAG_INTEGRITY, at, &why);
+			rc = udf_tag_check(block, UDF_SECTOR, TAG_INTEGRITY, at, &why);
 			if (rc <= 0)
 				return damaged(err, "the logical volume integrity descriptor", at,
 					       rc < 0 ? why : "another descriptor is there");
-			memcpy(vol->lvid, block, SECTOR);
+			memcpy(vol->lvid, block, UDF_SECTOR);
 			vol->lvid_sector = at;
 			vol->has_lvid = true;
 			length = (uint32_t)get_le(block + 32, 4);
 			sector = (uint32_t)get_le(block + 36, 4);
-			chained = length >= SECTOR;
+			chained = length >= UDF_SECTOR;
 			if (chained)
 				break;
 		}
@@ -486,8 +462,8 @@ static int read_integrity(int fd, struct volume *vol, uint32_t length, uint32_t 
 		uint64_t partitions = get_le(vol->lvid + 72, 4);
 		uint64_t use = get_le(vol->lvid + 76, 4);
 
-		if (partitions < 1 || partitions > (SECTOR - 80) / 8 ||
-		    use > SECTOR - 80 - 8 * partitions)
+		if (partitions < 1 || partitions > (UDF_SECTOR - 80) / 8 ||
+		    use > UDF_SECTOR - 80 - 8 * partitions)
 			return damaged(err, "the logical volume integrity descriptor",
 				       vol->lvid_sector, "its tables run past its sector");
 	}
@@ -576,7 +552,7 @@ static size_t put_extents(uint8_t *out, int kind, uint32_t start, uint64_t size,
 		} else {
 			used += 8;
 		}
-		start += piece / SECTOR;
+		start += piece / UDF_SECTOR;
 		size -= piece;
 	}
 	return used;
@@ -608,7 +584,7 @@ static int patch_entry(int fd, const struct volume *vol, const struct udfpatch_f
 		return -1;
 	/* File Entries name their block in the partition, not the sector. */
 	extended = get_le(fe, 2) == TAG_EXTENDED_FILE_ENTRY;
-	rc = udf_tag_check(fe, SECTOR, extended ? TAG_EXTENDED_FILE_ENTRY : TAG_FILE_ENTRY, block, &why);
+	rc = udf_tag_check(fe, UDF_SECTOR, extended ? TAG_EXTENDED_FILE_ENTRY : TAG_FILE_ENTRY, block, &why);
 	if (rc <= 0) {
 		text_appendf(err, "%s: the UDF file system is damaged: at sector %" PRIu64
 			     ", where its File Entry should be, %s", file->path, patch->sector,
@@ -618,7 +594,7 @@ static int patch_entry(int fd, const struct volume *vol, const struct udfpatch_f
 	base = extended ? 216 : 176;
 	l_ea = get_le(fe + base - 8, 4);
 	l_ad = get_le(fe + base - 4, 4);
-	if (l_ea > SECTOR - base || l_ad > SECTOR - base - l_ea) {
+	if (l_ea > UDF_SECTOR - base || l_ad > UDF_SECTOR - base - l_ea) {
 		text_appendf(err, "%s: the UDF file system is damaged: its File Entry's "
 			     "attributes and allocation descriptors run past its sector",
 			     file->path);
@@ -662,14 +638,14 @@ static int patch_entry(int fd, const struct volume *vol, const struct udfpatch_f
 		return -1;
 	}
 	start = (uint32_t)(file->lba - vol->part_start);
-	blocks = (file->size + SECTOR - 1) / SECTOR;
+	blocks = (file->size + UDF_SECTOR - 1) / UDF_SECTOR;
 	if (blocks > (uint64_t)UINT32_MAX + 1 - start) {
 		text_appendf(err, "%s: its new data end beyond what the UDF partition can reach",
 			     file->path);
 		return -1;
 	}
 	extents = (file->size + MAX_EXTENT - 1) / MAX_EXTENT;
-	room = SECTOR - base - l_ea;
+	room = UDF_SECTOR - base - l_ea;
 	if (extents > room / (kind == AD_LONG ? 16 : 8)) {
 		text_appendf(err, "%s: %" PRIu64 " bytes need %" PRIu64 " allocation "
 			     "descriptors; its File Entry has room for %" PRIu64 " after its "
@@ -694,7 +670,7 @@ static int patch_entry(int fd, const struct volume *vol, const struct udfpatch_f
 	} else {
 		put_le(fe + 64, blocks, 8);
 	}
-	put_le(fe + 10, base + l_ea + used - TAG_SIZE, 2);
+	put_le(fe + 10, base + l_ea + used - UDF_TAG_SIZE, 2);
 	udf_tag_seal(fe, block);
 	return 0;
 }
@@ -781,7 +757,7 @@ static size_t existing_node(struct plan *plan, const struct udfwalk_partition *p
 	node->old_block = block;
 	node->model = index;
 	node->add = add;
-	node->fe = malloc(SECTOR);
+	node->fe = malloc(UDF_SECTOR);
 	if (!node->fe) {
 		text_append(err, "out of memory");
 		return NO_NODE;
@@ -956,7 +932,7 @@ static int make_plan(const struct udfpatch_job *job, const struct volume *vol,
 				     job->adds[node->add].path);
 			return -1;
 		}
-		plan->sectors += (node->stream_size + SECTOR - 1) / SECTOR;
+		plan->sectors += (node->stream_size + UDF_SECTOR - 1) / UDF_SECTOR;
 	}
 	return 0;
 }
@@ -972,11 +948,11 @@ static size_t put_fid(uint8_t *out, unsigned characteristics, uint32_t icb, uint
 	memset(out, 0, size);
 	put_le(out, TAG_IDENTIFIER, 2);
 	put_le(out + 2, tag_version, 2);
-	put_le(out + 10, size - TAG_SIZE, 2);
+	put_le(out + 10, size - UDF_TAG_SIZE, 2);
 	put_le(out + 16, 1, 2);                  /* file version number */
 	out[18] = (uint8_t)characteristics;
 	out[19] = (uint8_t)name_length;
-	put_le(out + 20, SECTOR, 4);             /* the ICB: one block */
+	put_le(out + 20, UDF_SECTOR, 4);             /* the ICB: one block */
 	put_le(out + 24, icb, 4);
 	/* UDF 2.00 2.3.4.3: the low 32 bits of the unique ID in the ICB's
 	 * implementation use; older readers ignore it. */
@@ -994,11 +970,11 @@ static void make_entry(uint8_t *out, const uint8_t *model, unsigned file_type,
 {
 	bool extended = get_le(model, 2) == TAG_EXTENDED_FILE_ENTRY;
 	unsigned base = extended ? 216 : 176;
-	uint64_t blocks = (size + SECTOR - 1) / SECTOR;
+	uint64_t blocks = (size + UDF_SECTOR - 1) / UDF_SECTOR;
 	size_t used;
 
 	memcpy(out, model, base);
-	memset(out + base, 0, SECTOR - base);
+	memset(out + base, 0, UDF_SECTOR - base);
 	/* ICB tag: strategy 4, one entry, no parent ICB, short_ad. */
 	put_le(out + 16, 0, 4);
 	put_le(out + 20, ICB_STRATEGY_4, 2);
@@ -1026,7 +1002,7 @@ static void make_entry(uint8_t *out, const uint8_t *model, unsigned file_type,
 	used = put_extents(out + base, AD_SHORT, data_block, size, 0);
 	put_le(out + base - 8, 0, 4);
 	put_le(out + base - 4, used, 4);
-	put_le(out + 10, base + used - TAG_SIZE, 2);
+	put_le(out + 10, base + used - UDF_TAG_SIZE, 2);
 	udf_tag_seal(out, location);
 }
 
@@ -1061,7 +1037,7 @@ static int build_adds(const struct udfpatch_job *job, struct volume *vol, struct
 		}
 		if (node->directory) {
 			node->stream_block = next;
-			next += (uint32_t)((node->stream_size + SECTOR - 1) / SECTOR);
+			next += (uint32_t)((node->stream_size + UDF_SECTOR - 1) / UDF_SECTOR);
 		}
 	}
 	for (size_t i = 0; i < plan->count; i++) {
@@ -1074,13 +1050,13 @@ static int build_adds(const struct udfpatch_job *job, struct volume *vol, struct
 		if (!node->directory) {
 			const struct udfpatch_add *add = &job->adds[node->add];
 
-			make_entry(meta + (size_t)(node->fe_block - first) * SECTOR, model,
+			make_entry(meta + (size_t)(node->fe_block - first) * UDF_SECTOR, model,
 				   FILE_TYPE_REGULAR, 1, add->size,
 				   add->size ? (uint32_t)(add->lba - vol->part_start) : 0,
 				   node->unique_id, node->fe_block);
 			continue;
 		}
-		stream = meta + (size_t)(node->stream_block - first) * SECTOR;
+		stream = meta + (size_t)(node->stream_block - first) * UDF_SECTOR;
 		if (node->existing) {
 			struct udfpatch_file moved = { .path = path,
 				.lba = (uint64_t)vol->part_start + node->stream_block,
@@ -1100,7 +1076,7 @@ static int build_adds(const struct udfpatch_job *job, struct volume *vol, struct
 			pos += put_fid(stream, FID_DIRECTORY | FID_PARENT,
 				       parent->existing ? parent->old_block : parent->fe_block,
 				       parent->unique_id, NULL, 0, node->stream_block, tag_version);
-			make_entry(meta + (size_t)(node->fe_block - first) * SECTOR, model,
+			make_entry(meta + (size_t)(node->fe_block - first) * UDF_SECTOR, model,
 				   FILE_TYPE_DIRECTORY, 1 + node->new_subdirs, node->stream_size,
 				   node->stream_block, node->unique_id, node->fe_block);
 		}
@@ -1112,7 +1088,7 @@ static int build_adds(const struct udfpatch_job *job, struct volume *vol, struct
 			pos += put_fid(stream + pos, child->directory ? FID_DIRECTORY : 0,
 				       child->fe_block, child->unique_id, child->name,
 				       child->name_length,
-				       node->stream_block + (uint32_t)(pos / SECTOR), tag_version);
+				       node->stream_block + (uint32_t)(pos / UDF_SECTOR), tag_version);
 		}
 	}
 	/* The Logical Volume Header Descriptor (contents use, 40) keeps the
@@ -1158,7 +1134,7 @@ static int check_job(const struct udfpatch_job *job, const struct volume *vol,
 	}
 	for (size_t i = 0; i < job->file_count; i++) {
 		const struct udfpatch_file *file = &job->files[i];
-		uint64_t blocks = (file->size + SECTOR - 1) / SECTOR;
+		uint64_t blocks = (file->size + UDF_SECTOR - 1) / UDF_SECTOR;
 
 		if (file->lba < vol->part_start || file->lba > new_end ||
 		    blocks > new_end - file->lba) {
@@ -1175,7 +1151,7 @@ static int check_job(const struct udfpatch_job *job, const struct volume *vol,
 static bool in_new_file(const struct udfpatch_job *job, uint64_t sector)
 {
 	for (size_t i = 0; i < job->file_count; i++) {
-		uint64_t blocks = (job->files[i].size + SECTOR - 1) / SECTOR;
+		uint64_t blocks = (job->files[i].size + UDF_SECTOR - 1) / UDF_SECTOR;
 
 		if (sector >= job->files[i].lba && sector - job->files[i].lba < blocks)
 			return true;
@@ -1190,7 +1166,7 @@ static int find_old_anchors(int fd, const struct udfpatch_job *job, uint64_t old
 {
 	uint64_t first = old_end > ANCHOR_SECTOR + ANCHOR_WINDOW ? old_end - ANCHOR_WINDOW
 								 : ANCHOR_SECTOR + 1;
-	uint8_t block[SECTOR];
+	uint8_t block[UDF_SECTOR];
 
 	*count = 0;
 	for (uint64_t sector = first; sector < old_end; sector++) {
@@ -1204,7 +1180,7 @@ static int find_old_anchors(int fd, const struct udfpatch_job *job, uint64_t old
 			return -1;
 		if (rc == 0)
 			break;
-		if (udf_tag_check(block, SECTOR, TAG_ANCHOR, sector, &why) == 1)
+		if (udf_tag_check(block, UDF_SECTOR, TAG_ANCHOR, sector, &why) == 1)
 			stale[(*count)++] = sector;
 	}
 	return 0;
@@ -1218,9 +1194,9 @@ static int write_changes(const struct udfpatch_job *job, struct volume *vol,
 	uint64_t new_end = job->data_end > part_end ? job->data_end : part_end;
 	uint32_t part_length = (uint32_t)(new_end - vol->part_start);
 	size_t reserve_count = vol->vds_count > MIN_RESERVE ? vol->vds_count : MIN_RESERVE;
-	uint8_t *pd = vol->vds + vol->pd_index * SECTOR;
+	uint8_t *pd = vol->vds + vol->pd_index * UDF_SECTOR;
 	uint8_t *reserve;
-	uint8_t zero[SECTOR] = { 0 };
+	uint8_t zero[UDF_SECTOR] = { 0 };
 	int rc = -1;
 
 	for (size_t i = 0; i < patch_count; i++)
@@ -1233,14 +1209,14 @@ static int write_changes(const struct udfpatch_job *job, struct volume *vol,
 
 	/* The reserve: the main sequence as it now is, each descriptor
 	 * naming its new sector; unrecorded (zero) sectors fill it up. */
-	reserve = calloc(reserve_count, SECTOR);
+	reserve = calloc(reserve_count, UDF_SECTOR);
 	if (!reserve) {
 		text_append(err, "out of memory");
 		return -1;
 	}
-	memcpy(reserve, vol->vds, vol->vds_count * SECTOR);
+	memcpy(reserve, vol->vds, vol->vds_count * UDF_SECTOR);
 	for (size_t i = 0; i < vol->vds_count; i++)
-		udf_tag_seal(reserve + i * SECTOR, (uint32_t)(job->tail_start + i));
+		udf_tag_seal(reserve + i * UDF_SECTOR, (uint32_t)(job->tail_start + i));
 	if (write_sectors(job->fd, job->tail_start, reserve, reserve_count,
 			  "the reserve volume descriptors", err) < 0)
 		goto out;
@@ -1268,7 +1244,7 @@ static int write_changes(const struct udfpatch_job *job, struct volume *vol,
 
 	/* Two anchors where readers look: 256 and the last sector. */
 	*image_end = job->tail_start + reserve_count + 1;
-	put_le(vol->anchor + 24, reserve_count * SECTOR, 4);
+	put_le(vol->anchor + 24, reserve_count * UDF_SECTOR, 4);
 	put_le(vol->anchor + 28, job->tail_start, 4);
 	udf_tag_seal(vol->anchor, (uint32_t)(*image_end - 1));
 	if (write_sectors(job->fd, *image_end - 1, vol->anchor, 1, "the closing anchor",
@@ -1353,7 +1329,7 @@ static int check_adds(const struct udfpatch_job *job, const struct volume *vol,
 	}
 	for (size_t i = 0; i < job->add_count; i++) {
 		const struct udfpatch_add *add = &job->adds[i];
-		uint64_t blocks = (add->size + SECTOR - 1) / SECTOR;
+		uint64_t blocks = (add->size + UDF_SECTOR - 1) / UDF_SECTOR;
 
 		if (add->size && (add->lba < vol->part_start || add->lba > new_end ||
 				  blocks > new_end - add->lba)) {
@@ -1396,7 +1372,7 @@ enum udfpatch_result udfpatch_apply(struct udfpatch_job *job, struct text *err)
 	patches = calloc(job->file_count + plan.count + 1, sizeof(*patches));
 	blocks = calloc(job->file_count + plan.count + 1, sizeof(*blocks));
 	stale = calloc(ANCHOR_WINDOW, sizeof(*stale));
-	meta = calloc(plan.sectors + 1, SECTOR);
+	meta = calloc(plan.sectors + 1, UDF_SECTOR);
 	if (!patches || !blocks || !stale || !meta) {
 		text_append(err, "out of memory");
 		goto out;

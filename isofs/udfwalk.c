@@ -34,25 +34,6 @@
 
 #include "byteorder.h"
 
-#define TAG_FILE_SET 256
-#define TAG_IDENTIFIER 257
-#define TAG_FILE_ENTRY 261
-#define TAG_EXTENDED_FILE_ENTRY 266
-
-#define AD_SHORT 0
-#define AD_LONG 1
-#define AD_EXTENDED 2
-#define AD_EMBEDDED 3
-
-#define FILE_TYPE_DIRECTORY 4
-#define FILE_TYPE_REGULAR 5
-#define ICB_STRATEGY_4 4
-
-#define FID_DIRECTORY 0x02
-#define FID_DELETED 0x04
-#define FID_PARENT 0x08
-#define FID_HEAD 38u
-
 /* Deeper than any Windows medium's tree. */
 #define MAX_DEPTH 32u
 /* A directory larger than this is damage (Windows media: well under 1 MiB). */

@@ -20,9 +20,7 @@
 
 #include "isotree.h"
 #include "text.h"
-
-#define UDF_SECTOR 2048u
-#define UDF_TAG_SIZE 16u
+#include "udf_format.h"
 
 /* One Type 1 partition of 2048-byte blocks, in an image open at fd. */
 struct udfwalk_partition {

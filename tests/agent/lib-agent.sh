@@ -82,13 +82,27 @@ winpath() {
 	printf 'Z:%s' "$1" | tr / '\\'
 }
 
+# wine_stderr RAW: a program's stderr without wine's own messages.
+wine_stderr() {
+	grep -v -e '^wine: ' -e '^[0-9a-f]*:err:' -e '^[0-9a-f]*:fixme:' "$1" || :
+}
+
 # agent ARGS...: runs it; stdout in out, stderr in err (wine's own
 # messages filtered out), the exit status in $status and returned.
 agent() {
 	"$WINE" "$AGENT" "$@" >out 2>err.raw
 	status=$?
-	grep -v -e '^wine: ' -e '^[0-9a-f]*:err:' -e '^[0-9a-f]*:fixme:' err.raw >err || :
+	wine_stderr err.raw >err
 	return $status
+}
+
+# fake_kernel FILE MAJOR MINOR: an x64 program with ntoskrnl.exe's kind
+# of version resource, which is how the agent tells a Windows' version.
+fake_kernel() {
+	"$WINDRES" -DMAJOR=$2 -DMINOR=$3 "$top_srcdir/tests/agent/fake-kernel.rc" -O coff \
+		-o kernel.res &&
+	echo "int main(void) { return 0; }" >kernel.c &&
+	"$MINGW_CC" -o "$1" kernel.c kernel.res
 }
 
 # tree_state DIR...: every file with its checksum, to show nothing changed.

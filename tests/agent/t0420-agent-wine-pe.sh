@@ -41,18 +41,9 @@ export WINEDLLOVERRIDES
 pe() {
 	"$WINE" "$PE_AGENT" "$@" >out 2>err.raw
 	status=$?
-	grep -v -e '^wine: ' -e '^[0-9a-f]*:err:' -e '^[0-9a-f]*:fixme:' err.raw >err || :
+	wine_stderr err.raw >err
 	cat out err >>all-runs
 	return $status
-}
-
-# kernel FILE MAJOR MINOR: an x64 program with ntoskrnl.exe's kind of
-# version resource.
-kernel() {
-	"$WINDRES" -DMAJOR=$2 -DMINOR=$3 "$top_srcdir/tests/agent/fake-kernel.rc" -O coff \
-		-o kernel.res &&
-	echo "int main(void) { return 0; }" >kernel.c &&
-	"$MINGW_CC" -o "$1" kernel.c kernel.res
 }
 
 setup_exit() {
@@ -96,10 +87,10 @@ test_expect_success 'setup: wine as Windows PE, with Setup, the staged files, tw
 		>"$DRIVE_C/windows/Panther/setupact.log" &&
 	printf "Error: cannot find a disk to install to\n" \
 		>"$DRIVE_C/windows/Panther/setuperr.log" &&
-	make_disk && kernel win/Windows/System32/ntoskrnl.exe 6 1 &&
+	make_disk && fake_kernel win/Windows/System32/ntoskrnl.exe 6 1 &&
 	mkdir -p vista/Windows/System32/config &&
 	cp win/Windows/System32/config/SYSTEM vista/Windows/System32/config/SYSTEM &&
-	kernel vista/Windows/System32/ntoskrnl.exe 6 0 &&
+	fake_kernel vista/Windows/System32/ntoskrnl.exe 6 0 &&
 	ln -s "$PWD/win" "$WINEPREFIX/dosdevices/d:" &&
 	ln -s "$PWD/vista" "$WINEPREFIX/dosdevices/e:" &&
 	say "wine learns of new drives when it starts" &&

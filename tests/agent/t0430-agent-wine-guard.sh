@@ -34,7 +34,7 @@ pe() {
 	rm -f "$SETUP_RECORD" "$PE_LOG" &&
 	"$WINE" "$PE_AGENT" "$@" >out 2>err.raw
 	status=$?
-	grep -v -e '^wine: ' -e '^[0-9a-f]*:err:' -e '^[0-9a-f]*:fixme:' err.raw >err || :
+	wine_stderr err.raw >err
 	tr -d '\r' <out >out.lf && mv out.lf out
 	return $status
 }

@@ -47,15 +47,8 @@ pe() {
 	"$WINE" "$PE_AGENT" "$@" >out.raw 2>err.raw
 	status=$?
 	tr -d '\r' <out.raw >out
-	grep -v -e '^wine: ' -e '^[0-9a-f]*:err:' -e '^[0-9a-f]*:fixme:' err.raw >err || :
+	wine_stderr err.raw >err
 	return $status
-}
-
-kernel() {
-	"$WINDRES" -DMAJOR=$2 -DMINOR=$3 "$top_srcdir/tests/agent/fake-kernel.rc" -O coff \
-		-o kernel.res &&
-	echo "int main(void) { return 0; }" >kernel.c &&
-	"$MINGW_CC" -o "$1" kernel.c kernel.res
 }
 
 # packages DIR LINE...: packages.txt in DIR with these lines, and a CAB
@@ -102,7 +95,7 @@ test_expect_success 'setup: wine as Windows PE, a DVD in a CD-ROM drive, Windows
 	fake_payload "$DRIVE_C/win7gen2/win7gen2.efi" 0.1.0 &&
 	echo "<unattend/>" >"$DRIVE_C/win7gen2/autounattend.xml" &&
 	echo "the Windows image" >dvd/sources/install.wim &&
-	make_disk && kernel win/Windows/System32/ntoskrnl.exe 6 1 &&
+	make_disk && fake_kernel win/Windows/System32/ntoskrnl.exe 6 1 &&
 	ln -s "$PWD/win" "$WINEPREFIX/dosdevices/d:" &&
 	ln -s "$PWD/dvd" "$WINEPREFIX/dosdevices/f:" &&
 	say "wine learns of new drives when it starts" &&
@@ -292,7 +285,7 @@ if test -f "$TEST_AGENT"; then
 test_expect_success 'setup: the test build, D: and an ESP S: on disk 0, a hive wine loads' '
 	cp "$TEST_AGENT" "$DRIVE_C/win7gen2/win7gen2pe.exe" &&
 	printf "D 0 3 basic\nS 0 1 esp\n" >"$DRIVE_C/win7gen2/volumes.txt" &&
-	rm -rf win esp && make_disk && kernel win/Windows/System32/ntoskrnl.exe 6 1 &&
+	rm -rf win esp && make_disk && fake_kernel win/Windows/System32/ntoskrnl.exe 6 1 &&
 	make_wine_hive win/Windows/System32/config/SYSTEM &&
 	ln -s "$PWD/esp" "$WINEPREFIX/dosdevices/s:" &&
 	stop_wine &&
