@@ -15,7 +15,8 @@ builder_win7gen2_SOURCES = builder/main.c builder/commands.h \
 	builder/usage.c builder/usage.h \
 	builder/numbers.c builder/numbers.h \
 	$(builder_iso_sources) $(builder_fix_sources) $(builder_icpkg_sources) \
-	$(builder_vmscript_sources)
+	$(builder_vmscript_sources) \
+	$(builder_convert_sources)
 builder_win7gen2_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder \
 	$(WIMLIB_CFLAGS) $(HIVEX_CFLAGS) $(MSPACK_CFLAGS) \
 	-DWIN7GEN2_PAYLOAD_DEFAULT='"$(pkgdatadir)/win7gen2.efi"' \

@@ -17,7 +17,8 @@
 FIXENGINE_CPPFLAGS = -I$(top_srcdir)/fixengine
 fixengine_public_headers = \
 	fixengine/fix.h fixengine/backend.h fixengine/text.h fixengine/ascii.h \
-	fixengine/posix/posix.h
+	fixengine/posix/posix.h \
+	fixengine/convert.h
 
 fixengine_core_sources = \
 	fixengine/fix.h fixengine/backend.h fixengine/plan.h \
@@ -27,7 +28,8 @@ fixengine_core_sources = \
 	fixengine/arcname.c fixengine/arcname.h \
 	fixengine/regvalue.c fixengine/regvalue.h \
 	fixengine/execute.c fixengine/report.c fixengine/report.h \
-	fixengine/text.c fixengine/text.h fixengine/ascii.h
+	fixengine/text.c fixengine/text.h fixengine/ascii.h \
+	fixengine/convert.c fixengine/convert.h
 fixengine_posix_sources = \
 	fixengine/posix/posix.h fixengine/posix/internal.h fixengine/posix/files.c \
 	fixengine/posix/hive.c fixengine/posix/layout.c

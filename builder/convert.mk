@@ -1,0 +1,44 @@
+# builder/convert.mk - win7gen2 convert (included by Makefile.am)
+#
+#   fixengine/convert.[ch]   the engine: checks and the new GPT, pure
+#                            functions on bytes (in libfixengine.a, so the
+#                            WinPE agent can link it too)
+#   builder/cmd_convert.c    the Linux command: a raw image or a block device
+#   builder/ntfspart.[ch]    NTFS inside the disk at a byte offset (libntfs-3g)
+
+builder_convert_sources = builder/cmd_convert.c builder/ntfspart.c builder/ntfspart.h
+
+# The engine's checks and GPT, without a disk.
+host_tests += tests/convert/test-convert
+check_PROGRAMS += tests/convert/test-convert
+tests_convert_test_convert_SOURCES = tests/convert/test-convert.c tests/tap.h
+tests_convert_test_convert_CPPFLAGS = $(AM_CPPFLAGS) $(FIXENGINE_CPPFLAGS)
+tests_convert_test_convert_LDADD = fixengine/libfixengine.a common/libcommon.a
+
+# Writes the engine's GPT over a copy of an image, for sgdisk -v in the
+# shell test (the command itself writes only after keeping the undo data).
+check_PROGRAMS += tests/convert/gpt-apply
+tests_convert_gpt_apply_SOURCES = tests/convert/gpt-apply.c
+tests_convert_gpt_apply_CPPFLAGS = $(AM_CPPFLAGS) $(FIXENGINE_CPPFLAGS)
+tests_convert_gpt_apply_LDADD = fixengine/libfixengine.a common/libcommon.a
+
+# Any bytes as the MBR and boot sectors: the checks and the GPT built
+# from what they accept (the seeds replay in make check).
+host_tests += tests/fuzz/replay-convert-mbr
+check_PROGRAMS += tests/fuzz/replay-convert-mbr
+tests_fuzz_replay_convert_mbr_SOURCES = tests/fuzz/fuzz-convert-mbr.c tests/fuzz/replay.c
+tests_fuzz_replay_convert_mbr_CPPFLAGS = $(AM_CPPFLAGS) $(FIXENGINE_CPPFLAGS) \
+	-DSEED_DIR='"$(abs_top_srcdir)/tests/fuzz/seeds/convert-mbr"'
+tests_fuzz_replay_convert_mbr_LDADD = fixengine/libfixengine.a common/libcommon.a
+if HAVE_LIBFUZZER
+tests/fuzz/fuzz-convert-mbr: tests/fuzz/fuzz-convert-mbr.c fixengine/convert.c fixengine/text.c \
+		common/partition_table.c
+	$(AM_V_CCLD)$(MKDIR_P) $(@D) && $(CLANG) $(FUZZ_CFLAGS) $(FIXENGINE_CPPFLAGS) $^ -o $@
+endif
+
+if HAVE_BUILDER
+# win7gen2 convert on Gen1-like disk images.
+TESTS += tests/convert/t0330-convert.sh
+endif
+EXTRA_DIST += tests/convert/t0330-convert.sh tests/convert/lib-convert.sh \
+	tests/fuzz/seeds/convert-mbr

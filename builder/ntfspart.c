@@ -1,0 +1,308 @@
+/*
+ * ntfspart.c - an NTFS volume inside a disk image or device, by offset
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* libntfs-3g's headers expect its own config.h to have included these. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+
+#include <ntfs-3g/types.h>
+#include <ntfs-3g/attrib.h>
+#include <ntfs-3g/device.h>
+#include <ntfs-3g/dir.h>
+#include <ntfs-3g/inode.h>
+#include <ntfs-3g/layout.h>
+#include <ntfs-3g/logging.h>
+#include <ntfs-3g/unistr.h>
+#include <ntfs-3g/volume.h>
+
+#include "ntfspart.h"
+
+struct range {
+	int fd;
+	uint64_t offset, size;
+	s64 position;
+};
+
+struct ntfspart {
+	struct range range;
+	ntfs_volume *vol;
+};
+
+static int range_open(struct ntfs_device *dev, int flags)
+{
+	if ((flags & O_ACCMODE) != O_RDONLY) {
+		errno = EROFS;
+		return -1;
+	}
+	NDevSetOpen(dev);
+	NDevSetReadOnly(dev);
+	return 0;
+}
+
+static int range_close(struct ntfs_device *dev)
+{
+	NDevClearOpen(dev);
+	return 0;
+}
+
+static s64 range_seek(struct ntfs_device *dev, s64 offset, int whence)
+{
+	struct range *range = dev->d_private;
+	s64 base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? range->position :
+		   (s64)range->size;
+
+	if ((whence != SEEK_SET && whence != SEEK_CUR && whence != SEEK_END) ||
+	    base + offset < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	range->position = base + offset;
+	return range->position;
+}
+
+static s64 range_pread(struct ntfs_device *dev, void *buf, s64 count, s64 offset)
+{
+	struct range *range = dev->d_private;
+	s64 done = 0;
+
+	if (offset < 0 || count < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* Never past the partition: the next one's bytes are not this volume's. */
+	if ((uint64_t)offset >= range->size)
+		return 0;
+	if ((uint64_t)count > range->size - (uint64_t)offset)
+		count = (s64)(range->size - (uint64_t)offset);
+	while (done < count) {
+		ssize_t got = pread(range->fd, (char *)buf + done, (size_t)(count - done),
+				    (off_t)(range->offset + (uint64_t)offset + (uint64_t)done));
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return done ? done : -1;
+		if (got == 0)
+			break;
+		done += got;
+	}
+	return done;
+}
+
+static s64 range_read(struct ntfs_device *dev, void *buf, s64 count)
+{
+	struct range *range = dev->d_private;
+	s64 got = range_pread(dev, buf, count, range->position);
+
+	if (got > 0)
+		range->position += got;
+	return got;
+}
+
+static s64 range_write(struct ntfs_device *dev, const void *buf, s64 count)
+{
+	(void)dev; (void)buf; (void)count;
+	errno = EROFS;
+	return -1;
+}
+
+static s64 range_pwrite(struct ntfs_device *dev, const void *buf, s64 count, s64 offset)
+{
+	(void)dev; (void)buf; (void)count; (void)offset;
+	errno = EROFS;
+	return -1;
+}
+
+static int range_sync(struct ntfs_device *dev)
+{
+	(void)dev;
+	return 0;
+}
+
+static int range_stat(struct ntfs_device *dev, struct stat *buf)
+{
+	struct range *range = dev->d_private;
+
+	memset(buf, 0, sizeof(*buf));
+	buf->st_mode = S_IFREG | 0400;
+	buf->st_size = (off_t)range->size;
+	return 0;
+}
+
+static int range_ioctl(struct ntfs_device *dev, unsigned long request, void *argp)
+{
+	struct range *range = dev->d_private;
+
+	if (request == BLKGETSIZE64) {
+		*(uint64_t *)argp = range->size;
+		return 0;
+	}
+	errno = EOPNOTSUPP;
+	return -1;
+}
+
+static struct ntfs_device_operations range_operations = {
+	.open = range_open,
+	.close = range_close,
+	.seek = range_seek,
+	.read = range_read,
+	.write = range_write,
+	.pread = range_pread,
+	.pwrite = range_pwrite,
+	.sync = range_sync,
+	.stat = range_stat,
+	.ioctl = range_ioctl,
+};
+
+struct ntfspart *ntfspart_open(int fd, const char *disk_name, uint64_t offset,
+			       uint64_t size, struct text *err)
+{
+	struct ntfspart *part = calloc(1, sizeof(*part));
+	struct ntfs_device *dev;
+
+	if (!part) {
+		text_append(err, "out of memory");
+		return NULL;
+	}
+	/* Its messages would interleave with ours; errno says enough. */
+	ntfs_log_set_handler(ntfs_log_handler_null);
+	part->range.fd = fd;
+	part->range.offset = offset;
+	part->range.size = size;
+	dev = ntfs_device_alloc(disk_name, 0, &range_operations, &part->range);
+	if (!dev) {
+		text_appendf(err, "%s: out of memory", disk_name);
+		free(part);
+		return NULL;
+	}
+	part->vol = ntfs_device_mount(dev, NTFS_MNT_RDONLY);
+	if (!part->vol) {
+		text_appendf(err, "%s: the NTFS volume at byte %llu does not open (%s)",
+			     disk_name, (unsigned long long)offset, strerror(errno));
+		ntfs_device_free(dev);
+		free(part);
+		return NULL;
+	}
+	return part;
+}
+
+int ntfspart_read_file(struct ntfspart *part, const char *path, size_t max,
+		       uint8_t **data, size_t *size, struct text *err)
+{
+	ntfs_inode *ni = ntfs_pathname_to_inode(part->vol, NULL, path);
+	ntfs_attr *na;
+	s64 done = 0;
+	int rc = -1;
+
+	*data = NULL;
+	*size = 0;
+	if (!ni) {
+		if (errno == ENOENT)
+			return 0;
+		text_appendf(err, "\\%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (ni->mrec->flags & MFT_RECORD_IS_DIRECTORY) {
+		text_appendf(err, "\\%s is a folder, not a file", path);
+		goto out;
+	}
+	na = ntfs_attr_open(ni, AT_DATA, AT_UNNAMED, 0);
+	if (!na) {
+		text_appendf(err, "\\%s: its data does not open (%s)", path, strerror(errno));
+		goto out;
+	}
+	if (na->data_size < 0 || (uint64_t)na->data_size > max) {
+		text_appendf(err, "\\%s has %lld bytes, more than the %zu expected", path,
+			     (long long)na->data_size, max);
+		goto out_attr;
+	}
+	*data = malloc(na->data_size ? (size_t)na->data_size : 1);
+	if (!*data) {
+		text_appendf(err, "\\%s: out of memory", path);
+		goto out_attr;
+	}
+	while (done < na->data_size) {
+		s64 got = ntfs_attr_pread(na, done, na->data_size - done, *data + done);
+
+		if (got <= 0) {
+			text_appendf(err, "\\%s: reading at byte %lld failed (%s)", path,
+				     (long long)done, got < 0 ? strerror(errno) : "short file");
+			free(*data);
+			*data = NULL;
+			goto out_attr;
+		}
+		done += got;
+	}
+	*size = (size_t)done;
+	rc = 1;
+out_attr:
+	ntfs_attr_close(na);
+out:
+	ntfs_inode_close(ni);
+	return rc;
+}
+
+struct list_job {
+	void (*fn)(void *ctx, const char *name);
+	void *ctx;
+};
+
+static int list_one(void *dirent, const ntfschar *name, const int name_len,
+		    const int name_type, const s64 pos, const MFT_REF mref,
+		    const unsigned dt_type)
+{
+	struct list_job *job = dirent;
+	char *utf8 = NULL;
+
+	(void)pos; (void)dt_type;
+	/* The 8.3 alias repeats a name already listed; below 16 are NTFS's own. */
+	if (name_type == FILE_NAME_DOS || MREF(mref) < FILE_first_user)
+		return 0;
+	if (ntfs_ucstombs(name, name_len, &utf8, 0) < 0)
+		return 0;
+	if (strcmp(utf8, ".") != 0 && strcmp(utf8, "..") != 0)
+		job->fn(job->ctx, utf8);
+	free(utf8);
+	return 0;
+}
+
+int ntfspart_list_root(struct ntfspart *part, void (*fn)(void *ctx, const char *name),
+		       void *ctx, struct text *err)
+{
+	ntfs_inode *root = ntfs_inode_open(part->vol, FILE_root);
+	struct list_job job = { fn, ctx };
+	s64 pos = 0;
+	int rc = 0;
+
+	if (!root) {
+		text_appendf(err, "the root folder does not open (%s)", strerror(errno));
+		return -1;
+	}
+	if (ntfs_readdir(root, &pos, &job, list_one) < 0) {
+		text_appendf(err, "the root folder does not list (%s)", strerror(errno));
+		rc = -1;
+	}
+	ntfs_inode_close(root);
+	return rc;
+}
+
+void ntfspart_close(struct ntfspart *part)
+{
+	if (!part)
+		return;
+	ntfs_umount(part->vol, FALSE);
+	free(part);
+}

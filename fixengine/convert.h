@@ -1,0 +1,153 @@
+/*
+ * convert.h - a Generation 1 (BIOS, MBR) Windows 7 disk made Generation 2
+ *
+ * The checks and the new partition table of win7gen2 convert, as pure
+ * functions on bytes the caller has read: the same code serves the
+ * Linux command (builder/cmd_convert.c, a raw image or a block device)
+ * and can serve the Windows agent, which reads \\.\PhysicalDriveN.
+ * Nothing here reads or writes a disk.
+ *
+ * The steps, in the order the caller runs them:
+ *
+ *   1. convert_read_mbr: LBA 0 and the disk's size.  Refuses a GPT
+ *      disk, a disk without an MBR, extended and dynamic partitions,
+ *      types it does not know, overlaps, no room for GPT at either end.
+ *   2. convert_check_volumes: each partition's first sector.  Refuses
+ *      BitLocker, picks System Reserved (to become the ESP) and the
+ *      Windows partition candidates.
+ *   3. the caller looks inside the Windows partition (Windows 7 x64?)
+ *      and System Reserved (boot files only?), through its file-system
+ *      access, and records the answer with convert_set_windows.
+ *   4. convert_build_gpt: the protective MBR, both GPT headers and both
+ *      entry arrays, every partition on its old sectors.
+ *
+ * Why System Reserved and no shrinking: Windows 7 Setup makes a 100 MiB
+ * active NTFS "System Reserved" partition holding bootmgr and \Boot\BCD
+ * whenever it partitions the disk itself: that is the ESP-to-be, and its
+ * old content goes into the undo backup.  A disk without one (Windows
+ * installed onto an existing single partition) is refused with the
+ * reason: shrinking NTFS moves data, and cannot be undone byte for byte.
+ *
+ * Portable C11: no POSIX, no Win32.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef WIN7GEN2_CONVERT_H
+#define WIN7GEN2_CONVERT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "backend.h"
+#include "text.h"
+
+#define CONVERT_BLOCK_SIZE 512u
+/* 128 entries of 128 bytes, as every Windows and Linux tool writes. */
+#define CONVERT_GPT_ENTRY_COUNT 128u
+#define CONVERT_GPT_ENTRY_SIZE 128u
+#define CONVERT_GPT_ENTRY_BLOCKS \
+	(CONVERT_GPT_ENTRY_COUNT * CONVERT_GPT_ENTRY_SIZE / CONVERT_BLOCK_SIZE)
+/* A header and its entry array: at each end of the disk (plus LBA 0). */
+#define CONVERT_GPT_END_BLOCKS (1u + CONVERT_GPT_ENTRY_BLOCKS)
+/* Windows 7 Setup's System Reserved: 100 MiB. */
+#define CONVERT_ESP_MIN_BLOCKS (100u * 1024 * 1024 / CONVERT_BLOCK_SIZE)
+/* What the user is told to grow the disk by when the end is taken. */
+#define CONVERT_GROW_BYTES (1024u * 1024)
+#define CONVERT_MBR_SLOTS 4
+
+/* Why a disk is refused; nothing has been changed when one is given. */
+enum convert_refusal {
+	CONVERT_ACCEPTED = 0,
+	CONVERT_REFUSE_GPT,           /* already GPT */
+	CONVERT_REFUSE_NOT_MBR,       /* blank, a bare volume, unreadable */
+	CONVERT_REFUSE_BLOCK_SIZE,    /* not 512-byte sectors */
+	CONVERT_REFUSE_EXTENDED,      /* extended partition (0x05, 0x0f, 0x85) */
+	CONVERT_REFUSE_DYNAMIC,       /* dynamic disk (0x42) */
+	CONVERT_REFUSE_PARTITION_TYPE, /* a type we do not know how to map */
+	CONVERT_REFUSE_LAYOUT,        /* overlaps or runs past the disk's end */
+	CONVERT_REFUSE_NO_ROOM_START, /* a partition starts before LBA 34 */
+	CONVERT_REFUSE_NO_ROOM_END,   /* fewer than 33 free blocks at the end */
+	CONVERT_REFUSE_BITLOCKER,     /* a BitLocker volume */
+	CONVERT_REFUSE_NO_SYSTEM_RESERVED,
+	CONVERT_REFUSE_NO_WINDOWS,    /* no Windows 7 x64 found */
+	CONVERT_REFUSE_READ_ONLY,     /* the image or device cannot be written */
+};
+
+/* A short name for a refusal ("gpt", "bitlocker", ...), for scripts and tests. */
+const char *convert_refusal_name(enum convert_refusal refusal);
+
+enum convert_role {
+	CONVERT_ROLE_DATA,    /* another partition: basic data, kept as it is */
+	CONVERT_ROLE_ESP,     /* System Reserved, to be formatted FAT32 */
+	CONVERT_ROLE_WINDOWS, /* the volume holding \Windows */
+	CONVERT_ROLE_RECOVERY, /* MBR type 0x27: Windows RE */
+};
+
+struct convert_partition {
+	unsigned slot;       /* 0-3: its entry in the MBR */
+	uint64_t first_lba;
+	uint64_t blocks;
+	uint8_t mbr_type;
+	bool active;
+	bool ntfs;           /* its boot sector is NTFS */
+	enum convert_role role;
+	uint8_t guid[16];    /* the new unique partition GUID (on-disk order) */
+};
+
+struct convert_layout {
+	uint64_t disk_blocks;
+	uint32_t disk_signature; /* the MBR's, which MountedDevices uses */
+	unsigned count;          /* partitions, in order of first_lba */
+	struct convert_partition partition[CONVERT_MBR_SLOTS];
+	int esp;                 /* index into partition[], or -1 */
+	int windows;             /* index into partition[], or -1 */
+	uint64_t grow_blocks;    /* NO_ROOM_END: how much is missing */
+	uint8_t disk_guid[16];
+};
+
+/* Step 1.  err says why, naming the partition and what to do. */
+enum convert_refusal convert_read_mbr(const uint8_t *lba0, size_t block_size,
+				      uint64_t disk_blocks, struct convert_layout *layout,
+				      struct fix_error *err);
+
+/* Step 2.  boot_sector[i] is the first CONVERT_BLOCK_SIZE bytes of
+ * layout->partition[i] (NULL when it could not be read). */
+enum convert_refusal convert_check_volumes(struct convert_layout *layout,
+					   const uint8_t *const boot_sector[],
+					   struct fix_error *err);
+
+/* Step 3: index is the partition that holds Windows 7 x64. */
+void convert_set_windows(struct convert_layout *layout, unsigned index);
+
+/* GUIDs for the disk and each partition, from 16 * (1 + count) random
+ * bytes: made version 4 (RFC 4122), as Windows and sgdisk make them. */
+void convert_set_guids(struct convert_layout *layout, const uint8_t *random,
+		       size_t size);
+
+/* Where each part of the new table goes (LBAs) and its bytes. */
+struct convert_gpt {
+	uint8_t protective_mbr[CONVERT_BLOCK_SIZE];         /* LBA 0 */
+	uint8_t primary_header[CONVERT_BLOCK_SIZE];         /* LBA 1 */
+	uint8_t entries[CONVERT_GPT_ENTRY_BLOCKS * CONVERT_BLOCK_SIZE]; /* both copies */
+	uint64_t primary_entries_lba;                       /* 2 */
+	uint64_t backup_entries_lba;                        /* last - 32 */
+	uint8_t backup_header[CONVERT_BLOCK_SIZE];
+	uint64_t backup_header_lba;                         /* last */
+};
+
+/* Step 4: layout must have passed steps 1-3 and have its GUIDs. */
+void convert_build_gpt(const struct convert_layout *layout, struct convert_gpt *gpt);
+
+/* The GPT name a partition gets (ASCII), as Windows names them. */
+const char *convert_partition_name(enum convert_role role);
+
+/* "7C3D...-..." for a GUID in on-disk order; buf holds 37 bytes. */
+void convert_guid_text(const uint8_t guid[16], char buf[37]);
+
+/* The plan, for people: every partition before and after, what is kept
+ * for undo, and what the ESP receives. */
+void convert_plan_text(const struct convert_layout *layout, const char *disk_name,
+		       struct text *out);
+
+#endif
