@@ -103,8 +103,8 @@ enum convert_refusal convert_read_mbr(const uint8_t *lba0, size_t block_size,
 	layout->disk_blocks = disk_blocks;
 	if (block_size != CONVERT_BLOCK_SIZE)
 		return refuse(err, CONVERT_REFUSE_BLOCK_SIZE,
-			      "the disk has %zu-byte sectors; Windows 7 boots only from "
-			      "512-byte sectors (a 512e or 512n disk)", block_size);
+			      "the disk has %lu-byte sectors; Windows 7 boots only from "
+			      "512-byte sectors (a 512e or 512n disk)", (unsigned long)block_size);
 	partition_table_from_mbr(&table, lba0, NULL, block_size);
 	if (table.scheme == PARTITION_SCHEME_GPT)
 		return refuse(err, CONVERT_REFUSE_GPT,

@@ -28,8 +28,7 @@ fixengine_core_sources = \
 	fixengine/arcname.c fixengine/arcname.h \
 	fixengine/regvalue.c fixengine/regvalue.h \
 	fixengine/execute.c fixengine/report.c fixengine/report.h \
-	fixengine/text.c fixengine/text.h fixengine/ascii.h \
-	fixengine/convert.c fixengine/convert.h
+	fixengine/text.c fixengine/text.h fixengine/ascii.h
 fixengine_posix_sources = \
 	fixengine/posix/posix.h fixengine/posix/internal.h fixengine/posix/files.c \
 	fixengine/posix/hive.c fixengine/posix/layout.c

@@ -1,0 +1,164 @@
+#!/bin/sh
+# win7gen2 convert on disks laid out as Windows 7 Setup lays out a Gen1
+# disk: the checks, each refusal with nothing changed, the plan, and the
+# engine's GPT as sgdisk reads it.
+
+. "$top_srcdir/tests/convert/lib-convert.sh"
+require_convert
+
+convert() {
+	"$WIN7GEN2" convert "$@"
+}
+
+# refused IMAGE NAME: convert --dry-run and convert refuse IMAGE as NAME
+# and leave it byte for byte as it was.
+refused() {
+	cp "$1" before.img &&
+	test_expect_code 1 convert --disk "$1" --dry-run 2>err &&
+	grep "refused ($2)" err && grep -x "Nothing was changed." err &&
+	test_expect_code 1 convert --disk "$1" 2>err &&
+	grep "refused ($2)" err &&
+	cmp before.img "$1"
+}
+
+test_expect_success 'setup: a Gen1 disk as Windows 7 Setup makes it' '
+	make_gen1_disk gen1.img &&
+	sfdisk -d gen1.img >layout &&
+	grep "start= *2048, size= *204800, type=7, bootable" layout &&
+	grep "start= *206848, size= *$((WINDOWS_MIB * 2048)), type=7$" layout
+'
+
+test_expect_success '--help says what it does; usage errors exit 2' '
+	convert --help >help &&
+	grep -e "--disk PATH" help && grep -e "--dry-run" help &&
+	grep "shrinking Windows" help &&
+	"$WIN7GEN2" --help | grep "^  convert " &&
+	test_expect_code 2 convert 2>err &&
+	grep "disk IMAGE|DEVICE is needed" err &&
+	test_expect_code 2 convert --disk a --bogus 2>err
+'
+
+test_expect_success 'a dry run passes every check, shows the plan, changes nothing' '
+	cp gen1.img before.img &&
+	convert --disk gen1.img --dry-run >out &&
+	grep "Windows: Windows 7 Professional, build 7601, x64, on partition 2" out &&
+	grep "disk signature 1234ABCD" out &&
+	grep "sectors 2048-206847  MBR type 0x07 active  System Reserved -> EFI system partition" out &&
+	grep "keep for --undo in \\\\win7gen2\\\\gen1\\\\ on partition 2" out &&
+	grep "MountedDevices" out &&
+	grep "nothing was changed" out &&
+	cmp before.img gen1.img
+'
+
+test_expect_success 'without --dry-run this version refuses to write' '
+	cp gen1.img before.img &&
+	test_expect_code 1 convert --disk gen1.img 2>err &&
+	grep "checks and plans only" err &&
+	cmp before.img gen1.img
+'
+
+test_expect_success 'a GPT disk is refused, unchanged' '
+	cp gen1.img gpt.img &&
+	"$GPT_APPLY" gpt.img 2 &&
+	refused gpt.img gpt
+'
+
+test_expect_success 'no room for the backup GPT: refused, says to grow by 1 MiB; grown, it passes' '
+	cp gen1.img full.img &&
+	windows_sectors=$((WINDOWS_MIB * 2048 + 2048)) &&
+	printf "%s\n" "start=$WINDOWS_START, size=$windows_sectors, type=7" |
+		sfdisk -q -N 2 full.img >/dev/null 2>&1 &&
+	refused full.img no-room-end &&
+	grep "grow the disk by 1 MiB" err &&
+	grep "qemu-img resize IMAGE +1M" err && grep "Resize-VHD" err &&
+	truncate -s +1M full.img &&
+	convert --disk full.img --dry-run >out
+'
+
+test_expect_success 'a BitLocker Windows partition is refused, unchanged' '
+	cp gen1.img bitlocker.img &&
+	printf -- "-FVE-FS-" | dd of=bitlocker.img bs=1 seek=$((WINDOWS_START * 512 + 3)) \
+		conv=notrunc status=none &&
+	refused bitlocker.img bitlocker &&
+	grep "manage-bde -off" err
+'
+
+test_expect_success 'a dynamic disk is refused, unchanged' '
+	cp gen1.img dynamic.img &&
+	sfdisk -q --part-type dynamic.img 2 42 &&
+	refused dynamic.img dynamic
+'
+
+test_expect_success 'an extended partition is refused, unchanged' '
+	cp gen1.img extended.img &&
+	sfdisk -q --part-type extended.img 2 f &&
+	refused extended.img extended
+'
+
+test_expect_success 'a disk without Windows is refused, unchanged' '
+	mkdir -p empty-tree/Data && echo data >empty-tree/Data/file &&
+	make_gen1_disk nowin.img empty-tree &&
+	refused nowin.img no-windows &&
+	grep "no installed Windows" err
+'
+
+test_expect_success '32-bit Windows and Windows 7 without SP1 are refused, unchanged' '
+	make_windows_tree x86-tree x86 &&
+	make_gen1_disk x86.img x86-tree &&
+	refused x86.img no-windows && grep "for x86, not x64" err &&
+	make_windows_tree rtm-tree AMD64 7600 &&
+	make_gen1_disk rtm.img rtm-tree &&
+	refused rtm.img no-windows && grep "no Service Pack 1" err
+'
+
+test_expect_success 'Windows alone on its active partition is refused (no shrinking)' '
+	cp gen1.img single.img &&
+	sfdisk -q --delete single.img 1 &&
+	sfdisk -q --activate single.img 2 &&
+	refused single.img no-system-reserved &&
+	grep "shrinking" err
+'
+
+test_expect_success 'a System Reserved holding more than boot files is refused, unchanged' '
+	mkdir -p sysres-more && cp -r sysres-tree/. sysres-more/ &&
+	echo "keep me" >sysres-more/important.doc &&
+	mv sysres-tree sysres-tree.kept && mv sysres-more sysres-tree &&
+	make_gen1_disk more.img &&
+	rm -rf sysres-tree && mv sysres-tree.kept sysres-tree &&
+	refused more.img no-system-reserved &&
+	grep "important.doc" err
+'
+
+test_expect_success 'a read-only image is refused, unchanged' '
+	cp gen1.img ro.img &&
+	if test "$(id -u)" = 0; then
+		# root writes any file: run as nobody, who may only read it.
+		chmod 755 . && chmod 644 ro.img &&
+		cp ro.img before.img &&
+		test_expect_code 1 setpriv --reuid=65534 --regid=65534 --clear-groups \
+			"$WIN7GEN2" convert --disk ro.img --dry-run 2>err &&
+		grep "refused (read-only)" err && cmp before.img ro.img
+	else
+		chmod a-w ro.img && refused ro.img read-only
+	fi
+'
+
+test_expect_success 'the engine GPT: sgdisk -v clean, types and sectors kept, data untouched' '
+	command -v sgdisk >/dev/null || { say "sgdisk missing (apt-get install gdisk)"; false; } &&
+	cp gen1.img gpt.img &&
+	partition_bytes gen1.img $SYSRES_START $SYSRES_SECTORS sysres.before &&
+	partition_bytes gen1.img $WINDOWS_START $((WINDOWS_MIB * 2048)) windows.before &&
+	"$GPT_APPLY" gpt.img 2 &&
+	sgdisk -v gpt.img >verify &&
+	grep "No problems found" verify &&
+	sgdisk -p gpt.img >table &&
+	grep -E "^ +1 +2048 +206847 .* EF00 +EFI system partition" table &&
+	grep -E "^ +2 +206848 +$((WINDOWS_START + WINDOWS_MIB * 2048 - 1)) .* 0700 +Basic data partition" table &&
+	partition_bytes gpt.img $SYSRES_START $SYSRES_SECTORS sysres.after &&
+	partition_bytes gpt.img $WINDOWS_START $((WINDOWS_MIB * 2048)) windows.after &&
+	cmp sysres.before sysres.after && cmp windows.before windows.after &&
+	sgdisk -i 1 gpt.img >one && sgdisk -i 2 gpt.img >two &&
+	! test "$(grep "unique GUID" one)" = "$(grep "unique GUID" two)"
+'
+
+test_done
