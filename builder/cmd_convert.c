@@ -25,12 +25,16 @@
 #include <unistd.h>
 #include <linux/fs.h>
 
+#include <ftw.h>
 #include <hivex.h>
+#include <zlib.h>
 
 #include "commands.h"
 #include "convert.h"
 #include "fix.h"
 #include "numbers.h"
+#include "partition_table.h"
+#include "run.h"
 #include "ntfspart.h"
 #include "text.h"
 #include "usage.h"
@@ -41,6 +45,8 @@
 /* Windows 7 SP1 and Server 2008 R2 SP1: NT 6.1, build 7601. */
 #define WINDOWS_VERSION "6.1"
 #define WINDOWS_SP1_BUILD 7601
+/* CONVERT_UNDO_DIR as Windows shows it. */
+#define UNDO_DIR_SHOWN "\\win7gen2\\gen1\\"
 
 static void usage(FILE *out)
 {
@@ -53,6 +59,8 @@ static void usage(FILE *out)
 	      "  --disk PATH       the disk: a raw image (qemu-img convert a VHDX to raw\n"
 	      "                    first) or a device such as /dev/nbd0\n"
 	      "  -n, --dry-run     check the disk and show the plan; change nothing\n"
+	      "  --undo            put back what convert changed: the MBR, System\n"
+	      "                    Reserved byte for byte, the SYSTEM hive\n"
 	      "  -h, --help        show this help\n"
 	      "\n"
 	      "Checked before anything changes, each refused by name with nothing\n"
@@ -62,6 +70,13 @@ static void usage(FILE *out)
 	      "sectors at the disk's end (the message says how much to grow it), a\n"
 	      "disk that cannot be written.\n"
 	      "\n"
+	      "Then, in this order: what --undo needs goes to \\win7gen2\\gen1\\ on the\n"
+	      "Windows volume (the disk's first and last MiB, System Reserved gzipped,\n"
+	      "the SYSTEM hive, and convert.txt saying where each goes) and is read\n"
+	      "back; GPT is written with every partition on its old sectors; System\n"
+	      "Reserved is formatted FAT32 as the ESP and receives \\Windows\\Boot\\EFI\\\n"
+	      "as \\EFI\\Microsoft\\Boot\\ and \\EFI\\Boot\\bootx64.efi.\n"
+	      "\n"
 	      "Exit status: 0 the disk can be converted (dry run); 1 refused or\n"
 	      "failed; 2 wrong usage.\n", out);
 }
@@ -69,13 +84,15 @@ static void usage(FILE *out)
 struct convert_args {
 	const char *disk;
 	bool dry_run;
+	bool undo;
 };
 
 static int parse_args(int argc, char **argv, struct convert_args *args)
 {
-	enum { O_DISK = 256 };
+	enum { O_DISK = 256, O_UNDO };
 	static const struct option options[] = {
 		{ "disk", required_argument, NULL, O_DISK },
+		{ "undo", no_argument, NULL, O_UNDO },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -89,6 +106,7 @@ static int parse_args(int argc, char **argv, struct convert_args *args)
 				      NULL)) != -1) {
 		switch (option) {
 		case O_DISK: args->disk = optarg; break;
+		case O_UNDO: args->undo = true; break;
 		case 'n': args->dry_run = true; break;
 		case 'h':
 			usage(stdout);
@@ -418,7 +436,7 @@ static int check_disk(struct disk *disk, struct convert_layout *layout,
 		if (!partition->ntfs || partition->role != CONVERT_ROLE_DATA)
 			continue;
 		part = ntfspart_open(disk->fd, disk->name, partition->first_lba * CONVERT_BLOCK_SIZE,
-				     partition->blocks * CONVERT_BLOCK_SIZE, &err);
+				     partition->blocks * CONVERT_BLOCK_SIZE, false, &err);
 		if (!part)
 			goto io_error;
 		found = check_windows(part, windows, &err);
@@ -441,7 +459,7 @@ static int check_disk(struct disk *disk, struct convert_layout *layout,
 
 	part = ntfspart_open(disk->fd, disk->name,
 			     layout->partition[layout->esp].first_lba * CONVERT_BLOCK_SIZE,
-			     layout->partition[layout->esp].blocks * CONVERT_BLOCK_SIZE, &err);
+			     layout->partition[layout->esp].blocks * CONVERT_BLOCK_SIZE, false, &err);
 	if (!part)
 		goto io_error;
 	rc = ntfspart_list_root(part, note_root_name, &root, &err);
@@ -513,6 +531,604 @@ static int random_bytes(uint8_t *buf, size_t size)
 	return 0;
 }
 
+/* 0 with the whole range in *out (malloc()ed), or -1 with the reason. */
+static int read_blocks(const struct disk *disk, uint64_t lba, uint64_t blocks, uint8_t **out,
+		       struct text *err)
+{
+	*out = malloc((size_t)(blocks * CONVERT_BLOCK_SIZE));
+	if (!*out) {
+		text_appendf(err, "out of memory reading %llu sectors", (unsigned long long)blocks);
+		return -1;
+	}
+	if (disk_read(disk, lba, *out, (size_t)(blocks * CONVERT_BLOCK_SIZE), err) < 0) {
+		free(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static int write_blocks(int fd, const char *name, uint64_t lba, const void *data, size_t size,
+			struct text *err)
+{
+	size_t done = 0;
+
+	while (done < size) {
+		ssize_t put = pwrite(fd, (const char *)data + done, size - done,
+				     (off_t)(lba * CONVERT_BLOCK_SIZE + done));
+
+		if (put < 0 && errno == EINTR)
+			continue;
+		if (put <= 0) {
+			text_appendf(err, "%s: writing sector %llu failed (%s)", name,
+				     (unsigned long long)lba, put < 0 ? strerror(errno) : "no space");
+			return -1;
+		}
+		done += (size_t)put;
+	}
+	return 0;
+}
+
+/* gzip (not raw deflate), so that a user without win7gen2 can restore
+ * System Reserved with gunzip and dd. */
+static int gzip_bytes(const uint8_t *in, size_t size, uint8_t **out, size_t *out_size,
+		      struct text *err)
+{
+	z_stream z;
+	size_t bound;
+
+	memset(&z, 0, sizeof(z));
+	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+		text_append(err, "zlib does not start");
+		return -1;
+	}
+	bound = deflateBound(&z, (uLong)size) + 64;
+	*out = malloc(bound);
+	if (!*out) {
+		deflateEnd(&z);
+		text_append(err, "out of memory compressing System Reserved");
+		return -1;
+	}
+	z.next_in = (Bytef *)(uintptr_t)in;
+	z.avail_in = (uInt)size;
+	z.next_out = *out;
+	z.avail_out = (uInt)bound;
+	if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
+		deflateEnd(&z);
+		free(*out);
+		text_append(err, "compressing System Reserved failed");
+		return -1;
+	}
+	*out_size = z.total_out;
+	deflateEnd(&z);
+	return 0;
+}
+
+/* Exactly size bytes out of the gzip data, or -1. */
+static int gunzip_bytes(const uint8_t *in, size_t in_size, size_t size, uint8_t **out,
+			struct text *err)
+{
+	z_stream z;
+	int rc;
+
+	memset(&z, 0, sizeof(z));
+	*out = malloc(size ? size : 1);
+	if (!*out || inflateInit2(&z, 15 + 16) != Z_OK) {
+		free(*out);
+		text_append(err, "out of memory, or zlib does not start");
+		return -1;
+	}
+	z.next_in = (Bytef *)(uintptr_t)in;
+	z.avail_in = (uInt)in_size;
+	z.next_out = *out;
+	z.avail_out = (uInt)size;
+	rc = inflate(&z, Z_FINISH);
+	inflateEnd(&z);
+	if (rc != Z_STREAM_END || z.total_out != size) {
+		free(*out);
+		text_appendf(err, "the System Reserved image is damaged or not %zu bytes", size);
+		return -1;
+	}
+	return 0;
+}
+
+struct undo_files {
+	uint8_t *first, *last, *sysres, *sysres_gz, *hive;
+	size_t sysres_gz_size, hive_size;
+	struct convert_undo undo;
+};
+
+static void undo_files_free(struct undo_files *files)
+{
+	free(files->first);
+	free(files->last);
+	free(files->sysres);
+	free(files->sysres_gz);
+	free(files->hive);
+}
+
+static const char *const undo_names[] = {
+	"first-mib.bin", "last-mib.bin", "system-reserved.img.gz", "SYSTEM",
+};
+
+static void undo_path(char *buf, size_t size, const char *name)
+{
+	snprintf(buf, size, "%s/%s", CONVERT_UNDO_DIR, name);
+}
+
+static uint32_t crc_of(const uint8_t *data, size_t size)
+{
+	return partition_crc32(data, size);
+}
+
+/* Step 1 of writing: what --undo needs, onto the Windows volume, read
+ * back before anything else is touched. */
+static int keep_undo(const struct disk *disk, int wfd, const struct convert_layout *layout,
+		     struct undo_files *files, struct text *err)
+{
+	const struct convert_partition *windows = &layout->partition[layout->windows];
+	const struct convert_partition *esp = &layout->partition[layout->esp];
+	uint64_t edge = CONVERT_UNDO_EDGE_BYTES / CONVERT_BLOCK_SIZE;
+	struct text manifest = TEXT_INIT;
+	struct ntfspart *part;
+	char path[128];
+	int rc = -1;
+
+	memset(files, 0, sizeof(*files));
+	if (read_blocks(disk, 0, edge, &files->first, err) < 0 ||
+	    read_blocks(disk, disk->blocks - edge, edge, &files->last, err) < 0 ||
+	    read_blocks(disk, esp->first_lba, esp->blocks, &files->sysres, err) < 0 ||
+	    gzip_bytes(files->sysres, (size_t)(esp->blocks * CONVERT_BLOCK_SIZE),
+		       &files->sysres_gz, &files->sysres_gz_size, err) < 0)
+		return -1;
+	part = ntfspart_open(wfd, disk->name, windows->first_lba * CONVERT_BLOCK_SIZE,
+			     windows->blocks * CONVERT_BLOCK_SIZE, true, err);
+	if (!part)
+		return -1;
+	if (ntfspart_read_file(part, SYSTEM_HIVE_PATH, FIX_MAX_HIVE_SIZE, &files->hive,
+			       &files->hive_size, err) <= 0) {
+		ntfspart_close(part);
+		return -1;
+	}
+	files->undo.disk_blocks = disk->blocks;
+	files->undo.disk_signature = layout->disk_signature;
+	files->undo.esp_first_lba = esp->first_lba;
+	files->undo.esp_blocks = esp->blocks;
+	files->undo.first_mib_crc = crc_of(files->first, CONVERT_UNDO_EDGE_BYTES);
+	files->undo.last_mib_crc = crc_of(files->last, CONVERT_UNDO_EDGE_BYTES);
+	files->undo.system_reserved_crc = crc_of(files->sysres,
+						 (size_t)(esp->blocks * CONVERT_BLOCK_SIZE));
+	files->undo.hive_size = files->hive_size;
+	files->undo.hive_crc = crc_of(files->hive, files->hive_size);
+	convert_undo_format(&files->undo, &manifest);
+	{
+		const uint8_t *data[] = { files->first, files->last, files->sysres_gz, files->hive };
+		size_t sizes[] = { CONVERT_UNDO_EDGE_BYTES, CONVERT_UNDO_EDGE_BYTES,
+				   files->sysres_gz_size, files->hive_size };
+
+		for (size_t i = 0; i < 4; i++) {
+			undo_path(path, sizeof(path), undo_names[i]);
+			if (ntfspart_write_file(part, path, data[i], sizes[i], err) < 0)
+				goto out;
+		}
+	}
+	/* The manifest last: its presence says the set is complete. */
+	undo_path(path, sizeof(path), CONVERT_UNDO_MANIFEST);
+	if (manifest.failed || ntfspart_write_file(part, path, (const uint8_t *)manifest.data,
+						   manifest.length, err) < 0)
+		goto out;
+	rc = 0;
+out:
+	if (ntfspart_close(part) < 0 && rc == 0) {
+		text_appendf(err, "%s: the Windows volume did not reach the disk (%s)", disk->name,
+			     strerror(errno));
+		rc = -1;
+	}
+	text_free(&manifest);
+	return rc;
+}
+
+/* The undo set as --undo will read it: every file, every CRC. */
+static int load_undo(const struct disk *disk, uint64_t first_lba, uint64_t blocks,
+		     struct undo_files *files, struct text *err)
+{
+	struct ntfspart *part = ntfspart_open(disk->fd, disk->name, first_lba * CONVERT_BLOCK_SIZE,
+					      blocks * CONVERT_BLOCK_SIZE, false, err);
+	uint8_t *manifest = NULL;
+	size_t size, first_size = 0, last_size = 0;
+	struct fix_error fix_err;
+	char path[128];
+	int found, rc = -1;
+
+	memset(files, 0, sizeof(*files));
+	if (!part)
+		return -1;
+	undo_path(path, sizeof(path), CONVERT_UNDO_MANIFEST);
+	found = ntfspart_read_file(part, path, CONVERT_UNDO_MANIFEST_MAX, &manifest, &size, err);
+	if (found <= 0) {
+		rc = found < 0 ? -1 : 1;
+		goto out;
+	}
+	if (!convert_undo_parse(manifest, size, &files->undo, &fix_err)) {
+		text_appendf(err, "\\%s: %s", path, fix_err.message);
+		goto out;
+	}
+	undo_path(path, sizeof(path), undo_names[0]);
+	if (ntfspart_read_file(part, path, CONVERT_UNDO_EDGE_BYTES, &files->first, &first_size,
+			       err) <= 0)
+		goto missing;
+	undo_path(path, sizeof(path), undo_names[1]);
+	if (ntfspart_read_file(part, path, CONVERT_UNDO_EDGE_BYTES, &files->last, &last_size,
+			       err) <= 0)
+		goto missing;
+	undo_path(path, sizeof(path), undo_names[2]);
+	if (ntfspart_read_file(part, path, (size_t)(files->undo.esp_blocks * CONVERT_BLOCK_SIZE) +
+			       (1u << 20), &files->sysres_gz, &files->sysres_gz_size, err) <= 0)
+		goto missing;
+	undo_path(path, sizeof(path), undo_names[3]);
+	if (ntfspart_read_file(part, path, FIX_MAX_HIVE_SIZE, &files->hive, &files->hive_size,
+			       err) <= 0)
+		goto missing;
+	if (gunzip_bytes(files->sysres_gz, files->sysres_gz_size,
+			 (size_t)(files->undo.esp_blocks * CONVERT_BLOCK_SIZE), &files->sysres,
+			 err) < 0)
+		goto out;
+	if (first_size != CONVERT_UNDO_EDGE_BYTES || last_size != CONVERT_UNDO_EDGE_BYTES ||
+	    crc_of(files->first, first_size) != files->undo.first_mib_crc ||
+	    crc_of(files->last, last_size) != files->undo.last_mib_crc ||
+	    crc_of(files->sysres, (size_t)(files->undo.esp_blocks * CONVERT_BLOCK_SIZE)) !=
+		    files->undo.system_reserved_crc ||
+	    files->hive_size != files->undo.hive_size ||
+	    crc_of(files->hive, files->hive_size) != files->undo.hive_crc) {
+		text_append(err, UNDO_DIR_SHOWN ": a file there does not match its CRC-32 in "
+			    CONVERT_UNDO_MANIFEST ": the undo data is damaged");
+		goto out;
+	}
+	rc = 0;
+	goto out;
+missing:
+	if (!err->length)
+		text_appendf(err, "\\%s is missing: the undo data is incomplete", path);
+out:
+	free(manifest);
+	ntfspart_close(part);
+	return rc;
+}
+
+/* Step 2: the new table.  The backup first and the protective MBR last,
+ * so that until the end the MBR still describes the disk. */
+static int write_gpt(int wfd, const struct disk *disk, const struct convert_layout *layout,
+		     struct text *err)
+{
+	static struct convert_gpt gpt;
+
+	convert_build_gpt(layout, &gpt);
+	if (write_blocks(wfd, disk->name, gpt.backup_entries_lba, gpt.entries,
+			 sizeof(gpt.entries), err) < 0 ||
+	    write_blocks(wfd, disk->name, gpt.backup_header_lba, gpt.backup_header,
+			 sizeof(gpt.backup_header), err) < 0 ||
+	    write_blocks(wfd, disk->name, gpt.primary_entries_lba, gpt.entries,
+			 sizeof(gpt.entries), err) < 0 ||
+	    write_blocks(wfd, disk->name, 1, gpt.primary_header, sizeof(gpt.primary_header),
+			 err) < 0 ||
+	    fsync(wfd) < 0 ||
+	    write_blocks(wfd, disk->name, 0, gpt.protective_mbr, sizeof(gpt.protective_mbr),
+			 err) < 0 ||
+	    fsync(wfd) < 0) {
+		if (!err->length)
+			text_appendf(err, "%s: %s", disk->name, strerror(errno));
+		return -1;
+	}
+	if (disk->block_device)
+		(void)ioctl(wfd, BLKRRPART);
+	return 0;
+}
+
+static const char *sbin_tool(const char *name, char *buf, size_t size)
+{
+	/* mkfs.fat lives in sbin, which a user's PATH may lack. */
+	snprintf(buf, size, "/usr/sbin/%s", name);
+	if (access(buf, X_OK) == 0)
+		return buf;
+	snprintf(buf, size, "/sbin/%s", name);
+	return access(buf, X_OK) == 0 ? buf : name;
+}
+
+struct extract_job {
+	struct ntfspart *part;
+	const char *prefix;  /* "Windows/Boot/EFI" */
+	const char *target;  /* local folder receiving it */
+	struct text *err;
+};
+
+static int extract_one(void *ctx, const char *path, bool is_dir)
+{
+	struct extract_job *job = ctx;
+	const char *rest = path + strlen(job->prefix);
+	char local[4096];
+	uint8_t *data;
+	size_t size;
+	FILE *file;
+	int rc;
+
+	if (strstr(rest, "/../") || snprintf(local, sizeof(local), "%s%s", job->target, rest) >=
+	    (int)sizeof(local)) {
+		text_appendf(job->err, "\\%s: a name there is not usable", path);
+		return -1;
+	}
+	if (is_dir)
+		return mkdir(local, 0700) < 0 && errno != EEXIST ?
+		       (text_appendf(job->err, "%s: %s", local, strerror(errno)), -1) : 0;
+	rc = ntfspart_read_file(job->part, path, 64u << 20, &data, &size, job->err);
+	if (rc <= 0)
+		return -1;
+	file = fopen(local, "wbx");
+	rc = file && fwrite(data, 1, size, file) == size ? 0 : -1;
+	if (file && fclose(file) != 0)
+		rc = -1;
+	if (rc < 0)
+		text_appendf(job->err, "%s: %s", local, strerror(errno));
+	free(data);
+	return rc;
+}
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st; (void)flag; (void)ftw;
+	return remove(path);
+}
+
+/* Step 3: System Reserved becomes a FAT32 ESP holding Windows' own UEFI
+ * boot files (its old content is in the undo data). */
+static int make_esp(const struct disk *disk, const struct convert_layout *layout,
+		    struct text *err)
+{
+	const struct convert_partition *esp = &layout->partition[layout->esp];
+	const struct convert_partition *windows = &layout->partition[layout->windows];
+	char tmp[] = "/tmp/win7gen2-convert-XXXXXX";
+	char first[32], kib[32], image[4200], mkfs[64], dir[128], from[320], to[320];
+	struct ntfspart *part;
+	struct extract_job job;
+	int rc = -1;
+
+	snprintf(first, sizeof(first), "%llu", (unsigned long long)esp->first_lba);
+	snprintf(kib, sizeof(kib), "%llu", (unsigned long long)(esp->blocks / 2));
+	{
+		/* 512-byte clusters, as Windows formats a 100 MiB ESP: FAT32
+		 * needs 65525 clusters at least. */
+		const char *argv[] = { sbin_tool("mkfs.fat", mkfs, sizeof(mkfs)), "-F", "32",
+				       "-s", "1", "-S", "512", "-n", "SYSTEM", "-h", first,
+				       "--offset", first, disk->name, kib, NULL };
+
+		if (run_or_explain(argv, "formatting the ESP", NULL, NULL, err) < 0)
+			return -1;
+	}
+	if (!mkdtemp(tmp)) {
+		text_appendf(err, "%s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	snprintf(dir, sizeof(dir), "%s/EFI", tmp);
+	mkdir(dir, 0700);
+	snprintf(dir, sizeof(dir), "%s/EFI/Boot", tmp);
+	mkdir(dir, 0700);
+	snprintf(dir, sizeof(dir), "%s/EFI/Microsoft", tmp);
+	mkdir(dir, 0700);
+	snprintf(dir, sizeof(dir), "%s/EFI/Microsoft/Boot", tmp);
+	if (mkdir(dir, 0700) < 0) {
+		text_appendf(err, "%s: %s", dir, strerror(errno));
+		goto out;
+	}
+	part = ntfspart_open(disk->fd, disk->name, windows->first_lba * CONVERT_BLOCK_SIZE,
+			     windows->blocks * CONVERT_BLOCK_SIZE, false, err);
+	if (!part)
+		goto out;
+	job = (struct extract_job){ part, "Windows/Boot/EFI", dir, err };
+	rc = ntfspart_walk(part, job.prefix, extract_one, &job, err);
+	ntfspart_close(part);
+	if (rc < 0)
+		goto out;
+	rc = -1;
+	snprintf(from, sizeof(from), "%s/bootmgfw.efi", dir);
+	snprintf(to, sizeof(to), "%s/EFI/Boot/bootx64.efi", tmp);
+	{
+		const char *argv[] = { "cp", from, to, NULL };
+
+		if (run_or_explain(argv, "copying bootmgfw.efi", NULL, NULL, err) < 0)
+			goto out;
+	}
+	snprintf(image, sizeof(image), "%s@@%llu", disk->name,
+		 (unsigned long long)(esp->first_lba * CONVERT_BLOCK_SIZE));
+	snprintf(from, sizeof(from), "%s/EFI", tmp);
+	{
+		const char *argv[] = { "mcopy", "-s", "-i", image, from, "::/", NULL };
+
+		if (run_or_explain(argv, "copying the boot files to the ESP", NULL, NULL, err) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	nftw(tmp, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	return rc;
+}
+
+static int run_convert(struct disk *disk, const struct convert_layout *layout)
+{
+	struct undo_files kept, check;
+	struct text err = TEXT_INIT;
+	int wfd = open(disk->name, O_RDWR | O_CLOEXEC);
+	const struct convert_partition *windows = &layout->partition[layout->windows];
+	int rc = 1;
+
+	if (wfd < 0) {
+		fprintf(stderr, "win7gen2 convert: %s: %s\nNothing was changed.\n", disk->name,
+			strerror(errno));
+		return 1;
+	}
+	printf("Keeping what --undo needs in " UNDO_DIR_SHOWN " on partition %d...\n",
+	       layout->windows + 1);
+	fflush(stdout);
+	if (keep_undo(disk, wfd, layout, &kept, &err) < 0 ||
+	    load_undo(disk, windows->first_lba, windows->blocks, &check, &err) != 0 ||
+	    memcmp(&kept.undo, &check.undo, sizeof(kept.undo)) != 0) {
+		if (!err.length)
+			text_append(&err, "the undo data did not read back as written");
+		fprintf(stderr, "win7gen2 convert: %s\nThe partition table was not changed; "
+			"only " UNDO_DIR_SHOWN " on the Windows volume may have been written.\n",
+			text_string(&err));
+		goto out;
+	}
+	printf("Writing GPT...\n");
+	fflush(stdout);
+	if (write_gpt(wfd, disk, layout, &err) < 0) {
+		fprintf(stderr, "win7gen2 convert: %s\nPut the disk back with: win7gen2 convert "
+			"--undo --disk %s\n", text_string(&err), disk->name);
+		goto out;
+	}
+	printf("Formatting System Reserved as the ESP and copying the boot files...\n");
+	fflush(stdout);
+	if (make_esp(disk, layout, &err) < 0) {
+		fprintf(stderr, "win7gen2 convert: %s\nPut the disk back with: win7gen2 convert "
+			"--undo --disk %s\n", text_string(&err), disk->name);
+		goto out;
+	}
+	printf("Converted.  Not done yet by this version: the UEFI BCD, MountedDevices in\n"
+	       "GPT form and the Gen2 fix; 'win7gen2 convert --undo --disk %s' puts the\n"
+	       "disk back as it was.\n", disk->name);
+	rc = 0;
+out:
+	undo_files_free(&kept);
+	undo_files_free(&check);
+	text_free(&err);
+	if (fsync(wfd) < 0 && rc == 0)
+		rc = 1;
+	close(wfd);
+	return rc;
+}
+
+/* --undo: find the undo set on a basic data NTFS partition of the GPT
+ * disk, check all of it, then put System Reserved, the last MiB, the
+ * SYSTEM hive and, last, the first MiB (the MBR) back. */
+static int run_undo(struct disk *disk)
+{
+	uint8_t lba0[CONVERT_BLOCK_SIZE], lba1[CONVERT_BLOCK_SIZE], *entries = NULL;
+	struct partition_table table;
+	struct gpt_header header;
+	struct undo_files files;
+	struct text err = TEXT_INIT;
+	int found = 1, windows = -1, wfd = -1, rc = 1;
+
+	memset(&files, 0, sizeof(files));
+	if (disk_read(disk, 0, lba0, sizeof(lba0), &err) < 0 ||
+	    disk_read(disk, 1, lba1, sizeof(lba1), &err) < 0)
+		goto fail;
+	partition_table_from_mbr(&table, lba0, lba1, CONVERT_BLOCK_SIZE);
+	if (table.scheme != PARTITION_SCHEME_GPT ||
+	    !gpt_header_parse(lba1, CONVERT_BLOCK_SIZE, 1, disk->blocks - 1, &header) ||
+	    read_blocks(disk, header.entry_lba, (gpt_entry_bytes(&header) + CONVERT_BLOCK_SIZE - 1) /
+			CONVERT_BLOCK_SIZE, &entries, &err) < 0 ||
+	    !gpt_entries_parse(&table, &header, entries, gpt_entry_bytes(&header))) {
+		if (!err.length)
+			text_appendf(&err, "%s: no valid GPT: this disk was not converted by "
+				     "win7gen2 convert (or its table is damaged)", disk->name);
+		goto fail;
+	}
+	for (unsigned i = 0; i < table.count && i < PARTITION_TABLE_MAX && found > 0; i++) {
+		uint8_t boot[CONVERT_BLOCK_SIZE];
+
+		if (partition_is_esp(&table.partition[i]))
+			continue;
+		if (disk_read(disk, table.partition[i].first_lba, boot, sizeof(boot), &err) < 0)
+			goto fail;
+		if (volume_kind_of(boot, sizeof(boot)) != VOLUME_NTFS)
+			continue;
+		text_reset(&err);
+		found = load_undo(disk, table.partition[i].first_lba, table.partition[i].blocks,
+				  &files, &err);
+		if (found == 0)
+			windows = (int)i;
+		else if (found > 0)
+			undo_files_free(&files);
+	}
+	if (found < 0)
+		goto fail;
+	if (windows < 0) {
+		text_reset(&err);
+		text_appendf(&err, "%s: no partition holds " UNDO_DIR_SHOWN CONVERT_UNDO_MANIFEST
+			     ": there is nothing to undo", disk->name);
+		goto fail;
+	}
+	if (files.undo.disk_blocks != disk->blocks) {
+		text_appendf(&err, "%s: the disk has %llu sectors, the undo data is for %llu: "
+			     "was it resized since? Give it its old size first", disk->name,
+			     (unsigned long long)disk->blocks,
+			     (unsigned long long)files.undo.disk_blocks);
+		goto fail;
+	}
+	if (check_writable(disk) != 0)
+		goto out;
+	wfd = open(disk->name, O_RDWR | O_CLOEXEC);
+	if (wfd < 0) {
+		text_appendf(&err, "%s: %s", disk->name, strerror(errno));
+		goto fail;
+	}
+	printf("Putting back System Reserved, the MBR and the SYSTEM hive from "
+	       UNDO_DIR_SHOWN "...\n");
+	fflush(stdout);
+	{
+		const struct partition *part = &table.partition[windows];
+		uint8_t *hive = NULL;
+		size_t hive_size = 0;
+		struct ntfspart *volume;
+		uint64_t edge = CONVERT_UNDO_EDGE_BYTES / CONVERT_BLOCK_SIZE;
+
+		if (write_blocks(wfd, disk->name, files.undo.esp_first_lba, files.sysres,
+				 (size_t)(files.undo.esp_blocks * CONVERT_BLOCK_SIZE), &err) < 0 ||
+		    write_blocks(wfd, disk->name, disk->blocks - edge, files.last,
+				 CONVERT_UNDO_EDGE_BYTES, &err) < 0 || fsync(wfd) < 0)
+			goto fail;
+		volume = ntfspart_open(wfd, disk->name, part->first_lba * CONVERT_BLOCK_SIZE,
+				       part->blocks * CONVERT_BLOCK_SIZE, true, &err);
+		if (!volume)
+			goto fail;
+		if (ntfspart_read_file(volume, SYSTEM_HIVE_PATH, FIX_MAX_HIVE_SIZE, &hive,
+				       &hive_size, &err) < 0 ||
+		    ((hive_size != files.hive_size || memcmp(hive, files.hive, hive_size) != 0) &&
+		     ntfspart_write_file(volume, SYSTEM_HIVE_PATH, files.hive, files.hive_size,
+					 &err) < 0)) {
+			free(hive);
+			ntfspart_close(volume);
+			goto fail;
+		}
+		free(hive);
+		if (ntfspart_close(volume) < 0) {
+			text_appendf(&err, "%s: the Windows volume did not reach the disk", disk->name);
+			goto fail;
+		}
+		/* The MBR last: until it is back, the GPT still describes the disk. */
+		if (write_blocks(wfd, disk->name, 0, files.first, CONVERT_UNDO_EDGE_BYTES,
+				 &err) < 0 || fsync(wfd) < 0)
+			goto fail;
+		if (disk->block_device)
+			(void)ioctl(wfd, BLKRRPART);
+	}
+	printf("Undone: the disk has its MBR, System Reserved and SYSTEM hive as before "
+	       "convert.\n" UNDO_DIR_SHOWN " stays on the Windows volume; delete it when you "
+	       "like.\n");
+	rc = 0;
+	goto out;
+fail:
+	fprintf(stderr, "win7gen2 convert --undo: %s\n", err.length ? text_string(&err) :
+		strerror(errno));
+out:
+	if (wfd >= 0)
+		close(wfd);
+	free(entries);
+	undo_files_free(&files);
+	text_free(&err);
+	return rc;
+}
+
+
 int cmd_convert(int argc, char **argv)
 {
 	struct convert_args args;
@@ -532,6 +1148,12 @@ int cmd_convert(int argc, char **argv)
 			close(disk.fd);
 		return 1;
 	}
+	if (args.undo) {
+		rc = run_undo(&disk);
+		close(disk.fd);
+		text_free(&out);
+		return rc;
+	}
 	rc = check_disk(&disk, &layout, &windows);
 	if (rc == 0)
 		rc = check_writable(&disk);
@@ -546,13 +1168,11 @@ int cmd_convert(int argc, char **argv)
 			     windows.product, windows.build, layout.windows + 1);
 		convert_plan_text(&layout, disk.name, &out);
 		fputs(text_string(&out), stdout);
+		fflush(stdout);
 		if (args.dry_run)
 			printf("Dry run: every check passed; nothing was changed.\n");
-		else {
-			fprintf(stderr, "win7gen2 convert: %s: this version checks and plans only; "
-				"run it with --dry-run.\nNothing was changed.\n", disk.name);
-			rc = 1;
-		}
+		else
+			rc = run_convert(&disk, &layout);
 	}
 	text_free(&out);
 	close(disk.fd);

@@ -14,7 +14,9 @@ fixengine_libfixconvert_a_CPPFLAGS = $(AM_CPPFLAGS) $(FIXENGINE_CPPFLAGS)
 builder_convert_sources = builder/cmd_convert.c builder/ntfspart.c builder/ntfspart.h
 # After the libraries builder/local.mk lists: the engine needs text.c and
 # partition_table.c from them.
-builder_win7gen2_LDADD += fixengine/libfixconvert.a fixengine/libfixengine.a common/libcommon.a
+builder_win7gen2_LDADD += fixengine/libfixconvert.a fixengine/libfixengine.a common/libcommon.a \
+	$(ZLIB_LIBS)
+builder_win7gen2_CPPFLAGS += $(ZLIB_CFLAGS)
 
 # The engine's checks and GPT, without a disk.
 host_tests += tests/convert/test-convert

@@ -19,10 +19,12 @@
 
 struct ntfspart;
 
-/* Open the NTFS volume at byte offset..offset+size of the open file fd,
- * read-only.  NULL with the reason in err (naming disk_name). */
+/* Open the NTFS volume at byte offset..offset+size of the open file fd
+ * (opened read-write when writable).  Nothing outside that range is
+ * read or written.  A volume Windows left hibernated or dirty opens
+ * read-only only.  NULL with the reason in err (naming disk_name). */
 struct ntfspart *ntfspart_open(int fd, const char *disk_name, uint64_t offset,
-			       uint64_t size, struct text *err);
+			       uint64_t size, bool writable, struct text *err);
 
 /* 1 and the whole file in *data (malloc()ed) when path ("Windows/System32/...",
  * '/'-separated, case-insensitive as NTFS is) is a file of at most max
@@ -34,6 +36,19 @@ int ntfspart_read_file(struct ntfspart *part, const char *path, size_t max,
 int ntfspart_list_root(struct ntfspart *part, void (*fn)(void *ctx, const char *name),
 		       void *ctx, struct text *err);
 
-void ntfspart_close(struct ntfspart *part);
+/* path ("win7gen2/gen1/first-mib.bin") gets data: missing folders are
+ * made, a file there is replaced.  0, or -1 with the reason in err. */
+int ntfspart_write_file(struct ntfspart *part, const char *path, const uint8_t *data,
+			size_t size, struct text *err);
+
+/* fn for everything below the folder path, parents before their
+ * contents, with "path/name..." paths; fn's non-zero return stops it. */
+int ntfspart_walk(struct ntfspart *part, const char *path,
+		  int (*fn)(void *ctx, const char *path, bool is_dir), void *ctx,
+		  struct text *err);
+
+/* Unmounts; for a writable volume everything reaches the disk (fsync).
+ * 0, or -1 when that failed. */
+int ntfspart_close(struct ntfspart *part);
 
 #endif

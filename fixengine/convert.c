@@ -401,3 +401,120 @@ void convert_plan_text(const struct convert_layout *layout, const char *disk_nam
 		    "(DMIO:ID: and the partition GUID), so that C: stays C:\n");
 	text_append(out, "  then the Gen2 fix, as 'win7gen2 fix' plans it\n");
 }
+
+#define UNDO_MAGIC "win7gen2-convert-undo 1"
+
+void convert_undo_format(const struct convert_undo *undo, struct text *out)
+{
+	text_appendf(out, UNDO_MAGIC "\n"
+		     "disk-sectors %llu\n"
+		     "disk-signature %08lX\n"
+		     "system-reserved-first %llu\n"
+		     "system-reserved-sectors %llu\n"
+		     "first-mib-crc32 %08lX\n"
+		     "last-mib-crc32 %08lX\n"
+		     "system-reserved-crc32 %08lX\n"
+		     "system-hive-size %llu\n"
+		     "system-hive-crc32 %08lX\n",
+		     (unsigned long long)undo->disk_blocks, (unsigned long)undo->disk_signature,
+		     (unsigned long long)undo->esp_first_lba, (unsigned long long)undo->esp_blocks,
+		     (unsigned long)undo->first_mib_crc, (unsigned long)undo->last_mib_crc,
+		     (unsigned long)undo->system_reserved_crc,
+		     (unsigned long long)undo->hive_size, (unsigned long)undo->hive_crc);
+}
+
+/* A number in base 10 or 16 filling [p, end): at most 16 digits. */
+static bool parse_number(const uint8_t *p, const uint8_t *end, unsigned base, uint64_t *value)
+{
+	uint64_t result = 0;
+
+	if (p == end || end - p > 16)
+		return false;
+	for (; p < end; p++) {
+		unsigned digit;
+
+		if (*p >= '0' && *p <= '9')
+			digit = (unsigned)(*p - '0');
+		else if (base == 16 && *p >= 'A' && *p <= 'F')
+			digit = (unsigned)(*p - 'A' + 10);
+		else
+			return false;
+		if (base == 10 && result > (UINT64_MAX - digit) / 10)
+			return false;
+		result = result * base + digit;
+	}
+	*value = result;
+	return true;
+}
+
+bool convert_undo_parse(const uint8_t *data, size_t size, struct convert_undo *undo,
+			struct fix_error *err)
+{
+	static const struct { const char *key; unsigned base; } keys[] = {
+		{ "disk-sectors", 10 }, { "disk-signature", 16 },
+		{ "system-reserved-first", 10 }, { "system-reserved-sectors", 10 },
+		{ "first-mib-crc32", 16 }, { "last-mib-crc32", 16 },
+		{ "system-reserved-crc32", 16 }, { "system-hive-size", 10 },
+		{ "system-hive-crc32", 16 },
+	};
+	uint64_t values[sizeof(keys) / sizeof(keys[0])];
+	bool seen[sizeof(keys) / sizeof(keys[0])] = { false };
+	const uint8_t *p = data, *end = data + size;
+	size_t magic = sizeof(UNDO_MAGIC) - 1;
+
+	if (size > CONVERT_UNDO_MANIFEST_MAX || size < magic + 1 ||
+	    memcmp(data, UNDO_MAGIC, magic) != 0 || data[magic] != '\n') {
+		snprintf(err->message, sizeof(err->message), "it is not a win7gen2 convert "
+			 "manifest of this version");
+		return false;
+	}
+	p += magic + 1;
+	while (p < end) {
+		const uint8_t *line_end = memchr(p, '\n', (size_t)(end - p));
+		const uint8_t *space;
+		size_t i;
+
+		if (!line_end) {
+			snprintf(err->message, sizeof(err->message), "its last line is cut short");
+			return false;
+		}
+		space = memchr(p, ' ', (size_t)(line_end - p));
+		for (i = 0; space && i < sizeof(keys) / sizeof(keys[0]); i++)
+			if ((size_t)(space - p) == strlen(keys[i].key) &&
+			    memcmp(p, keys[i].key, (size_t)(space - p)) == 0)
+				break;
+		if (!space || i == sizeof(keys) / sizeof(keys[0]) || seen[i] ||
+		    !parse_number(space + 1, line_end, keys[i].base, &values[i]) ||
+		    (keys[i].base == 16 && values[i] > 0xffffffffu)) {
+			snprintf(err->message, sizeof(err->message), "line \"%.*s\" is not "
+				 "one it should hold", (int)(line_end - p > 60 ? 60 : line_end - p),
+				 (const char *)p);
+			return false;
+		}
+		seen[i] = true;
+		p = line_end + 1;
+	}
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (!seen[i]) {
+			snprintf(err->message, sizeof(err->message), "it has no %s line",
+				 keys[i].key);
+			return false;
+		}
+	undo->disk_blocks = values[0];
+	undo->disk_signature = (uint32_t)values[1];
+	undo->esp_first_lba = values[2];
+	undo->esp_blocks = values[3];
+	undo->first_mib_crc = (uint32_t)values[4];
+	undo->last_mib_crc = (uint32_t)values[5];
+	undo->system_reserved_crc = (uint32_t)values[6];
+	undo->hive_size = values[7];
+	undo->hive_crc = (uint32_t)values[8];
+	if (undo->disk_blocks < 2 * CONVERT_UNDO_EDGE_BYTES / CONVERT_BLOCK_SIZE ||
+	    undo->esp_blocks == 0 || undo->esp_first_lba > undo->disk_blocks ||
+	    undo->esp_blocks > undo->disk_blocks - undo->esp_first_lba ||
+	    undo->hive_size == 0 || undo->hive_size > 0xffffffffu) {
+		snprintf(err->message, sizeof(err->message), "its sizes do not fit its disk");
+		return false;
+	}
+	return true;
+}

@@ -150,4 +150,36 @@ void convert_guid_text(const uint8_t guid[16], char buf[37]);
 void convert_plan_text(const struct convert_layout *layout, const char *disk_name,
 		       struct text *out);
 
+/*
+ * What --undo needs, kept in \win7gen2\gen1\ on the Windows volume
+ * (CONVERT_UNDO_DIR) before anything changes:
+ *
+ *   first-mib.bin           the disk's first MiB (the MBR and the gap)
+ *   last-mib.bin            its last MiB (where the backup GPT goes)
+ *   system-reserved.img.gz  System Reserved, every sector, gzip
+ *   SYSTEM                  the SYSTEM hive as it was
+ *   convert.txt             this manifest, written last: where each goes
+ *                           and its CRC-32, so a partial set is never used
+ */
+#define CONVERT_UNDO_DIR "win7gen2/gen1"
+#define CONVERT_UNDO_MANIFEST "convert.txt"
+#define CONVERT_UNDO_EDGE_BYTES (1024u * 1024)
+#define CONVERT_UNDO_MANIFEST_MAX 4096u
+
+struct convert_undo {
+	uint64_t disk_blocks;
+	uint32_t disk_signature;
+	uint64_t esp_first_lba, esp_blocks;
+	uint32_t first_mib_crc, last_mib_crc, system_reserved_crc;
+	uint64_t hive_size;
+	uint32_t hive_crc;
+};
+
+void convert_undo_format(const struct convert_undo *undo, struct text *out);
+
+/* Any bytes: true and *undo filled only when every line is there, once,
+ * well-formed, and the ranges lie on the disk it names. */
+bool convert_undo_parse(const uint8_t *data, size_t size, struct convert_undo *undo,
+			struct fix_error *err);
+
 #endif

@@ -50,10 +50,80 @@ test_expect_success 'a dry run passes every check, shows the plan, changes nothi
 	cmp before.img gen1.img
 '
 
-test_expect_success 'without --dry-run this version refuses to write' '
+test_expect_success 'convert: GPT clean to sgdisk, every partition on its sectors' '
+	cp gen1.img converted.img &&
+	partition_bytes gen1.img $WINDOWS_START 2048 windows-head.before &&
+	convert --disk converted.img >out &&
+	grep "^Converted" out &&
+	sgdisk -v converted.img >verify &&
+	grep "No problems found" verify &&
+	sgdisk -p converted.img >table &&
+	grep -E "^ +1 +2048 +206847 .* EF00 +EFI system partition" table &&
+	grep -E "^ +2 +206848 +$((WINDOWS_START + WINDOWS_MIB * 2048 - 1)) .* 0700 +Basic data partition" table &&
+	partition_bytes converted.img $WINDOWS_START 1 windows-boot.after &&
+	partition_bytes gen1.img $WINDOWS_START 1 windows-boot.before &&
+	cmp windows-boot.before windows-boot.after
+'
+
+test_expect_success 'convert: the ESP is FAT32, clean, with Windows'"'"' UEFI boot files' '
+	partition_bytes converted.img $SYSRES_START $SYSRES_SECTORS esp.fat &&
+	fsck.fat -n esp.fat &&
+	file -b esp.fat | grep "FAT (32 bit)" &&
+	mcopy -n -i esp.fat ::/EFI/Boot/bootx64.efi bootx64.efi &&
+	cmp wintree/Windows/Boot/EFI/bootmgfw.efi bootx64.efi &&
+	mcopy -n -i esp.fat ::/EFI/Microsoft/Boot/bootmgfw.efi bootmgfw.efi &&
+	cmp wintree/Windows/Boot/EFI/bootmgfw.efi bootmgfw.efi &&
+	mcopy -n -i esp.fat ::/EFI/Microsoft/Boot/en-US/bootmgfw.efi.mui mui &&
+	cmp wintree/Windows/Boot/EFI/en-US/bootmgfw.efi.mui mui &&
+	mcopy -n -i esp.fat ::/EFI/Microsoft/Boot/memtest.efi memtest.efi &&
+	cmp wintree/Windows/Boot/EFI/memtest.efi memtest.efi
+'
+
+test_expect_success 'convert: Windows'"'"' files unchanged; the undo data restores by hand too' '
+	partition_bytes converted.img $WINDOWS_START $((WINDOWS_MIB * 2048)) windows.part &&
+	ntfscat windows.part Users/Public/notes.txt >notes &&
+	cmp wintree/Users/Public/notes.txt notes &&
+	ntfscat windows.part Windows/System32/config/SYSTEM >hive &&
+	cmp wintree/Windows/System32/config/SYSTEM hive &&
+	ntfscat windows.part win7gen2/gen1/convert.txt >manifest &&
+	grep -x "disk-signature 1234ABCD" manifest &&
+	ntfscat windows.part win7gen2/gen1/system-reserved.img.gz | gunzip >sysres.kept &&
+	partition_bytes gen1.img $SYSRES_START $SYSRES_SECTORS sysres.before &&
+	cmp sysres.before sysres.kept &&
+	ntfscat windows.part win7gen2/gen1/first-mib.bin >first.kept &&
+	partition_bytes gen1.img 0 2048 first.before &&
+	cmp first.before first.kept
+'
+
+test_expect_success 'a converted disk is refused as GPT, unchanged' '
+	cp converted.img again.img &&
+	refused again.img gpt
+'
+
+test_expect_success '--undo puts back the MBR, System Reserved and the SYSTEM hive byte for byte' '
+	cp converted.img undone.img &&
+	convert --disk undone.img --undo >out &&
+	grep "^Undone" out &&
+	for range in "0 2048" "$SYSRES_START $SYSRES_SECTORS" \
+		"$((WINDOWS_START + WINDOWS_MIB * 2048)) 2048"; do
+		partition_bytes gen1.img $range a &&
+		partition_bytes undone.img $range b &&
+		cmp a b || return 1
+	done &&
+	partition_bytes undone.img $WINDOWS_START $((WINDOWS_MIB * 2048)) windows.part &&
+	ntfscat windows.part Windows/System32/config/SYSTEM >hive &&
+	cmp wintree/Windows/System32/config/SYSTEM hive &&
+	sfdisk -d gen1.img | sed "s/gen1\.img//" >layout.before &&
+	sfdisk -d undone.img | sed "s/undone\.img//" >layout.undone &&
+	test_cmp layout.before layout.undone &&
+	convert --disk undone.img --dry-run >out &&
+	grep "every check passed" out
+'
+
+test_expect_success '--undo on a disk never converted is refused, unchanged' '
 	cp gen1.img before.img &&
-	test_expect_code 1 convert --disk gen1.img 2>err &&
-	grep "checks and plans only" err &&
+	test_expect_code 1 convert --disk gen1.img --undo 2>err &&
+	grep "no valid GPT" err &&
 	cmp before.img gen1.img
 '
 
