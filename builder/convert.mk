@@ -40,7 +40,17 @@ tests_fuzz_replay_convert_mbr_SOURCES = tests/fuzz/fuzz-convert-mbr.c tests/fuzz
 tests_fuzz_replay_convert_mbr_CPPFLAGS = $(AM_CPPFLAGS) $(FIXENGINE_CPPFLAGS) \
 	-DSEED_DIR='"$(abs_top_srcdir)/tests/fuzz/seeds/convert-mbr"'
 tests_fuzz_replay_convert_mbr_LDADD = fixengine/libfixconvert.a fixengine/libfixengine.a common/libcommon.a
+# Any bytes as the undo manifest --undo trusts.
+host_tests += tests/fuzz/replay-convert-undo
+check_PROGRAMS += tests/fuzz/replay-convert-undo
+tests_fuzz_replay_convert_undo_SOURCES = tests/fuzz/fuzz-convert-undo.c tests/fuzz/replay.c
+tests_fuzz_replay_convert_undo_CPPFLAGS = $(AM_CPPFLAGS) $(FIXENGINE_CPPFLAGS) \
+	-DSEED_DIR='"$(abs_top_srcdir)/tests/fuzz/seeds/convert-undo"'
+tests_fuzz_replay_convert_undo_LDADD = fixengine/libfixconvert.a fixengine/libfixengine.a common/libcommon.a
 if HAVE_LIBFUZZER
+tests/fuzz/fuzz-convert-undo: tests/fuzz/fuzz-convert-undo.c fixengine/convert.c fixengine/text.c \
+		common/partition_table.c
+	$(AM_V_CCLD)$(MKDIR_P) $(@D) && $(CLANG) $(FUZZ_CFLAGS) $(FIXENGINE_CPPFLAGS) $^ -o $@
 tests/fuzz/fuzz-convert-mbr: tests/fuzz/fuzz-convert-mbr.c fixengine/convert.c fixengine/text.c \
 		common/partition_table.c
 	$(AM_V_CCLD)$(MKDIR_P) $(@D) && $(CLANG) $(FUZZ_CFLAGS) $(FIXENGINE_CPPFLAGS) $^ -o $@
@@ -51,4 +61,4 @@ if HAVE_BUILDER
 TESTS += tests/convert/t0330-convert.sh
 endif
 EXTRA_DIST += tests/convert/t0330-convert.sh tests/convert/lib-convert.sh \
-	tests/fuzz/seeds/convert-mbr
+	tests/fuzz/seeds/convert-mbr tests/fuzz/seeds/convert-undo

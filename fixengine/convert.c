@@ -500,6 +500,8 @@ bool convert_undo_parse(const uint8_t *data, size_t size, struct convert_undo *u
 				 keys[i].key);
 			return false;
 		}
+	/* Whole, padding too: callers compare manifests with memcmp. */
+	memset(undo, 0, sizeof(*undo));
 	undo->disk_blocks = values[0];
 	undo->disk_signature = (uint32_t)values[1];
 	undo->esp_first_lba = values[2];

@@ -250,8 +250,56 @@ static void test_volume_refusals(void)
 			      "a disk with no active partition");
 }
 
+static bool parse_text(const char *text, struct convert_undo *undo, struct fix_error *err)
+{
+	return convert_undo_parse((const uint8_t *)text, strlen(text), undo, err);
+}
+
+static void test_undo_manifest(void)
+{
+	struct convert_undo undo, back;
+	struct text text = TEXT_INIT;
+	struct fix_error err;
+	char *cut;
+
+	memset(&undo, 0, sizeof(undo)); /* padding too: compared whole below */
+	undo.disk_blocks = DISK_BLOCKS;
+	undo.disk_signature = 0x1234abcd;
+	undo.esp_first_lba = SYSRES_FIRST;
+	undo.esp_blocks = SYSRES_BLOCKS;
+	undo.first_mib_crc = 0xdeadbeef;
+	undo.last_mib_crc = 1;
+	undo.system_reserved_crc = 0xffffffff;
+	undo.hive_size = 262144;
+	undo.hive_crc = 0x0badf00d;
+
+	convert_undo_format(&undo, &text);
+	tap_ok(parse_text(text_string(&text), &back, &err) &&
+	       memcmp(&undo, &back, sizeof(undo)) == 0,
+	       "the undo manifest reads back as written");
+	cut = strdup(text_string(&text));
+	cut[strlen(cut) - 1] = 0;
+	tap_ok(!parse_text(cut, &back, &err) && strstr(err.message, "cut short"),
+	       "a manifest cut short is refused");
+	*strstr(cut, "system-hive-crc32") = 0;
+	tap_ok(!parse_text(cut, &back, &err) && strstr(err.message, "system-hive-crc32"),
+	       "a manifest without a line is refused, naming it");
+	free(cut);
+	text_append(&text, "disk-sectors 1\n");
+	tap_ok(!parse_text(text_string(&text), &back, &err), "a line given twice is refused");
+	text_free(&text);
+	undo.esp_first_lba = DISK_BLOCKS - 10;
+	convert_undo_format(&undo, &text);
+	tap_ok(!parse_text(text_string(&text), &back, &err) && strstr(err.message, "do not fit"),
+	       "System Reserved past the disk's end is refused");
+	text_free(&text);
+	tap_ok(!parse_text("win7gen2-convert-undo 2\n", &back, &err),
+	       "another manifest version is refused");
+}
+
 int main(void)
 {
+	test_undo_manifest();
 	test_accepted_and_gpt();
 	test_mbr_refusals();
 	test_volume_refusals();
