@@ -199,7 +199,7 @@ static int disk_read(const struct disk *disk, uint64_t lba, void *buf, size_t si
 
 /* A hive held in memory, opened by hivex through a memfd: hivex reads
  * files by name only, and nothing is ever written to the disk's volume. */
-static hive_h *hive_from_bytes(const uint8_t *data, size_t size, int *fd)
+static hive_h *hive_from_bytes(const uint8_t *data, size_t size, int *fd, int flags)
 {
 	char path[64];
 	hive_h *hive;
@@ -218,7 +218,7 @@ static hive_h *hive_from_bytes(const uint8_t *data, size_t size, int *fd)
 		done += (size_t)put;
 	}
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", *fd);
-	hive = hivex_open(path, 0);
+	hive = hivex_open(path, flags);
 	if (!hive) {
 		close(*fd);
 		*fd = -1;
@@ -290,7 +290,7 @@ static int check_windows(struct ntfspart *part, struct windows_found *found,
 	rc = ntfspart_read_file(part, SYSTEM_HIVE_PATH, FIX_MAX_HIVE_SIZE, &data, &size, err);
 	if (rc <= 0)
 		return rc < 0 ? -1 : 1;
-	hive = hive_from_bytes(data, size, &hive_fd);
+	hive = hive_from_bytes(data, size, &hive_fd, 0);
 	free(data);
 	if (!hive) {
 		text_append(err, "\\Windows\\System32\\config\\SYSTEM is not a registry hive "
@@ -317,7 +317,7 @@ static int check_windows(struct ntfspart *part, struct windows_found *found,
 			text_append(err, "\\Windows\\System32\\config\\SOFTWARE is missing");
 		return rc < 0 ? -1 : 1;
 	}
-	hive = hive_from_bytes(data, size, &hive_fd);
+	hive = hive_from_bytes(data, size, &hive_fd, 0);
 	free(data);
 	if (!hive) {
 		text_append(err, "\\Windows\\System32\\config\\SOFTWARE is not a registry hive "
@@ -951,6 +951,110 @@ out:
 	return rc;
 }
 
+/* A disk has four MBR partitions, each with a drive letter and a volume
+ * name: more entries than this would not be Windows' own. */
+#define MOUNTED_MAX 64
+
+/* Step 4: MountedDevices entries of this disk's partitions to their GPT
+ * form, so that C: stays C: (the whole hive is in the undo data). */
+static int update_mounted_devices(const struct disk *disk, int wfd,
+				  const struct convert_layout *layout, unsigned *changed,
+				  struct text *err)
+{
+	const struct convert_partition *windows = &layout->partition[layout->windows];
+	struct ntfspart *part;
+	uint8_t *data = NULL;
+	size_t size;
+	hive_h *hive = NULL;
+	hive_node_h node;
+	hive_value_h *values = NULL;
+	int hive_fd = -1, rc = -1;
+	struct stat st;
+	hive_set_value sets[MOUNTED_MAX];
+
+	*changed = 0;
+	part = ntfspart_open(wfd, disk->name, windows->first_lba * CONVERT_BLOCK_SIZE,
+			     windows->blocks * CONVERT_BLOCK_SIZE, true, err);
+	if (!part)
+		return -1;
+	if (ntfspart_read_file(part, SYSTEM_HIVE_PATH, FIX_MAX_HIVE_SIZE, &data, &size, err) <= 0)
+		goto out;
+	hive = hive_from_bytes(data, size, &hive_fd, HIVEX_OPEN_WRITE);
+	free(data);
+	data = NULL;
+	if (!hive) {
+		text_append(err, "\\Windows\\System32\\config\\SYSTEM does not open for writing");
+		goto out;
+	}
+	node = hivex_node_get_child(hive, hivex_root(hive), "MountedDevices");
+	values = node ? hivex_node_values(hive, node) : NULL;
+	/* Every change is decided before the first is made: setting a value
+	 * rewrites the key's value list, which the handles point into. */
+	for (size_t i = 0; values && values[i]; i++) {
+		char *key = hivex_value_key(hive, values[i]);
+		hive_type type;
+		size_t length;
+		char *value = hivex_value_value(hive, values[i], &type, &length);
+		uint8_t gpt_form[CONVERT_MOUNTED_GPT_SIZE];
+
+		if (key && value && type == hive_t_REG_BINARY &&
+		    convert_mounted_device(layout, (const uint8_t *)value, length, gpt_form) &&
+		    *changed < MOUNTED_MAX) {
+			sets[*changed].key = key;
+			sets[*changed].t = hive_t_REG_BINARY;
+			sets[*changed].len = sizeof(gpt_form);
+			sets[*changed].value = malloc(sizeof(gpt_form));
+			if (!sets[*changed].value) {
+				free(key);
+				free(value);
+				text_append(err, "out of memory");
+				goto out;
+			}
+			memcpy(sets[*changed].value, gpt_form, sizeof(gpt_form));
+			(*changed)++;
+		} else
+			free(key);
+		free(value);
+	}
+	for (unsigned i = 0; i < *changed; i++)
+		if (hivex_node_set_value(hive, node, &sets[i], 0) < 0) {
+			text_appendf(err, "MountedDevices\\%s: setting it failed (%s)", sets[i].key,
+				     strerror(errno));
+			goto out;
+		}
+	if (*changed == 0) {
+		rc = 0;
+		goto out;
+	}
+	if (hivex_commit(hive, NULL, 0) < 0 || fstat(hive_fd, &st) < 0) {
+		text_appendf(err, "the changed SYSTEM hive was not written (%s)", strerror(errno));
+		goto out;
+	}
+	size = (size_t)st.st_size;
+	data = malloc(size ? size : 1);
+	if (!data || pread(hive_fd, data, size, 0) != (ssize_t)size) {
+		text_append(err, "the changed SYSTEM hive does not read back");
+		goto out;
+	}
+	rc = ntfspart_write_file(part, SYSTEM_HIVE_PATH, data, size, err);
+out:
+	for (unsigned i = 0; i < *changed; i++) {
+		free(sets[i].key);
+		free(sets[i].value);
+	}
+	free(values);
+	free(data);
+	if (hive)
+		hivex_close(hive);
+	if (hive_fd >= 0)
+		close(hive_fd);
+	if (ntfspart_close(part) < 0 && rc == 0) {
+		text_appendf(err, "%s: the Windows volume did not reach the disk", disk->name);
+		rc = -1;
+	}
+	return rc;
+}
+
 static int run_convert(struct disk *disk, const struct convert_layout *layout)
 {
 	struct undo_files kept, check;
@@ -991,9 +1095,20 @@ static int run_convert(struct disk *disk, const struct convert_layout *layout)
 			"--undo --disk %s\n", text_string(&err), disk->name);
 		goto out;
 	}
-	printf("Converted.  Not done yet by this version: the UEFI BCD, MountedDevices in\n"
-	       "GPT form and the Gen2 fix; 'win7gen2 convert --undo --disk %s' puts the\n"
-	       "disk back as it was.\n", disk->name);
+	{
+		unsigned changed;
+
+		if (update_mounted_devices(disk, wfd, layout, &changed, &err) < 0) {
+			fprintf(stderr, "win7gen2 convert: %s\nPut the disk back with: win7gen2 "
+				"convert --undo --disk %s\n", text_string(&err), disk->name);
+			goto out;
+		}
+		printf("MountedDevices: %u entr%s of this disk in GPT form (DMIO:ID:).\n", changed,
+		       changed == 1 ? "y" : "ies");
+	}
+	printf("Converted.  Not done yet by this version: the UEFI BCD and the Gen2 fix;\n"
+	       "'win7gen2 convert --undo --disk %s' puts the disk back as it was.\n",
+	       disk->name);
 	rc = 0;
 out:
 	undo_files_free(&kept);

@@ -402,6 +402,23 @@ void convert_plan_text(const struct convert_layout *layout, const char *disk_nam
 	text_append(out, "  then the Gen2 fix, as 'win7gen2 fix' plans it\n");
 }
 
+bool convert_mounted_device(const struct convert_layout *layout, const uint8_t *data,
+			    size_t size, uint8_t out[CONVERT_MOUNTED_GPT_SIZE])
+{
+	uint64_t offset;
+
+	if (size != 12 || get_le32(data) != layout->disk_signature)
+		return false;
+	offset = get_le64(data + 4);
+	for (unsigned i = 0; i < layout->count; i++)
+		if (layout->partition[i].first_lba * CONVERT_BLOCK_SIZE == offset) {
+			memcpy(out, "DMIO:ID:", 8);
+			memcpy(out + 8, layout->partition[i].guid, 16);
+			return true;
+		}
+	return false;
+}
+
 #define UNDO_MAGIC "win7gen2-convert-undo 1"
 
 void convert_undo_format(const struct convert_undo *undo, struct text *out)

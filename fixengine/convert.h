@@ -151,6 +151,17 @@ void convert_plan_text(const struct convert_layout *layout, const char *disk_nam
 		       struct text *out);
 
 /*
+ * MountedDevices: Windows remembers a basic MBR volume as 12 bytes, the
+ * disk signature and the partition's byte offset, and a basic GPT volume
+ * as "DMIO:ID:" and the partition's unique GUID (24 bytes).  Given a
+ * value's data, true with the GPT form in out when it names a partition
+ * of this disk (so \DosDevices\C: keeps its letter under GPT).
+ */
+#define CONVERT_MOUNTED_GPT_SIZE 24
+bool convert_mounted_device(const struct convert_layout *layout, const uint8_t *data,
+			    size_t size, uint8_t out[CONVERT_MOUNTED_GPT_SIZE]);
+
+/*
  * What --undo needs, kept in \win7gen2\gen1\ on the Windows volume
  * (CONVERT_UNDO_DIR) before anything changes:
  *

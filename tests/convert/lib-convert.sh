@@ -60,6 +60,12 @@ make_windows_tree() {
 	set_value "$1/Windows/System32/config/SYSTEM" \
 		'ControlSet001\Control\Session Manager\Environment' \
 		"string:PROCESSOR_ARCHITECTURE=${2:-AMD64}" &&
+	# MBR form: disk signature 0x1234ABCD and the byte offset of Windows
+	# (C:) and of System Reserved; D: is on another disk.
+	set_value "$1/Windows/System32/config/SYSTEM" MountedDevices \
+		'hex:\DosDevices\C:=3:cd,ab,34,12,00,00,50,06,00,00,00,00' \
+		'hex:\??\Volume{5fa1b3c4-0000-0000-0000-100000000000}=3:cd,ab,34,12,00,00,10,00,00,00,00,00' \
+		'hex:\DosDevices\D:=3:99,99,99,99,00,00,10,00,00,00,00,00' &&
 	cp "$EMPTY_HIVE" "$1/Windows/System32/config/SOFTWARE" &&
 	set_value "$1/Windows/System32/config/SOFTWARE" \
 		'Microsoft\Windows NT\CurrentVersion' string:CurrentVersion=6.1 \
@@ -115,4 +121,19 @@ make_gen1_disk() {
 # partition_bytes IMAGE START SECTORS OUT: a partition's bytes.
 partition_bytes() {
 	dd if="$1" of="$4" bs=512 skip="$2" count="$3" status=none
+}
+
+# guid_bytes GUID: its 16 bytes in on-disk order, as hivexsh lsval shows
+# them (3016D1D3-444B-... -> d3,d1,16,30,4b,44,...).
+guid_bytes() {
+	guid_hex=$(echo "$1" | tr -d - | tr A-F a-f)
+	for byte in 3 2 1 0 5 4 7 6 8 9 10 11 12 13 14 15; do
+		printf '%s\n' "$guid_hex" | cut -c$((byte * 2 + 1))-$((byte * 2 + 2))
+	done | paste -sd,
+}
+
+# mounted_devices HIVE: its MountedDevices values, one a line.
+mounted_devices() {
+	printf 'cd MountedDevices\nlsval\n' >lsval.hsh &&
+	hivexsh -f lsval.hsh "$1"
 }

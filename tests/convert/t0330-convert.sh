@@ -83,8 +83,8 @@ test_expect_success 'convert: Windows'"'"' files unchanged; the undo data restor
 	partition_bytes converted.img $WINDOWS_START $((WINDOWS_MIB * 2048)) windows.part &&
 	ntfscat windows.part Users/Public/notes.txt >notes &&
 	cmp wintree/Users/Public/notes.txt notes &&
-	ntfscat windows.part Windows/System32/config/SYSTEM >hive &&
-	cmp wintree/Windows/System32/config/SYSTEM hive &&
+	ntfscat windows.part win7gen2/gen1/SYSTEM >hive.kept &&
+	cmp wintree/Windows/System32/config/SYSTEM hive.kept &&
 	ntfscat windows.part win7gen2/gen1/convert.txt >manifest &&
 	grep -x "disk-signature 1234ABCD" manifest &&
 	ntfscat windows.part win7gen2/gen1/system-reserved.img.gz | gunzip >sysres.kept &&
@@ -93,6 +93,18 @@ test_expect_success 'convert: Windows'"'"' files unchanged; the undo data restor
 	ntfscat windows.part win7gen2/gen1/first-mib.bin >first.kept &&
 	partition_bytes gen1.img 0 2048 first.before &&
 	cmp first.before first.kept
+'
+
+test_expect_success 'convert: MountedDevices names this disk'"'"'s volumes by partition GUID' '
+	partition_bytes converted.img $WINDOWS_START $((WINDOWS_MIB * 2048)) windows.part &&
+	ntfscat windows.part Windows/System32/config/SYSTEM >hive &&
+	mounted_devices hive >mounted &&
+	windows_guid=$(sgdisk -i 2 converted.img | sed -n "s/^Partition unique GUID: //p") &&
+	esp_guid=$(sgdisk -i 1 converted.img | sed -n "s/^Partition unique GUID: //p") &&
+	dmio=44,4d,49,4f,3a,49,44,3a &&
+	grep -x "\"\\\\\\\\DosDevices\\\\\\\\C:\"=hex(3):$dmio,$(guid_bytes $windows_guid)" mounted &&
+	grep -x "\"\\\\\\\\??\\\\\\\\Volume{5fa1b3c4-0000-0000-0000-100000000000}\"=hex(3):$dmio,$(guid_bytes $esp_guid)" mounted &&
+	grep -x "\"\\\\\\\\DosDevices\\\\\\\\D:\"=hex(3):99,99,99,99,00,00,10,00,00,00,00,00" mounted
 '
 
 test_expect_success 'a converted disk is refused as GPT, unchanged' '

@@ -297,8 +297,43 @@ static void test_undo_manifest(void)
 	       "another manifest version is refused");
 }
 
+static void test_mounted_devices(void)
+{
+	uint8_t mbr[512], boot[2][512], random[16 * 5], value[12], out[24];
+	const uint8_t *boot_sector[4] = { boot[0], boot[1] };
+	struct convert_layout layout;
+	struct fix_error err;
+
+	make_mbr(mbr);
+	make_ntfs_boot(boot[0], "NTFS    ");
+	make_ntfs_boot(boot[1], "NTFS    ");
+	for (size_t i = 0; i < sizeof(random); i++)
+		random[i] = (uint8_t)(i * 13 + 5);
+	if (read_mbr(mbr, DISK_BLOCKS, &layout, &err) != CONVERT_ACCEPTED ||
+	    convert_check_volumes(&layout, boot_sector, &err) != CONVERT_ACCEPTED)
+		return (void)tap_ok(false, "the layout for MountedDevices: %s", err.message);
+	convert_set_windows(&layout, 1);
+	convert_set_guids(&layout, random, sizeof(random));
+	put_le32(value, 0x1234abcd);
+	put_le32(value + 4, WINDOWS_FIRST * 512u);
+	put_le32(value + 8, 0);
+	tap_ok(convert_mounted_device(&layout, value, sizeof(value), out) &&
+	       memcmp(out, "DMIO:ID:", 8) == 0 && memcmp(out + 8, layout.partition[1].guid, 16) == 0,
+	       "C: (signature + the Windows partition's byte offset) becomes DMIO:ID: + its GPT GUID");
+	put_le32(value, 0x11111111);
+	tap_ok(!convert_mounted_device(&layout, value, sizeof(value), out),
+	       "a volume of another disk is left alone");
+	put_le32(value, 0x1234abcd);
+	put_le32(value + 4, 4096);
+	tap_ok(!convert_mounted_device(&layout, value, sizeof(value), out),
+	       "an offset where no partition starts is left alone");
+	tap_ok(!convert_mounted_device(&layout, out, 8, out),
+	       "data of another length is left alone");
+}
+
 int main(void)
 {
+	test_mounted_devices();
 	test_undo_manifest();
 	test_accepted_and_gpt();
 	test_mbr_refusals();
