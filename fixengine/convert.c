@@ -419,6 +419,43 @@ bool convert_mounted_device(const struct convert_layout *layout, const uint8_t *
 	return false;
 }
 
+#define BCD_DEVICE_PARTITION 6
+#define BCD_DEVICE_DESCRIPTOR_SIZE 0x48
+#define BCD_PARTITION_STYLE_GPT 0
+#define BCD_PARTITION_STYLE_MBR 1
+
+static void bcd_device_header(uint8_t out[CONVERT_BCD_DEVICE_SIZE])
+{
+	memset(out, 0, CONVERT_BCD_DEVICE_SIZE);
+	put_le32(out + 0x10, BCD_DEVICE_PARTITION);
+	put_le32(out + 0x18, BCD_DEVICE_DESCRIPTOR_SIZE);
+}
+
+void convert_bcd_device_mbr(uint32_t disk_signature, uint64_t partition_offset,
+			    uint8_t out[CONVERT_BCD_DEVICE_SIZE])
+{
+	bcd_device_header(out);
+	put_le(out + 0x20, partition_offset, 8);
+	put_le32(out + 0x34, BCD_PARTITION_STYLE_MBR);
+	put_le32(out + 0x38, disk_signature);
+}
+
+void convert_bcd_device_gpt(const uint8_t disk_guid[16], const uint8_t partition_guid[16],
+			    uint8_t out[CONVERT_BCD_DEVICE_SIZE])
+{
+	bcd_device_header(out);
+	memcpy(out + 0x20, partition_guid, 16);
+	put_le32(out + 0x34, BCD_PARTITION_STYLE_GPT);
+	memcpy(out + 0x38, disk_guid, 16);
+}
+
+void convert_bcd_guid_text(const uint8_t guid[16], char buf[39])
+{
+	snprintf(buf, 39, "{%08lx-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x}",
+		 (unsigned long)get_le32(guid), get_le16(guid + 4), get_le16(guid + 6),
+		 guid[8], guid[9], guid[10], guid[11], guid[12], guid[13], guid[14], guid[15]);
+}
+
 #define UNDO_MAGIC "win7gen2-convert-undo 1"
 
 void convert_undo_format(const struct convert_undo *undo, struct text *out)

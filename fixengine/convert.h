@@ -162,6 +162,66 @@ bool convert_mounted_device(const struct convert_layout *layout, const uint8_t *
 			    size_t size, uint8_t out[CONVERT_MOUNTED_GPT_SIZE]);
 
 /*
+ * The UEFI boot store (\EFI\Microsoft\Boot\BCD), a registry hive made
+ * from \Windows\System32\config\BCD-Template as bcdboot makes it:
+ * Objects\{guid}\Description\Type (REG_DWORD, the object type) and
+ * Objects\{guid}\Elements\<type, 8 hex digits>\Element.  Element types
+ * and their data formats: Microsoft's BCD WMI reference
+ * (BcdLibraryElementTypes, BcdBootMgrElementTypes, BcdOSLoaderElementTypes,
+ * BcdResumeElementTypes, BcdElementType): strings REG_SZ, objects REG_SZ
+ * "{guid}", object lists REG_MULTI_SZ, integers REG_BINARY of 8 bytes,
+ * devices REG_BINARY as convert_bcd_partition_device writes them.
+ */
+#define CONVERT_BCD_BOOTMGR "{9dea862c-5cdd-4e70-acc1-f32b344d4795}"
+#define CONVERT_BCD_GLOBALSETTINGS "{7ea2e1ac-2e61-4728-aaa3-896d9d0a9f0e}"
+#define CONVERT_BCD_BOOTLOADERSETTINGS "{6efb52bf-1766-41db-a6b3-0ee5eff72bd7}"
+#define CONVERT_BCD_RESUMELOADERSETTINGS "{1afa9c49-16ab-4a5c-901b-212802da9460}"
+/* Object types (Description\Type). */
+#define CONVERT_BCD_TYPE_BOOTMGR 0x10100002u  /* firmware application: boot manager */
+#define CONVERT_BCD_TYPE_OSLOADER 0x10200003u /* boot application: Windows loader */
+#define CONVERT_BCD_TYPE_RESUME 0x10200004u   /* boot application: resume */
+/* Library elements, in every application object. */
+#define CONVERT_BCD_APPLICATION_DEVICE 0x11000001u /* BcdLibraryDevice_ApplicationDevice */
+#define CONVERT_BCD_APPLICATION_PATH 0x12000002u   /* BcdLibraryString_ApplicationPath */
+#define CONVERT_BCD_DESCRIPTION 0x12000004u        /* BcdLibraryString_Description */
+#define CONVERT_BCD_LOCALE 0x12000005u             /* BcdLibraryString_PreferredLocale */
+#define CONVERT_BCD_INHERIT 0x14000006u            /* BcdLibraryObjectList_InheritedObjects */
+/* Boot manager. */
+#define CONVERT_BCD_DISPLAY_ORDER 0x24000001u      /* BcdBootMgrObjectList_DisplayOrder */
+#define CONVERT_BCD_DEFAULT 0x23000003u            /* BcdBootMgrObject_DefaultObject */
+#define CONVERT_BCD_TIMEOUT 0x25000004u            /* BcdBootMgrInteger_Timeout */
+#define CONVERT_BCD_BOOTMGR_RESUME 0x23000006u     /* BcdBootMgrObject_ResumeObject */
+/* Windows loader. */
+#define CONVERT_BCD_OS_DEVICE 0x21000001u          /* BcdOSLoaderDevice_OSDevice */
+#define CONVERT_BCD_SYSTEM_ROOT 0x22000002u        /* BcdOSLoaderString_SystemRoot */
+#define CONVERT_BCD_LOADER_RESUME 0x23000003u      /* BcdOSLoaderObject_AssociatedResumeObject */
+#define CONVERT_BCD_NX_POLICY 0x25000020u          /* BcdOSLoaderInteger_NxPolicy (0 OptIn) */
+/* Resume: the hibernation file (BcdResumeElementTypes' Reserved1/2). */
+#define CONVERT_BCD_HIBERFILE_DEVICE 0x21000001u
+#define CONVERT_BCD_HIBERFILE_PATH 0x22000002u
+
+/*
+ * A partition device element (88 bytes).  The layout, as published
+ * dumps of Windows' own stores show it (mistyprojects.co.uk, "Devices
+ * Partition - Data", whose MBR example test-convert.c reproduces): 16
+ * zero bytes (no additional options object); at 0x10 the device type,
+ * 6 = partition; at 0x18 the size of what follows 0x10 (0x48); at 0x20
+ * the partition - its byte offset (MBR) or unique GUID (GPT); at 0x34
+ * the partition style as the boot library counts it, 1 MBR, 0 GPT; at
+ * 0x38 the disk - its MBR signature or GPT disk GUID.  The GPT form is
+ * the MBR form with the GUIDs in place of offset and signature: not yet
+ * checked against a store bcdboot wrote.
+ */
+#define CONVERT_BCD_DEVICE_SIZE 88
+void convert_bcd_device_mbr(uint32_t disk_signature, uint64_t partition_offset,
+			    uint8_t out[CONVERT_BCD_DEVICE_SIZE]);
+void convert_bcd_device_gpt(const uint8_t disk_guid[16], const uint8_t partition_guid[16],
+			    uint8_t out[CONVERT_BCD_DEVICE_SIZE]);
+
+/* "{9dea862c-...}" as BCD names objects: lowercase, braces; buf holds 39. */
+void convert_bcd_guid_text(const uint8_t guid[16], char buf[39]);
+
+/*
  * What --undo needs, kept in \win7gen2\gen1\ on the Windows volume
  * (CONVERT_UNDO_DIR) before anything changes:
  *

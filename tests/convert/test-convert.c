@@ -331,8 +331,36 @@ static void test_mounted_devices(void)
 	       "data of another length is left alone");
 }
 
+static void test_bcd_device(void)
+{
+	/* A Windows 8.1 store's device element for partition=C: on an MBR
+	 * disk, as published (mistyprojects.co.uk, "Devices Partition - Data"). */
+	static const uint8_t published[CONVERT_BCD_DEVICE_SIZE] = {
+		[0x10] = 0x06, [0x18] = 0x48, [0x22] = 0xf0, [0x23] = 0x15,
+		[0x34] = 0x01, [0x38] = 0xf1, [0x39] = 0xa8, [0x3a] = 0xeb, [0x3b] = 0xb3,
+	};
+	uint8_t device[CONVERT_BCD_DEVICE_SIZE], disk[16], partition[16];
+	char text[39];
+
+	convert_bcd_device_mbr(0xb3eba8f1, 0x15f00000, device);
+	tap_ok(memcmp(device, published, sizeof(device)) == 0,
+	       "an MBR partition device element is byte for byte the published one");
+	for (unsigned i = 0; i < 16; i++) {
+		disk[i] = (uint8_t)(0xd0 + i);
+		partition[i] = (uint8_t)(0xa0 + i);
+	}
+	convert_bcd_device_gpt(disk, partition, device);
+	tap_ok(device[0x10] == 6 && device[0x18] == 0x48 && get_le32(device + 0x34) == 0 &&
+	       memcmp(device + 0x20, partition, 16) == 0 && memcmp(device + 0x38, disk, 16) == 0,
+	       "the GPT form holds the partition GUID at 0x20 and the disk GUID at 0x38");
+	convert_bcd_guid_text(partition, text);
+	tap_is_str(text, "{a3a2a1a0-a5a4-a7a6-a8a9-aaabacadaeaf}",
+		   "BCD object names are lowercase GUIDs in braces");
+}
+
 int main(void)
 {
+	test_bcd_device();
 	test_mounted_devices();
 	test_undo_manifest();
 	test_accepted_and_gpt();
