@@ -29,6 +29,7 @@
 #include <hivex.h>
 #include <zlib.h>
 
+#include "byteorder.h"
 #include "commands.h"
 #include "convert.h"
 #include "fix.h"
@@ -42,6 +43,7 @@
 #define SOFTWARE_HIVE_PATH "Windows/System32/config/SOFTWARE"
 #define SYSTEM_HIVE_PATH "Windows/System32/config/SYSTEM"
 #define BOOT_EFI_PATH "Windows/Boot/EFI/bootmgfw.efi"
+#define BCD_TEMPLATE_PATH "Windows/System32/config/BCD-Template"
 /* Windows 7 SP1 and Server 2008 R2 SP1: NT 6.1, build 7601. */
 #define WINDOWS_VERSION "6.1"
 #define WINDOWS_SP1_BUILD 7601
@@ -356,6 +358,13 @@ static int check_windows(struct ntfspart *part, struct windows_found *found,
 	if (rc == 0)
 		text_append(err, "\\Windows\\Boot\\EFI\\bootmgfw.efi, the UEFI boot manager the "
 			    "ESP receives, is missing");
+	if (rc <= 0)
+		return rc < 0 ? -1 : 1;
+	rc = ntfspart_read_file(part, BCD_TEMPLATE_PATH, FIX_MAX_HIVE_SIZE, &data, &size, err);
+	free(data);
+	if (rc == 0)
+		text_append(err, "\\Windows\\System32\\config\\BCD-Template, which the UEFI boot "
+			    "store is made from, is missing");
 	return rc < 0 ? -1 : rc == 0 ? 1 : 0;
 }
 
@@ -878,8 +887,210 @@ static int remove_one(const char *path, const struct stat *st, int flag, struct 
 	return remove(path);
 }
 
+/* s as REG_SZ data: UTF-16LE with its NUL (ASCII only is ever given). */
+static size_t utf16_of(const char *s, uint8_t *out, size_t size)
+{
+	size_t n = 0;
+
+	for (; *s && 2 * n + 4 <= size; s++, n++) {
+		out[2 * n] = (uint8_t)*s;
+		out[2 * n + 1] = 0;
+	}
+	out[2 * n] = out[2 * n + 1] = 0;
+	return 2 * n + 2;
+}
+
+struct bcd_writer {
+	hive_h *hive;
+	hive_node_h objects;
+	struct text *err;
+	int failed;
+};
+
+static hive_node_h child_or_add(struct bcd_writer *w, hive_node_h parent, const char *name)
+{
+	hive_node_h node = w->failed ? 0 : hivex_node_get_child(w->hive, parent, name);
+
+	if (!node && !w->failed)
+		node = hivex_node_add_child(w->hive, parent, name);
+	if (!node && !w->failed) {
+		text_appendf(w->err, "BCD: making key %s failed (%s)", name, strerror(errno));
+		w->failed = 1;
+	}
+	return node;
+}
+
+static void set_value(struct bcd_writer *w, hive_node_h node, const char *name,
+		      hive_type type, const void *data, size_t size)
+{
+	hive_set_value value = { (char *)name, type, size, (char *)(uintptr_t)data };
+
+	if (!w->failed && hivex_node_set_value(w->hive, node, &value, 0) < 0) {
+		text_appendf(w->err, "BCD: setting %s failed (%s)", name, strerror(errno));
+		w->failed = 1;
+	}
+}
+
+/* Objects\{guid} with its type; its Elements key. */
+static hive_node_h bcd_object(struct bcd_writer *w, const char *guid, uint32_t type)
+{
+	hive_node_h object, description;
+	uint8_t dword[4];
+
+	if (w->failed || !(object = child_or_add(w, w->objects, guid)) ||
+	    !(description = child_or_add(w, object, "Description")))
+		return 0;
+	put_le32(dword, type);
+	set_value(w, description, "Type", hive_t_REG_DWORD, dword, sizeof(dword));
+	return w->failed ? 0 : child_or_add(w, object, "Elements");
+}
+
+static void bcd_element(struct bcd_writer *w, hive_node_h elements, uint32_t type,
+			hive_type reg_type, const void *data, size_t size)
+{
+	char name[16];
+	hive_node_h element;
+
+	if (w->failed || !elements)
+		return;
+	snprintf(name, sizeof(name), "%08X", (unsigned)type);
+	element = child_or_add(w, elements, name);
+	if (element)
+		set_value(w, element, "Element", reg_type, data, size);
+}
+
+static void bcd_string(struct bcd_writer *w, hive_node_h elements, uint32_t type,
+		       const char *text)
+{
+	uint8_t data[512];
+
+	bcd_element(w, elements, type, hive_t_REG_SZ, data, utf16_of(text, data, sizeof(data)));
+}
+
+/* An object list of one: REG_MULTI_SZ, the string and an empty one. */
+static void bcd_list(struct bcd_writer *w, hive_node_h elements, uint32_t type,
+		     const char *guid)
+{
+	uint8_t data[128];
+	size_t size = utf16_of(guid, data, sizeof(data) - 2);
+
+	data[size] = data[size + 1] = 0;
+	bcd_element(w, elements, type, hive_t_REG_MULTI_SZ, data, size + 2);
+}
+
+static void bcd_integer(struct bcd_writer *w, hive_node_h elements, uint32_t type,
+			uint64_t value)
+{
+	uint8_t data[8];
+
+	put_le(data, value, 8);
+	bcd_element(w, elements, type, hive_t_REG_BINARY, data, sizeof(data));
+}
+
+/*
+ * The UEFI store as bcdboot makes it from BCD-Template: {bootmgr} on
+ * the ESP, a Windows loader and its resume object on the Windows
+ * partition, both partitions named by GPT GUIDs.  The new objects' GUIDs
+ * come from the caller.  0 with the hive's bytes in *out, or -1.
+ */
+static int make_bcd(struct ntfspart *windows_volume, const struct convert_layout *layout,
+		    const uint8_t new_guids[32], uint8_t **out, size_t *out_size,
+		    struct text *err)
+{
+	const struct convert_partition *esp = &layout->partition[layout->esp];
+	const struct convert_partition *windows = &layout->partition[layout->windows];
+	uint8_t *template = NULL, esp_device[CONVERT_BCD_DEVICE_SIZE];
+	uint8_t windows_device[CONVERT_BCD_DEVICE_SIZE], guid[16];
+	char loader[39], resume[39];
+	struct bcd_writer w = { NULL, 0, err, 0 };
+	hive_node_h elements;
+	size_t size;
+	int hive_fd = -1, rc = -1;
+	struct stat st;
+
+	*out = NULL;
+	if (ntfspart_read_file(windows_volume, BCD_TEMPLATE_PATH, FIX_MAX_HIVE_SIZE, &template,
+			       &size, err) <= 0)
+		return -1;
+	w.hive = hive_from_bytes(template, size, &hive_fd, HIVEX_OPEN_WRITE);
+	free(template);
+	if (!w.hive) {
+		text_append(err, "\\Windows\\System32\\config\\BCD-Template is not a hive hivex "
+			    "can read");
+		return -1;
+	}
+	memcpy(guid, new_guids, 16);
+	guid[7] = (uint8_t)((guid[7] & 0x0f) | 0x40);
+	guid[8] = (uint8_t)((guid[8] & 0x3f) | 0x80);
+	convert_bcd_guid_text(guid, loader);
+	memcpy(guid, new_guids + 16, 16);
+	guid[7] = (uint8_t)((guid[7] & 0x0f) | 0x40);
+	guid[8] = (uint8_t)((guid[8] & 0x3f) | 0x80);
+	convert_bcd_guid_text(guid, resume);
+	convert_bcd_device_gpt(layout->disk_guid, esp->guid, esp_device);
+	convert_bcd_device_gpt(layout->disk_guid, windows->guid, windows_device);
+
+	w.objects = child_or_add(&w, hivex_root(w.hive), "Objects");
+
+	elements = bcd_object(&w, CONVERT_BCD_BOOTMGR, CONVERT_BCD_TYPE_BOOTMGR);
+	bcd_element(&w, elements, CONVERT_BCD_APPLICATION_DEVICE, hive_t_REG_BINARY, esp_device,
+		    sizeof(esp_device));
+	bcd_string(&w, elements, CONVERT_BCD_APPLICATION_PATH, "\\EFI\\Microsoft\\Boot\\bootmgfw.efi");
+	bcd_string(&w, elements, CONVERT_BCD_DESCRIPTION, "Windows Boot Manager");
+	bcd_string(&w, elements, CONVERT_BCD_LOCALE, "en-US");
+	bcd_list(&w, elements, CONVERT_BCD_INHERIT, CONVERT_BCD_GLOBALSETTINGS);
+	bcd_string(&w, elements, CONVERT_BCD_DEFAULT, loader);
+	bcd_string(&w, elements, CONVERT_BCD_BOOTMGR_RESUME, resume);
+	bcd_list(&w, elements, CONVERT_BCD_DISPLAY_ORDER, loader);
+	bcd_integer(&w, elements, CONVERT_BCD_TIMEOUT, 30);
+
+	elements = bcd_object(&w, loader, CONVERT_BCD_TYPE_OSLOADER);
+	bcd_element(&w, elements, CONVERT_BCD_APPLICATION_DEVICE, hive_t_REG_BINARY,
+		    windows_device, sizeof(windows_device));
+	bcd_string(&w, elements, CONVERT_BCD_APPLICATION_PATH, "\\Windows\\system32\\winload.efi");
+	bcd_string(&w, elements, CONVERT_BCD_DESCRIPTION, "Windows 7");
+	bcd_string(&w, elements, CONVERT_BCD_LOCALE, "en-US");
+	bcd_list(&w, elements, CONVERT_BCD_INHERIT, CONVERT_BCD_BOOTLOADERSETTINGS);
+	bcd_element(&w, elements, CONVERT_BCD_OS_DEVICE, hive_t_REG_BINARY, windows_device,
+		    sizeof(windows_device));
+	bcd_string(&w, elements, CONVERT_BCD_SYSTEM_ROOT, "\\Windows");
+	bcd_string(&w, elements, CONVERT_BCD_LOADER_RESUME, resume);
+	bcd_integer(&w, elements, CONVERT_BCD_NX_POLICY, 0);
+
+	elements = bcd_object(&w, resume, CONVERT_BCD_TYPE_RESUME);
+	bcd_element(&w, elements, CONVERT_BCD_APPLICATION_DEVICE, hive_t_REG_BINARY,
+		    windows_device, sizeof(windows_device));
+	bcd_string(&w, elements, CONVERT_BCD_APPLICATION_PATH, "\\Windows\\system32\\winresume.efi");
+	bcd_string(&w, elements, CONVERT_BCD_DESCRIPTION, "Windows Resume Application");
+	bcd_string(&w, elements, CONVERT_BCD_LOCALE, "en-US");
+	bcd_list(&w, elements, CONVERT_BCD_INHERIT, CONVERT_BCD_RESUMELOADERSETTINGS);
+	bcd_element(&w, elements, CONVERT_BCD_HIBERFILE_DEVICE, hive_t_REG_BINARY, windows_device,
+		    sizeof(windows_device));
+	bcd_string(&w, elements, CONVERT_BCD_HIBERFILE_PATH, "\\hiberfil.sys");
+
+	if (w.failed)
+		goto out;
+	if (hivex_commit(w.hive, NULL, 0) < 0 || fstat(hive_fd, &st) < 0) {
+		text_appendf(err, "BCD: the store was not written (%s)", strerror(errno));
+		goto out;
+	}
+	*out_size = (size_t)st.st_size;
+	*out = malloc(*out_size ? *out_size : 1);
+	if (!*out || pread(hive_fd, *out, *out_size, 0) != (ssize_t)*out_size) {
+		free(*out);
+		*out = NULL;
+		text_append(err, "BCD: the store does not read back");
+		goto out;
+	}
+	rc = 0;
+out:
+	hivex_close(w.hive);
+	close(hive_fd);
+	return rc;
+}
+
 /* Step 3: System Reserved becomes a FAT32 ESP holding Windows' own UEFI
- * boot files (its old content is in the undo data). */
+ * boot files and a UEFI BCD (its old content is in the undo data). */
 static int make_esp(const struct disk *disk, const struct convert_layout *layout,
 		    struct text *err)
 {
@@ -924,6 +1135,24 @@ static int make_esp(const struct disk *disk, const struct convert_layout *layout
 		goto out;
 	job = (struct extract_job){ part, "Windows/Boot/EFI", dir, err };
 	rc = ntfspart_walk(part, job.prefix, extract_one, &job, err);
+	if (rc == 0) {
+		uint8_t new_guids[32], *bcd = NULL;
+		size_t bcd_size = 0;
+		FILE *file;
+
+		snprintf(from, sizeof(from), "%s/BCD", dir);
+		rc = random_bytes(new_guids, sizeof(new_guids)) < 0 ? -1 :
+		     make_bcd(part, layout, new_guids, &bcd, &bcd_size, err);
+		if (rc == 0) {
+			file = fopen(from, "wbx");
+			if (!file || fwrite(bcd, 1, bcd_size, file) != bcd_size ||
+			    fclose(file) != 0) {
+				text_appendf(err, "%s: %s", from, strerror(errno));
+				rc = -1;
+			}
+		}
+		free(bcd);
+	}
 	ntfspart_close(part);
 	if (rc < 0)
 		goto out;
@@ -1106,9 +1335,9 @@ static int run_convert(struct disk *disk, const struct convert_layout *layout)
 		printf("MountedDevices: %u entr%s of this disk in GPT form (DMIO:ID:).\n", changed,
 		       changed == 1 ? "y" : "ies");
 	}
-	printf("Converted.  Not done yet by this version: the UEFI BCD and the Gen2 fix;\n"
-	       "'win7gen2 convert --undo --disk %s' puts the disk back as it was.\n",
-	       disk->name);
+	printf("Converted.  Not done yet by this version: the Gen2 fix (run 'win7gen2 fix'\n"
+	       "on the mounted volumes); 'win7gen2 convert --undo --disk %s' puts the\n"
+	       "disk back as it was.\n", disk->name);
 	rc = 0;
 out:
 	undo_files_free(&kept);

@@ -70,6 +70,10 @@ make_windows_tree() {
 	set_value "$1/Windows/System32/config/SOFTWARE" \
 		'Microsoft\Windows NT\CurrentVersion' string:CurrentVersion=6.1 \
 		"string:CurrentBuild=${3:-7601}" "string:ProductName=Windows 7 Professional" &&
+	# BCD-Template as Windows keeps it, reduced to one settings object.
+	cp "$EMPTY_HIVE" "$1/Windows/System32/config/BCD-Template" &&
+	set_value "$1/Windows/System32/config/BCD-Template" \
+		'Objects\{7ea2e1ac-2e61-4728-aaa3-896d9d0a9f0e}\Description' 'dword:Type=0x20100000' &&
 	fake_efi "$1/Windows/Boot/EFI/bootmgfw.efi" "Windows Boot Manager, release A" &&
 	fake_efi "$1/Windows/Boot/EFI/memtest.efi" "Windows Memory Diagnostic" &&
 	echo "boot messages" >"$1/Windows/Boot/EFI/en-US/bootmgfw.efi.mui" &&
@@ -136,4 +140,18 @@ guid_bytes() {
 mounted_devices() {
 	printf 'cd MountedDevices\nlsval\n' >lsval.hsh &&
 	hivexsh -f lsval.hsh "$1"
+}
+
+# bcd_element BCD OBJECT TYPE: the Element value of Objects\OBJECT\Elements\TYPE
+# as hivexsh lsval shows it ("Element"=...).
+bcd_element() {
+	printf 'cd Objects\ncd %s\ncd Elements\ncd %s\nlsval\n' "$2" "$3" >element.hsh &&
+	hivexsh -f element.hsh "$1"
+}
+
+# bcd_device PARTITION-GUID DISK-GUID: a GPT partition device element as
+# bcd_element shows it.
+bcd_device() {
+	zeros8=00,00,00,00,00,00,00,00
+	echo "\"Element\"=hex(3):$zeros8,$zeros8,06,00,00,00,00,00,00,00,48,00,00,00,00,00,00,00,$(guid_bytes "$1"),$zeros8,$(guid_bytes "$2"),$zeros8,$zeros8"
 }

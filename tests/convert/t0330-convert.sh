@@ -107,6 +107,30 @@ test_expect_success 'convert: MountedDevices names this disk'"'"'s volumes by pa
 	grep -x "\"\\\\\\\\DosDevices\\\\\\\\D:\"=hex(3):99,99,99,99,00,00,10,00,00,00,00,00" mounted
 '
 
+test_expect_success 'convert: the UEFI BCD names the ESP and Windows by GPT GUIDs' '
+	mcopy -n -i esp.fat ::/EFI/Microsoft/Boot/BCD BCD &&
+	bootmgr={9dea862c-5cdd-4e70-acc1-f32b344d4795} &&
+	element() { hivexget BCD "Objects\\$1\\Elements\\$2" Element; } &&
+	test "$(hivexget BCD "Objects\\$bootmgr\\Description" Type)" = 269484034 &&
+	test "$(element $bootmgr 12000002)" = "\\EFI\\Microsoft\\Boot\\bootmgfw.efi" &&
+	loader=$(element $bootmgr 23000003) && resume=$(element $bootmgr 23000006) &&
+	test "$(element $loader 12000002)" = "\\Windows\\system32\\winload.efi" &&
+	test "$(element $loader 22000002)" = "\\Windows" &&
+	test "$(element $loader 12000005)" = en-US &&
+	test "$(element $loader 23000003)" = "$resume" &&
+	test "$(element $resume 12000002)" = "\\Windows\\system32\\winresume.efi" &&
+	disk_guid=$(sgdisk -p converted.img | sed -n "s/^Disk identifier (GUID): //p") &&
+	esp_guid=$(sgdisk -i 1 converted.img | sed -n "s/^Partition unique GUID: //p") &&
+	windows_guid=$(sgdisk -i 2 converted.img | sed -n "s/^Partition unique GUID: //p") &&
+	bcd_device "$esp_guid" "$disk_guid" >esp.device &&
+	bcd_device "$windows_guid" "$disk_guid" >windows.device &&
+	bcd_element BCD $bootmgr 11000001 >got && test_cmp esp.device got &&
+	bcd_element BCD $loader 11000001 >got && test_cmp windows.device got &&
+	bcd_element BCD $loader 21000001 >got && test_cmp windows.device got &&
+	bcd_element BCD $resume 21000001 >got && test_cmp windows.device got &&
+	test "$(hivexget BCD "Objects\\{7ea2e1ac-2e61-4728-aaa3-896d9d0a9f0e}\\Description" Type)" = 537919488
+'
+
 test_expect_success 'a converted disk is refused as GPT, unchanged' '
 	cp converted.img again.img &&
 	refused again.img gpt
