@@ -22,6 +22,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/fs.h>
 
@@ -35,6 +36,8 @@
 #include "fix.h"
 #include "numbers.h"
 #include "partition_table.h"
+#include "payload.h"
+#include "posix/posix.h"
 #include "run.h"
 #include "ntfspart.h"
 #include "text.h"
@@ -50,6 +53,13 @@
 /* CONVERT_UNDO_DIR as Windows shows it. */
 #define UNDO_DIR_SHOWN "\\win7gen2\\gen1\\"
 
+/* win7gen2.efi, read before anything is written. */
+struct payload_file {
+	char *path;
+	unsigned char *data;
+	size_t size;
+};
+
 static void usage(FILE *out)
 {
 	fputs("Usage: win7gen2 convert --disk IMAGE|DEVICE [OPTIONS]\n"
@@ -60,6 +70,8 @@ static void usage(FILE *out)
 	      "\n"
 	      "  --disk PATH       the disk: a raw image (qemu-img convert a VHDX to raw\n"
 	      "                    first) or a device such as /dev/nbd0\n"
+	      "  --payload FILE    the win7gen2.efi the Gen2 fix installs (default: the one\n"
+	      "                    built beside this program, else the installed one)\n"
 	      "  -n, --dry-run     check the disk and show the plan; change nothing\n"
 	      "  --undo            put back what convert changed: the MBR, System\n"
 	      "                    Reserved byte for byte, the SYSTEM hive\n"
@@ -77,7 +89,9 @@ static void usage(FILE *out)
 	      "the SYSTEM hive, and convert.txt saying where each goes) and is read\n"
 	      "back; GPT is written with every partition on its old sectors; System\n"
 	      "Reserved is formatted FAT32 as the ESP and receives \\Windows\\Boot\\EFI\\\n"
-	      "as \\EFI\\Microsoft\\Boot\\ and \\EFI\\Boot\\bootx64.efi.\n"
+	      "as \\EFI\\Microsoft\\Boot\\ and \\EFI\\Boot\\bootx64.efi with a UEFI BCD\n"
+	      "made from BCD-Template; MountedDevices takes the GPT form; then the\n"
+	      "Gen2 fix runs on the new ESP and the SYSTEM hive as 'win7gen2 fix' does.\n"
 	      "\n"
 	      "Exit status: 0 the disk can be converted (dry run); 1 refused or\n"
 	      "failed; 2 wrong usage.\n", out);
@@ -85,15 +99,17 @@ static void usage(FILE *out)
 
 struct convert_args {
 	const char *disk;
+	const char *payload;
 	bool dry_run;
 	bool undo;
 };
 
 static int parse_args(int argc, char **argv, struct convert_args *args)
 {
-	enum { O_DISK = 256, O_UNDO };
+	enum { O_DISK = 256, O_UNDO, O_PAYLOAD };
 	static const struct option options[] = {
 		{ "disk", required_argument, NULL, O_DISK },
+		{ "payload", required_argument, NULL, O_PAYLOAD },
 		{ "undo", no_argument, NULL, O_UNDO },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
@@ -109,6 +125,7 @@ static int parse_args(int argc, char **argv, struct convert_args *args)
 		switch (option) {
 		case O_DISK: args->disk = optarg; break;
 		case O_UNDO: args->undo = true; break;
+		case O_PAYLOAD: args->payload = optarg; break;
 		case 'n': args->dry_run = true; break;
 		case 'h':
 			usage(stdout);
@@ -1089,109 +1106,17 @@ out:
 	return rc;
 }
 
-/* Step 3: System Reserved becomes a FAT32 ESP holding Windows' own UEFI
- * boot files and a UEFI BCD (its old content is in the undo data). */
-static int make_esp(const struct disk *disk, const struct convert_layout *layout,
-		    struct text *err)
-{
-	const struct convert_partition *esp = &layout->partition[layout->esp];
-	const struct convert_partition *windows = &layout->partition[layout->windows];
-	char tmp[] = "/tmp/win7gen2-convert-XXXXXX";
-	char first[32], kib[32], image[4200], mkfs[64], dir[128], from[320], to[320];
-	struct ntfspart *part;
-	struct extract_job job;
-	int rc = -1;
-
-	snprintf(first, sizeof(first), "%llu", (unsigned long long)esp->first_lba);
-	snprintf(kib, sizeof(kib), "%llu", (unsigned long long)(esp->blocks / 2));
-	{
-		/* 512-byte clusters, as Windows formats a 100 MiB ESP: FAT32
-		 * needs 65525 clusters at least. */
-		const char *argv[] = { sbin_tool("mkfs.fat", mkfs, sizeof(mkfs)), "-F", "32",
-				       "-s", "1", "-S", "512", "-n", "SYSTEM", "-h", first,
-				       "--offset", first, disk->name, kib, NULL };
-
-		if (run_or_explain(argv, "formatting the ESP", NULL, NULL, err) < 0)
-			return -1;
-	}
-	if (!mkdtemp(tmp)) {
-		text_appendf(err, "%s: %s", tmp, strerror(errno));
-		return -1;
-	}
-	snprintf(dir, sizeof(dir), "%s/EFI", tmp);
-	mkdir(dir, 0700);
-	snprintf(dir, sizeof(dir), "%s/EFI/Boot", tmp);
-	mkdir(dir, 0700);
-	snprintf(dir, sizeof(dir), "%s/EFI/Microsoft", tmp);
-	mkdir(dir, 0700);
-	snprintf(dir, sizeof(dir), "%s/EFI/Microsoft/Boot", tmp);
-	if (mkdir(dir, 0700) < 0) {
-		text_appendf(err, "%s: %s", dir, strerror(errno));
-		goto out;
-	}
-	part = ntfspart_open(disk->fd, disk->name, windows->first_lba * CONVERT_BLOCK_SIZE,
-			     windows->blocks * CONVERT_BLOCK_SIZE, false, err);
-	if (!part)
-		goto out;
-	job = (struct extract_job){ part, "Windows/Boot/EFI", dir, err };
-	rc = ntfspart_walk(part, job.prefix, extract_one, &job, err);
-	if (rc == 0) {
-		uint8_t new_guids[32], *bcd = NULL;
-		size_t bcd_size = 0;
-		FILE *file;
-
-		snprintf(from, sizeof(from), "%s/BCD", dir);
-		rc = random_bytes(new_guids, sizeof(new_guids)) < 0 ? -1 :
-		     make_bcd(part, layout, new_guids, &bcd, &bcd_size, err);
-		if (rc == 0) {
-			file = fopen(from, "wbx");
-			if (!file || fwrite(bcd, 1, bcd_size, file) != bcd_size ||
-			    fclose(file) != 0) {
-				text_appendf(err, "%s: %s", from, strerror(errno));
-				rc = -1;
-			}
-		}
-		free(bcd);
-	}
-	ntfspart_close(part);
-	if (rc < 0)
-		goto out;
-	rc = -1;
-	snprintf(from, sizeof(from), "%s/bootmgfw.efi", dir);
-	snprintf(to, sizeof(to), "%s/EFI/Boot/bootx64.efi", tmp);
-	{
-		const char *argv[] = { "cp", from, to, NULL };
-
-		if (run_or_explain(argv, "copying bootmgfw.efi", NULL, NULL, err) < 0)
-			goto out;
-	}
-	snprintf(image, sizeof(image), "%s@@%llu", disk->name,
-		 (unsigned long long)(esp->first_lba * CONVERT_BLOCK_SIZE));
-	snprintf(from, sizeof(from), "%s/EFI", tmp);
-	{
-		const char *argv[] = { "mcopy", "-s", "-i", image, from, "::/", NULL };
-
-		if (run_or_explain(argv, "copying the boot files to the ESP", NULL, NULL, err) < 0)
-			goto out;
-	}
-	rc = 0;
-out:
-	nftw(tmp, remove_one, 16, FTW_DEPTH | FTW_PHYS);
-	return rc;
-}
-
 /* A disk has four MBR partitions, each with a drive letter and a volume
  * name: more entries than this would not be Windows' own. */
 #define MOUNTED_MAX 64
 
-/* Step 4: MountedDevices entries of this disk's partitions to their GPT
- * form, so that C: stays C: (the whole hive is in the undo data). */
-static int update_mounted_devices(const struct disk *disk, int wfd,
+/* MountedDevices entries of this disk's partitions to their GPT form, so
+ * that C: stays C:; *hive (malloc()ed SYSTEM bytes) is replaced by the
+ * changed hive when anything changed. */
+static int update_mounted_devices(uint8_t **hive_bytes, size_t *hive_size,
 				  const struct convert_layout *layout, unsigned *changed,
 				  struct text *err)
 {
-	const struct convert_partition *windows = &layout->partition[layout->windows];
-	struct ntfspart *part;
 	uint8_t *data = NULL;
 	size_t size;
 	hive_h *hive = NULL;
@@ -1202,15 +1127,7 @@ static int update_mounted_devices(const struct disk *disk, int wfd,
 	hive_set_value sets[MOUNTED_MAX];
 
 	*changed = 0;
-	part = ntfspart_open(wfd, disk->name, windows->first_lba * CONVERT_BLOCK_SIZE,
-			     windows->blocks * CONVERT_BLOCK_SIZE, true, err);
-	if (!part)
-		return -1;
-	if (ntfspart_read_file(part, SYSTEM_HIVE_PATH, FIX_MAX_HIVE_SIZE, &data, &size, err) <= 0)
-		goto out;
-	hive = hive_from_bytes(data, size, &hive_fd, HIVEX_OPEN_WRITE);
-	free(data);
-	data = NULL;
+	hive = hive_from_bytes(*hive_bytes, *hive_size, &hive_fd, HIVEX_OPEN_WRITE);
 	if (!hive) {
 		text_append(err, "\\Windows\\System32\\config\\SYSTEM does not open for writing");
 		goto out;
@@ -1265,7 +1182,11 @@ static int update_mounted_devices(const struct disk *disk, int wfd,
 		text_append(err, "the changed SYSTEM hive does not read back");
 		goto out;
 	}
-	rc = ntfspart_write_file(part, SYSTEM_HIVE_PATH, data, size, err);
+	free(*hive_bytes);
+	*hive_bytes = data;
+	*hive_size = size;
+	data = NULL;
+	rc = 0;
 out:
 	for (unsigned i = 0; i < *changed; i++) {
 		free(sets[i].key);
@@ -1277,6 +1198,273 @@ out:
 		hivex_close(hive);
 	if (hive_fd >= 0)
 		close(hive_fd);
+	return rc;
+}
+
+struct placeholder_job {
+	const char *prefix; /* "Windows/System32/drivers" */
+	const char *target; /* its stand-in folder */
+	struct text *err;
+};
+
+/* The fix engine asks only whether each boot driver's file exists: an
+ * empty file of the same name answers it as the volume would. */
+static int placeholder_one(void *ctx, const char *path, bool is_dir)
+{
+	struct placeholder_job *job = ctx;
+	char local[4096];
+	int fd;
+
+	if (strstr(path, "/../") || snprintf(local, sizeof(local), "%s%s", job->target,
+					     path + strlen(job->prefix)) >= (int)sizeof(local)) {
+		text_appendf(job->err, "\\%s: a name there is not usable", path);
+		return -1;
+	}
+	if (is_dir)
+		return mkdir(local, 0700) < 0 && errno != EEXIST ?
+		       (text_appendf(job->err, "%s: %s", local, strerror(errno)), -1) : 0;
+	fd = open(local, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		text_appendf(job->err, "%s: %s", local, strerror(errno));
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+static int make_dirs(const char *root, const char *const *dirs, struct text *err)
+{
+	char path[512];
+
+	for (; *dirs; dirs++) {
+		snprintf(path, sizeof(path), "%s/%s", root, *dirs);
+		if (mkdir(path, 0700) < 0 && errno != EEXIST) {
+			text_appendf(err, "%s: %s", path, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int write_local(const char *path, const uint8_t *data, size_t size, struct text *err)
+{
+	FILE *file = fopen(path, "wb");
+
+	if (!file || fwrite(data, 1, size, file) != size || fclose(file) != 0) {
+		text_appendf(err, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int read_local(const char *path, uint8_t **data, size_t *size, struct text *err)
+{
+	FILE *file = fopen(path, "rb");
+	long length;
+
+	*data = NULL;
+	if (!file || fseek(file, 0, SEEK_END) < 0 || (length = ftell(file)) < 0 ||
+	    fseek(file, 0, SEEK_SET) < 0 || !(*data = malloc((size_t)length + 1)) ||
+	    fread(*data, 1, (size_t)length, file) != (size_t)length) {
+		text_appendf(err, "%s: %s", path, strerror(errno));
+		free(*data);
+		*data = NULL;
+		if (file)
+			fclose(file);
+		return -1;
+	}
+	fclose(file);
+	*size = (size_t)length;
+	return 0;
+}
+
+/*
+ * The Gen2 fix, the plan 'win7gen2 fix' runs, on stand-ins: the new ESP
+ * as it will be copied (esp_root) and the SYSTEM hive with the boot
+ * drivers' names (win_root).  Its report is printed as fix prints it.
+ */
+static int run_gen2_fix(const struct convert_layout *layout, const struct payload_file *payload,
+			const char *win_root, const char *esp_root, struct text *err)
+{
+	struct fix_options options;
+	struct posix_fix backend;
+	struct fix_plan *plan = NULL;
+	struct fix_error fix_err;
+	struct text report = TEXT_INIT;
+	char when[64];
+	time_t now = time(NULL);
+	struct tm tm;
+	bool ok;
+
+	memset(&options, 0, sizeof(options));
+	options.payload = payload->data;
+	options.payload_size = payload->size;
+	options.payload_name = payload->path;
+	options.tool_version = WIN7GEN2_VERSION;
+	if (now == (time_t)-1 || !gmtime_r(&now, &tm) ||
+	    !strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm))
+		snprintf(when, sizeof(when), "(time unknown)");
+	options.timestamp = when;
+	options.where = "Linux host (win7gen2 convert)";
+	options.layout.known = true;
+	options.layout.esp_partition = (unsigned)layout->esp + 1;
+	options.layout.windows_partition = (unsigned)layout->windows + 1;
+	snprintf(options.layout.how, sizeof(options.layout.how),
+		 "the GPT win7gen2 convert wrote");
+	if (posix_fix_init(&backend, win_root, esp_root, &fix_err) != FIX_OK ||
+	    fix_make_plan(&posix_fix_backend, &backend, &options, &plan, &fix_err) != FIX_OK) {
+		text_appendf(err, "the Gen2 fix does not start: %s", fix_err.message);
+		return -1;
+	}
+	fix_execute(plan);
+	fix_report(plan, FIX_NORMAL, &report);
+	fputs(text_string(&report), stdout);
+	fflush(stdout);
+	text_free(&report);
+	ok = fix_succeeded(plan);
+	fix_plan_free(plan);
+	if (!ok)
+		text_append(err, "the Gen2 fix did not succeed (its report is above)");
+	return ok ? 0 : -1;
+}
+
+/* The new ESP and SYSTEM hive, made in a temporary folder before the
+ * disk's table changes: whatever fails here has changed nothing. */
+struct staged {
+	char tmp[32];
+	char esp_root[48], win_root[48], hive_path[112];
+	unsigned mounted_changed;
+};
+
+static void staged_remove(struct staged *staged)
+{
+	if (staged->tmp[0])
+		nftw(staged->tmp, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	staged->tmp[0] = 0;
+}
+
+/* Step 2: the ESP's content (Windows' UEFI boot files, a UEFI BCD), the
+ * SYSTEM hive with MountedDevices in GPT form, then the Gen2 fix on
+ * both, all in staged->tmp. */
+static int stage_boot(const struct disk *disk, const struct convert_layout *layout,
+		      const struct payload_file *payload, struct staged *staged, struct text *err)
+{
+	static const char *const dirs[] = {
+		"esp", "esp/EFI", "esp/EFI/Boot", "esp/EFI/Microsoft", "esp/EFI/Microsoft/Boot",
+		"win", "win/Windows", "win/Windows/System32", "win/Windows/System32/config",
+		"win/Windows/System32/drivers", NULL,
+	};
+	const struct convert_partition *windows = &layout->partition[layout->windows];
+	char dir[96], from[160], to[160];
+	struct ntfspart *part;
+	struct extract_job job;
+	struct placeholder_job drivers;
+	uint8_t *hive = NULL, new_guids[32], *bcd = NULL;
+	size_t hive_size = 0, bcd_size = 0;
+	int rc;
+
+	memset(staged, 0, sizeof(*staged));
+	snprintf(staged->tmp, sizeof(staged->tmp), "/tmp/win7gen2-convert-XXXXXX");
+	if (!mkdtemp(staged->tmp)) {
+		text_appendf(err, "%s: %s", staged->tmp, strerror(errno));
+		staged->tmp[0] = 0;
+		return -1;
+	}
+	snprintf(staged->esp_root, sizeof(staged->esp_root), "%s/esp", staged->tmp);
+	snprintf(staged->win_root, sizeof(staged->win_root), "%s/win", staged->tmp);
+	snprintf(staged->hive_path, sizeof(staged->hive_path), "%s/" SYSTEM_HIVE_PATH,
+		 staged->win_root);
+	snprintf(dir, sizeof(dir), "%s/EFI/Microsoft/Boot", staged->esp_root);
+	snprintf(to, sizeof(to), "%s/Windows/System32/drivers", staged->win_root);
+	if (make_dirs(staged->tmp, dirs, err) < 0)
+		return -1;
+
+	part = ntfspart_open(disk->fd, disk->name, windows->first_lba * CONVERT_BLOCK_SIZE,
+			     windows->blocks * CONVERT_BLOCK_SIZE, false, err);
+	if (!part)
+		return -1;
+	job = (struct extract_job){ part, "Windows/Boot/EFI", dir, err };
+	drivers = (struct placeholder_job){ "Windows/System32/drivers", to, err };
+	rc = ntfspart_walk(part, job.prefix, extract_one, &job, err);
+	if (rc == 0)
+		rc = ntfspart_walk(part, drivers.prefix, placeholder_one, &drivers, err);
+	if (rc == 0 && ntfspart_read_file(part, SYSTEM_HIVE_PATH, FIX_MAX_HIVE_SIZE, &hive,
+					  &hive_size, err) <= 0)
+		rc = -1;
+	if (rc == 0)
+		rc = random_bytes(new_guids, sizeof(new_guids)) < 0 ? -1 :
+		     make_bcd(part, layout, new_guids, &bcd, &bcd_size, err);
+	ntfspart_close(part);
+	snprintf(from, sizeof(from), "%s/BCD", dir);
+	if (rc == 0)
+		rc = write_local(from, bcd, bcd_size, err);
+	free(bcd);
+	if (rc == 0)
+		rc = update_mounted_devices(&hive, &hive_size, layout, &staged->mounted_changed, err);
+	if (rc == 0)
+		rc = write_local(staged->hive_path, hive, hive_size, err);
+	free(hive);
+	if (rc < 0)
+		return -1;
+	snprintf(from, sizeof(from), "%s/bootmgfw.efi", dir);
+	snprintf(to, sizeof(to), "%s/EFI/Boot/bootx64.efi", staged->esp_root);
+	{
+		const char *argv[] = { "cp", from, to, NULL };
+
+		if (run_or_explain(argv, "copying bootmgfw.efi", NULL, NULL, err) < 0)
+			return -1;
+	}
+	printf("MountedDevices: %u entr%s of this disk to GPT form (DMIO:ID:).\n"
+	       "The Gen2 fix on the new ESP and the SYSTEM hive:\n", staged->mounted_changed,
+	       staged->mounted_changed == 1 ? "y" : "ies");
+	fflush(stdout);
+	return run_gen2_fix(layout, payload, staged->win_root, staged->esp_root, err);
+}
+
+/* Step 4: System Reserved becomes a FAT32 ESP with the staged files;
+ * the staged SYSTEM hive goes to the Windows volume. */
+static int write_boot(const struct disk *disk, int wfd, const struct convert_layout *layout,
+		      const struct staged *staged, struct text *err)
+{
+	const struct convert_partition *esp = &layout->partition[layout->esp];
+	const struct convert_partition *windows = &layout->partition[layout->windows];
+	char first[32], kib[32], image[4200], mkfs[64], from[160];
+	struct ntfspart *part;
+	uint8_t *hive = NULL;
+	size_t hive_size = 0;
+	int rc;
+
+	snprintf(first, sizeof(first), "%llu", (unsigned long long)esp->first_lba);
+	snprintf(kib, sizeof(kib), "%llu", (unsigned long long)(esp->blocks / 2));
+	{
+		/* 512-byte clusters, as Windows formats a 100 MiB ESP: FAT32
+		 * needs 65525 clusters at least. */
+		const char *argv[] = { sbin_tool("mkfs.fat", mkfs, sizeof(mkfs)), "-F", "32",
+				       "-s", "1", "-S", "512", "-n", "SYSTEM", "-h", first,
+				       "--offset", first, disk->name, kib, NULL };
+
+		if (run_or_explain(argv, "formatting the ESP", NULL, NULL, err) < 0)
+			return -1;
+	}
+	snprintf(image, sizeof(image), "%s@@%llu", disk->name,
+		 (unsigned long long)(esp->first_lba * CONVERT_BLOCK_SIZE));
+	snprintf(from, sizeof(from), "%s/EFI", staged->esp_root);
+	{
+		const char *argv[] = { "mcopy", "-s", "-i", image, from, "::/", NULL };
+
+		if (run_or_explain(argv, "copying the boot files to the ESP", NULL, NULL, err) < 0)
+			return -1;
+	}
+	if (read_local(staged->hive_path, &hive, &hive_size, err) < 0)
+		return -1;
+	part = ntfspart_open(wfd, disk->name, windows->first_lba * CONVERT_BLOCK_SIZE,
+			     windows->blocks * CONVERT_BLOCK_SIZE, true, err);
+	if (!part) {
+		free(hive);
+		return -1;
+	}
+	rc = ntfspart_write_file(part, SYSTEM_HIVE_PATH, hive, hive_size, err);
+	free(hive);
 	if (ntfspart_close(part) < 0 && rc == 0) {
 		text_appendf(err, "%s: the Windows volume did not reach the disk", disk->name);
 		rc = -1;
@@ -1284,14 +1472,19 @@ out:
 	return rc;
 }
 
-static int run_convert(struct disk *disk, const struct convert_layout *layout)
+static int run_convert(struct disk *disk, const struct convert_layout *layout,
+		       const struct payload_file *payload)
 {
 	struct undo_files kept, check;
+	struct staged staged;
 	struct text err = TEXT_INIT;
 	int wfd = open(disk->name, O_RDWR | O_CLOEXEC);
 	const struct convert_partition *windows = &layout->partition[layout->windows];
 	int rc = 1;
 
+	memset(&staged, 0, sizeof(staged));
+	memset(&kept, 0, sizeof(kept));
+	memset(&check, 0, sizeof(check));
 	if (wfd < 0) {
 		fprintf(stderr, "win7gen2 convert: %s: %s\nNothing was changed.\n", disk->name,
 			strerror(errno));
@@ -1310,36 +1503,25 @@ static int run_convert(struct disk *disk, const struct convert_layout *layout)
 			text_string(&err));
 		goto out;
 	}
-	printf("Writing GPT...\n");
+	if (stage_boot(disk, layout, payload, &staged, &err) < 0) {
+		fprintf(stderr, "win7gen2 convert: %s\nThe partition table was not changed; "
+			"only " UNDO_DIR_SHOWN " on the Windows volume was written.\n",
+			text_string(&err));
+		goto out;
+	}
+	printf("Writing GPT, formatting System Reserved as the ESP, writing the SYSTEM hive...\n");
 	fflush(stdout);
-	if (write_gpt(wfd, disk, layout, &err) < 0) {
+	if (write_gpt(wfd, disk, layout, &err) < 0 ||
+	    write_boot(disk, wfd, layout, &staged, &err) < 0) {
 		fprintf(stderr, "win7gen2 convert: %s\nPut the disk back with: win7gen2 convert "
 			"--undo --disk %s\n", text_string(&err), disk->name);
 		goto out;
 	}
-	printf("Formatting System Reserved as the ESP and copying the boot files...\n");
-	fflush(stdout);
-	if (make_esp(disk, layout, &err) < 0) {
-		fprintf(stderr, "win7gen2 convert: %s\nPut the disk back with: win7gen2 convert "
-			"--undo --disk %s\n", text_string(&err), disk->name);
-		goto out;
-	}
-	{
-		unsigned changed;
-
-		if (update_mounted_devices(disk, wfd, layout, &changed, &err) < 0) {
-			fprintf(stderr, "win7gen2 convert: %s\nPut the disk back with: win7gen2 "
-				"convert --undo --disk %s\n", text_string(&err), disk->name);
-			goto out;
-		}
-		printf("MountedDevices: %u entr%s of this disk in GPT form (DMIO:ID:).\n", changed,
-		       changed == 1 ? "y" : "ies");
-	}
-	printf("Converted.  Not done yet by this version: the Gen2 fix (run 'win7gen2 fix'\n"
-	       "on the mounted volumes); 'win7gen2 convert --undo --disk %s' puts the\n"
-	       "disk back as it was.\n", disk->name);
+	printf("Converted: attach the disk to a Generation 2 VM.  'win7gen2 convert --undo\n"
+	       "--disk %s' puts it back as it was.\n", disk->name);
 	rc = 0;
 out:
+	staged_remove(&staged);
 	undo_files_free(&kept);
 	undo_files_free(&check);
 	text_free(&err);
@@ -1481,6 +1663,7 @@ int cmd_convert(int argc, char **argv)
 	struct text out = TEXT_INIT;
 	uint8_t random[16 * (1 + CONVERT_MBR_SLOTS)];
 	struct disk disk;
+	struct payload_file payload = { NULL, NULL, 0 };
 	int rc = parse_args(argc, argv, &args);
 
 	if (rc)
@@ -1501,6 +1684,19 @@ int cmd_convert(int argc, char **argv)
 	rc = check_disk(&disk, &layout, &windows);
 	if (rc == 0)
 		rc = check_writable(&disk);
+	if (rc == 0) {
+		struct text err = TEXT_INIT;
+
+		payload.path = args.payload ? strdup(args.payload) : payload_default_path();
+		if (!payload.path || payload_read(payload.path, &payload.data, &payload.size,
+						  &err) < 0) {
+			fprintf(stderr, "win7gen2 convert: %s%s\nNothing was changed.\n",
+				payload.path ? text_string(&err) : "out of memory",
+				args.payload ? "" : " (build it with tools/build, or give --payload FILE)");
+			rc = 1;
+		}
+		text_free(&err);
+	}
 	if (rc == 0 && random_bytes(random, sizeof(random)) < 0) {
 		fprintf(stderr, "win7gen2 convert: /dev/urandom: %s (the new GPT needs unique "
 			"GUIDs)\nNothing was changed.\n", strerror(errno));
@@ -1516,9 +1712,11 @@ int cmd_convert(int argc, char **argv)
 		if (args.dry_run)
 			printf("Dry run: every check passed; nothing was changed.\n");
 		else
-			rc = run_convert(&disk, &layout);
+			rc = run_convert(&disk, &layout, &payload);
 	}
 	text_free(&out);
+	free(payload.path);
+	free(payload.data);
 	close(disk.fd);
 	return rc;
 }

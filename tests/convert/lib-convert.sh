@@ -54,9 +54,14 @@ set_value() {
 
 # make_windows_tree DIR [ARCH [BUILD]]: an installed Windows 7 (x64, 7601).
 make_windows_tree() {
-	mkdir -p "$1/Windows/System32/config" "$1/Windows/Boot/EFI/en-US" \
+	mkdir -p "$1/Windows/System32/config" "$1/Windows/System32/drivers/en-US" \
+		"$1/Windows/Boot/EFI/en-US" \
 		"$1/Windows/Boot/Fonts" "$1/Users/Public" &&
 	make_system_hive "$1/Windows/System32/config/SYSTEM" &&
+	for driver in vmbus storvsc Ntfs; do
+		echo MZ >"$1/Windows/System32/drivers/$driver.sys" || return 1
+	done &&
+	echo "driver messages" >"$1/Windows/System32/drivers/en-US/vmbus.sys.mui" &&
 	set_value "$1/Windows/System32/config/SYSTEM" \
 		'ControlSet001\Control\Session Manager\Environment' \
 		"string:PROCESSOR_ARCHITECTURE=${2:-AMD64}" &&

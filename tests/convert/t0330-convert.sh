@@ -7,7 +7,7 @@
 require_convert
 
 convert() {
-	"$WIN7GEN2" convert "$@"
+	"$WIN7GEN2" convert --payload payload.efi "$@"
 }
 
 # refused IMAGE NAME: convert --dry-run and convert refuse IMAGE as NAME
@@ -22,6 +22,7 @@ refused() {
 }
 
 test_expect_success 'setup: a Gen1 disk as Windows 7 Setup makes it' '
+	fake_payload payload.efi 0.1.0 &&
 	make_gen1_disk gen1.img &&
 	sfdisk -d gen1.img >layout &&
 	grep "start= *2048, size= *204800, type=7, bootable" layout &&
@@ -65,18 +66,33 @@ test_expect_success 'convert: GPT clean to sgdisk, every partition on its sector
 	cmp windows-boot.before windows-boot.after
 '
 
-test_expect_success 'convert: the ESP is FAT32, clean, with Windows'"'"' UEFI boot files' '
+test_expect_success 'convert: the ESP is FAT32, clean, with Windows'"'"' boot files behind win7gen2.efi' '
 	partition_bytes converted.img $SYSRES_START $SYSRES_SECTORS esp.fat &&
 	fsck.fat -n esp.fat &&
 	file -b esp.fat | grep "FAT (32 bit)" &&
-	mcopy -n -i esp.fat ::/EFI/Boot/bootx64.efi bootx64.efi &&
-	cmp wintree/Windows/Boot/EFI/bootmgfw.efi bootx64.efi &&
-	mcopy -n -i esp.fat ::/EFI/Microsoft/Boot/bootmgfw.efi bootmgfw.efi &&
-	cmp wintree/Windows/Boot/EFI/bootmgfw.efi bootmgfw.efi &&
+	for loader in Boot/bootx64 Microsoft/Boot/bootmgfw; do
+		mcopy -n -i esp.fat ::/EFI/$loader.original.efi original.efi &&
+		cmp wintree/Windows/Boot/EFI/bootmgfw.efi original.efi &&
+		mcopy -n -i esp.fat ::/EFI/$loader.efi wrapped.efi &&
+		cmp payload.efi wrapped.efi || return 1
+	done &&
+	mcopy -n -i esp.fat ::/EFI/win7gen2/win7gen2.efi own.efi && cmp payload.efi own.efi &&
+	mcopy -n -i esp.fat ::/EFI/win7gen2/log.txt log.txt && test -s log.txt &&
 	mcopy -n -i esp.fat ::/EFI/Microsoft/Boot/en-US/bootmgfw.efi.mui mui &&
 	cmp wintree/Windows/Boot/EFI/en-US/bootmgfw.efi.mui mui &&
 	mcopy -n -i esp.fat ::/EFI/Microsoft/Boot/memtest.efi memtest.efi &&
 	cmp wintree/Windows/Boot/EFI/memtest.efi memtest.efi
+'
+
+test_expect_success 'convert: the Gen2 fix is in the SYSTEM hive' '
+	partition_bytes converted.img $WINDOWS_START $((WINDOWS_MIB * 2048)) windows.part &&
+	ntfscat windows.part Windows/System32/config/SYSTEM >hive &&
+	for set in ControlSet001 ControlSet002; do
+		test "$(value hive "$set\\Services\\vmbus" Start)" = 0 &&
+		test "$(value hive "$set\\Services\\storvsc" Start)" = 0 &&
+		test "$(value hive "$set\\Services\\Ntfs" Start)" = 0 &&
+		test "$(value hive "$set\\Control\\PnP" PollBootPartitionTimeout)" = 30000 || return 1
+	done
 '
 
 test_expect_success 'convert: Windows'"'"' files unchanged; the undo data restores by hand too' '
