@@ -57,8 +57,9 @@ tests/fuzz/fuzz-convert-mbr: tests/fuzz/fuzz-convert-mbr.c fixengine/convert.c f
 endif
 
 if HAVE_BUILDER
-# win7gen2 convert on Gen1-like disk images.
-TESTS += tests/convert/t0330-convert.sh
+# win7gen2 convert on Gen1-like disk images; a converted disk booted in OVMF.
+TESTS += tests/convert/t0330-convert.sh tests/convert/t0340-convert-boot.sh
 endif
-EXTRA_DIST += tests/convert/t0330-convert.sh tests/convert/lib-convert.sh \
+EXTRA_DIST += tests/convert/t0330-convert.sh tests/convert/t0340-convert-boot.sh \
+	tests/convert/lib-convert.sh \
 	tests/fuzz/seeds/convert-mbr tests/fuzz/seeds/convert-undo
