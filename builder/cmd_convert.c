@@ -1278,6 +1278,27 @@ static int read_local(const char *path, uint8_t **data, size_t *size, struct tex
 	return 0;
 }
 
+/* The fix report with the stand-in folders named as what they become
+ * ("ESP:\EFI\win7gen2\log.txt"): the temporary folder is gone when
+ * the user reads this. */
+static void print_staged_report(const char *report, const char *esp_root, const char *win_root)
+{
+	size_t esp_length = strlen(esp_root), win_length = strlen(win_root);
+
+	while (*report) {
+		if (strncmp(report, esp_root, esp_length) == 0) {
+			fputs("ESP:", stdout);
+			report += esp_length;
+		} else if (strncmp(report, win_root, win_length) == 0) {
+			fputs("Windows:", stdout);
+			report += win_length;
+		} else {
+			putchar(*report);
+			report++;
+		}
+	}
+}
+
 /*
  * The Gen2 fix, the plan 'win7gen2 fix' runs, on stand-ins: the new ESP
  * as it will be copied (esp_root) and the SYSTEM hive with the boot
@@ -1318,7 +1339,7 @@ static int run_gen2_fix(const struct convert_layout *layout, const struct payloa
 	}
 	fix_execute(plan);
 	fix_report(plan, FIX_NORMAL, &report);
-	fputs(text_string(&report), stdout);
+	print_staged_report(text_string(&report), esp_root, win_root);
 	fflush(stdout);
 	text_free(&report);
 	ok = fix_succeeded(plan);
