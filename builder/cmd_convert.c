@@ -476,6 +476,31 @@ static int check_disk(struct disk *disk, struct convert_layout *layout,
 			goto out_refused;
 		}
 	}
+	if (layout->windows >= 0) {
+		/* A hibernated Windows resumes its memory image over whatever
+		 * changed on disk, and libntfs-3g will not write its volume. */
+		uint8_t head[4];
+		size_t got;
+
+		part = ntfspart_open(disk->fd, disk->name,
+				     layout->partition[layout->windows].first_lba * CONVERT_BLOCK_SIZE,
+				     layout->partition[layout->windows].blocks * CONVERT_BLOCK_SIZE,
+				     false, &err);
+		if (!part)
+			goto io_error;
+		rc = ntfspart_read_head(part, "hiberfil.sys", head, sizeof(head), &got, &err);
+		ntfspart_close(part);
+		if (rc < 0)
+			goto io_error;
+		if (rc > 0 && got == sizeof(head) && (memcmp(head, "hibr", 4) == 0 ||
+						      memcmp(head, "HIBR", 4) == 0)) {
+			refused(disk, CONVERT_REFUSE_HIBERNATED, "Windows is hibernated "
+				"(\\hiberfil.sys holds its memory): start it in the Gen1 VM and "
+				"shut it down, not hibernate, then convert");
+			goto out_refused;
+		}
+		rc = -1;
+	}
 	if (layout->windows < 0) {
 		refused(disk, CONVERT_REFUSE_NO_WINDOWS,
 			"no NTFS partition holds \\Windows\\System32\\config\\SYSTEM: there is "

@@ -289,6 +289,37 @@ out:
 	return rc;
 }
 
+int ntfspart_read_head(struct ntfspart *part, const char *path, uint8_t *buf, size_t size,
+		       size_t *got, struct text *err)
+{
+	ntfs_inode *ni = ntfs_pathname_to_inode(part->vol, NULL, path);
+	ntfs_attr *na;
+	s64 read;
+
+	*got = 0;
+	if (!ni) {
+		if (errno == ENOENT)
+			return 0;
+		text_appendf(err, "\\%s: %s", path, strerror(errno));
+		return -1;
+	}
+	na = ntfs_attr_open(ni, AT_DATA, AT_UNNAMED, 0);
+	if (!na) {
+		text_appendf(err, "\\%s: its data does not open (%s)", path, strerror(errno));
+		ntfs_inode_close(ni);
+		return -1;
+	}
+	read = ntfs_attr_pread(na, 0, (s64)size, buf);
+	ntfs_attr_close(na);
+	ntfs_inode_close(ni);
+	if (read < 0) {
+		text_appendf(err, "\\%s: reading failed (%s)", path, strerror(errno));
+		return -1;
+	}
+	*got = (size_t)read;
+	return 1;
+}
+
 struct list_job {
 	void (*fn)(void *ctx, const char *name);
 	void *ctx;

@@ -32,6 +32,11 @@ struct ntfspart *ntfspart_open(int fd, const char *disk_name, uint64_t offset,
 int ntfspart_read_file(struct ntfspart *part, const char *path, size_t max,
 		       uint8_t **data, size_t *size, struct text *err);
 
+/* 1 and the first size bytes of path in buf (fewer, *got says, when the
+ * file is shorter); 0 when it does not exist; -1 with the reason. */
+int ntfspart_read_head(struct ntfspart *part, const char *path, uint8_t *buf, size_t size,
+		       size_t *got, struct text *err);
+
 /* Call fn for each name in the root folder but NTFS's own ($MFT, ...). */
 int ntfspart_list_root(struct ntfspart *part, void (*fn)(void *ctx, const char *name),
 		       void *ctx, struct text *err);

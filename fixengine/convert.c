@@ -71,6 +71,7 @@ const char *convert_refusal_name(enum convert_refusal refusal)
 	case CONVERT_REFUSE_NO_SYSTEM_RESERVED: return "no-system-reserved";
 	case CONVERT_REFUSE_NO_WINDOWS: return "no-windows";
 	case CONVERT_REFUSE_READ_ONLY: return "read-only";
+	case CONVERT_REFUSE_HIBERNATED: return "hibernated";
 	}
 	return "unknown";
 }
@@ -384,8 +385,8 @@ void convert_plan_text(const struct convert_layout *layout, const char *disk_nam
 	}
 	text_append(out, "Plan:\n");
 	text_appendf(out, "  keep for --undo in \\win7gen2\\gen1\\ on partition %d: the disk's "
-		     "first and last MiB, System Reserved's raw image (compressed), the "
-		     "registry values that change\n", layout->windows + 1);
+		     "first and last MiB, System Reserved's raw image (gzip), the SYSTEM "
+		     "hive, with their CRC-32s\n", layout->windows + 1);
 	text_appendf(out, "  write GPT: protective MBR at 0, header at 1, entries at 2-%u, "
 		     "backup entries at %llu-%llu, backup header at %llu\n",
 		     1 + CONVERT_GPT_ENTRY_BLOCKS,
@@ -399,7 +400,8 @@ void convert_plan_text(const struct convert_layout *layout, const char *disk_nam
 		    "\\Windows\\System32\\config\\BCD-Template\n");
 	text_append(out, "  MountedDevices: the converted partitions' entries to their GPT form "
 		    "(DMIO:ID: and the partition GUID), so that C: stays C:\n");
-	text_append(out, "  then the Gen2 fix, as 'win7gen2 fix' plans it\n");
+	text_append(out, "  then the Gen2 fix, as 'win7gen2 fix' plans it; all of this is made "
+		    "in a temporary folder before the disk's table changes\n");
 }
 
 bool convert_mounted_device(const struct convert_layout *layout, const uint8_t *data,

@@ -72,6 +72,7 @@ enum convert_refusal {
 	CONVERT_REFUSE_NO_SYSTEM_RESERVED,
 	CONVERT_REFUSE_NO_WINDOWS,    /* no Windows 7 x64 found */
 	CONVERT_REFUSE_READ_ONLY,     /* the image or device cannot be written */
+	CONVERT_REFUSE_HIBERNATED,    /* Windows is hibernated (hiberfil.sys says so) */
 };
 
 /* A short name for a refusal ("gpt", "bitlocker", ...), for scripts and tests. */

@@ -100,7 +100,10 @@ ntfs_partition() {
 	rm -f "$1" &&
 	truncate -s $(($2 * 512)) "$1" &&
 	mkntfs -F -Q -q -L "$4" -p "$3" -H 255 -S 63 -s 512 "$1" 2>/dev/null &&
-	wimlib-imagex capture "$5" "$1.wim" --compress=none >/dev/null &&
+	# An empty capture configuration: wimlib leaves out hiberfil.sys and
+	# the like by default, and the tests need them.
+	: >capture.ini &&
+	wimlib-imagex capture "$5" "$1.wim" --compress=none --config=capture.ini >/dev/null &&
 	wimlib-imagex apply "$1.wim" 1 "$1" >/dev/null &&
 	rm -f "$1.wim"
 }

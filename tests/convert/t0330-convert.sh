@@ -233,6 +233,16 @@ test_expect_success '32-bit Windows and Windows 7 without SP1 are refused, uncha
 	refused rtm.img no-windows && grep "no Service Pack 1" err
 '
 
+test_expect_success 'a hibernated Windows is refused, unchanged; one that resumed is not' '
+	make_windows_tree hibr-tree &&
+	{ printf hibr; head -c 4092 /dev/zero; } >hibr-tree/hiberfil.sys &&
+	make_gen1_disk hibr.img hibr-tree &&
+	refused hibr.img hibernated && grep "shut it down, not hibernate" err &&
+	{ printf wake; head -c 4092 /dev/zero; } >hibr-tree/hiberfil.sys &&
+	make_gen1_disk woke.img hibr-tree &&
+	convert --disk woke.img --dry-run >out
+'
+
 test_expect_success 'Windows alone on its active partition is refused (no shrinking)' '
 	cp gen1.img single.img &&
 	sfdisk -q --delete single.img 1 &&
