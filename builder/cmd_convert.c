@@ -82,7 +82,8 @@ static void usage(FILE *out)
 	      "a hibernated Windows, no 100 MiB System Reserved partition beside\n"
 	      "Windows (shrinking Windows for an ESP is not done), no Windows 7 SP1\n"
 	      "x64, no room for GPT's 33 sectors at the disk's end (the message says\n"
-	      "how much to grow it), a disk that cannot be written.\n"
+	      "how much to grow it), a disk that cannot be written, a disk in use (a\n"
+	      "mounted partition, an image a running VM holds locked).\n"
 	      "\n"
 	      "Then, in this order: what --undo needs goes to \\win7gen2\\gen1\\ on the\n"
 	      "Windows volume (the disk's first and last MiB, System Reserved gzipped,\n"
@@ -536,6 +537,40 @@ out_refused:
 	return 1;
 }
 
+/* A mounted partition (the kernel holds the device exclusively) or an
+ * image QEMU has open (it keeps byte-range locks on it) would be written
+ * under a running system's feet. */
+static int check_not_in_use(const struct disk *disk)
+{
+	struct flock lock;
+	int fd;
+
+	if (disk->block_device) {
+		fd = open(disk->name, O_RDONLY | O_EXCL | O_CLOEXEC);
+		if (fd < 0 && errno == EBUSY) {
+			refused(disk, CONVERT_REFUSE_IN_USE, "a partition of it is mounted or the "
+				"device is held open: unmount it and stop the VM first");
+			return 1;
+		}
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	memset(&lock, 0, sizeof(lock));
+	lock.l_type = F_WRLCK;
+	lock.l_whence = SEEK_SET;
+	fd = open(disk->name, O_RDWR | O_CLOEXEC);
+	if (fd >= 0 && fcntl(fd, F_OFD_GETLK, &lock) == 0 && lock.l_type != F_UNLCK) {
+		refused(disk, CONVERT_REFUSE_IN_USE, "another program holds a lock on the image "
+			"(a running VM?): stop it first");
+		close(fd);
+		return 1;
+	}
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
 /* Opening for writing changes nothing, and tells a read-only image or
  * device (file mode, a read-only mount, a write-protected device) now
  * rather than after the checks have been believed. */
@@ -559,7 +594,7 @@ static int check_writable(const struct disk *disk)
 		return 1;
 	}
 	close(fd);
-	return 0;
+	return check_not_in_use(disk);
 }
 
 static int random_bytes(uint8_t *buf, size_t size)

@@ -72,6 +72,7 @@ const char *convert_refusal_name(enum convert_refusal refusal)
 	case CONVERT_REFUSE_NO_WINDOWS: return "no-windows";
 	case CONVERT_REFUSE_READ_ONLY: return "read-only";
 	case CONVERT_REFUSE_HIBERNATED: return "hibernated";
+	case CONVERT_REFUSE_IN_USE: return "in-use";
 	}
 	return "unknown";
 }

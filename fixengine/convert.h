@@ -73,6 +73,7 @@ enum convert_refusal {
 	CONVERT_REFUSE_NO_WINDOWS,    /* no Windows 7 x64 found */
 	CONVERT_REFUSE_READ_ONLY,     /* the image or device cannot be written */
 	CONVERT_REFUSE_HIBERNATED,    /* Windows is hibernated (hiberfil.sys says so) */
+	CONVERT_REFUSE_IN_USE,        /* mounted, or an image a running VM has open */
 };
 
 /* A short name for a refusal ("gpt", "bitlocker", ...), for scripts and tests. */

@@ -275,6 +275,19 @@ test_expect_success 'a read-only image is refused, unchanged' '
 	fi
 '
 
+test_expect_success 'an image another program holds locked (a running VM) is refused, unchanged' '
+	cp gen1.img locked.img && cp gen1.img before.img &&
+	# Holds a read lock, as QEMU does on an image it has open, while
+	# convert runs in a child.
+	test_expect_code 1 python3 -c "
+import fcntl, subprocess, sys
+image = open(sys.argv[1], \"rb\")
+fcntl.lockf(image, fcntl.LOCK_SH, 1, 100)
+sys.exit(subprocess.call(sys.argv[2:]))" locked.img \
+		"$WIN7GEN2" convert --payload payload.efi --disk locked.img 2>err &&
+	grep "refused (in-use)" err && cmp before.img locked.img
+'
+
 test_expect_success 'the engine GPT: sgdisk -v clean, types and sectors kept, data untouched' '
 	command -v sgdisk >/dev/null || { say "sgdisk missing (apt-get install gdisk)"; false; } &&
 	cp gen1.img gpt.img &&
