@@ -6,12 +6,14 @@
 #                            link it with common/partition_table.c)
 #   builder/cmd_convert.c    the Linux command: a raw image or a block device
 #   builder/ntfspart.[ch]    NTFS inside the disk at a byte offset (libntfs-3g)
+#   builder/convert_hive.[ch] the SYSTEM hive and the UEFI BCD (hivex)
 
 noinst_LIBRARIES += fixengine/libfixconvert.a
 fixengine_libfixconvert_a_SOURCES = fixengine/convert.c fixengine/convert.h
 fixengine_libfixconvert_a_CPPFLAGS = $(AM_CPPFLAGS) $(FIXENGINE_CPPFLAGS)
 
-builder_convert_sources = builder/cmd_convert.c builder/ntfspart.c builder/ntfspart.h
+builder_convert_sources = builder/cmd_convert.c builder/ntfspart.c builder/ntfspart.h \
+	builder/convert_hive.c builder/convert_hive.h
 # After the libraries builder/local.mk lists: the engine needs text.c and
 # partition_table.c from them.
 builder_win7gen2_LDADD += fixengine/libfixconvert.a fixengine/libfixengine.a common/libcommon.a \
