@@ -11,7 +11,7 @@
  *
  * SPDX-License-Identifier: MIT
  */
-#define _GNU_SOURCE /* memfd_create */
+#define _GNU_SOURCE /* F_OFD_GETLK */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -20,7 +20,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
