@@ -1059,6 +1059,45 @@ static void staged_remove(struct staged *staged)
 	staged->tmp[0] = 0;
 }
 
+/* convert's own run record after the fix's, in the ESP's log. */
+static int append_convert_log(const struct disk *disk, const struct convert_layout *layout,
+			      const struct staged *staged, struct text *err)
+{
+	struct text record = TEXT_INIT;
+	struct posix_fix volumes;
+	struct fix_error fix_err;
+	char path[PATH_MAX], when[64];
+	time_t now = time(NULL);
+	struct tm tm;
+	FILE *log;
+	int rc = 0;
+
+	if (now == (time_t)-1 || !gmtime_r(&now, &tm) ||
+	    !strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm))
+		snprintf(when, sizeof(when), "(time unknown)");
+	convert_log_text(layout, disk->name, WIN7GEN2_VERSION, when, staged->mounted_changed,
+			 &record);
+	/* Where the fix wrote its log in the staged ESP, as the backend
+	 * spells it on this file system. */
+	if (posix_fix_init(&volumes, staged->win_root, staged->esp_root, &fix_err) != FIX_OK) {
+		text_append(err, fix_err.message);
+		text_free(&record);
+		return -1;
+	}
+	posix_fix_disk_path(&volumes, FIX_VOLUME_ESP, FIX_LOG_PATH, path, sizeof(path));
+	log = fopen(path, "a");
+	if (record.failed || !log || fputs(text_string(&record), log) == EOF) {
+		text_appendf(err, "%s: %s", path, record.failed ? "out of memory" : strerror(errno));
+		rc = -1;
+	}
+	if (log && fclose(log) != 0 && rc == 0) {
+		text_appendf(err, "%s: %s", path, strerror(errno));
+		rc = -1;
+	}
+	text_free(&record);
+	return rc;
+}
+
 /* Step 2: the ESP's content (Windows' UEFI boot files, a UEFI BCD), the
  * SYSTEM hive with MountedDevices in GPT form, then the Gen2 fix on
  * both, all in staged->tmp. */
@@ -1139,7 +1178,9 @@ static int stage_boot(const struct disk *disk, const struct convert_layout *layo
 	       "The Gen2 fix on the new ESP and the SYSTEM hive:\n", staged->mounted_changed,
 	       staged->mounted_changed == 1 ? "y" : "ies");
 	fflush(stdout);
-	return run_gen2_fix(layout, payload, staged->win_root, staged->esp_root, err);
+	if (run_gen2_fix(layout, payload, staged->win_root, staged->esp_root, err) < 0)
+		return -1;
+	return append_convert_log(disk, layout, staged, err);
 }
 
 /* Step 4: System Reserved becomes a FAT32 ESP with the staged files;

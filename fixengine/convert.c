@@ -357,6 +357,33 @@ void convert_guid_text(const uint8_t guid[16], char buf[37])
 		 guid[8], guid[9], guid[10], guid[11], guid[12], guid[13], guid[14], guid[15]);
 }
 
+void convert_log_text(const struct convert_layout *layout, const char *disk_name,
+		      const char *tool_version, const char *timestamp,
+		      unsigned mounted_changed, struct text *out)
+{
+	char guid[37];
+
+	text_appendf(out, "== %s win7gen2 convert %s (Linux host)\n", timestamp, tool_version);
+	convert_guid_text(layout->disk_guid, guid);
+	text_appendf(out, "disk %s: MBR signature %08lX -> GPT disk GUID %s, %llu sectors\n",
+		     disk_name, (unsigned long)layout->disk_signature, guid,
+		     (unsigned long long)layout->disk_blocks);
+	for (unsigned i = 0; i < layout->count; i++) {
+		const struct convert_partition *partition = &layout->partition[i];
+
+		convert_guid_text(partition->guid, guid);
+		text_appendf(out, "partition %u: sectors %llu-%llu, MBR type 0x%02x -> %s, %s\n",
+			     i + 1, (unsigned long long)partition->first_lba,
+			     (unsigned long long)(partition->first_lba + partition->blocks - 1),
+			     partition->mbr_type, convert_partition_name(partition->role), guid);
+	}
+	text_appendf(out, "MountedDevices: %u entr%s to GPT form\n", mounted_changed,
+		     mounted_changed == 1 ? "y" : "ies");
+	text_appendf(out, "undo data: \\win7gen2\\gen1\\ on partition %d (the SYSTEM hive as "
+		     "it was is there; the fix's SYSTEM.win7gen2-backup above was made on a "
+		     "staged copy)\n", layout->windows + 1);
+}
+
 static const char *role_text(enum convert_role role)
 {
 	switch (role) {

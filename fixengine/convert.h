@@ -144,6 +144,13 @@ void convert_build_gpt(const struct convert_layout *layout, struct convert_gpt *
 /* The GPT name a partition gets (ASCII), as Windows names them. */
 const char *convert_partition_name(enum convert_role role);
 
+/* The run record convert adds to \EFI\win7gen2\log.txt on the new ESP,
+ * after the Gen2 fix's: the disk, each partition's old and new type and
+ * GUID, where the undo data is. */
+void convert_log_text(const struct convert_layout *layout, const char *disk_name,
+		      const char *tool_version, const char *timestamp,
+		      unsigned mounted_changed, struct text *out);
+
 /* "7C3D...-..." for a GUID in on-disk order; buf holds 37 bytes. */
 void convert_guid_text(const uint8_t guid[16], char buf[37]);
 

@@ -77,7 +77,11 @@ test_expect_success 'convert: the ESP is FAT32, clean, with Windows'"'"' boot fi
 		cmp payload.efi wrapped.efi || return 1
 	done &&
 	mcopy -n -i esp.fat ::/EFI/win7gen2/win7gen2.efi own.efi && cmp payload.efi own.efi &&
-	mcopy -n -i esp.fat ::/EFI/win7gen2/log.txt log.txt && test -s log.txt &&
+	mcopy -n -i esp.fat ::/EFI/win7gen2/log.txt log.txt &&
+	grep "^== .* win7gen2 fix " log.txt &&
+	grep "^== .* win7gen2 convert " log.txt &&
+	grep -x "partition 1: sectors 2048-206847, MBR type 0x07 -> EFI system partition, $(sgdisk -i 1 converted.img | sed -n "s/^Partition unique GUID: //p")" log.txt &&
+	grep "^undo data: .win7gen2.gen1. on partition 2" log.txt &&
 	mcopy -n -i esp.fat ::/EFI/Microsoft/Boot/en-US/bootmgfw.efi.mui mui &&
 	cmp wintree/Windows/Boot/EFI/en-US/bootmgfw.efi.mui mui &&
 	mcopy -n -i esp.fat ::/EFI/Microsoft/Boot/memtest.efi memtest.efi &&
