@@ -328,12 +328,15 @@ static const char *const boot_files[] = {
 
 struct root_check {
 	char unexpected[256];
+	bool has_windows;
 };
 
 static void note_root_name(void *ctx, const char *name)
 {
 	struct root_check *check = ctx;
 
+	if (strcasecmp(name, "Windows") == 0)
+		check->has_windows = true;
 	for (size_t i = 0; i < sizeof(boot_files) / sizeof(boot_files[0]); i++)
 		if (strcasecmp(name, boot_files[i]) == 0)
 			return;
@@ -360,7 +363,7 @@ static int check_disk(struct disk *disk, struct convert_layout *layout,
 	struct fix_error fix_err;
 	struct text err = TEXT_INIT;
 	enum convert_refusal refusal;
-	struct root_check root = { "" };
+	struct root_check root = { "", false };
 	struct ntfspart *part;
 	int rc = -1;
 
@@ -388,6 +391,32 @@ static int check_disk(struct disk *disk, struct convert_layout *layout,
 		return 1;
 	}
 
+	/* System Reserved first: its content decides whether it can be the ESP. */
+	part = ntfspart_open(disk->fd, disk->name,
+			     layout->partition[layout->esp].first_lba * CONVERT_BLOCK_SIZE,
+			     layout->partition[layout->esp].blocks * CONVERT_BLOCK_SIZE, false, &err);
+	if (!part)
+		goto io_error;
+	rc = ntfspart_list_root(part, note_root_name, &root, &err);
+	ntfspart_close(part);
+	if (rc < 0)
+		goto io_error;
+	rc = -1;
+	if (root.unexpected[0]) {
+		text_reset(&err);
+		if (root.has_windows)
+			text_appendf(&err, "the active partition %d holds Windows itself: Windows "
+				     "and its boot files share one partition, and shrinking it for "
+				     "an ESP is not done (it moves data and cannot be undone byte "
+				     "for byte)", layout->esp + 1);
+		else
+			text_appendf(&err, "System Reserved (partition %d) holds \"%s\", which is "
+				     "not a boot file: it would be lost when the partition becomes "
+				     "the ESP; move it to the Windows partition first",
+				     layout->esp + 1, root.unexpected);
+		refused(disk, CONVERT_REFUSE_NO_SYSTEM_RESERVED, text_string(&err));
+		goto out_refused;
+	}
 	for (unsigned i = 0; i < layout->count && layout->windows < 0; i++) {
 		const struct convert_partition *partition = &layout->partition[i];
 		int found;
@@ -441,24 +470,6 @@ static int check_disk(struct disk *disk, struct convert_layout *layout,
 		goto out_refused;
 	}
 
-	part = ntfspart_open(disk->fd, disk->name,
-			     layout->partition[layout->esp].first_lba * CONVERT_BLOCK_SIZE,
-			     layout->partition[layout->esp].blocks * CONVERT_BLOCK_SIZE, false, &err);
-	if (!part)
-		goto io_error;
-	rc = ntfspart_list_root(part, note_root_name, &root, &err);
-	ntfspart_close(part);
-	if (rc < 0)
-		goto io_error;
-	if (root.unexpected[0]) {
-		text_reset(&err);
-		text_appendf(&err, "System Reserved (partition %d) holds \"%s\", which is not a "
-			     "boot file: it would be lost when the partition becomes the ESP; "
-			     "move it to the Windows partition first", layout->esp + 1,
-			     root.unexpected);
-		refused(disk, CONVERT_REFUSE_NO_SYSTEM_RESERVED, text_string(&err));
-		goto out_refused;
-	}
 	text_free(&err);
 	return 0;
 

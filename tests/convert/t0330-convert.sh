@@ -255,6 +255,15 @@ test_expect_success 'Windows alone on its active partition is refused (no shrink
 	grep "shrinking" err
 '
 
+test_expect_success 'Windows on the active partition beside a data partition: refused, not shrunk' '
+	mkdir -p data-tree/Data && echo data >data-tree/Data/file &&
+	mv sysres-tree sysres-tree.kept && cp -r wintree sysres-tree &&
+	make_gen1_disk win-active.img data-tree &&
+	rm -rf sysres-tree && mv sysres-tree.kept sysres-tree &&
+	refused win-active.img no-system-reserved &&
+	grep "holds Windows itself" err && grep "shrinking it for an ESP is not done" err
+'
+
 test_expect_success 'a System Reserved holding more than boot files is refused, unchanged' '
 	mkdir -p sysres-more && cp -r sysres-tree/. sysres-more/ &&
 	echo "keep me" >sysres-more/important.doc &&
