@@ -358,8 +358,42 @@ static void test_bcd_device(void)
 		   "BCD object names are lowercase GUIDs in braces");
 }
 
+static void test_log_record(void)
+{
+	static const char head[] = "== 2026-12-07 12:00:00 UTC win7gen2 convert 0.1.0 ";
+	uint8_t mbr[512], boot[2][512], random[16 * 5];
+	const uint8_t *boot_sector[4] = { boot[0], boot[1] };
+	struct convert_layout layout;
+	struct fix_error err;
+	struct text text = TEXT_INIT;
+	char guid[37], line[160];
+
+	make_mbr(mbr);
+	make_ntfs_boot(boot[0], "NTFS    ");
+	make_ntfs_boot(boot[1], "NTFS    ");
+	memset(random, 0x5a, sizeof(random));
+	if (read_mbr(mbr, DISK_BLOCKS, &layout, &err) != CONVERT_ACCEPTED ||
+	    convert_check_volumes(&layout, boot_sector, &err) != CONVERT_ACCEPTED)
+		return (void)tap_ok(false, "the layout for the log: %s", err.message);
+	convert_set_windows(&layout, 1);
+	convert_set_guids(&layout, random, sizeof(random));
+	convert_log_text(&layout, "disk.raw", "0.1.0", "2026-12-07 12:00:00 UTC", 2, &text);
+	tap_ok(strncmp(text_string(&text), head, sizeof(head) - 1) == 0,
+	       "the record starts as the fix's records do");
+	convert_guid_text(layout.partition[1].guid, guid);
+	snprintf(line, sizeof(line), "partition 2: sectors %u-%llu, MBR type 0x07 -> Basic data "
+		 "partition, %s\n", WINDOWS_FIRST, (unsigned long long)(DISK_BLOCKS - 2049), guid);
+	tap_ok(strstr(text_string(&text), line) != NULL,
+	       "each partition with its sectors, old and new type and GUID");
+	tap_ok(strstr(text_string(&text), "disk signature") == NULL &&
+	       strstr(text_string(&text), "MBR signature 1234ABCD") != NULL,
+	       "the old disk signature is recorded");
+	text_free(&text);
+}
+
 int main(void)
 {
+	test_log_record();
 	test_bcd_device();
 	test_mounted_devices();
 	test_undo_manifest();
