@@ -74,7 +74,8 @@ static void usage(FILE *out)
 	      "                    built beside this program, else the installed one)\n"
 	      "  -n, --dry-run     check the disk and show the plan; change nothing\n"
 	      "  --undo            put back what convert changed: the MBR, System\n"
-	      "                    Reserved byte for byte, the SYSTEM hive\n"
+	      "                    Reserved byte for byte, the SYSTEM hive (with\n"
+	      "                    --dry-run: check the undo data only)\n"
 	      "  -h, --help        show this help\n"
 	      "\n"
 	      "Checked before anything changes, each refused by name with nothing\n"
@@ -1307,7 +1308,7 @@ out:
 /* --undo: find the undo set on a basic data NTFS partition of the GPT
  * disk, check all of it, then put System Reserved, the last MiB, the
  * SYSTEM hive and, last, the first MiB (the MBR) back. */
-static int run_undo(struct disk *disk)
+static int run_undo(struct disk *disk, bool dry_run)
 {
 	uint8_t lba0[CONVERT_BLOCK_SIZE], lba1[CONVERT_BLOCK_SIZE], *entries = NULL;
 	struct partition_table table;
@@ -1365,6 +1366,15 @@ static int run_undo(struct disk *disk)
 	}
 	if (check_writable(disk) != 0)
 		goto out;
+	if (dry_run) {
+		printf("Dry run: the undo data in " UNDO_DIR_SHOWN " checks out (every CRC-32);\n"
+		       "--undo would put back System Reserved (sectors %llu-%llu), the last MiB,\n"
+		       "the SYSTEM hive and the MBR.  Nothing was changed.\n",
+		       (unsigned long long)files.undo.esp_first_lba,
+		       (unsigned long long)(files.undo.esp_first_lba + files.undo.esp_blocks - 1));
+		rc = 0;
+		goto out;
+	}
 	wfd = open(disk->name, O_RDWR | O_CLOEXEC);
 	if (wfd < 0) {
 		text_appendf(&err, "%s: %s", disk->name, strerror(errno));
@@ -1449,7 +1459,7 @@ int cmd_convert(int argc, char **argv)
 		return 1;
 	}
 	if (args.undo) {
-		rc = run_undo(&disk);
+		rc = run_undo(&disk, args.dry_run);
 		close(disk.fd);
 		text_free(&out);
 		return rc;

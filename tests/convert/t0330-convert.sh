@@ -156,6 +156,13 @@ test_expect_success 'a converted disk is refused as GPT, unchanged' '
 	refused again.img gpt
 '
 
+test_expect_success '--undo --dry-run checks the undo data and changes nothing' '
+	cp converted.img before.img &&
+	convert --disk converted.img --undo --dry-run >out &&
+	grep "checks out" out && grep "Nothing was changed" out &&
+	cmp before.img converted.img
+'
+
 test_expect_success '--undo puts back the MBR, System Reserved and the SYSTEM hive byte for byte' '
 	cp converted.img undone.img &&
 	convert --disk undone.img --undo >out &&
