@@ -15,5 +15,6 @@
 int cmd_inspect(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_fix(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
 
 #endif

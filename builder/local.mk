@@ -15,8 +15,10 @@ builder_win7gen2_SOURCES = builder/main.c builder/commands.h \
 	builder/usage.c builder/usage.h \
 	builder/numbers.c builder/numbers.h \
 	$(builder_iso_sources) $(builder_fix_sources) $(builder_icpkg_sources) \
-	$(builder_vmscript_sources)
-builder_win7gen2_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder -I$(top_srcdir)/isofs -I$(top_srcdir)/hostlib -I$(top_srcdir)/isofs -I$(top_srcdir)/hostlib \
+	$(builder_vmscript_sources) \
+	$(builder_convert_sources)
+builder_win7gen2_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder -I$(top_srcdir)/isofs \
+	-I$(top_srcdir)/hostlib \
 	$(WIMLIB_CFLAGS) $(HIVEX_CFLAGS) $(MSPACK_CFLAGS) \
 	-DWIN7GEN2_PAYLOAD_DEFAULT='"$(pkgdatadir)/win7gen2.efi"' \
 	-DWIN7GEN2_AGENT_DEFAULT='"$(pkgdatadir)/win7gen2pe.exe"'
@@ -31,11 +33,11 @@ check_PROGRAMS += $(builder_tool_tests)
 host_tests += $(builder_tool_tests)
 tests_builder_test_run_SOURCES = tests/builder/test-run.c tests/tap.h \
 	hostlib/run.c hostlib/run.h
-tests_builder_test_run_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder -I$(top_srcdir)/isofs -I$(top_srcdir)/hostlib -I$(top_srcdir)/isofs -I$(top_srcdir)/hostlib $(FIXENGINE_CPPFLAGS)
+tests_builder_test_run_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder -I$(top_srcdir)/isofs -I$(top_srcdir)/hostlib $(FIXENGINE_CPPFLAGS)
 tests_builder_test_run_LDADD = fixengine/libfixengine.a
 tests_builder_test_efiimg_SOURCES = tests/builder/test-efiimg.c tests/tap.h \
 	builder/efiimg.c builder/efiimg.h hostlib/run.c hostlib/run.h
-tests_builder_test_efiimg_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder -I$(top_srcdir)/isofs -I$(top_srcdir)/hostlib -I$(top_srcdir)/isofs -I$(top_srcdir)/hostlib $(FIXENGINE_CPPFLAGS)
+tests_builder_test_efiimg_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder -I$(top_srcdir)/isofs -I$(top_srcdir)/hostlib $(FIXENGINE_CPPFLAGS)
 tests_builder_test_efiimg_LDADD = fixengine/libfixengine.a
 
 # Copying a file whole (files.c): every byte, progress to the end, never
@@ -44,5 +46,5 @@ check_PROGRAMS += tests/builder/test-files
 host_tests += tests/builder/test-files
 tests_builder_test_files_SOURCES = tests/builder/test-files.c tests/tap.h \
 	hostlib/files.c hostlib/files.h
-tests_builder_test_files_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder -I$(top_srcdir)/isofs -I$(top_srcdir)/hostlib -I$(top_srcdir)/isofs -I$(top_srcdir)/hostlib $(FIXENGINE_CPPFLAGS)
+tests_builder_test_files_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder -I$(top_srcdir)/isofs -I$(top_srcdir)/hostlib $(FIXENGINE_CPPFLAGS)
 tests_builder_test_files_LDADD = fixengine/libfixengine.a

@@ -18,6 +18,7 @@ static const struct command commands[] = {
 	{ "inspect", cmd_inspect, "show what a Windows 7 ISO holds and whether it can be used" },
 	{ "build", cmd_build, "write a Gen2-bootable, unattended installer ISO from a Windows 7 ISO" },
 	{ "fix", cmd_fix, "make an installed Windows 7 (disk mounted here) boot on Gen2" },
+	{ "convert", cmd_convert, "move a Generation 1 (MBR) Windows 7 disk to Gen2 (GPT)" },
 };
 
 static void usage(FILE *out)

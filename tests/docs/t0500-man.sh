@@ -82,9 +82,9 @@ test_expect_success 'mandoc -T lint: clean, down to style' '
 
 test_expect_success 'win7gen2(1) has a section for each command, a SYNOPSIS line each' '
 	grep "^\.SS " "$MAN1" | sed "s/^\.SS //" >sections &&
-	printf "%s\n" inspect build fix >expected &&
+	printf "%s\n" inspect build fix convert >expected &&
 	test_cmp expected sections &&
-	for command in inspect build fix; do
+	for command in inspect build fix convert; do
 		sed -n "/^\.SH SYNOPSIS/,/^\.SH/p" "$MAN1" | grep -A1 "^\.SY win7gen2" |
 			grep -x "\.B $command" || return 1
 	done
@@ -96,7 +96,7 @@ if test -x "$WIN7GEN2"; then
 		test_cmp expected commands
 	'
 
-	for command in "" inspect build fix; do
+	for command in "" inspect build fix convert; do
 		test_expect_success "win7gen2 ${command:+$command }--help and win7gen2(1): the same options" '
 			help_options "$command" >help &&
 			man_options "$command" >man &&
@@ -110,7 +110,7 @@ else
 fi
 
 test_expect_success 'README.md names every long option of win7gen2(1)' '
-	for command in "" inspect build fix; do
+	for command in "" inspect build fix convert; do
 		man_options "$command" || return 1
 	done | grep -e "^--" | sort -u >long &&
 	test -s long &&

@@ -41,7 +41,7 @@ expect() {
 }
 
 test_expect_success 'the first word: commands and the global options' '
-	printf "%s\n" inspect build fix help -h --help -V --version | expect win7gen2 "" &&
+	printf "%s\n" inspect build fix convert help -h --help -V --version | expect win7gen2 "" &&
 	echo build | expect win7gen2 b &&
 	printf "%s\n" --help --version | expect win7gen2 --
 '
@@ -51,7 +51,7 @@ test_expect_success 'an unknown command: nothing' '
 '
 
 if test -x "$WIN7GEN2"; then
-	for command in inspect build fix; do
+	for command in inspect build fix convert; do
 		test_expect_success "$command: the options its --help lists" '
 			"$WIN7GEN2" $command --help |
 				grep -o -E "(^|[][ ,(\"|])--?[a-zA-Z][a-z-]*" |
