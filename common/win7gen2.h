@@ -91,6 +91,12 @@
  *                          Windows PE installs only onto a blank disk 0
  *     "rescue"             repair the installed systems found
  *     "continue"           Windows Setup as on the original media
+ *     "convert:SSSSSSSS"   convert the Generation 1 (MBR) disk whose MBR
+ *                          disk signature is SSSSSSSS (8 lower-case hex
+ *                          digits) to GPT with win7gen2 convert's engine:
+ *                          a person chose "Convert a Generation 1 disk"
+ *                          and confirmed that disk; never a default, as it
+ *                          changes a partition table
  * No variable (an older payload, a BIOS boot) means "install", unconfirmed.
  * Windows reads it with
  * GetFirmwareEnvironmentVariable(L"Win7Gen2Mode", WIN7GEN2_VENDOR_GUID_STRING, ...).
@@ -103,6 +109,8 @@
 #define WIN7GEN2_MODE_INSTALL_CONFIRMED "install-confirmed"
 #define WIN7GEN2_MODE_RESCUE "rescue"
 #define WIN7GEN2_MODE_CONTINUE "continue"
+#define WIN7GEN2_MODE_CONVERT "convert"          /* then ':' and the signature */
+#define WIN7GEN2_MODE_CONVERT_SIGNATURE_DIGITS 8
 
 /*
  * Whoever repairs an installed system (the WinPE agent, win7gen2 fix)
