@@ -187,6 +187,62 @@ test_expect_success 'a partition without a drive letter stops the run, unchanged
 	cmp before.img gen1.img
 '
 
+test_expect_success 'setup: a disk win7gen2 convert converted on Linux, its undo data on W:' '
+	cp gen1.img converted.img &&
+	"$WIN7GEN2" convert --payload payload.efi --disk converted.img >linux.out &&
+	sgdisk -v converted.img | grep "No problems found" &&
+	partition_bytes converted.img $WINDOWS_START $((WINDOWS_MIB * 2048)) windows.part &&
+	mkdir -p wintree/win7gen2/gen1 &&
+	for file in convert.txt first-mib.bin last-mib.bin system-reserved.img.gz SYSTEM; do
+		ntfscat windows.part "win7gen2/gen1/$file" >"wintree/win7gen2/gen1/$file" ||
+			return 1
+	done &&
+	rm windows.part &&
+	grep . wintree/win7gen2/gen1/convert.txt
+'
+
+test_expect_success '--undo --dry-run accepts the undo data the Linux side wrote, changes nothing' '
+	cp converted.img before.img &&
+	convert converted.img --undo --dry-run &&
+	grep "^Dry run: the undo data in .win7gen2.gen1. checks out" out &&
+	grep "put back System Reserved (sectors $SYSRES_START-$((SYSRES_START + SYSRES_SECTORS - 1)))" out &&
+	cmp before.img converted.img
+'
+
+test_expect_success '--undo without --dry-run: not from Windows yet, says so, unchanged' '
+	test_expect_code 1 convert converted.img --undo &&
+	grep "not in this agent yet: the undo data checks out" err &&
+	grep -x "Nothing was changed." err &&
+	cmp before.img converted.img
+'
+
+test_expect_success '--undo --dry-run refuses damaged or incomplete undo data' '
+	cp wintree/win7gen2/gen1/first-mib.bin first.keep &&
+	test_when_finished "cp first.keep wintree/win7gen2/gen1/first-mib.bin" &&
+	printf X | dd of=wintree/win7gen2/gen1/first-mib.bin bs=1 seek=100 conv=notrunc 		status=none &&
+	test_expect_code 1 convert converted.img --undo --dry-run &&
+	grep "does not match its CRC-32 in convert.txt" err &&
+	cp first.keep wintree/win7gen2/gen1/first-mib.bin &&
+	cp wintree/win7gen2/gen1/system-reserved.img.gz sysres.keep &&
+	test_when_finished "cp sysres.keep wintree/win7gen2/gen1/system-reserved.img.gz" &&
+	head -c 1000 sysres.keep >wintree/win7gen2/gen1/system-reserved.img.gz &&
+	test_expect_code 1 convert converted.img --undo --dry-run &&
+	grep "does not match its CRC-32" err &&
+	rm wintree/win7gen2/gen1/system-reserved.img.gz &&
+	test_expect_code 1 convert converted.img --undo --dry-run &&
+	grep "system-reserved.img.gz is missing: the undo data is incomplete" err &&
+	cmp before.img converted.img
+'
+
+test_expect_success '--undo on a disk never converted, or without the undo data: refused' '
+	test_expect_code 1 convert gen1.img --undo --dry-run &&
+	grep "no valid GPT" err &&
+	mv wintree/win7gen2 undo.away &&
+	test_when_finished "mv undo.away wintree/win7gen2" &&
+	test_expect_code 1 convert converted.img --undo --dry-run &&
+	grep "there is nothing to undo" err
+'
+
 test_expect_success 'cleanup: the wine server stopped' '
 	stop_wine
 '
