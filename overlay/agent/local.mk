@@ -125,6 +125,21 @@ tests_agent_test_agent_units_CPPFLAGS = $(AM_CPPFLAGS) $(FIXENGINE_CPPFLAGS) \
 	-I$(top_srcdir)/overlay/agent
 tests_agent_test_agent_units_LDADD = fixengine/libfixengine.a common/libcommon.a
 
+# Any bytes as the boot menu's choice (the seeds replay in make check).
+host_tests += tests/fuzz/replay-agent-mode
+check_PROGRAMS += tests/fuzz/replay-agent-mode
+tests_fuzz_replay_agent_mode_SOURCES = tests/fuzz/fuzz-agent-mode.c tests/fuzz/replay.c \
+	overlay/agent/decide.c common/size_text.c
+tests_fuzz_replay_agent_mode_CPPFLAGS = $(AM_CPPFLAGS) $(FIXENGINE_CPPFLAGS) \
+	-I$(top_srcdir)/overlay/agent -DSEED_DIR='"$(abs_top_srcdir)/tests/fuzz/seeds/agent-mode"'
+tests_fuzz_replay_agent_mode_LDADD = fixengine/libfixengine.a common/libcommon.a
+if HAVE_LIBFUZZER
+tests/fuzz/fuzz-agent-mode: tests/fuzz/fuzz-agent-mode.c overlay/agent/decide.c \
+		common/size_text.c common/pe_header.c
+	$(AM_V_CCLD)$(MKDIR_P) $(@D) && $(CLANG) $(FUZZ_CFLAGS) -I$(top_srcdir)/common \
+		$(FIXENGINE_CPPFLAGS) -I$(top_srcdir)/overlay/agent $^ -o $@
+endif
+
 # The Windows program: its file, its imports, and wine running it.
 agent_shell_tests = \
 	tests/agent/t0400-agent-exe.sh \
