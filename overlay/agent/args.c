@@ -19,6 +19,7 @@
 static const char usage_text[] =
 	"Usage: win7gen2pe.exe [--mode MODE] [--no-reboot]\n"
 	"       win7gen2pe.exe --windows DIR --esp DIR [OPTIONS]\n"
+	"       win7gen2pe.exe --convert \\\\.\\PhysicalDriveN [--dry-run] [--undo]\n"
 	"\n"
 	"Makes 64-bit Windows 7 install and boot on a Hyper-V Generation 2 VM.\n"
 	"\n"
@@ -49,6 +50,19 @@ static const char usage_text[] =
 	"                    the partition numbers of the ESP and of Windows on the\n"
 	"                    disk (default: asked from Windows when both are on one disk)\n"
 	"  -n, --dry-run     show the plan and change nothing\n"
+	"\n"
+	"On a Windows host with a Generation 1 VM's disk attached (Mount-VHD), as\n"
+	"administrator:\n"
+	"  --convert DISK    check that DISK (\\\\.\\PhysicalDriveN, Get-Disk's number)\n"
+	"                    can move to Generation 2 and show the plan (writing it\n"
+	"                    is 'win7gen2 convert' on Linux for now): MBR with\n"
+	"                    System Reserved and Windows 7 SP1 x64, each refused by\n"
+	"                    name (gpt, bitlocker, no-room-end, ...) with nothing\n"
+	"                    changed; System Reserved and Windows need drive letters\n"
+	"  -n, --dry-run     with --convert: check and show the plan only\n"
+	"  --undo            with --convert --dry-run: check the undo data convert\n"
+	"                    kept (putting it back is 'win7gen2 convert --undo' on\n"
+	"                    Linux for now)\n"
 	"\n"
 	"  -q, --quiet       show only problems and the result\n"
 	"  -v, --verbose     also show what is already right\n"
@@ -111,6 +125,7 @@ enum option_id {
 	OPT_PAYLOAD,
 	OPT_ESP_PARTITION,
 	OPT_WINDOWS_PARTITION,
+	OPT_CONVERT,
 	OPT_NONE,
 };
 
@@ -121,6 +136,7 @@ static const char *const value_options[] = {
 	[OPT_PAYLOAD] = "--payload",
 	[OPT_ESP_PARTITION] = "--esp-partition",
 	[OPT_WINDOWS_PARTITION] = "--windows-partition",
+	[OPT_CONVERT] = "--convert",
 };
 
 /* Which value option arg is, and where its value is when given with '='. */
@@ -167,6 +183,9 @@ static bool take_value(struct agent_args *args, enum option_id id, const char *v
 	case OPT_WINDOWS_PARTITION:
 		return parse_partition(args, "--windows-partition", value,
 				       &args->windows_partition);
+	case OPT_CONVERT:
+		args->convert = value;
+		return true;
 	case OPT_NONE:
 		break;
 	}
@@ -180,6 +199,18 @@ static void check_combination(struct agent_args *args)
 		   args->windows_partition || args->dry_run;
 	bool pe = args->mode_given || args->no_power;
 
+	if (args->convert) {
+		if (pe || args->windows || args->esp || args->payload || args->esp_partition ||
+		    args->windows_partition)
+			usage_error(args, "--convert DISK takes only --dry-run and --undo");
+		else
+			args->action = AGENT_ACTION_CONVERT;
+		return;
+	}
+	if (args->undo) {
+		usage_error(args, "--undo is for --convert DISK");
+		return;
+	}
 	if (fix && pe) {
 		usage_error(args, "--mode and --no-reboot are for Windows PE; --windows, --esp "
 			    "and the options after them are for a mounted disk: not both");
@@ -238,6 +269,8 @@ void agent_args_parse(int argc, char **argv, struct agent_args *args)
 			args->verbosity = FIX_QUIET;
 		} else if (strcmp(arg, "-v") == 0 || strcmp(arg, "--verbose") == 0) {
 			args->verbosity = FIX_VERBOSE;
+		} else if (strcmp(arg, "--undo") == 0) {
+			args->undo = true;
 		} else if (strcmp(arg, "--no-reboot") == 0) {
 			args->no_power = true;
 		} else if (arg[0] == '-') {

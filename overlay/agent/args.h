@@ -7,7 +7,9 @@
  *   to override the boot menu's choice): install, install-confirmed,
  *   rescue or continue;
  *   on any Windows with a VM's disk mounted: --windows DIR --esp DIR
- *   runs the fix engine on that pair of volumes and exits.
+ *   runs the fix engine on that pair of volumes and exits;
+ *   on a Windows host with a Generation 1 VM's disk attached (Mount-VHD):
+ *   --convert \\.\PhysicalDriveN checks it and shows the conversion plan.
  *
  * Portable C: the agent converts its UTF-16 arguments to UTF-8 before
  * they come here, so the host tests parse exactly what Windows would.
@@ -29,6 +31,7 @@
 enum agent_action {
 	AGENT_ACTION_PE,      /* the Windows PE agent */
 	AGENT_ACTION_FIX,     /* --windows/--esp: the engine on mounted volumes */
+	AGENT_ACTION_CONVERT, /* --convert DISK: a Generation 1 disk made Gen2 */
 	AGENT_ACTION_HELP,
 	AGENT_ACTION_VERSION,
 	AGENT_ACTION_USAGE_ERROR,
@@ -51,6 +54,10 @@ struct agent_args {
 	unsigned windows_partition;
 	bool dry_run;
 	enum fix_verbosity verbosity;
+
+	/* --convert DISK [--dry-run] [--undo] */
+	const char *convert;       /* \\.\PhysicalDriveN, points into argv */
+	bool undo;
 
 	char error[256];           /* AGENT_ACTION_USAGE_ERROR: what is wrong */
 };

@@ -21,6 +21,9 @@ static const char *const mode_names[] = {
 
 const char *agent_mode_name(enum agent_mode mode)
 {
+	/* Not in mode_names: a bare "convert" names no disk and is no mode. */
+	if (mode == AGENT_MODE_CONVERT)
+		return WIN7GEN2_MODE_CONVERT;
 	return (size_t)mode < sizeof(mode_names) / sizeof(mode_names[0]) ? mode_names[mode] : "?";
 }
 
@@ -66,6 +69,30 @@ static void printable(const uint8_t *value, size_t size, char *buf, size_t buf_s
 	buf[n] = '\0';
 }
 
+bool mode_convert_signature(const uint8_t *value, size_t size, uint32_t *signature)
+{
+	const size_t prefix = strlen(WIN7GEN2_MODE_CONVERT) + 1;
+	const size_t length = prefix + WIN7GEN2_MODE_CONVERT_SIGNATURE_DIGITS;
+	uint32_t result = 0;
+
+	if (size == length + 1 && value[length] == '\0')
+		size = length;
+	if (size != length || memcmp(value, WIN7GEN2_MODE_CONVERT ":", prefix) != 0)
+		return false;
+	for (size_t i = prefix; i < length; i++) {
+		uint8_t c = value[i];
+
+		if (c >= '0' && c <= '9')
+			result = result << 4 | (uint32_t)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			result = result << 4 | (uint32_t)(c - 'a' + 10);
+		else
+			return false;
+	}
+	*signature = result;
+	return true;
+}
+
 static const char unconfirmed_note[] = "Setup runs only if disk 0 is blank";
 
 enum mode_decision decide_mode(enum mode_variable_read read, const uint8_t *value, size_t size,
@@ -73,6 +100,7 @@ enum mode_decision decide_mode(enum mode_variable_read read, const uint8_t *valu
 			       size_t why_size)
 {
 	char shown[40];
+	uint32_t signature;
 
 	*mode = AGENT_MODE_INSTALL;
 	*confirmed = false;
@@ -112,7 +140,20 @@ enum mode_decision decide_mode(enum mode_variable_read read, const uint8_t *valu
 					 mode_names[i]);
 			return MODE_DECIDED;
 		}
+	if (value && mode_convert_signature(value, size, &signature)) {
+		*mode = AGENT_MODE_CONVERT;
+		snprintf(why, why_size, "chosen on the boot menu: convert the Generation 1 disk "
+			 "whose MBR disk signature is %08x to GPT", (unsigned)signature);
+		return MODE_DECIDED;
+	}
 	printable(value, value ? size : 0, shown, sizeof(shown));
+	if (value && size > strlen(WIN7GEN2_MODE_CONVERT) &&
+	    memcmp(value, WIN7GEN2_MODE_CONVERT ":", strlen(WIN7GEN2_MODE_CONVERT) + 1) == 0) {
+		snprintf(why, why_size, "the boot menu chose \"%s\", which does not name a disk "
+			 "as convert:SSSSSSSS (8 lower-case hex digits of its MBR signature); "
+			 "nothing is done, no partition table is changed", shown);
+		return MODE_REFUSED;
+	}
 	snprintf(why, why_size, "the boot menu chose \"%s\", which this agent does not know "
 		 "(a newer payload?); nothing is done, so that no disk is wiped by mistake",
 		 shown);
@@ -331,6 +372,10 @@ enum power_action decide_power(enum agent_mode mode, bool all_right, bool no_pow
 {
 	if (no_power || mode == AGENT_MODE_CONTINUE)
 		return POWER_NONE;
+	/* A converted disk boots in a Generation 2 VM, not in this one: a
+	 * person moves it, so the VM stops either way. */
+	if (mode == AGENT_MODE_CONVERT)
+		return POWER_SHUTDOWN;
 	return all_right ? POWER_REBOOT : POWER_SHUTDOWN;
 }
 

@@ -23,6 +23,7 @@ enum agent_mode {
 	AGENT_MODE_INSTALL,  /* unattended install with our answer file */
 	AGENT_MODE_RESCUE,   /* fix every Windows 7 found */
 	AGENT_MODE_CONTINUE, /* plain Windows Setup, as on the original media */
+	AGENT_MODE_CONVERT,  /* convert one Generation 1 disk (mode_convert_signature) */
 };
 
 /* "install", "rescue", "continue". */
@@ -64,6 +65,16 @@ enum mode_decision {
 enum mode_decision decide_mode(enum mode_variable_read read, const uint8_t *value, size_t size,
 			       enum agent_mode *mode, bool *confirmed, char *why,
 			       size_t why_size);
+
+/*
+ * The disk a "convert:SSSSSSSS" value names (common/win7gen2.h): exactly
+ * WIN7GEN2_MODE_CONVERT, ':' and 8 lower-case hex digits, the MBR disk
+ * signature (a NUL after them is tolerated).  false for anything else,
+ * upper-case digits included: the menu writes lower case, and a value
+ * that is not exactly what it writes was not written by it.  decide_mode
+ * gives AGENT_MODE_CONVERT only for a value this accepts.
+ */
+bool mode_convert_signature(const uint8_t *value, size_t size, uint32_t *signature);
 
 /*
  * The disk the answer file has Setup wipe: overlay/autounattend.xml

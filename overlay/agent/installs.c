@@ -62,7 +62,7 @@ static void read_kernel(const wchar_t *path, struct install_candidate *facts)
 	CloseHandle(file);
 }
 
-static bool look_at(char letter, struct installation *found)
+bool installs_look_at(char letter, struct installation *found)
 {
 	wchar_t hive[64], kernel[64], device[8];
 	WIN32_FILE_ATTRIBUTE_DATA data;
@@ -109,7 +109,7 @@ size_t installs_scan(struct installation *out, size_t max, char skip_letter,
 		char what[160];
 
 		if (letter == skip_letter || !(drives & (1u << (letter - 'A'))) ||
-		    !is_disk_drive(letter) || !look_at(letter, &out[count]))
+		    !is_disk_drive(letter) || !installs_look_at(letter, &out[count]))
 			continue;
 		describe_install(&out[count].facts, what, sizeof(what));
 		output_line(report, "  %c: %s; %s", letter, what, out[count].where);

@@ -34,6 +34,9 @@ struct installation {
  * (Windows PE's own X:) and drives that are not fixed or removable
  * disks (CD, RAM disk, network).  Says what it finds on out.
  */
+/* The installation on one drive letter: false when it holds none. */
+bool installs_look_at(char letter, struct installation *found);
+
 size_t installs_scan(struct installation *out, size_t max, char skip_letter,
 		     struct output *report);
 

@@ -45,11 +45,15 @@ agent_win32_sources = \
 	overlay/agent/backend_win32.h \
 	overlay/agent/backend_win32_files.c \
 	overlay/agent/backend_win32_hive.c \
-	overlay/agent/backend_win32_layout.c
+	overlay/agent/backend_win32_layout.c \
+	overlay/agent/convertrun.c overlay/agent/convertrun.h \
+	overlay/agent/convertdisk.h
 # The queries the wine tests replace: disk layouts (disklayout.h), and
 # volumes and partitions (disk.h: wine's storage IOCTLs show no ESP).
 agent_disklayout_source = overlay/agent/disklayout_win32.c
 agent_disk_source = overlay/agent/disk.c
+# and the disk win7gen2pe --convert reads (wine has no \\.\PhysicalDriveN).
+agent_convertdisk_source = overlay/agent/convertdisk_win32.c
 
 AGENT_CFLAGS = -std=c11 -O2 -g0 $(WARN_CFLAGS) -municode \
 	-D_WIN32_WINNT=0x0601 -DWINVER=0x0601 -DUNICODE -D_UNICODE -DWIN32_LEAN_AND_MEAN \
@@ -64,14 +68,15 @@ AGENT_LINK_LIBS = -ladvapi32 -luser32 -lkernel32
 # backends need (the engine keeps that list in fixengine_all_c_sources;
 # common/regf.c, the hive check, serves both backends).
 agent_engine_c_sources = $(filter %.c,$(fixengine_core_sources)) \
-	$(filter common/%,$(fixengine_all_c_sources))
+	$(filter common/%,$(fixengine_all_c_sources)) \
+	fixengine/convert.c common/partition_table.c
 agent_common_objects = $(patsubst %.c,%.pe.o,$(filter %.c,$(agent_portable_sources) \
 	$(agent_win32_sources)) $(agent_engine_c_sources))
 agent_objects = $(agent_common_objects) $(agent_disklayout_source:.c=.pe.o) \
-	$(agent_disk_source:.c=.pe.o)
+	$(agent_disk_source:.c=.pe.o) $(agent_convertdisk_source:.c=.pe.o)
 # The test build: the same program with the stand-in queries.
 agent_test_objects = $(agent_common_objects) tests/agent/fake-disklayout.pe.o \
-	tests/agent/fake-disk.pe.o
+	tests/agent/fake-disk.pe.o tests/agent/fake-convertdisk.pe.o
 
 %.pe.o: %.c
 	$(AM_V_CC)$(MKDIR_P) $(@D) && $(MINGW_CC) $(AGENT_CFLAGS) -MD -MP -MF $@.d -c -o $@ $<
@@ -92,8 +97,11 @@ tests/agent/fake-disklayout.pe.o: AGENT_CFLAGS += -I$(top_srcdir)/overlay/agent 
 	-I$(top_srcdir)/tests/agent
 tests/agent/fake-disk.pe.o: AGENT_CFLAGS += -I$(top_srcdir)/overlay/agent \
 	-I$(top_srcdir)/tests/agent
+tests/agent/fake-convertdisk.pe.o: AGENT_CFLAGS += -I$(top_srcdir)/overlay/agent \
+	-I$(top_srcdir)/tests/agent
 
--include $(agent_objects:=.d) tests/agent/fake-disklayout.pe.o.d tests/agent/fake-disk.pe.o.d
+-include $(agent_objects:=.d) tests/agent/fake-disklayout.pe.o.d tests/agent/fake-disk.pe.o.d \
+	tests/agent/fake-convertdisk.pe.o.d
 endif
 
 CLEANFILES += overlay/agent/win7gen2pe.exe overlay/agent/*.pe.o overlay/agent/*.pe.o.d \
@@ -103,6 +111,7 @@ CLEANFILES += overlay/agent/win7gen2pe.exe overlay/agent/*.pe.o overlay/agent/*.
 EXTRA_DIST += $(agent_portable_sources) $(agent_win32_sources) overlay/agent/README.md \
 	$(agent_disklayout_source) tests/agent/fake-disklayout.c \
 	$(agent_disk_source) tests/agent/fake-disk.c \
+	$(agent_convertdisk_source) tests/agent/fake-convertdisk.c \
 	tests/agent/lib-agent.sh tests/agent/win32-allowed.txt \
 	tests/agent/fake-setup.c tests/agent/fake-dism.c tests/agent/stand-in.h \
 	tests/agent/fake-kernel.rc
@@ -116,12 +125,28 @@ tests_agent_test_agent_units_CPPFLAGS = $(AM_CPPFLAGS) $(FIXENGINE_CPPFLAGS) \
 	-I$(top_srcdir)/overlay/agent
 tests_agent_test_agent_units_LDADD = fixengine/libfixengine.a common/libcommon.a
 
+# Any bytes as the boot menu's choice (the seeds replay in make check).
+host_tests += tests/fuzz/replay-agent-mode
+check_PROGRAMS += tests/fuzz/replay-agent-mode
+tests_fuzz_replay_agent_mode_SOURCES = tests/fuzz/fuzz-agent-mode.c tests/fuzz/replay.c \
+	overlay/agent/decide.c common/size_text.c
+tests_fuzz_replay_agent_mode_CPPFLAGS = $(AM_CPPFLAGS) $(FIXENGINE_CPPFLAGS) \
+	-I$(top_srcdir)/overlay/agent -DSEED_DIR='"$(abs_top_srcdir)/tests/fuzz/seeds/agent-mode"'
+tests_fuzz_replay_agent_mode_LDADD = fixengine/libfixengine.a common/libcommon.a
+if HAVE_LIBFUZZER
+tests/fuzz/fuzz-agent-mode: tests/fuzz/fuzz-agent-mode.c overlay/agent/decide.c \
+		common/size_text.c common/pe_header.c
+	$(AM_V_CCLD)$(MKDIR_P) $(@D) && $(CLANG) $(FUZZ_CFLAGS) -I$(top_srcdir)/common \
+		$(FIXENGINE_CPPFLAGS) -I$(top_srcdir)/overlay/agent $^ -o $@
+endif
+
 # The Windows program: its file, its imports, and wine running it.
 agent_shell_tests = \
 	tests/agent/t0400-agent-exe.sh \
 	tests/agent/t0410-agent-wine.sh \
 	tests/agent/t0420-agent-wine-pe.sh \
 	tests/agent/t0430-agent-wine-guard.sh \
-	tests/agent/t0440-agent-wine-packages.sh
+	tests/agent/t0440-agent-wine-packages.sh \
+	tests/agent/t0450-agent-wine-convert.sh
 TESTS += $(agent_shell_tests)
 EXTRA_DIST += $(agent_shell_tests)

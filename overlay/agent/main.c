@@ -13,6 +13,7 @@
 #include <windows.h>
 
 #include "args.h"
+#include "convertrun.h"
 #include "host.h"
 #include "output.h"
 #include "pe.h"
@@ -92,6 +93,15 @@ int wmain(int argc, wchar_t **argv)
 	case AGENT_ACTION_FIX:
 		status = host_fix(&args, &out);
 		break;
+	case AGENT_ACTION_CONVERT: {
+		wchar_t *disk = wide_from_utf8(args.convert);
+
+		status = disk ? convert_run(disk, args.convert, args.dry_run, args.undo,
+					     false, &out) :
+				AGENT_EXIT_USAGE;
+		free(disk);
+		break;
+	}
 	case AGENT_ACTION_PE:
 	default:
 		if (!running_in_windows_pe()) {

@@ -40,6 +40,8 @@
 #include <wchar.h>
 
 #include "cmdline.h"
+#include "convertdisk.h"
+#include "convertrun.h"
 #include "decide.h"
 #include "disk.h"
 #include "disklayout.h"
@@ -79,6 +81,7 @@ struct pe_run {
 	bool wipe_refused;              /* install stopped before Setup */
 	unsigned ic_failed;             /* installations DISM failed on */
 	unsigned updates_failed;        /* installations an update package failed on */
+	uint32_t convert_signature;     /* convert:SSSSSSSS: the disk's MBR signature */
 };
 
 bool running_in_windows_pe(void)
@@ -131,6 +134,9 @@ static enum mode_decision choose_mode(struct pe_run *run, enum agent_mode *mode,
 	}
 	read = firmware_read_mode(value, &length, &error);
 	decision = decide_mode(read, value, length, mode, confirmed, why, sizeof(why));
+	if (decision == MODE_DECIDED && *mode == AGENT_MODE_CONVERT &&
+	    !mode_convert_signature(value, length, &run->convert_signature))
+		decision = MODE_REFUSED; /* decide_mode gives convert only for a good value */
 	if (read == MODE_VARIABLE_UNREADABLE) {
 		win32_error_text(error, reason, sizeof(reason));
 		output_line(run->out, "Mode: %s (%s)", why, reason);
@@ -557,6 +563,33 @@ static int plain_setup(struct pe_run *run)
 	return result.started && result.exit_code == 0 ? AGENT_EXIT_OK : AGENT_EXIT_FAILED;
 }
 
+/*
+ * Mode convert: the disk the menu named by its MBR signature, through
+ * the same checks and run as win7gen2pe --convert on a Hyper-V host.
+ * Windows PE's own volumes are on other disks; the Gen1 disk's volumes
+ * get letters from Windows PE's mount manager as any attached disk's do.
+ */
+static bool convert_in_pe(struct pe_run *run)
+{
+	wchar_t path[CONVERT_DISK_PATH_MAX];
+	char name[CONVERT_DISK_PATH_MAX * 3], reason[200];
+	DWORD error = ERROR_SUCCESS;
+
+	output_blank(run->out);
+	output_line(run->out, "Converting the Generation 1 disk whose MBR disk signature is %08x",
+		    (unsigned)run->convert_signature);
+	if (!convert_disk_find_signature(run->convert_signature, path, &error)) {
+		win32_error_text(error, reason, sizeof(reason));
+		output_line(run->out, "win7gen2pe: %s disk has MBR disk signature %08x (%s): "
+			    "nothing was changed; attach the disk the menu named, or pick it "
+			    "again on the menu", error == ERROR_DUP_NAME ? "more than one" : "no",
+			    (unsigned)run->convert_signature, reason);
+		return false;
+	}
+	utf8_from_wide_buf(path, name, sizeof(name));
+	return convert_run(path, name, false, false, true, run->out) == 0;
+}
+
 /* The end: restart, shut down, or (--no-reboot) say which it would be. */
 static void finish(const struct agent_args *args, enum agent_mode mode, bool all_right,
 		   struct output *out)
@@ -605,6 +638,9 @@ int pe_main(const struct agent_args *args, struct output *out)
 	case AGENT_MODE_RESCUE:
 		all_right = load_payload(&run) && rescue(&run);
 		break;
+	case AGENT_MODE_CONVERT:
+		all_right = convert_in_pe(&run);
+		break;
 	}
 	for (size_t i = 0; i < run.mount_count; i++)
 		volume_unmount(run.mounted[i]);
@@ -613,6 +649,10 @@ int pe_main(const struct agent_args *args, struct output *out)
 	/* The power decision is the fix's (ic_run_end_text says why). */
 	if (run.wipe_refused)
 		output_line(out, "win7gen2pe: install stopped before Setup; nothing was wiped");
+	else if (mode == AGENT_MODE_CONVERT)
+		output_line(out, "win7gen2pe: convert %s", all_right ?
+			    "done: attach the disk to a Generation 2 VM and start it" :
+			    "stopped: see above");
 	else
 		output_line(out, "win7gen2pe: %s %s", agent_mode_name(mode),
 			    packages_run_end_text(all_right, run.ic_failed > 0,

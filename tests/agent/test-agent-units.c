@@ -112,6 +112,21 @@ static void test_args(void)
 	tap_ok(a.action == AGENT_ACTION_HELP, "/? is help, as on Windows");
 	parse(&a, "--version");
 	tap_ok(a.action == AGENT_ACTION_VERSION, "--version");
+	parse(&a, "--convert \\\\.\\PhysicalDrive2 --dry-run");
+	tap_ok(a.action == AGENT_ACTION_CONVERT && a.dry_run && !a.undo &&
+	       strcmp(a.convert, "\\\\.\\PhysicalDrive2") == 0, "--convert DISK --dry-run");
+	parse(&a, "--convert=d --undo");
+	tap_ok(a.action == AGENT_ACTION_CONVERT && a.undo && !a.dry_run, "--convert=DISK --undo");
+	parse(&a, "--convert d --mode rescue");
+	tap_ok(a.action == AGENT_ACTION_USAGE_ERROR && strstr(a.error, "--convert DISK takes only"),
+	       "--convert with a Windows PE option is refused");
+	parse(&a, "--convert d --windows a --esp b");
+	tap_ok(a.action == AGENT_ACTION_USAGE_ERROR, "--convert with --windows/--esp is refused");
+	parse(&a, "--undo");
+	tap_ok(a.action == AGENT_ACTION_USAGE_ERROR && strstr(a.error, "--undo is for --convert"),
+	       "--undo alone is refused");
+	parse(&a, "--windows a --esp b --undo");
+	tap_ok(a.action == AGENT_ACTION_USAGE_ERROR, "--undo does not go with --windows/--esp");
 	tap_ok(strstr(agent_usage(), "--windows DIR") && strstr(agent_usage(), "--esp DIR") &&
 	       strstr(agent_usage(), "--dry-run") && strstr(agent_usage(), "--mode MODE") &&
 	       strstr(agent_usage(), "Exit status: 0"), "the help names every option");
@@ -170,6 +185,45 @@ static void test_mode(void)
 	       "\"installx\" is no choice: refused");
 	tap_ok(mode_of(MODE_VARIABLE_FOUND, "RESCUE", 6, &mode, why) == MODE_REFUSED,
 	       "the payload writes lower case; anything else is refused");
+	tap_ok(mode_of(MODE_VARIABLE_FOUND, "convert:1234abcd", 16, &mode, why) == MODE_DECIDED &&
+	       mode == AGENT_MODE_CONVERT && !last_confirmed && strstr(why, "1234abcd"),
+	       "\"convert:1234abcd\": convert, naming the disk");
+	tap_ok(mode_of(MODE_VARIABLE_FOUND, "convert:1234abcd", 17, &mode, why) == MODE_DECIDED &&
+	       mode == AGENT_MODE_CONVERT, "\"convert:1234abcd\" with a NUL");
+	{
+		static const char *const bad[] = {
+			"convert", "convert:", "convert:1234abc", "convert:1234abcd0",
+			"convert:1234ABCD", "convert:1234abcg", "convert 1234abcd",
+			"Convert:1234abcd", "convert:-234abcd", "convert:1234abc\x01",
+		};
+		bool all_refused = true;
+
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+			if (mode_of(MODE_VARIABLE_FOUND, bad[i], strlen(bad[i]), &mode, why) !=
+			    MODE_REFUSED || mode != AGENT_MODE_INSTALL || last_confirmed)
+				all_refused = false;
+		tap_ok(all_refused, "a malformed convert value is refused, nothing done");
+	}
+	tap_ok(mode_of(MODE_VARIABLE_FOUND, "convert:12", 10, &mode, why) == MODE_REFUSED &&
+	       strstr(why, "convert:SSSSSSSS") && strstr(why, "no partition table is changed"),
+	       "a cut-off convert value says what the value must be");
+	{
+		uint32_t signature = 0;
+		const uint8_t value[] = "convert:00c0ffee";
+
+		tap_ok(mode_convert_signature(value, sizeof(value) - 1, &signature) &&
+		       signature == 0x00c0ffeeu, "the signature is the value's hex digits");
+		tap_ok(!mode_convert_signature((const uint8_t *)"rescue", 6, &signature),
+		       "no signature in another mode");
+	}
+	tap_ok(strcmp(agent_mode_name(AGENT_MODE_CONVERT), "convert") == 0, "convert's name");
+	{
+		enum agent_mode parsed;
+		bool confirmed;
+
+		tap_ok(!agent_mode_parse("convert", &parsed, &confirmed),
+		       "--mode convert is no mode: it names no disk");
+	}
 	tap_ok(mode_of(MODE_VARIABLE_FOUND, "res\x01ue", 6, &mode, why) == MODE_REFUSED &&
 	       strstr(why, "\"res?ue\"") && strstr(why, "no disk is wiped"),
 	       "an unknown value is shown safely and refused, saying why");
@@ -389,6 +443,9 @@ static void test_setup_and_power(void)
 	       "continue: Setup restarts the machine itself");
 	tap_ok(decide_power(AGENT_MODE_INSTALL, false, true) == POWER_NONE,
 	       "--no-reboot: neither");
+	tap_ok(decide_power(AGENT_MODE_CONVERT, true, false) == POWER_SHUTDOWN &&
+	       decide_power(AGENT_MODE_CONVERT, false, false) == POWER_SHUTDOWN,
+	       "convert: stop either way (the disk boots in a Gen2 VM, not this one)");
 	tap_is_str(power_action_name(POWER_SHUTDOWN), "shut down", "power names");
 }
 

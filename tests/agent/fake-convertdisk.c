@@ -1,0 +1,124 @@
+/*
+ * fake-convertdisk.c - a stand-in for the disk win7gen2pe --convert
+ * reads, for the agent under wine
+ *
+ * Linked into tests/agent/win7gen2pe-test.exe in place of
+ * overlay/agent/convertdisk_win32.c: wine opens no \\.\PhysicalDriveN
+ * and answers no volume extents.  The "disk" is an image file (its path
+ * through a wine drive), and the test writes letters.txt beside the
+ * agent, one partition a line:
+ *
+ *   FIRST-SECTOR LETTER     the volume starting there is that drive
+ *
+ * (wine drives the test links to folders holding the partitions' files).
+ * A partition on no line has no letter.  '#' starts a comment.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "convertdisk.h"
+#include "stand-in.h"
+
+bool convert_disk_open(const wchar_t *path, struct convert_disk *disk, DWORD *error)
+{
+	LARGE_INTEGER size;
+
+	memset(disk, 0, sizeof(*disk));
+	disk->handle = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+				   OPEN_EXISTING, 0, NULL);
+	if (disk->handle == INVALID_HANDLE_VALUE) {
+		*error = GetLastError();
+		return false;
+	}
+	if (!GetFileSizeEx(disk->handle, &size)) {
+		*error = GetLastError();
+		convert_disk_close(disk);
+		return false;
+	}
+	disk->size = (uint64_t)size.QuadPart;
+	disk->block_size = 512;
+	disk->number_known = true;
+	return true;
+}
+
+bool convert_disk_read(const struct convert_disk *disk, uint64_t offset, void *buffer,
+		       DWORD size, DWORD *error)
+{
+	OVERLAPPED at;
+	DWORD got = 0;
+
+	memset(&at, 0, sizeof(at));
+	at.Offset = (DWORD)offset;
+	at.OffsetHigh = (DWORD)(offset >> 32);
+	if (!ReadFile(disk->handle, buffer, size, &got, &at)) {
+		*error = GetLastError();
+		return false;
+	}
+	if (got != size) {
+		*error = ERROR_HANDLE_EOF;
+		return false;
+	}
+	return true;
+}
+
+void convert_disk_close(struct convert_disk *disk)
+{
+	if (disk->handle != INVALID_HANDLE_VALUE && disk->handle)
+		CloseHandle(disk->handle);
+	disk->handle = INVALID_HANDLE_VALUE;
+}
+
+char convert_disk_partition_letter(const struct convert_disk *disk, uint64_t offset,
+				   DWORD *error)
+{
+	FILE *file = stand_in_open(L"letters.txt", L"r");
+	char line[128], letter = 0;
+
+	(void)disk;
+	while (file && !letter && fgets(line, sizeof(line), file)) {
+		char *word = strtok(line, " \t\r\n"), *drive;
+
+		if (!word || word[0] == '#' || !(drive = strtok(NULL, " \t\r\n")))
+			continue;
+		if (strtoull(word, NULL, 10) * 512 == offset)
+			letter = drive[0];
+	}
+	if (file)
+		fclose(file);
+	if (!letter)
+		*error = ERROR_NOT_FOUND;
+	return letter;
+}
+
+/* The test names the one disk there is in disk.txt beside the agent (a
+ * path wine opens); it matches when its MBR carries the signature. */
+bool convert_disk_find_signature(uint32_t signature, wchar_t path[CONVERT_DISK_PATH_MAX],
+				 DWORD *error)
+{
+	FILE *file = stand_in_open(L"disk.txt", L"r");
+	char line[CONVERT_DISK_PATH_MAX * 3];
+	struct convert_disk disk;
+	uint8_t mbr[512];
+	bool found = false;
+
+	*error = ERROR_NOT_FOUND;
+	if (!file)
+		return false;
+	if (fgets(line, sizeof(line), file)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		MultiByteToWideChar(CP_UTF8, 0, line, -1, path, CONVERT_DISK_PATH_MAX);
+		if (convert_disk_open(path, &disk, error)) {
+			found = convert_disk_read(&disk, 0, mbr, sizeof(mbr), error) &&
+				mbr[510] == 0x55 && mbr[511] == 0xaa &&
+				((uint32_t)mbr[440] | (uint32_t)mbr[441] << 8 |
+				 (uint32_t)mbr[442] << 16 | (uint32_t)mbr[443] << 24) == signature;
+			convert_disk_close(&disk);
+		}
+	}
+	fclose(file);
+	if (!found)
+		*error = ERROR_NOT_FOUND;
+	return found;
+}
