@@ -264,3 +264,26 @@ gpt_disk() {
 w7g2_lines() {
 	sed -n 's/^.*\(W7G2T .*\)$/\1/p' "$1"
 }
+
+# gen1_disk IMAGE SIGNATURE: a 200 MiB disk as Windows 7 Setup lays out
+# a Generation 1 disk: an MBR with disk signature SIGNATURE (0x and 8 hex
+# digits), aligned at 1 MiB, a 100 MiB active NTFS partition (System
+# Reserved) and an NTFS partition after it to the end (Windows).
+gen1_disk() {
+	rm -f "$1" "$1.part" &&
+	truncate -s 200M "$1" &&
+	printf '%s\n' "label: dos" "label-id: $2" \
+		"start=1MiB, size=100MiB, type=7, bootable" \
+		"start=101MiB, type=7" |
+		sfdisk --quiet "$1" &&
+	truncate -s 100M "$1.part" &&
+	mkntfs --quiet --force --fast --label "System Reserved" --sector-size 512 \
+		--partition-start 2048 --heads 64 --sectors-per-track 32 "$1.part" &&
+	dd if="$1.part" of="$1" bs=1M seek=1 conv=notrunc status=none &&
+	rm -f "$1.part" &&
+	truncate -s 99M "$1.part" &&
+	mkntfs --quiet --force --fast --sector-size 512 \
+		--partition-start 206848 --heads 64 --sectors-per-track 32 "$1.part" &&
+	dd if="$1.part" of="$1" bs=1M seek=101 conv=notrunc status=none &&
+	rm -f "$1.part"
+}
