@@ -195,13 +195,16 @@ static BOOLEAN choose_convert(EFI_SYSTEM_TABLE *system_table, struct log *log,
 			  number, d + 1, SIGNATURE_DIGITS(digits));
 		return FALSE;
 	}
+	/* A line at a time: log_print cuts what is longer than LOG_LINE_MAX. */
+	log_print(log, LOG_ERROR, L"\nConvert disk %d (MBR disk signature %a) to GPT?\n", number,
+		  SIGNATURE_DIGITS(digits));
 	log_print(log, LOG_ERROR,
-		  L"\nConvert disk %d (MBR disk signature %a) to GPT?\n"
-		  L"Windows PE checks it first and changes nothing if a check fails. Then it\n"
-		  L"rewrites the partition table, makes System Reserved the EFI system partition,\n"
-		  L"and keeps what undo needs in \\win7gen2\\gen1\\ on the Windows partition.\n"
-		  L"Type y to convert it; any other key goes back to the menu.\n",
-		  number, SIGNATURE_DIGITS(digits));
+		  L"Windows PE checks it first and changes nothing if a check fails. Then it\n");
+	log_print(log, LOG_ERROR,
+		  L"rewrites the partition table, makes System Reserved the EFI system partition,\n");
+	log_print(log, LOG_ERROR,
+		  L"and keeps what undo needs in \\win7gen2\\gen1\\ on the Windows partition.\n");
+	log_print(log, LOG_ERROR, L"Type y to convert it; any other key goes back to the menu.\n");
 	key = wait_key(system_table);
 	if (key.UnicodeChar != L'y' && key.UnicodeChar != L'Y') {
 		log_print(log, LOG_ERROR, L"win7gen2: not confirmed; nothing changes. Back to the menu.\n");
