@@ -20,6 +20,7 @@ test_expect_success 'setup: a Generation 1 disk, menu_default = rescue, nobody a
 	esp_gen2 esp.img &&
 	esp_gen2_tables esp.img &&
 	gen1_disk gen1.img 0x$signature &&
+	cp --sparse=always gen1.img gen1.orig &&
 	esp_config esp.img "menu = on
 menu_timeout = 2
 menu_default = rescue" &&
@@ -85,10 +86,8 @@ test_expect_success 'y hands Windows PE convert and the MBR disk signature' '
 	grep -x "W7G2T bootmgr: mode variable \"convert:$signature\" attributes=0x6" convert.log
 '
 
-test_expect_success 'the menu changed nothing on the disk' '
-	sfdisk --dump gen1.img >table &&
-	grep -x "label-id: 0x$signature" table &&
-	grep "start= *2048, size= *204800, type=7, bootable" table
+test_expect_success 'the menu wrote nothing to the disk: Windows PE converts it' '
+	cmp gen1.orig gen1.img
 '
 
 test_done
