@@ -73,7 +73,9 @@ esp_config() {
 # run_qemu IMAGE SERIAL: boot IMAGE (a disk, or a DVD when it ends in
 # .iso), COM1 going to the QEMU character device SERIAL; exits when the
 # machine powers off or resets.  A second
-# disk is attached when SECOND_DISK names one (it boots after IMAGE).
+# disk is attached when SECOND_DISK names one (it boots after IMAGE),
+# and a third when THIRD_DISK does too.  Each has a bootindex: OVMF
+# connects only the devices QEMU's boot order names.
 # The firmware's variables (NVRAM) start fresh from OVMF_VARS at each
 # boot, unless KEEP_VARS names a file: that one is used and kept across
 # boots, as a VM keeps its NVRAM (made from OVMF_VARS when missing).
@@ -88,6 +90,10 @@ run_qemu() {
 	if test -n "${SECOND_DISK:-}"; then
 		second_disk="-drive if=none,id=second,format=raw,file=$SECOND_DISK
 			-device virtio-blk-pci,drive=second,bootindex=1"
+	fi
+	if test -n "${THIRD_DISK:-}"; then
+		second_disk="$second_disk -drive if=none,id=third,format=raw,file=$THIRD_DISK
+			-device virtio-blk-pci,drive=third,bootindex=2"
 	fi
 	case $1 in
 	*.iso)

@@ -4,7 +4,9 @@
 # partition table, so it is never the default and never comes by the
 # timeout; only a person picks it, picks the disk and types y, and then
 # Windows PE gets "convert:" and the disk's MBR signature.  Any other
-# answer goes back to the menu.  (No entry over blank or GPT disks: t0145.)
+# answer goes back to the menu, and so does a disk whose signature
+# another attached disk shares (Windows PE finds the disk by it).
+# (No entry over blank or GPT disks: t0145.)
 
 . "$top_srcdir/tests/firmware/lib-firmware.sh"
 require_firmware
@@ -88,6 +90,20 @@ test_expect_success 'y hands Windows PE convert and the MBR disk signature' '
 
 test_expect_success 'the menu wrote nothing to the disk: Windows PE converts it' '
 	cmp gen1.orig gen1.img
+'
+
+test_expect_success 'setup: a copy of the disk beside it; Convert, disk 1, then Continue' '
+	cp --sparse=always gen1.orig copy.img &&
+	SECOND_DISK=gen1.img THIRD_DISK=copy.img boot_esp_keys esp.img copy.log \
+		"Choose 1-4" 4 "Choose 1-3" 1 "could not tell them apart" 3
+'
+
+test_expect_success 'both are listed, and one signature on two disks is refused' '
+	grep -x "  1. Disk 1, MBR disk signature $signature" copy.log &&
+	grep -x "  2. Disk 2, MBR disk signature $signature" copy.log &&
+	grep -x "Disk 1 and disk 2 have the same MBR disk signature $signature: Windows PE" copy.log &&
+	grep -x "W7G2T bootmgr: mode variable \"continue\" attributes=0x6" copy.log &&
+	! grep "mode variable \"convert" copy.log
 '
 
 test_done
