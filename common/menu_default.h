@@ -6,6 +6,10 @@
  * (wipe_unattended = on).  Otherwise the menu offers Rescue by itself
  * where a Windows is found, and else waits for a person.
  *
+ * Convert (a Generation 1 disk to GPT) changes a partition table, so it
+ * is offered where a disk looks like one but is never a default and
+ * never comes by the timeout: it does not change the default either.
+ *
  * Plain C without a C library, shared by the payload and the host tests.
  *
  * SPDX-License-Identifier: MIT
@@ -18,6 +22,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "partition_table.h"
 
 /* What the payload found on the VM's fixed disks (not the DVD). */
 struct menu_facts {
@@ -26,6 +31,7 @@ struct menu_facts {
 	unsigned disks_in_use; /* of them, with a partition, a file system or
 				* bytes we cannot read as blank */
 	bool windows_found;    /* a Windows boot manager on an ESP */
+	unsigned gen1_disks;   /* disks menu_gen1_disk says may be converted */
 	bool wipe_unattended;  /* config */
 	enum config_mode configured_default; /* config menu_default */
 };
@@ -53,6 +59,7 @@ struct menu_decision {
 	enum menu_default_reason reason;
 	bool timeout;               /* the default comes by itself */
 	bool timeout_install_confirmed; /* Install by the timeout may wipe disk 0 */
+	bool offer_convert;         /* list "Convert a Generation 1 disk" (never the default) */
 };
 
 /*
@@ -62,5 +69,20 @@ struct menu_decision {
  * no timeout.
  */
 void menu_default_decide(const struct menu_facts *facts, struct menu_decision *decision);
+
+/*
+ * Whether a disk looks as Windows 7 Setup leaves a Generation 1 disk: an
+ * MBR (not GPT) with an active NTFS partition (System Reserved, or
+ * Windows itself) and another NTFS partition.  kind[i] is what partition
+ * i's boot sector shows, bit i of active_mask its MBR boot flag (for the
+ * first PARTITION_TABLE_MAX partitions).  Only a hint for the menu: the
+ * conversion checks everything again before it changes anything.
+ */
+bool menu_gen1_disk(const struct partition_table *table, const enum volume_kind *kind,
+		    uint32_t active_mask);
+
+/* "convert:" and the MBR disk signature in 8 lower-case hex digits (win7gen2.h). */
+#define MENU_CONVERT_MODE_SIZE 17 /* 16 characters and a NUL */
+void menu_convert_mode(uint32_t signature, char value[MENU_CONVERT_MODE_SIZE]);
 
 #endif

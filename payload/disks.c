@@ -29,6 +29,12 @@
 /* UEFI 2.10 10.3.5.1: the hard drive media device path node. */
 #define HARDDRIVE_NODE_SIZE 42
 #define HARDDRIVE_START_OFFSET 8
+/* The MBR's disk signature, partition entries and an entry's fields. */
+#define MBR_DISK_SIGNATURE_OFFSET 440
+#define MBR_ENTRIES_OFFSET 446
+#define MBR_ENTRY_SIZE 16
+#define MBR_ENTRY_START_OFFSET 8
+#define MBR_BOOT_FLAG_ACTIVE 0x80
 
 /* Bytes of a device path without its end node. */
 static UINTN path_bytes(EFI_DEVICE_PATH *path)
@@ -110,6 +116,26 @@ static BOOLEAN read_gpt(EFI_BLOCK_IO *block_io, EFI_LBA lba, struct partition_ta
 	return parsed;
 }
 
+/*
+ * The disk signature, which names the disk to convert in the mode for
+ * Windows PE, and which partitions carry the boot flag.  lba0 is a whole
+ * block of at least 512 bytes that partition_table_from_mbr read as an MBR.
+ */
+static void read_mbr_facts(struct disk *disk, const UINT8 *lba0)
+{
+	disk->mbr_signature = get_le32(lba0 + MBR_DISK_SIGNATURE_OFFSET);
+	for (UINTN e = 0; e < 4; e++) {
+		const UINT8 *entry = lba0 + MBR_ENTRIES_OFFSET + e * MBR_ENTRY_SIZE;
+		UINT32 start = get_le32(entry + MBR_ENTRY_START_OFFSET);
+
+		if (entry[0] != MBR_BOOT_FLAG_ACTIVE)
+			continue;
+		for (UINTN i = 0; i < disk->table.count && i < PARTITION_TABLE_MAX; i++)
+			if (disk->table.partition[i].first_lba == start)
+				disk->active_mask |= (UINT32)1 << i;
+	}
+}
+
 static void read_table(EFI_BLOCK_IO *block_io, struct disk *disk)
 {
 	EFI_BLOCK_IO_MEDIA *media = block_io->Media;
@@ -119,6 +145,8 @@ static void read_table(EFI_BLOCK_IO *block_io, struct disk *disk)
 	disk->table.scheme = PARTITION_SCHEME_UNKNOWN;
 	if (lba0)
 		partition_table_from_mbr(&disk->table, lba0, lba1, media->BlockSize);
+	if (lba0 && disk->table.scheme == PARTITION_SCHEME_MBR)
+		read_mbr_facts(disk, lba0);
 	if (disk->table.scheme == PARTITION_SCHEME_GPT &&
 	    !read_gpt(block_io, 1, &disk->table)) {
 		if (read_gpt(block_io, media->LastBlock, &disk->table))
@@ -137,6 +165,7 @@ static void read_table(EFI_BLOCK_IO *block_io, struct disk *disk)
 		disk->kind[i] = volume_kind_of(sector, media->BlockSize);
 		free_blocks(block_io, sector, 1);
 	}
+	disk->gen1 = menu_gen1_disk(&disk->table, disk->kind, disk->active_mask);
 }
 
 /* The partition of disk that starts at start, as its file-system handle says. */
@@ -271,6 +300,8 @@ void disks_facts(const struct disk_survey *survey, struct menu_facts *facts)
 			facts->disks_in_use++;
 		if (survey->disk[i].windows)
 			facts->windows_found = TRUE;
+		if (survey->disk[i].gen1)
+			facts->gen1_disks++;
 	}
 }
 
@@ -312,6 +343,8 @@ static void report_partition(const struct disk *disk, UINTN i, struct log *log)
 	} else if (disk->table.scheme == PARTITION_SCHEME_MBR) {
 		SPrint(type, sizeof(type), L" type 0x%02x", partition->mbr_type);
 		append(line, ARRAY_SIZE(line), type);
+		if (disk->active_mask & ((UINT32)1 << i))
+			append_ascii(line, ARRAY_SIZE(line), " active");
 	}
 	if (disk->kind[i] != VOLUME_UNKNOWN) {
 		append_ascii(line, ARRAY_SIZE(line), " ");
@@ -325,36 +358,41 @@ static void report_partition(const struct disk *disk, UINTN i, struct log *log)
 	log_print(log, LOG_ERROR, L"%s\n", line);
 }
 
+void disks_report_disk(const struct disk_survey *survey, UINTN d, struct log *log)
+{
+	const struct disk *disk = &survey->disk[d];
+	const struct partition_table *table = &disk->table;
+	char size[SIZE_TEXT_MAX];
+	const CHAR16 *what = L"";
+
+	size_text(disk->bytes, size, sizeof(size));
+	switch (table->scheme) {
+	case PARTITION_SCHEME_BLANK: what = L"blank"; break;
+	case PARTITION_SCHEME_MBR: what = L"MBR"; break;
+	case PARTITION_SCHEME_GPT:
+		what = table->gpt_backup_used ? L"GPT (from its backup header)" : L"GPT";
+		break;
+	case PARTITION_SCHEME_VOLUME: what = L"a file system on the whole disk"; break;
+	case PARTITION_SCHEME_UNKNOWN:
+		what = L"not blank, no partition table win7gen2 can read";
+		break;
+	}
+	if (table->scheme == PARTITION_SCHEME_MBR || table->scheme == PARTITION_SCHEME_GPT)
+		log_print(log, LOG_ERROR, L"Disk %d (%a): %s, %d partition%a%a%a\n", d + 1,
+			  size, what, table->count, table->count == 1 ? "" : "s",
+			  disk->windows ? "; Windows found" : "",
+			  disk->gen1 ? "; a Generation 1 Windows disk" : "");
+	else
+		log_print(log, LOG_ERROR, L"Disk %d (%a): %s\n", d + 1, size, what);
+	for (UINTN i = 0; i < table->count && i < PARTITION_TABLE_MAX; i++)
+		report_partition(disk, i, log);
+	if (table->count > PARTITION_TABLE_MAX)
+		log_print(log, LOG_ERROR, L"    and %d more\n",
+			  table->count - PARTITION_TABLE_MAX);
+}
+
 void disks_report(const struct disk_survey *survey, struct log *log)
 {
-	for (UINTN d = 0; d < survey->count; d++) {
-		const struct disk *disk = &survey->disk[d];
-		const struct partition_table *table = &disk->table;
-		char size[SIZE_TEXT_MAX];
-		const CHAR16 *what = L"";
-
-		size_text(disk->bytes, size, sizeof(size));
-		switch (table->scheme) {
-		case PARTITION_SCHEME_BLANK: what = L"blank"; break;
-		case PARTITION_SCHEME_MBR: what = L"MBR"; break;
-		case PARTITION_SCHEME_GPT:
-			what = table->gpt_backup_used ? L"GPT (from its backup header)" : L"GPT";
-			break;
-		case PARTITION_SCHEME_VOLUME: what = L"a file system on the whole disk"; break;
-		case PARTITION_SCHEME_UNKNOWN:
-			what = L"not blank, no partition table win7gen2 can read";
-			break;
-		}
-		if (table->scheme == PARTITION_SCHEME_MBR || table->scheme == PARTITION_SCHEME_GPT)
-			log_print(log, LOG_ERROR, L"Disk %d (%a): %s, %d partition%a%a\n", d + 1,
-				  size, what, table->count, table->count == 1 ? "" : "s",
-				  disk->windows ? "; Windows found" : "");
-		else
-			log_print(log, LOG_ERROR, L"Disk %d (%a): %s\n", d + 1, size, what);
-		for (UINTN i = 0; i < table->count && i < PARTITION_TABLE_MAX; i++)
-			report_partition(disk, i, log);
-		if (table->count > PARTITION_TABLE_MAX)
-			log_print(log, LOG_ERROR, L"    and %d more\n",
-				  table->count - PARTITION_TABLE_MAX);
-	}
+	for (UINTN d = 0; d < survey->count; d++)
+		disks_report_disk(survey, d, log);
 }

@@ -22,6 +22,9 @@ struct disk {
 	enum volume_kind kind[PARTITION_TABLE_MAX];
 	CHAR16 label[PARTITION_TABLE_MAX][DISK_LABEL_MAX];
 	BOOLEAN windows;       /* an ESP on it holds a Windows boot manager */
+	UINT32 mbr_signature;  /* MBR: the disk signature at byte 440 */
+	UINT32 active_mask;    /* MBR: bit i set when partition i has the boot flag */
+	BOOLEAN gen1;          /* looks like a Generation 1 Windows disk (menu_gen1_disk) */
 };
 
 struct disk_survey {
@@ -45,5 +48,8 @@ void disks_facts(const struct disk_survey *survey, struct menu_facts *facts);
 
 /* One line per disk, one per partition, through log at LOG_ERROR (screen and COM1). */
 void disks_report(const struct disk_survey *survey, struct log *log);
+
+/* Disk number d (0-based) alone, as disks_report shows it. */
+void disks_report_disk(const struct disk_survey *survey, UINTN d, struct log *log);
 
 #endif

@@ -370,6 +370,7 @@ static void choose_mode(struct payload *payload)
 	EFI_HANDLE installed = NULL;
 	struct disk_survey *survey;
 	BOOLEAN install_confirmed = FALSE;
+	UINT32 convert_signature = 0;
 	enum menu_choice choice;
 	enum config_mode mode;
 	EFI_STATUS status;
@@ -380,9 +381,18 @@ static void choose_mode(struct payload *payload)
 	else
 		log_print(&payload->log, LOG_ERROR, L"win7gen2: no memory to look at the disks\n");
 	choice = menu_choose(payload->system_table, &payload->config, &payload->log,
-			     installed_find(&installed) == EFI_SUCCESS, survey, &install_confirmed);
+			     installed_find(&installed) == EFI_SUCCESS, survey, &install_confirmed,
+			     &convert_signature);
 	if (survey)
 		FreePool(survey);
+	if (choice == MENU_CONVERT) {
+		/* Windows PE does the conversion, as it does the other modes. */
+		status = menu_set_convert_mode(convert_signature);
+		if (EFI_ERROR(status))
+			log_print(&payload->log, LOG_ERROR,
+				  L"win7gen2: cannot record the choice for Windows PE: %r\n", status);
+		return;
+	}
 	if (choice == MENU_BOOT_INSTALLED) {
 		boot_installed(payload, installed);
 		/* Never fall back to an install over it: plain Setup waits

@@ -5,6 +5,9 @@
  * through to its default after a timeout - but Install, which wipes
  * disk 0, is that default only when no disk holds anything
  * (common/menu_default.h); where one does, the menu says so and waits.
+ * Convert, offered where a disk looks like a Generation 1 Windows disk,
+ * rewrites that disk's partition table: only a person picks it, picks
+ * the disk, and types "y".
  *
  * SPDX-License-Identifier: MIT
  */
@@ -25,6 +28,7 @@ static const CHAR16 *const choice_titles[] = {
 	[MENU_RESCUE] = L"Rescue an installed system",
 	[MENU_CONTINUE] = L"Continue to Windows Setup unchanged",
 	[MENU_BOOT_INSTALLED] = L"Boot the Windows 7 installed on this VM's disk",
+	[MENU_CONVERT] = L"Convert a Generation 1 disk (changes its partition table)",
 };
 
 /*
@@ -124,18 +128,110 @@ static UINTN default_index(enum menu_default_choice choice)
 	return MENU_PICK_NO_DEFAULT;
 }
 
+/* Wait for one key, however long it takes; a machine without a keyboard waits too. */
+static EFI_INPUT_KEY wait_key(EFI_SYSTEM_TABLE *system_table)
+{
+	EFI_INPUT_KEY key;
+
+	for (;;) {
+		EFI_STATUS status = input_wait_key(system_table, 1, &key);
+
+		if (status == EFI_SUCCESS)
+			return key;
+		if (status != EFI_TIMEOUT || !system_table->ConIn)
+			BS->Stall(1000000); /* no keyboard: wait, do not spin */
+	}
+}
+
+/* The signature's 8 hex digits in menu_convert_mode's text: on screen
+ * exactly as the mode hands them to Windows PE. */
+#define SIGNATURE_DIGITS(text) ((text) + sizeof(WIN7GEN2_MODE_CONVERT ":") - 1)
+
+/*
+ * After Convert was chosen: list the Generation 1 disks, ask which, then
+ * ask for "y".  TRUE with *signature set when confirmed; FALSE (nothing
+ * chosen) sends the person back to the menu.
+ */
+static BOOLEAN choose_convert(EFI_SYSTEM_TABLE *system_table, struct log *log,
+			      const struct disk_survey *survey, UINT32 *signature)
+{
+	CHAR16 title_text[DISKS_MAX][64];
+	const CHAR16 *titles[DISKS_MAX + 1];
+	UINTN disk_of[DISKS_MAX];
+	char digits[MENU_CONVERT_MODE_SIZE];
+	const struct disk *disk;
+	UINTN count = 0, picked, number;
+	EFI_INPUT_KEY key;
+
+	if (!survey)
+		return FALSE;
+	log_print(log, LOG_ERROR, L"\nGeneration 1 disks (MBR) to convert to GPT:\n");
+	for (UINTN d = 0; d < survey->count; d++) {
+		if (!survey->disk[d].gen1)
+			continue;
+		disks_report_disk(survey, d, log);
+		menu_convert_mode(survey->disk[d].mbr_signature, digits);
+		SPrint(title_text[count], sizeof(title_text[count]),
+		       L"Disk %d, MBR disk signature %a", d + 1, SIGNATURE_DIGITS(digits));
+		titles[count] = title_text[count];
+		disk_of[count++] = d;
+	}
+	titles[count] = L"Back to the menu";
+	picked = menu_pick(system_table, log, titles, count + 1, MENU_PICK_NO_DEFAULT, 0);
+	if (picked >= count)
+		return FALSE;
+	disk = &survey->disk[disk_of[picked]];
+	number = disk_of[picked] + 1;
+	menu_convert_mode(disk->mbr_signature, digits);
+	/* Windows PE finds the disk by its signature: a copy attached
+	 * beside it would leave the choice to chance. */
+	for (UINTN d = 0; d < survey->count; d++) {
+		if (d == disk_of[picked] || survey->disk[d].table.scheme != PARTITION_SCHEME_MBR ||
+		    survey->disk[d].mbr_signature != disk->mbr_signature)
+			continue;
+		log_print(log, LOG_ERROR,
+			  L"Disk %d and disk %d have the same MBR disk signature %a: Windows PE\n"
+			  L"could not tell them apart. Detach the copy from the VM and start again.\n",
+			  number, d + 1, SIGNATURE_DIGITS(digits));
+		return FALSE;
+	}
+	/* A line at a time: log_print cuts what is longer than LOG_LINE_MAX. */
+	log_print(log, LOG_ERROR, L"\nConvert disk %d (MBR disk signature %a) to GPT?\n", number,
+		  SIGNATURE_DIGITS(digits));
+	/* Until the agent writes (overlay/agent/README.md), say what it does. */
+	log_print(log, LOG_ERROR,
+		  L"This Windows PE checks the disk and shows the plan on the screen and COM1,\n");
+	log_print(log, LOG_ERROR,
+		  L"then shuts down: it does not write yet, and the disk stays as it is.\n");
+	log_print(log, LOG_ERROR,
+		  L"To convert, run win7gen2 convert on Linux (README, \"Moving a Generation 1 VM\").\n");
+	log_print(log, LOG_ERROR, L"Type y to convert it; any other key goes back to the menu.\n");
+	key = wait_key(system_table);
+	if (key.UnicodeChar != L'y' && key.UnicodeChar != L'Y') {
+		log_print(log, LOG_ERROR, L"win7gen2: not confirmed; nothing changes. Back to the menu.\n");
+		return FALSE;
+	}
+	log_print(log, LOG_ERROR, L"win7gen2: convert disk %d (MBR disk signature %a)\n", number,
+		  SIGNATURE_DIGITS(digits));
+	*signature = disk->mbr_signature;
+	return TRUE;
+}
+
 enum menu_choice menu_choose(EFI_SYSTEM_TABLE *system_table, const struct config *config,
 			     struct log *log, BOOLEAN installed,
-			     const struct disk_survey *survey, BOOLEAN *install_confirmed)
+			     const struct disk_survey *survey, BOOLEAN *install_confirmed,
+			     UINT32 *convert_signature)
 {
-	UINTN count = installed ? ARRAY_SIZE(choice_titles) : MENU_BOOT_INSTALLED;
 	struct menu_facts facts = {
 		.installed = installed,
 		.wipe_unattended = config->wipe_unattended,
 		.configured_default = config->menu_default,
 	};
+	const CHAR16 *titles[ARRAY_SIZE(choice_titles)];
+	enum menu_choice choice_of[ARRAY_SIZE(choice_titles)];
 	struct menu_decision decision;
 	enum menu_choice choice;
+	UINTN count = 0;
 	BOOLEAN by_key;
 
 	log_print(log, LOG_ERROR, L"\n");
@@ -151,12 +247,42 @@ enum menu_choice menu_choose(EFI_SYSTEM_TABLE *system_table, const struct config
 	}
 	menu_default_decide(&facts, &decision);
 	explain(log, &decision);
-	choice = (enum menu_choice)pick(system_table, log, choice_titles, count,
-					default_index(decision.choice),
-					decision.timeout ? config->menu_timeout : 0, &by_key);
+	for (UINTN c = 0; c < ARRAY_SIZE(choice_titles); c++) {
+		if ((c == MENU_BOOT_INSTALLED && !installed) ||
+		    (c == MENU_CONVERT && !decision.offer_convert))
+			continue;
+		titles[count] = choice_titles[c];
+		choice_of[count++] = (enum menu_choice)c;
+	}
+	if (decision.offer_convert)
+		log_print(log, LOG_ERROR,
+			  L"A disk looks like a Generation 1 Windows disk: press %d to convert it to GPT.\n"
+			  L"Convert never starts by itself.\n", count);
+	for (;;) {
+		/* The list keeps the enum's order, so the default's index is its value. */
+		UINTN index = pick(system_table, log, titles, count, default_index(decision.choice),
+				   decision.timeout ? config->menu_timeout : 0, &by_key);
+
+		choice = choice_of[index];
+		if (choice != MENU_CONVERT ||
+		    choose_convert(system_table, log, survey, convert_signature))
+			break;
+	}
 	*install_confirmed = choice == MENU_INSTALL &&
 			     (by_key || decision.timeout_install_confirmed);
 	return choice;
+}
+
+EFI_STATUS menu_set_convert_mode(UINT32 signature)
+{
+	EFI_GUID vendor = WIN7GEN2_VENDOR_GUID_INIT;
+	char value[MENU_CONVERT_MODE_SIZE];
+
+	menu_convert_mode(signature, value);
+	/* Volatile, as menu_set_mode's: a reset forgets the choice. */
+	return RT->SetVariable(WIDE(WIN7GEN2_MODE_VARIABLE), &vendor,
+			       EFI_VARIABLE_BOOTSERVICE_ACCESS | EFI_VARIABLE_RUNTIME_ACCESS,
+			       MENU_CONVERT_MODE_SIZE - 1, value);
 }
 
 EFI_STATUS menu_set_mode(enum config_mode mode, BOOLEAN install_confirmed)

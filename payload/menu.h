@@ -31,6 +31,7 @@ enum menu_choice {
 	MENU_RESCUE = CONFIG_MODE_RESCUE,
 	MENU_CONTINUE = CONFIG_MODE_CONTINUE,
 	MENU_BOOT_INSTALLED,
+	MENU_CONVERT,         /* a Generation 1 disk to GPT, in Windows PE */
 };
 
 /*
@@ -42,10 +43,15 @@ enum menu_choice {
  * menu lists with the reason (survey NULL: nothing is known, as if a
  * disk held data).  *install_confirmed is TRUE when Install
  * was chosen with a key, or came by the timeout with wipe_unattended.
+ * Where survey holds a Generation 1 disk, "Convert a Generation 1 disk"
+ * comes last, never as the default: MENU_CONVERT is returned only after
+ * a person chose the disk and typed "y", with its MBR disk signature in
+ * *convert_signature; anything else goes back to the menu.
  */
 enum menu_choice menu_choose(EFI_SYSTEM_TABLE *system_table, const struct config *config,
 			     struct log *log, BOOLEAN installed,
-			     const struct disk_survey *survey, BOOLEAN *install_confirmed);
+			     const struct disk_survey *survey, BOOLEAN *install_confirmed,
+			     UINT32 *convert_signature);
 
 /*
  * Record the choice for Windows PE in the volatile Win7Gen2Mode variable
@@ -54,5 +60,8 @@ enum menu_choice menu_choose(EFI_SYSTEM_TABLE *system_table, const struct config
  * "install-confirmed" when install_confirmed, else as "install".
  */
 EFI_STATUS menu_set_mode(enum config_mode mode, BOOLEAN install_confirmed);
+
+/* Record "convert:SSSSSSSS" (win7gen2.h) in the same volatile variable. */
+EFI_STATUS menu_set_convert_mode(UINT32 signature);
 
 #endif

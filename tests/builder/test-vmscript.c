@@ -12,6 +12,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -392,7 +393,7 @@ static void test_script(void)
 	line = line_with(text, "Set-VMComPort");
 	tap_is_str(line, "Set-VMComPort -VM $vm -Number 1 -Path $PipePath", "COM1 on the pipe");
 	free(line);
-	line = line_with(text, "= New-VM ");
+	line = line_with(text, "-NewVHDPath ");
 	tap_is_str(line, "$vm = New-VM -Name $Name -Generation 2 -MemoryStartupBytes "
 		   "$MemoryStartupBytes -NewVHDPath $VhdPath -NewVHDSizeBytes $VhdSizeBytes "
 		   "@switchArg", "New-VM: Generation 2, the switch splatted");
@@ -450,7 +451,9 @@ static void test_same_template(const struct vmscript_settings *settings, const c
 	for (const char *q = script; *q;) {
 		size_t qlen = strcspn(q, "\r\n");
 
-		if (is_vm_change(q, qlen))
+		/* -ConvertVhd's own commands are indented; the short form
+		 * makes a new VM only. */
+		if (*q != ' ' && is_vm_change(q, qlen))
 			script_cmdlets++;
 		q += qlen;
 		q += strspn(q, "\r\n");
@@ -461,6 +464,77 @@ static void test_same_template(const struct vmscript_settings *settings, const c
 		   name);
 	free(lines);
 	free(script);
+}
+
+/* The offset of what in text, or SIZE_MAX when it is not there. */
+static size_t offset_of(const char *text, const char *what)
+{
+	const char *hit = strstr(text, what);
+
+	return hit ? (size_t)(hit - text) : SIZE_MAX;
+}
+
+/*
+ * -ConvertVhd: a Gen2 VM on an existing Generation 1 VHDX, checked
+ * before anything is made, booting the ISO with the disk first and
+ * Secure Boot off, and the script tells the user what to pick.
+ */
+static void test_convert(void)
+{
+	char *text = render(&defaults, VMSCRIPT_FILE, NULL);
+	char *lines = render(&defaults, VMSCRIPT_LINES, NULL);
+	char *line;
+	size_t first_change;
+
+	if (!text || !lines) {
+		tap_ok(false, "-ConvertVhd: both forms render");
+		free(text);
+		free(lines);
+		return;
+	}
+	tap_ok(strstr(text, "    [string]$ConvertVhd = '',\r\n") != NULL,
+	       "-ConvertVhd: a parameter, empty by default");
+	line = line_with(text, "-VHDPath $ConvertVhd");
+	tap_is_str(line, "    $vm = New-VM -Name $Name -Generation 2 -MemoryStartupBytes "
+		   "$MemoryStartupBytes -VHDPath $ConvertVhd @switchArg",
+		   "-ConvertVhd: a Generation 2 VM with the old disk as its first disk");
+	free(line);
+	tap_ok(strstr(text, "if ($ConvertVhd) {\r\n    $vm = New-VM") &&
+	       strstr(text, "} else {\r\n$vm = New-VM") && strstr(text, "-NewVHDSizeBytes $VhdSizeBytes @switchArg\r\n}\r\n"),
+	       "-ConvertVhd: instead of the new disk, not beside it");
+	/* The DVD, Secure Boot and Start-VM lines stand outside the branch. */
+	tap_ok(offset_of(text, "-VHDPath $ConvertVhd") <
+		       offset_of(text, "\n$dvd = Add-VMDvdDrive -VM $vm -Path $IsoPath -Passthru\r\n") &&
+	       offset_of(text, "\nSet-VMFirmware -VM $vm -EnableSecureBoot Off -FirstBootDevice $dvd\r\n")
+		       != SIZE_MAX,
+	       "-ConvertVhd: the DVD after the disk, Secure Boot off, the DVD boots");
+
+	/* Everything is checked before anything is made. */
+	first_change = offset_of(text, "New-VM -Name");
+	tap_ok(offset_of(text, "Test-Path -LiteralPath $ConvertVhd -PathType Leaf") < first_change,
+	       "-ConvertVhd: a missing file is refused first");
+	tap_ok(offset_of(text, "GetExtension($ConvertVhd) -ne '.vhdx'") < first_change &&
+	       strstr(text, "Generation 2 VMs take VHDX only: Convert-VHD"),
+	       "-ConvertVhd: a VHD is refused, saying how to make a VHDX");
+	tap_ok(offset_of(text, "(Get-VHD -Path $ConvertVhd).Attached") < first_change &&
+	       strstr(text, "Dismount-VHD -Path"),
+	       "-ConvertVhd: a disk mounted on the host is refused");
+	tap_ok(offset_of(text, "(Get-VM -Id $drive.VMId).State -ne 'Off'") < first_change &&
+	       strstr(text, "and is not off: shut it down"),
+	       "-ConvertVhd: a disk a VM that is not off uses is refused");
+	tap_ok(offset_of(text, "has checkpoints on {1}") < first_change,
+	       "-ConvertVhd: a disk under a checkpoint is refused");
+	tap_ok(offset_of(text, "leave out -VhdPath and -VhdSizeBytes") < first_change,
+	       "-ConvertVhd with -VhdPath or -VhdSizeBytes is refused");
+
+	tap_ok(count(text, "\"Convert a Generation 1 disk\"") == 2,
+	       "the help and the message after Start-VM name the menu entry");
+	tap_ok(strstr(text, "Set-VMDvdDrive -VMName") != NULL,
+	       "and say how to take the ISO out once converted");
+	tap_ok(!strstr(lines, "ConvertVhd") && !strstr(lines, "-VHDPath "),
+	       "the short form build prints makes a new VM only");
+	free(text);
+	free(lines);
 }
 
 static void test_lines(void)
@@ -639,6 +713,7 @@ int main(void)
 	test_quote();
 	test_script();
 	test_lines();
+	test_convert();
 	test_hostile_name();
 	test_errors();
 	test_template_text();

@@ -73,7 +73,9 @@ esp_config() {
 # run_qemu IMAGE SERIAL: boot IMAGE (a disk, or a DVD when it ends in
 # .iso), COM1 going to the QEMU character device SERIAL; exits when the
 # machine powers off or resets.  A second
-# disk is attached when SECOND_DISK names one (it boots after IMAGE).
+# disk is attached when SECOND_DISK names one (it boots after IMAGE),
+# and a third when THIRD_DISK does too.  Each has a bootindex: OVMF
+# connects only the devices QEMU's boot order names.
 # The firmware's variables (NVRAM) start fresh from OVMF_VARS at each
 # boot, unless KEEP_VARS names a file: that one is used and kept across
 # boots, as a VM keeps its NVRAM (made from OVMF_VARS when missing).
@@ -88,6 +90,10 @@ run_qemu() {
 	if test -n "${SECOND_DISK:-}"; then
 		second_disk="-drive if=none,id=second,format=raw,file=$SECOND_DISK
 			-device virtio-blk-pci,drive=second,bootindex=1"
+	fi
+	if test -n "${THIRD_DISK:-}"; then
+		second_disk="$second_disk -drive if=none,id=third,format=raw,file=$THIRD_DISK
+			-device virtio-blk-pci,drive=third,bootindex=2"
 	fi
 	case $1 in
 	*.iso)
@@ -263,4 +269,27 @@ gpt_disk() {
 # w7g2_lines LOG: the lines the test programs printed for us.
 w7g2_lines() {
 	sed -n 's/^.*\(W7G2T .*\)$/\1/p' "$1"
+}
+
+# gen1_disk IMAGE SIGNATURE: a 200 MiB disk as Windows 7 Setup lays out
+# a Generation 1 disk: an MBR with disk signature SIGNATURE (0x and 8 hex
+# digits), aligned at 1 MiB, a 100 MiB active NTFS partition (System
+# Reserved) and an NTFS partition after it to the end (Windows).
+gen1_disk() {
+	rm -f "$1" "$1.part" &&
+	truncate -s 200M "$1" &&
+	printf '%s\n' "label: dos" "label-id: $2" \
+		"start=1MiB, size=100MiB, type=7, bootable" \
+		"start=101MiB, type=7" |
+		sfdisk --quiet "$1" &&
+	truncate -s 100M "$1.part" &&
+	mkntfs --quiet --force --fast --label "System Reserved" --sector-size 512 \
+		--partition-start 2048 --heads 64 --sectors-per-track 32 "$1.part" &&
+	dd if="$1.part" of="$1" bs=1M seek=1 conv=notrunc status=none &&
+	rm -f "$1.part" &&
+	truncate -s 99M "$1.part" &&
+	mkntfs --quiet --force --fast --sector-size 512 \
+		--partition-start 206848 --heads 64 --sectors-per-track 32 "$1.part" &&
+	dd if="$1.part" of="$1" bs=1M seek=101 conv=notrunc status=none &&
+	rm -f "$1.part"
 }

@@ -82,4 +82,10 @@ test_expect_success 'wipe_unattended: Install comes by itself, confirmed' '
 	grep -x "W7G2T bootmgr: mode variable \"install-confirmed\" attributes=0x6" wipe.log
 '
 
+test_expect_success 'a blank disk and a GPT data disk: no Convert entry' '
+	test -f blank.log && test -f enter.log && test -f data.log && test -f wipe.log &&
+	! grep "Convert a Generation 1" blank.log enter.log data.log wipe.log &&
+	! grep "Generation 1 Windows disk" blank.log data.log
+'
+
 test_done

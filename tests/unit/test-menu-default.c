@@ -88,6 +88,83 @@ static void test_sizes(void)
 	tap_ok(strcmp(small, "64 ") == 0, "a short buffer is cut, NUL-terminated");
 }
 
+/*
+ * A Generation 1 disk on the VM adds Convert to the menu and changes
+ * nothing else: over every combination of the other facts, the default,
+ * its reason and whether it comes by itself stay as they were.
+ */
+static void test_convert_never_default(void)
+{
+	static const enum config_mode modes[] = { CONFIG_MODE_INSTALL, CONFIG_MODE_RESCUE,
+						  CONFIG_MODE_CONTINUE };
+	unsigned combinations = 0, unchanged = 0, offered = 0;
+
+	for (unsigned bits = 0; bits < 32; bits++)
+		for (unsigned m = 0; m < 3; m++) {
+			struct menu_facts facts = {
+				.installed = bits & 1,
+				.disks = 2 + ((bits >> 1) & 1),
+				.windows_found = (bits >> 3) & 1,
+				.wipe_unattended = (bits >> 4) & 1,
+				.configured_default = modes[m],
+			};
+			struct menu_decision without, with;
+
+			/* A Generation 1 disk holds data: compare like with like. */
+			facts.disks_in_use = 1 + ((bits >> 2) & 1);
+			menu_default_decide(&facts, &without);
+			facts.gen1_disks = 1;
+			menu_default_decide(&facts, &with);
+			combinations++;
+			if (with.choice == without.choice && with.reason == without.reason &&
+			    with.timeout == without.timeout &&
+			    with.timeout_install_confirmed == without.timeout_install_confirmed)
+				unchanged++;
+			if (with.offer_convert && !without.offer_convert)
+				offered++;
+		}
+	tap_ok(offered == combinations, "a Generation 1 disk is offered for conversion");
+	tap_ok(unchanged == combinations,
+	       "Convert changes neither the default nor the timeout (%u cases)", combinations);
+}
+
+/* One MBR disk as Windows 7 Setup lays it out, changed one fact at a time. */
+static void test_gen1_disk(void)
+{
+	struct partition_table table = {
+		.scheme = PARTITION_SCHEME_MBR,
+		.count = 2,
+		.partition = { { .first_lba = 2048, .blocks = 204800, .mbr_type = 0x07 },
+			       { .first_lba = 206848, .blocks = 1 << 20, .mbr_type = 0x07 } },
+	};
+	enum volume_kind kind[PARTITION_TABLE_MAX] = { VOLUME_NTFS, VOLUME_NTFS };
+
+	tap_ok(menu_gen1_disk(&table, kind, 1), "System Reserved active, Windows after it");
+	tap_ok(menu_gen1_disk(&table, kind, 2), "Windows active, another NTFS in front");
+	tap_ok(!menu_gen1_disk(&table, kind, 0), "no active partition: not offered");
+	kind[1] = VOLUME_FAT32;
+	tap_ok(!menu_gen1_disk(&table, kind, 1), "only one NTFS partition: not offered");
+	kind[1] = VOLUME_NTFS;
+	kind[0] = VOLUME_UNKNOWN; /* BitLocker's boot sector is no NTFS one */
+	tap_ok(!menu_gen1_disk(&table, kind, 1), "the active partition not NTFS: not offered");
+	kind[0] = VOLUME_NTFS;
+	table.scheme = PARTITION_SCHEME_GPT;
+	tap_ok(!menu_gen1_disk(&table, kind, 1), "a GPT disk: not offered");
+	table.scheme = PARTITION_SCHEME_MBR;
+	table.count = 1;
+	tap_ok(!menu_gen1_disk(&table, kind, 1), "one partition: not offered");
+}
+
+static void test_convert_mode(void)
+{
+	char value[MENU_CONVERT_MODE_SIZE];
+
+	menu_convert_mode(0x0a1b2c3d, value);
+	tap_ok(strcmp(value, "convert:0a1b2c3d") == 0, "leading zero and lower case: %s", value);
+	menu_convert_mode(0xffffffff, value);
+	tap_ok(strcmp(value, "convert:ffffffff") == 0, "all digits: %s", value);
+}
+
 int main(void)
 {
 	for (unsigned i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -102,5 +179,8 @@ int main(void)
 				 decision.timeout, decision.timeout_install_confirmed);
 	}
 	test_sizes();
+	test_convert_never_default();
+	test_gen1_disk();
+	test_convert_mode();
 	return tap_done();
 }
