@@ -51,32 +51,6 @@ bool convert_disk_open(const wchar_t *path, struct convert_disk *disk, DWORD *er
 	return true;
 }
 
-bool convert_disk_read(const struct convert_disk *disk, uint64_t offset, void *buffer,
-		       DWORD size, DWORD *error)
-{
-	OVERLAPPED at;
-	DWORD got = 0;
-
-	memset(&at, 0, sizeof(at));
-	at.Offset = (DWORD)offset;
-	at.OffsetHigh = (DWORD)(offset >> 32);
-	if (!ReadFile(disk->handle, buffer, size, &got, &at)) {
-		*error = GetLastError();
-		return false;
-	}
-	if (got != size) {
-		*error = ERROR_HANDLE_EOF;
-		return false;
-	}
-	return true;
-}
-
-void convert_disk_close(struct convert_disk *disk)
-{
-	if (disk->handle != INVALID_HANDLE_VALUE && disk->handle)
-		CloseHandle(disk->handle);
-	disk->handle = INVALID_HANDLE_VALUE;
-}
 
 /* A volume on one extent: a basic partition (a spanned or striped volume
  * has several, and is on a dynamic disk, which convert refuses). */

@@ -1,0 +1,40 @@
+/*
+ * convertdisk_io.c - reading the disk win7gen2pe --convert opened
+ *
+ * The same on a disk and on the image file the wine tests open in its
+ * place (tests/agent/fake-convertdisk.c replaces only the opening and
+ * the volume lookups): offsets through OVERLAPPED, as a raw disk needs.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <string.h>
+#include <windows.h>
+
+#include "convertdisk.h"
+
+bool convert_disk_read(const struct convert_disk *disk, uint64_t offset, void *buffer,
+		       DWORD size, DWORD *error)
+{
+	OVERLAPPED at;
+	DWORD got = 0;
+
+	memset(&at, 0, sizeof(at));
+	at.Offset = (DWORD)offset;
+	at.OffsetHigh = (DWORD)(offset >> 32);
+	if (!ReadFile(disk->handle, buffer, size, &got, &at)) {
+		*error = GetLastError();
+		return false;
+	}
+	if (got != size) {
+		*error = ERROR_HANDLE_EOF;
+		return false;
+	}
+	return true;
+}
+
+void convert_disk_close(struct convert_disk *disk)
+{
+	if (disk->handle != INVALID_HANDLE_VALUE && disk->handle)
+		CloseHandle(disk->handle);
+	disk->handle = INVALID_HANDLE_VALUE;
+}
