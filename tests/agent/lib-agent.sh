@@ -42,6 +42,14 @@ find_wineserver() {
 	return 1
 }
 
+# require_mingw: the cross compiler and windres the tests build their
+# stand-in programs with; WINDRES names the latter.
+require_mingw() {
+	command -v "$MINGW_CC" >/dev/null || skip_all "$MINGW_CC not found"
+	WINDRES=${MINGW_PREFIX}windres
+	command -v "$WINDRES" >/dev/null || skip_all "$WINDRES not found"
+}
+
 require_wine() {
 	WINE=$(find_wine) || skip_all "wine not found (apt-get install wine64)"
 	WINESERVER=$(find_wineserver) || skip_all "wineserver not found (apt-get install wine64)"

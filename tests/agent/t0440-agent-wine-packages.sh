@@ -23,9 +23,7 @@
 . "$top_srcdir/tests/agent/lib-agent.sh"
 require_agent
 require_wine
-command -v "$MINGW_CC" >/dev/null || skip_all "$MINGW_CC not found"
-WINDRES=${MINGW_PREFIX}windres
-command -v "$WINDRES" >/dev/null || skip_all "$WINDRES not found"
+require_mingw
 
 PE_AGENT='C:\win7gen2\win7gen2pe.exe'
 DRIVE_C=$WINEPREFIX/drive_c

@@ -20,9 +20,7 @@ TEST_AGENT=$top_builddir/tests/agent/win7gen2pe-test.exe
 test -f "$TEST_AGENT" || skip_all "tests/agent/win7gen2pe-test.exe not built (make check builds it)"
 require_convert
 require_wine
-command -v "$MINGW_CC" >/dev/null || skip_all "$MINGW_CC not found"
-WINDRES=${MINGW_PREFIX}windres
-command -v "$WINDRES" >/dev/null || skip_all "$WINDRES not found"
+require_mingw
 
 AGENT_DIR=$WINEPREFIX/drive_c/win7gen2
 HOST_AGENT='C:\win7gen2\win7gen2pe.exe'
