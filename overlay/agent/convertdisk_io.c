@@ -4,6 +4,8 @@
  * The same on a disk and on the image file the wine tests open in its
  * place (tests/agent/fake-convertdisk.c replaces only the opening and
  * the volume lookups): offsets through OVERLAPPED, as a raw disk needs.
+ * Writes are flushed before they count: the next step (the undo data
+ * read back, the new table) relies on them being on the disk.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -27,6 +29,26 @@ bool convert_disk_read(const struct convert_disk *disk, uint64_t offset, void *b
 	}
 	if (got != size) {
 		*error = ERROR_HANDLE_EOF;
+		return false;
+	}
+	return true;
+}
+
+bool convert_disk_write(const struct convert_disk *disk, uint64_t offset, const void *buffer,
+			DWORD size, DWORD *error)
+{
+	OVERLAPPED at;
+	DWORD put = 0;
+
+	memset(&at, 0, sizeof(at));
+	at.Offset = (DWORD)offset;
+	at.OffsetHigh = (DWORD)(offset >> 32);
+	if (!WriteFile(disk->handle, buffer, size, &put, &at) || !FlushFileBuffers(disk->handle)) {
+		*error = GetLastError();
+		return false;
+	}
+	if (put != size) {
+		*error = ERROR_WRITE_FAULT;
 		return false;
 	}
 	return true;

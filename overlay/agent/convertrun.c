@@ -521,7 +521,7 @@ int convert_run(const wchar_t *path, const char *name, bool dry_run, bool undo,
 	run.name = name;
 	run.errors_in_report = errors_in_report;
 	run.out = out;
-	if (!convert_disk_open(path, &run.disk, &error))
+	if (!convert_disk_open(path, false, &run.disk, &error))
 		return fail(&run, "cannot be opened: run as administrator, and on a Hyper-V host "
 			    "attach the VHDX with Mount-VHD first (Get-Disk shows its number)",
 			    error);

@@ -62,7 +62,7 @@ AGENT_CFLAGS = -std=c11 -O2 -g0 $(WARN_CFLAGS) -municode \
 # Static: Windows PE has no mingw runtime DLLs.  --nxcompat/--dynamicbase
 # as Windows 7's own programs are; -s: no symbols in the shipped file.
 AGENT_LINK_FLAGS = -static -municode -s -Wl,--nxcompat -Wl,--dynamicbase
-AGENT_LINK_LIBS = -ladvapi32 -luser32 -lkernel32
+AGENT_LINK_LIBS = -lz -ladvapi32 -luser32 -lkernel32
 
 # The engine's portable core, and the common/ files the engine and its
 # backends need (the engine keeps that list in fixengine_all_c_sources;

@@ -18,7 +18,7 @@ AGENT_VERSION=$(sed -n 's/^PACKAGE_VERSION = //p' "$top_builddir/Makefile")
 
 require_agent() {
 	test -f "$AGENT" ||
-		skip_all "win7gen2pe.exe not built (apt-get install gcc-mingw-w64-x86-64, then configure)"
+		skip_all "win7gen2pe.exe not built (apt-get install gcc-mingw-w64-x86-64 libz-mingw-w64-dev, then configure)"
 }
 
 # Debian's wine64 package installs the loader outside PATH.
