@@ -678,7 +678,7 @@ static void undo_files_free(struct undo_files *files)
 }
 
 static const char *const undo_names[] = {
-	"first-mib.bin", "last-mib.bin", "system-reserved.img.gz", "SYSTEM",
+	CONVERT_UNDO_FIRST_MIB, CONVERT_UNDO_LAST_MIB, CONVERT_UNDO_SYSTEM_RESERVED, CONVERT_UNDO_HIVE,
 };
 
 static void undo_path(char *buf, size_t size, const char *name)

@@ -242,6 +242,10 @@ void convert_bcd_guid_text(const uint8_t guid[16], char buf[39]);
  *                           and its CRC-32, so a partial set is never used
  */
 #define CONVERT_UNDO_DIR "win7gen2/gen1"
+#define CONVERT_UNDO_FIRST_MIB "first-mib.bin"
+#define CONVERT_UNDO_LAST_MIB "last-mib.bin"
+#define CONVERT_UNDO_SYSTEM_RESERVED "system-reserved.img.gz"
+#define CONVERT_UNDO_HIVE "SYSTEM"
 #define CONVERT_UNDO_MANIFEST "convert.txt"
 #define CONVERT_UNDO_EDGE_BYTES (1024u * 1024)
 #define CONVERT_UNDO_MANIFEST_MAX 4096u

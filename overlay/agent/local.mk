@@ -46,7 +46,8 @@ agent_win32_sources = \
 	overlay/agent/backend_win32_files.c \
 	overlay/agent/backend_win32_hive.c \
 	overlay/agent/backend_win32_layout.c \
-	overlay/agent/convertrun.c overlay/agent/convertrun.h \
+	overlay/agent/convertrun.c overlay/agent/convertrun.h overlay/agent/convertstate.h \
+	overlay/agent/convertundo.c \
 	overlay/agent/convertdisk_io.c overlay/agent/convertdisk.h
 # The queries the wine tests replace: disk layouts (disklayout.h), and
 # volumes and partitions (disk.h: wine's storage IOCTLs show no ESP).
