@@ -38,6 +38,13 @@ int convert_refuse(struct convert_state *run, enum convert_refusal refusal, cons
 /* "message (the Win32 reason)" and "Nothing was changed."; AGENT_EXIT_FAILED. */
 int convert_fail(struct convert_state *run, const char *message, DWORD error);
 
+/* The undo set in <letter>:\win7gen2\gen1\, as --undo reads it: 0
+ * complete with every CRC-32 right (*undo filled); 1 no manifest there;
+ * -1 damaged or unreadable, the reason in message.  The run that
+ * converts reads back what it kept with it before the table changes. */
+int convert_undo_check(char letter, struct convert_undo *undo, char *message,
+		       size_t message_size);
+
 /* --undo, with --dry-run or not: an AGENT_EXIT_* status. */
 int convert_run_undo(struct convert_state *run, bool dry_run);
 

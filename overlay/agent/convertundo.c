@@ -86,7 +86,7 @@ static uint32_t le32_at(const uint8_t *p)
  * inflate of its own, so the bytes themselves are checked when --undo
  * puts them back.
  */
-static int check_undo_set(char letter, struct convert_undo *undo, char *message,
+int convert_undo_check(char letter, struct convert_undo *undo, char *message,
 			  size_t message_size)
 {
 	uint8_t *manifest = NULL, *data[4] = { NULL, NULL, NULL, NULL };
@@ -193,7 +193,7 @@ int convert_run_undo(struct convert_state *run, bool dry_run)
 				 used ? ", " : "", i + 1);
 			continue;
 		}
-		found = check_undo_set(letter, &undo, message, sizeof(message));
+		found = convert_undo_check(letter, &undo, message, sizeof(message));
 		if (found < 0) {
 			convert_say_error(run, "win7gen2pe --convert --undo: %s: %s", run->name, message);
 			convert_say_error(run, "Nothing was changed.");
