@@ -218,8 +218,12 @@ bool convert_mounted_device(const struct convert_layout *layout, const uint8_t *
  * the partition - its byte offset (MBR) or unique GUID (GPT); at 0x34
  * the partition style as the boot library counts it, 1 MBR, 0 GPT; at
  * 0x38 the disk - its MBR signature or GPT disk GUID.  The GPT form is
- * the MBR form with the GUIDs in place of offset and signature: not yet
- * checked against a store bcdboot wrote.
+ * the MBR form with the GUIDs in place of offset and signature, as the
+ * loaders that boot Windows from stores bcdedit wrote patch it (grub4dos
+ * and ntloader write the same 40 bytes at 0x20 for either style: the
+ * partition GUID as its GPT entry holds it, a zero dword, the style, and
+ * the disk GUID as the GPT header holds it).  Not yet compared with a
+ * store bcdboot wrote on a GPT disk.
  */
 #define CONVERT_BCD_DEVICE_SIZE 88
 void convert_bcd_device_mbr(uint32_t disk_signature, uint64_t partition_offset,

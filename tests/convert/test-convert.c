@@ -339,7 +339,8 @@ static void test_bcd_device(void)
 		[0x10] = 0x06, [0x18] = 0x48, [0x22] = 0xf0, [0x23] = 0x15,
 		[0x34] = 0x01, [0x38] = 0xf1, [0x39] = 0xa8, [0x3a] = 0xeb, [0x3b] = 0xb3,
 	};
-	uint8_t device[CONVERT_BCD_DEVICE_SIZE], disk[16], partition[16];
+	uint8_t device[CONVERT_BCD_DEVICE_SIZE], expected[CONVERT_BCD_DEVICE_SIZE];
+	uint8_t disk[16], partition[16];
 	char text[39];
 
 	convert_bcd_device_mbr(0xb3eba8f1, 0x15f00000, device);
@@ -349,10 +350,17 @@ static void test_bcd_device(void)
 		disk[i] = (uint8_t)(0xd0 + i);
 		partition[i] = (uint8_t)(0xa0 + i);
 	}
+	/* The GPT form: the published MBR element with its 40-byte partition
+	 * record (0x20-0x47) holding the partition GUID, a zero dword, style 0
+	 * and the disk GUID, every other byte as published. */
+	memcpy(expected, published, sizeof(expected));
+	memset(expected + 0x20, 0, 40);
+	memcpy(expected + 0x20, partition, 16);
+	memcpy(expected + 0x38, disk, 16);
 	convert_bcd_device_gpt(disk, partition, device);
-	tap_ok(device[0x10] == 6 && device[0x18] == 0x48 && get_le32(device + 0x34) == 0 &&
-	       memcmp(device + 0x20, partition, 16) == 0 && memcmp(device + 0x38, disk, 16) == 0,
-	       "the GPT form holds the partition GUID at 0x20 and the disk GUID at 0x38");
+	tap_ok(memcmp(device, expected, sizeof(device)) == 0,
+	       "the GPT form is the published element with the partition GUID at 0x20, style 0 "
+	       "at 0x34 and the disk GUID at 0x38");
 	convert_bcd_guid_text(partition, text);
 	tap_is_str(text, "{a3a2a1a0-a5a4-a7a6-a8a9-aaabacadaeaf}",
 		   "BCD object names are lowercase GUIDs in braces");
