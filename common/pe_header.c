@@ -156,7 +156,7 @@ static uint32_t find_entry(const uint8_t *res, size_t size, uint32_t offset, uin
 }
 
 bool pe_file_version(const uint8_t *resources, size_t size, const struct pe_info *info,
-		     unsigned *major, unsigned *minor)
+		     unsigned *major, unsigned *minor, unsigned *build)
 {
 	uint32_t names, languages, leaf, data_rva, data_size;
 	uint64_t data_offset;
@@ -186,6 +186,8 @@ bool pe_file_version(const uint8_t *resources, size_t size, const struct pe_info
 			continue;
 		*major = get_le32(fixed + 8) >> 16;
 		*minor = get_le32(fixed + 8) & 0xffff;
+		if (build)
+			*build = get_le32(fixed + 12) >> 16;
 		return true;
 	}
 	return false;

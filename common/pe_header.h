@@ -51,12 +51,13 @@ bool pe_headers(const uint8_t *data, size_t size, struct pe_info *info);
 bool pe_is_x64(const uint8_t *data, size_t size);
 
 /*
- * The file version's major and minor numbers (6 and 1 for Windows 7)
- * from the resource directory's bytes: resources holds size bytes of the
- * file from info->resource_offset on, which is info->resource_rva in
- * memory.  False when there is no version resource or it does not fit.
+ * The file version's major, minor and build numbers (6, 1 and 7601 for
+ * Windows 7 SP1; build may be NULL) from the resource directory's bytes:
+ * resources holds size bytes of the file from info->resource_offset on,
+ * which is info->resource_rva in memory.  False when there is no version
+ * resource or it does not fit.
  */
 bool pe_file_version(const uint8_t *resources, size_t size, const struct pe_info *info,
-		     unsigned *major, unsigned *minor);
+		     unsigned *major, unsigned *minor, unsigned *build);
 
 #endif

@@ -33,6 +33,9 @@
  * builder/cmd_convert.c lists them): the boot manager and its store, the
  * boot sector copy bootsect.exe keeps, Windows RE, NTFS's per-volume
  * folders. */
+/* Windows 7 SP1 and Server 2008 R2 SP1: NT 6.1, build 7601. */
+#define WINDOWS_SP1_BUILD 7601
+
 static const char *const boot_files[] = {
 	"bootmgr", "BOOTSECT.BAK", "Boot", "Recovery", "System Volume Information",
 	"$RECYCLE.BIN",
@@ -167,6 +170,15 @@ static int check_windows(struct convert_state *run, unsigned index, char letter)
 		snprintf(message, sizeof(message), "partition %u (%c:) holds %s: convert moves "
 			 "64-bit Windows 7 or Server 2008 R2, which UEFI boots", index + 1, letter,
 			 shown);
+		convert_refuse(run, CONVERT_REFUSE_NO_WINDOWS, message);
+		return 1;
+	}
+	/* Windows 7 boots on Gen2 from Service Pack 1 on (build 7601), as
+	 * win7gen2 convert checks on Linux by the SOFTWARE hive's build. */
+	if (found.facts.build < WINDOWS_SP1_BUILD) {
+		snprintf(message, sizeof(message), "partition %u (%c:) holds Windows 7 build %u, "
+			 "which has no Service Pack 1, which Gen2 needs: install SP1 in the Gen1 "
+			 "VM first", index + 1, letter, found.facts.build);
 		convert_refuse(run, CONVERT_REFUSE_NO_WINDOWS, message);
 		return 1;
 	}

@@ -139,6 +139,7 @@ struct install_candidate {
 	uint64_t hive_time;     /* SYSTEM hive's last write, FILETIME units */
 	bool version_known;     /* ntoskrnl.exe's file version was read */
 	unsigned major, minor;  /* its file version */
+	unsigned build;         /* 7601: Service Pack 1 */
 	bool machine_known;
 	uint16_t machine;       /* its PE machine type */
 };

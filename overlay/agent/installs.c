@@ -56,7 +56,8 @@ static void read_kernel(const wchar_t *path, struct install_candidate *facts)
 		resources = malloc(info.resource_size ? info.resource_size : 1);
 		if (resources && read_at(file, info.resource_offset, resources, info.resource_size))
 			facts->version_known = pe_file_version(resources, info.resource_size, &info,
-							       &facts->major, &facts->minor);
+							       &facts->major, &facts->minor,
+							       &facts->build);
 		free(resources);
 	}
 	CloseHandle(file);

@@ -104,10 +104,12 @@ agent() {
 	return $status
 }
 
-# fake_kernel FILE MAJOR MINOR: an x64 program with ntoskrnl.exe's kind
-# of version resource, which is how the agent tells a Windows' version.
+# fake_kernel FILE MAJOR MINOR [BUILD]: an x64 program with ntoskrnl.exe's
+# kind of version resource, which is how the agent tells a Windows'
+# version (BUILD 7601, Service Pack 1, unless given).
 fake_kernel() {
-	"$WINDRES" -DMAJOR=$2 -DMINOR=$3 "$top_srcdir/tests/agent/fake-kernel.rc" -O coff \
+	"$WINDRES" -DMAJOR=$2 -DMINOR=$3 -DBUILD=${4:-7601} \
+		"$top_srcdir/tests/agent/fake-kernel.rc" -O coff \
 		-o kernel.res &&
 	echo "int main(void) { return 0; }" >kernel.c &&
 	"$MINGW_CC" -o "$1" kernel.c kernel.res

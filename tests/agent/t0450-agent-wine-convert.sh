@@ -157,12 +157,15 @@ test_expect_success 'a System Reserved holding more than boot files is refused, 
 	grep "holds \"notes.txt\", which is not a boot file" err
 '
 
-test_expect_success 'no Windows 7 x64 on the disk: refused, unchanged' '
+test_expect_success 'no Windows 7 SP1 x64 on the disk: refused, unchanged' '
 	mv wintree/Windows/System32/ntoskrnl.exe kernel.keep &&
 	test_when_finished "mv kernel.keep wintree/Windows/System32/ntoskrnl.exe" &&
 	fake_kernel wintree/Windows/System32/ntoskrnl.exe 6 0 &&
 	refused gen1.img no-windows &&
 	grep "partition 2 (W:) holds" err &&
+	fake_kernel wintree/Windows/System32/ntoskrnl.exe 6 1 7600 &&
+	refused gen1.img no-windows &&
+	grep "build 7600, which has no Service Pack 1" err &&
 	mv wintree/Windows wintree/Windows.away &&
 	test_when_finished "mv wintree/Windows.away wintree/Windows" &&
 	refused gen1.img no-windows &&

@@ -370,7 +370,10 @@ static void test_drivers(void)
 static struct install_candidate candidate(char letter, uint64_t time, unsigned major,
 					  unsigned minor, uint16_t machine)
 {
-	struct install_candidate c = { letter, time, true, major, minor, true, machine };
+	struct install_candidate c = {
+		.letter = letter, .hive_time = time, .version_known = true, .major = major,
+		.minor = minor, .build = 7601, .machine_known = true, .machine = machine,
+	};
 
 	return c;
 }
@@ -870,6 +873,7 @@ static void make_image(uint8_t image[IMAGE_SIZE])
 static bool version_of(const uint8_t *image, size_t size, unsigned *major, unsigned *minor)
 {
 	struct pe_info info;
+	unsigned build;
 
 	if (!pe_headers(image, size < PE_HEADER_READ ? size : PE_HEADER_READ, &info) ||
 	    !info.has_resources || info.resource_offset > size)
@@ -877,14 +881,24 @@ static bool version_of(const uint8_t *image, size_t size, unsigned *major, unsig
 	return pe_file_version(image + info.resource_offset,
 			       size - info.resource_offset < info.resource_size ?
 			       size - info.resource_offset : info.resource_size,
-			       &info, major, minor);
+			       &info, major, minor, &build);
+}
+
+static bool build_of(const uint8_t *image, size_t size, unsigned *build)
+{
+	struct pe_info info;
+	unsigned major, minor;
+
+	return pe_headers(image, size, &info) && info.has_resources &&
+	       pe_file_version(image + info.resource_offset, info.resource_size, &info, &major,
+			       &minor, build);
 }
 
 static void test_pe_header(void)
 {
 	uint8_t image[IMAGE_SIZE];
 	struct pe_info info;
-	unsigned major = 0, minor = 0;
+	unsigned major = 0, minor = 0, build = 0;
 
 	make_image(image);
 	tap_ok(pe_headers(image, sizeof(image), &info) && info.machine == PE_MACHINE_AMD64 &&
@@ -893,6 +907,8 @@ static void test_pe_header(void)
 	       "an x64 PE header and where its resources are");
 	tap_ok(version_of(image, sizeof(image), &major, &minor) && major == 6 && minor == 1,
 	       "the file version from the version resource: %u.%u", major, minor);
+	tap_ok(build_of(image, sizeof(image), &build) && build == 7601,
+	       "and its build, which tells Service Pack 1: %u", build);
 	tap_ok(pe_headers(image, 0x100, &info) && info.machine == PE_MACHINE_AMD64 &&
 	       !info.has_resources, "headers cut before the section table: the machine only");
 	tap_ok(!version_of(image, RSRC_FILE + 0x90, &major, &minor),

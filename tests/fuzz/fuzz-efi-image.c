@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static void check_pe(const uint8_t *data, size_t size)
 {
 	struct pe_info info;
-	unsigned major = 0, minor = 0;
+	unsigned major = 0, minor = 0, build = 0;
 
 	if (!pe_headers(data, size, &info))
 		return;
@@ -30,7 +30,7 @@ static void check_pe(const uint8_t *data, size_t size)
 	if (info.has_resources && info.resource_offset <= size &&
 	    info.resource_size <= size - info.resource_offset)
 		pe_file_version(data + info.resource_offset, info.resource_size, &info, &major,
-				&minor);
+				&minor, &build);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
