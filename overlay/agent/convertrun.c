@@ -23,6 +23,7 @@
 #include "convert.h"
 #include "convertdisk.h"
 #include "convertstate.h"
+#include "convertwrite.h"
 #include "decide.h"
 #include "installs.h"
 #include "partition_table.h"
@@ -317,11 +318,7 @@ int convert_run(const wchar_t *path, const char *name, bool dry_run, bool undo,
 		if (dry_run) {
 			output_line(out, "Dry run: every check passed; nothing was changed.");
 		} else {
-			convert_say_error(&run, "win7gen2pe --convert: %s: writing the new table from "
-				     "Windows is not in this agent yet: convert the disk with "
-				     "'win7gen2 convert --disk IMAGE' on Linux", name);
-			convert_say_error(&run, "Nothing was changed.");
-			status = AGENT_EXIT_FAILED;
+			status = convert_write(&run, path);
 		}
 	}
 	text_free(&plan);

@@ -48,6 +48,7 @@ agent_win32_sources = \
 	overlay/agent/backend_win32_layout.c \
 	overlay/agent/convertrun.c overlay/agent/convertrun.h overlay/agent/convertstate.h \
 	overlay/agent/convertundo.c \
+	overlay/agent/convertwrite.c overlay/agent/convertwrite.h \
 	overlay/agent/convertdisk_io.c overlay/agent/convertdisk.h
 # The queries the wine tests replace: disk layouts (disklayout.h), and
 # volumes and partitions (disk.h: wine's storage IOCTLs show no ESP).
@@ -148,6 +149,7 @@ agent_shell_tests = \
 	tests/agent/t0420-agent-wine-pe.sh \
 	tests/agent/t0430-agent-wine-guard.sh \
 	tests/agent/t0440-agent-wine-packages.sh \
-	tests/agent/t0450-agent-wine-convert.sh
+	tests/agent/t0450-agent-wine-convert.sh \
+	tests/agent/t0455-agent-wine-convert-write.sh
 TESTS += $(agent_shell_tests)
 EXTRA_DIST += $(agent_shell_tests)
