@@ -24,16 +24,22 @@
 #include <zlib.h>
 
 #include "args.h"
+#include "backend_win32.h"
 #include "convert.h"
 #include "convertdisk.h"
 #include "fix.h"
+#include "fixrun.h"
 #include "partition_table.h"
+#include "process.h"
 #include "text.h"
 #include "win32util.h"
 
 #define UNDO_DIR_SHOWN "\\win7gen2\\gen1\\"
 /* System Reserved is read and compressed a piece at a time. */
 #define READ_CHUNK (1024u * 1024)
+/* format.com /Q on 100 MiB and bcdboot take seconds; a tool that hangs
+ * (a question nobody answers) is stopped. */
+#define TOOL_TIMEOUT_MS (10u * 60 * 1000)
 
 /* The undo set's files, as they are written and as convert.txt describes them. */
 struct undo_set {
@@ -303,37 +309,382 @@ out:
 	return status;
 }
 
+/* A failure after the disk's first sector changed: where it stopped,
+ * and what puts it back; AGENT_EXIT_FAILED. */
+static int fail_after_table(struct convert_state *run, const char *state, const char *message,
+			    DWORD error)
+{
+	char reason[200] = "";
+
+	if (error != ERROR_SUCCESS)
+		win32_error_text(error, reason, sizeof(reason));
+	convert_say_error(run, "win7gen2pe --convert: %s: %s%s%s%s", run->name, message,
+			  reason[0] ? " (" : "", reason, reason[0] ? ")" : "");
+	convert_say_error(run, "The disk is half converted: %s.", state);
+	convert_say_error(run, "Put it back with 'win7gen2pe --convert %s --undo' here, or "
+			  "'win7gen2 convert --disk IMAGE --undo' on Linux: the undo data is in "
+			  "%c:" UNDO_DIR_SHOWN ".", run->name, run->letter[run->layout.windows]);
+	return AGENT_EXIT_FAILED;
+}
+
+/* size bytes (whole sectors) at lba, through a page-aligned copy. */
+static bool write_sectors(struct convert_state *run, uint64_t lba, const void *data, size_t size,
+			  DWORD *error)
+{
+	uint8_t *buffer = io_buffer(size);
+	bool ok;
+
+	if (!buffer) {
+		*error = ERROR_NOT_ENOUGH_MEMORY;
+		return false;
+	}
+	memcpy(buffer, data, size);
+	ok = convert_disk_write(&run->disk, lba * CONVERT_BLOCK_SIZE, buffer, (DWORD)size, error);
+	VirtualFree(buffer, 0, MEM_RELEASE);
+	return ok;
+}
+
+/*
+ * Step 2: the new table.  System Reserved is locked first: Windows
+ * refuses writes into a mounted volume's sectors, and a volume someone
+ * has open must not change under them.  Its NTFS boot sector and backup
+ * boot sector (the partition's last sector) are cleared so that Windows
+ * mounts no stale NTFS on the ESP-to-be and format.com has no old label
+ * to ask for; the undo set holds them.  Then the GPT in Linux's order:
+ * the backup at the end first, the protective MBR last, so that until
+ * the last write the MBR still describes the disk.
+ */
+static int write_table(struct convert_state *run)
+{
+	static const uint8_t zero[CONVERT_BLOCK_SIZE];
+	static struct convert_gpt gpt;
+	const struct convert_partition *esp = &run->layout.partition[run->layout.esp];
+	struct convert_volume volume;
+	DWORD error = ERROR_SUCCESS;
+	char message[300];
+	const char *state = "System Reserved's NTFS boot sectors are cleared; the MBR is "
+			    "unchanged";
+
+	if (!convert_disk_lock_partition(&run->disk, esp->first_lba * CONVERT_BLOCK_SIZE,
+					 &volume, &error)) {
+		snprintf(message, sizeof(message), "System Reserved (partition %d, %c:) cannot be "
+			 "locked: close what has files open on it (Explorer windows, command "
+			 "prompts, antivirus scans) and run again", run->layout.esp + 1,
+			 run->letter[run->layout.esp]);
+		return fail_before_table(run, run->letter[run->layout.windows], message, error);
+	}
+	convert_build_gpt(&run->layout, &gpt);
+	output_line(run->out, "Writing the GPT (System Reserved becomes the ESP)...");
+	if (!write_sectors(run, esp->first_lba, zero, sizeof(zero), &error) ||
+	    !write_sectors(run, esp->first_lba + esp->blocks - 1, zero, sizeof(zero), &error))
+		goto failed;
+	state = "the backup GPT may be partly written; the MBR is unchanged";
+	if (!write_sectors(run, gpt.backup_entries_lba, gpt.entries, sizeof(gpt.entries), &error) ||
+	    !write_sectors(run, gpt.backup_header_lba, gpt.backup_header,
+			   sizeof(gpt.backup_header), &error) ||
+	    !write_sectors(run, gpt.primary_entries_lba, gpt.entries, sizeof(gpt.entries), &error) ||
+	    !write_sectors(run, 1, gpt.primary_header, sizeof(gpt.primary_header), &error))
+		goto failed;
+	state = "the GPT is written but the protective MBR may not be";
+	if (!write_sectors(run, 0, gpt.protective_mbr, sizeof(gpt.protective_mbr), &error))
+		goto failed;
+	convert_volume_release(&volume);
+	if (!convert_disk_refresh(&run->disk, &error))
+		return fail_after_table(run, "the GPT is written, System Reserved is not yet the "
+					"ESP", "Windows did not read the new table (restart, or "
+					"detach and attach the disk, then --undo)", error);
+	return 0;
+failed:
+	convert_volume_release(&volume);
+	return fail_after_table(run, state, "writing the new table failed", error);
+}
+
+/* The running Windows' version, from the kernel (GetVersionEx answers
+ * what a program without a manifest is told). */
+static bool running_windows_at_least(DWORD major, DWORD minor)
+{
+	typedef LONG(WINAPI * rtl_get_version_fn)(OSVERSIONINFOW *);
+	HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+	rtl_get_version_fn get_version;
+	OSVERSIONINFOW info;
+
+	if (!ntdll)
+		return false;
+	get_version = (rtl_get_version_fn)(void (*)(void))GetProcAddress(ntdll, "RtlGetVersion");
+	memset(&info, 0, sizeof(info));
+	info.dwOSVersionInfoSize = sizeof(info);
+	if (!get_version || get_version(&info) != 0)
+		return false;
+	return info.dwMajorVersion > major ||
+	       (info.dwMajorVersion == major && info.dwMinorVersion >= minor);
+}
+
+/* Runs a System32 tool with its arguments; true when it exited 0, else
+ * false with what happened in why. */
+static bool run_tool(const wchar_t *tool, const char *arguments, char *why, size_t why_size)
+{
+	char program[MAX_PATH * 3], line[MAX_PATH * 3 + 200], shown[64];
+	struct process_result result;
+
+	utf8_from_wide_buf(tool, shown, sizeof(shown));
+	if (!process_system_program(tool, program, sizeof(program))) {
+		snprintf(why, why_size, "%s is not in System32", shown);
+		return false;
+	}
+	snprintf(line, sizeof(line), "\"%s\" %s", program, arguments);
+	process_run(program, line, TOOL_TIMEOUT_MS, &result);
+	if (result.started && !result.timed_out && result.exit_code == 0)
+		return true;
+	{
+		char how[200];
+
+		process_describe(&result, how, sizeof(how));
+		snprintf(why, why_size, "%s %s failed (%s)", shown, arguments, how);
+	}
+	return false;
+}
+
+/*
+ * Step 3: the ESP: formatted FAT32 by Windows' own format.com, the boot
+ * files and a UEFI boot store from the Windows partition by bcdboot.
+ *
+ * bcdboot writes the store for the firmware it runs on unless /f says
+ * otherwise, and /f exists from Windows 8 (6.2) on: a Hyper-V host (a
+ * BIOS or UEFI machine; its store must be UEFI's) gets /f UEFI.  Windows
+ * PE 3 has no /f; it runs in the Gen2 VM, whose firmware is UEFI, so its
+ * bcdboot writes the UEFI store by itself.  Microsoft's BCDBoot options
+ * page documents /p and /addlast as placing the Windows Boot Manager
+ * entry in the UEFI boot order and does not say that /s leaves the
+ * running machine's firmware entries alone: on a UEFI host bcdboot may
+ * add one for the converted disk there (README: the Verified table).
+ */
+static int make_esp(struct convert_state *run, char *esp_letter, bool *mounted)
+{
+	const struct convert_partition *esp = &run->layout.partition[run->layout.esp];
+	const char *state = "the GPT is written; the ESP is not formatted yet";
+	char windows = run->letter[run->layout.windows];
+	char arguments[120], why[MAX_PATH * 3 + 300];
+	wchar_t boot[32], manager[48];
+	DWORD error = ERROR_SUCCESS;
+
+	*esp_letter = convert_disk_mount_partition(&run->disk, esp->first_lba * CONVERT_BLOCK_SIZE,
+						   mounted, &error);
+	if (!*esp_letter)
+		return fail_after_table(run, state, "the new ESP has no drive letter and none "
+					"could be given", error);
+	output_line(run->out, "Formatting the ESP (%c:) FAT32 and copying the boot files...",
+		    *esp_letter);
+	snprintf(arguments, sizeof(arguments), "%c: /FS:FAT32 /Q /Y /V:SYSTEM", *esp_letter);
+	if (!run_tool(L"format.com", arguments, why, sizeof(why)))
+		return fail_after_table(run, state, why, ERROR_SUCCESS);
+	state = "the GPT is written and the ESP formatted, without boot files";
+	snprintf(arguments, sizeof(arguments), "%c:\\Windows /s %c:%s", windows, *esp_letter,
+		 running_windows_at_least(6, 2) ? " /f UEFI" : "");
+	if (!run_tool(L"bcdboot.exe", arguments, why, sizeof(why)))
+		return fail_after_table(run, state, why, ERROR_SUCCESS);
+	/* The firmware's default path, which a Gen2 VM boots when it has no
+	 * boot entry for the disk yet. */
+	swprintf(boot, 32, L"%c:\\EFI\\Boot", *esp_letter);
+	swprintf(manager, 48, L"%c:\\EFI\\Microsoft\\Boot\\bootmgfw.efi", *esp_letter);
+	{
+		wchar_t fallback[48];
+
+		swprintf(fallback, 48, L"%ls\\bootx64.efi", boot);
+		if (GetFileAttributesW(fallback) == INVALID_FILE_ATTRIBUTES &&
+		    ((!CreateDirectoryW(boot, NULL) && GetLastError() != ERROR_ALREADY_EXISTS) ||
+		     !CopyFileW(manager, fallback, TRUE)))
+			return fail_after_table(run, state, "\\EFI\\Boot\\bootx64.efi cannot be "
+						"made from \\EFI\\Microsoft\\Boot\\bootmgfw.efi on the "
+						"ESP", GetLastError());
+	}
+	return 0;
+}
+
+/* MountedDevices, value by value: each that names a volume of this disk
+ * in MBR form gets the GPT form. */
+struct mounted_job {
+	const struct fix_backend *backend;
+	struct fix_hive *hive;
+	const struct convert_layout *layout;
+	unsigned changed;
+	bool failed;
+	struct fix_error err;
+};
+
+static bool convert_one_mounted(void *ctx, const char *name)
+{
+	struct mounted_job *job = ctx;
+	struct fix_reg_value value = { 0, NULL, 0 };
+	uint8_t gpt[CONVERT_MOUNTED_GPT_SIZE];
+
+	if (job->backend->hive_get(job->hive, "MountedDevices", name, &value, &job->err) !=
+	    FIX_OK) {
+		job->failed = true;
+		return false;
+	}
+	if (value.type == REG_BINARY &&
+	    convert_mounted_device(job->layout, value.data, value.size, gpt)) {
+		if (job->backend->hive_set(job->hive, "MountedDevices", name, REG_BINARY, gpt,
+					   sizeof(gpt), &job->err) != FIX_OK)
+			job->failed = true;
+		else
+			job->changed++;
+	}
+	free(value.data);
+	return !job->failed;
+}
+
+/* Step 4a: W:'s SYSTEM hive remembers this disk's volumes by GPT GUID,
+ * so that C: stays C:.  The Win32 backend's hive access: a copy loaded,
+ * committed by one rename. */
+static bool convert_mounted(struct convert_state *run, const char *windows_root,
+			    const char *esp_root, unsigned *changed, char *why, size_t why_size)
+{
+	struct win32_fix backend;
+	struct mounted_job job;
+
+	memset(&job, 0, sizeof(job));
+	job.backend = &win32_fix_backend;
+	job.layout = &run->layout;
+	if (win32_fix_init(&backend, windows_root, esp_root, false, &job.err) != FIX_OK ||
+	    win32_hive_open(&backend, FIX_VOLUME_WINDOWS, FIX_HIVE_PATH, true,
+			    &job.hive, &job.err) != FIX_OK) {
+		snprintf(why, why_size, "%s", job.err.message);
+		return false;
+	}
+	if (win32_hive_values(job.hive, "MountedDevices", convert_one_mounted, &job, &job.err) ==
+		    FIX_ERROR)
+		job.failed = true;
+	if (!job.failed && job.changed && win32_hive_commit(job.hive, &job.err) != FIX_OK)
+		job.failed = true;
+	win32_hive_close(job.hive);
+	if (job.failed) {
+		snprintf(why, why_size, "MountedDevices: %s", job.err.message);
+		return false;
+	}
+	*changed = job.changed;
+	return true;
+}
+
+/* win7gen2.efi beside this program, as win7gen2pe --windows finds it
+ * on a host and as Windows PE carries it. */
+static bool load_payload(uint8_t **payload, size_t *size, char *path, size_t path_size,
+			 char *why, size_t why_size)
+{
+	wchar_t self[MAX_PATH], *slash;
+	DWORD n = GetModuleFileNameW(NULL, self, MAX_PATH);
+	char dir[MAX_PATH * 3];
+
+	if (n == 0 || n >= MAX_PATH || !(slash = wcsrchr(self, L'\\'))) {
+		snprintf(why, why_size, "this program's folder is unknown");
+		return false;
+	}
+	*slash = L'\0';
+	utf8_from_wide_buf(self, dir, sizeof(dir));
+	snprintf(path, path_size, "%s\\win7gen2.efi", dir);
+	return fixrun_read_payload(path, payload, size, why, why_size);
+}
+
+/* Step 4: MountedDevices, the Gen2 fix as win7gen2pe --windows W:
+ * --esp S: runs it, convert's own record in the ESP's log. */
+static int fix_windows(struct convert_state *run, char esp_letter, const uint8_t *payload,
+		       size_t payload_size, const char *payload_path)
+{
+	const char *state = "the GPT is written and the ESP has Windows' boot files; the "
+			    "SYSTEM hive is not changed yet";
+	struct fixrun_request request;
+	struct fixrun_outcome outcome;
+	struct text record = TEXT_INIT;
+	char windows_root[4] = { run->letter[run->layout.windows], ':', '\\', '\0' };
+	char esp_root[4] = { esp_letter, ':', '\\', '\0' };
+	char why[600], when[64];
+	unsigned changed = 0;
+	bool logged;
+
+	if (!convert_mounted(run, windows_root, esp_root, &changed, why, sizeof(why)))
+		return fail_after_table(run, state, why, ERROR_SUCCESS);
+	output_line(run->out, "MountedDevices: %u entr%s of this disk to GPT form (DMIO:ID:).",
+		    changed, changed == 1 ? "y" : "ies");
+	output_line(run->out, "The Gen2 fix on the new ESP and the SYSTEM hive:");
+	memset(&request, 0, sizeof(request));
+	request.windows_root = windows_root;
+	request.esp_root = esp_root;
+	request.payload = payload;
+	request.payload_size = payload_size;
+	request.payload_name = payload_path;
+	request.verbosity = FIX_NORMAL;
+	request.layout.known = true;
+	request.layout.esp_partition = (unsigned)run->layout.esp + 1;
+	request.layout.windows_partition = (unsigned)run->layout.windows + 1;
+	snprintf(request.layout.how, sizeof(request.layout.how), "the GPT win7gen2pe --convert wrote");
+	request.where = run->errors_in_report ? "Windows PE (convert)" :
+			"Windows host (win7gen2pe --convert)";
+	request.write_status = true;
+	fixrun(&request, run->out, &outcome);
+	if (!outcome.planned || !outcome.succeeded)
+		return fail_after_table(run, "the GPT, the ESP and MountedDevices are converted; "
+					"the Gen2 fix did not finish", "the Gen2 fix did not "
+					"succeed (its report is above)", ERROR_SUCCESS);
+	win32_timestamp(when, sizeof(when));
+	convert_log_text(&run->layout, run->name, WIN7GEN2_VERSION, when, changed, &record);
+	logged = !record.failed && fixrun_append_esp_log(esp_root, text_string(&record), run->out);
+	text_free(&record);
+	if (!logged)
+		output_line(run->out, "(convert's record was not added to \\EFI\\win7gen2\\log.txt)");
+	return 0;
+}
+
 int convert_write(struct convert_state *run, const wchar_t *path)
 {
 	struct undo_set set;
 	DWORD error = ERROR_SUCCESS;
 	uint64_t checked_size = run->disk.size;
-	char letter = run->letter[run->layout.windows];
+	uint8_t *payload = NULL;
+	size_t payload_size = 0;
+	char payload_path[MAX_PATH * 3 + 32], why[MAX_PATH * 3 + 300], esp_letter = 0;
+	bool mounted = false;
 	int status;
 
 	memset(&set, 0, sizeof(set));
+	/* The Gen2 fix needs the payload: missing, nothing may change. */
+	if (!load_payload(&payload, &payload_size, payload_path, sizeof(payload_path), why,
+			  sizeof(why))) {
+		convert_say_error(run, "win7gen2pe --convert: %s: the Gen2 fix needs the payload, "
+				  "win7gen2.efi beside win7gen2pe.exe: %s", run->name, why);
+		convert_say_error(run, "Nothing was changed.");
+		return AGENT_EXIT_FAILED;
+	}
 	convert_disk_close(&run->disk);
 	if (!convert_disk_open(path, true, &run->disk, &error)) {
 		char message[300], reason[200];
 
+		free(payload);
 		win32_error_text(error, reason, sizeof(reason));
 		snprintf(message, sizeof(message), "it cannot be opened for writing (%s): run as "
 			 "administrator, and detach it from any running VM", reason);
 		return convert_refuse(run, CONVERT_REFUSE_READ_ONLY, message);
 	}
-	if (run->disk.size != checked_size)
+	if (run->disk.size != checked_size) {
+		free(payload);
 		return convert_fail(run, "its size changed while it was being checked",
 				    ERROR_INVALID_DATA);
+	}
 	status = keep_undo(run, &set);
 	undo_set_free(&set);
-	if (status != 0)
-		return status;
-	output_line(run->out, "The undo data is in %c:" UNDO_DIR_SHOWN " and reads back whole.",
-		    letter);
-	convert_say_error(run, "win7gen2pe --convert: %s: writing the new table from Windows is "
-			  "not in this agent yet: convert the disk with 'win7gen2 convert --disk "
-			  "IMAGE' on Linux", run->name);
-	convert_say_error(run, "The partition table was not changed; only %c:" UNDO_DIR_SHOWN
-			  " on the Windows volume was written.", letter);
-	return AGENT_EXIT_FAILED;
+	if (status == 0) {
+		output_line(run->out, "The undo data is in %c:" UNDO_DIR_SHOWN " and reads back whole.",
+			    run->letter[run->layout.windows]);
+		status = write_table(run);
+	}
+	if (status == 0)
+		status = make_esp(run, &esp_letter, &mounted);
+	if (status == 0)
+		status = fix_windows(run, esp_letter, payload, payload_size, payload_path);
+	if (mounted)
+		convert_disk_unmount(esp_letter);
+	free(payload);
+	if (status == 0)
+		output_line(run->out, "Converted: attach the disk to a Generation 2 VM.  "
+			    "'win7gen2pe --convert %s --undo' puts it back as it was.", run->name);
+	return status;
 }

@@ -116,6 +116,7 @@ EXTRA_DIST += $(agent_portable_sources) $(agent_win32_sources) overlay/agent/REA
 	$(agent_convertdisk_source) tests/agent/fake-convertdisk.c \
 	tests/agent/lib-agent.sh tests/agent/win32-allowed.txt \
 	tests/agent/fake-setup.c tests/agent/fake-dism.c tests/agent/stand-in.h \
+	tests/agent/fake-format.c tests/agent/fake-bcdboot.c \
 	tests/agent/fake-kernel.rc
 
 # The agent's decisions and texts on the host (portable parts only).
