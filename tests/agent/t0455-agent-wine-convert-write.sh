@@ -255,6 +255,19 @@ test_expect_success 'the undo set cannot be written: stops before the table, say
 	cmp gen1.img disk.img
 '
 
+test_expect_success 'System Reserved cannot be locked: stops before its sectors, naming it' '
+	fresh &&
+	: >"$AGENT_DIR/lock-refused.txt" &&
+	test_when_finished "rm -f \"$AGENT_DIR/lock-refused.txt\"" &&
+	test_expect_code 1 convert disk.img &&
+	grep "System Reserved (partition 1, S:) cannot be locked: close what has files open on it" err &&
+	grep "The partition table was not changed; only W:.win7gen2.gen1. on the Windows volume may have been written." err &&
+	printf "%s\n" "open write" "lock $SYSRES_START refused" >expect &&
+	disk_log >log && test_cmp expect log &&
+	cmp gen1.img disk.img &&
+	! test -e "$SYSTEM32/format-args.txt"
+'
+
 test_expect_success 'no win7gen2.efi beside the agent: refused before anything is written' '
 	fresh &&
 	mv "$AGENT_DIR/win7gen2.efi" payload.away &&
