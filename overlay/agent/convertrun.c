@@ -1,5 +1,6 @@
 /*
- * convertrun.c - win7gen2pe --convert: the checks and the plan on Windows
+ * convertrun.c - win7gen2pe --convert: the checks and the plan on Windows,
+ * then convertwrite.c's writes
  *
  * The engine sees the disk's bytes (convertdisk.h); the files on System
  * Reserved and on Windows are read through the drive letters Windows
