@@ -626,7 +626,9 @@ static int fix_windows(struct convert_state *run, char esp_letter, const uint8_t
 					"the Gen2 fix did not finish", "the Gen2 fix did not "
 					"succeed (its report is above)", ERROR_SUCCESS);
 	win32_timestamp(when, sizeof(when));
-	convert_log_text(&run->layout, run->name, WIN7GEN2_VERSION, when, changed, &record);
+	convert_log_text_where(&run->layout, run->name, WIN7GEN2_VERSION, when, changed,
+			       request.where, "the fix's SYSTEM.win7gen2-backup above already "
+			       "has MountedDevices in GPT form", &record);
 	logged = !record.failed && fixrun_append_esp_log(esp_root, text_string(&record), run->out);
 	text_free(&record);
 	if (!logged)

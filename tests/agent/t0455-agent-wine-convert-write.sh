@@ -166,7 +166,9 @@ test_expect_success 'W:'"'"'s SYSTEM: MountedDevices by partition GUID, the Gen2
 	grep "MountedDevices: 2 entries of this disk to GPT form" out &&
 	test "$(wine_value $WIN_HIVE "ControlSet001\\Services\\vmbus" Start)" = dword:00000000 &&
 	grep "win7gen2 fix" sysres-tree/EFI/win7gen2/log.txt &&
-	grep "undo data" sysres-tree/EFI/win7gen2/log.txt &&
+	grep "win7gen2 convert .* (Windows host (win7gen2pe --convert))" sysres-tree/EFI/win7gen2/log.txt &&
+	grep "^undo data: .win7gen2.gen1. on partition 2 (the SYSTEM hive as it was is there" \
+		sysres-tree/EFI/win7gen2/log.txt &&
 	grep "$windows_guid" sysres-tree/EFI/win7gen2/log.txt &&
 	head -n 1 sysres-tree/EFI/win7gen2/status.txt | grep "^win7gen2 status: ok"
 '
