@@ -1,6 +1,14 @@
 /*
  * convertwrite.c - win7gen2pe --convert: the undo set, then the disk
  *
+ * In builder/cmd_convert.c's order, after every check: System Reserved
+ * locked; the undo set kept and read back; the GPT; the ESP formatted by
+ * format.com and filled by bcdboot; MountedDevices and the Gen2 fix in
+ * the Windows partition's SYSTEM hive; convert's record in the ESP's log.
+ * Until the first sector of the disk changes a failure says the table was
+ * not changed; after it, what state the disk is in and that --undo puts
+ * it back.
+ *
  * The undo set is the one win7gen2 convert keeps on Linux
  * (builder/cmd_convert.c, keep_undo): the first and last MiB of the
  * disk, System Reserved's every sector as gzip (RFC 1952, so that it can
@@ -345,34 +353,23 @@ static bool write_sectors(struct convert_state *run, uint64_t lba, const void *d
 }
 
 /*
- * Step 2: the new table.  System Reserved is locked first: Windows
- * refuses writes into a mounted volume's sectors, and a volume someone
- * has open must not change under them.  Its NTFS boot sector and backup
- * boot sector (the partition's last sector) are cleared so that Windows
- * mounts no stale NTFS on the ESP-to-be and format.com has no old label
- * to ask for; the undo set holds them.  Then the GPT in Linux's order:
- * the backup at the end first, the protective MBR last, so that until
- * the last write the MBR still describes the disk.
+ * Step 2: the new table, System Reserved locked (convert_write).  Its
+ * NTFS boot sector and backup boot sector (the partition's last sector)
+ * are cleared so that Windows mounts no stale NTFS on the ESP-to-be and
+ * format.com has no old label to ask for; the undo set holds them.  Then
+ * the GPT in Linux's order: the backup at the end first, the protective
+ * MBR last, so that until the last write the MBR still describes the
+ * disk.  The lock is released either way.
  */
-static int write_table(struct convert_state *run)
+static int write_table(struct convert_state *run, struct convert_volume *volume)
 {
 	static const uint8_t zero[CONVERT_BLOCK_SIZE];
 	static struct convert_gpt gpt;
 	const struct convert_partition *esp = &run->layout.partition[run->layout.esp];
-	struct convert_volume volume;
 	DWORD error = ERROR_SUCCESS;
-	char message[300];
 	const char *state = "System Reserved's NTFS boot sectors are cleared; the MBR is "
 			    "unchanged";
 
-	if (!convert_disk_lock_partition(&run->disk, esp->first_lba * CONVERT_BLOCK_SIZE,
-					 &volume, &error)) {
-		snprintf(message, sizeof(message), "System Reserved (partition %d, %c:) cannot be "
-			 "locked: close what has files open on it (Explorer windows, command "
-			 "prompts, antivirus scans) and run again", run->layout.esp + 1,
-			 run->letter[run->layout.esp]);
-		return fail_before_table(run, run->letter[run->layout.windows], message, error);
-	}
 	convert_build_gpt(&run->layout, &gpt);
 	output_line(run->out, "Writing the GPT (System Reserved becomes the ESP)...");
 	if (!write_sectors(run, esp->first_lba, zero, sizeof(zero), &error) ||
@@ -388,14 +385,14 @@ static int write_table(struct convert_state *run)
 	state = "the GPT is written but the protective MBR may not be";
 	if (!write_sectors(run, 0, gpt.protective_mbr, sizeof(gpt.protective_mbr), &error))
 		goto failed;
-	convert_volume_release(&volume);
+	convert_volume_release(volume);
 	if (!convert_disk_refresh(&run->disk, &error))
 		return fail_after_table(run, "the GPT is written, System Reserved is not yet the "
 					"ESP", "Windows did not read the new table (restart, or "
 					"detach and attach the disk, then --undo)", error);
 	return 0;
 failed:
-	convert_volume_release(&volume);
+	convert_volume_release(volume);
 	return fail_after_table(run, state, "writing the new table failed", error);
 }
 
@@ -643,7 +640,9 @@ int convert_write(struct convert_state *run, const wchar_t *path)
 	uint64_t checked_size = run->disk.size;
 	uint8_t *payload = NULL;
 	size_t payload_size = 0;
+	const struct convert_partition *esp = &run->layout.partition[run->layout.esp];
 	char payload_path[MAX_PATH * 3 + 32], why[MAX_PATH * 3 + 300], esp_letter = 0;
+	struct convert_volume volume;
 	bool mounted = false;
 	int status;
 
@@ -671,12 +670,27 @@ int convert_write(struct convert_state *run, const wchar_t *path)
 		return convert_fail(run, "its size changed while it was being checked",
 				    ERROR_INVALID_DATA);
 	}
+	/* System Reserved locked and dismounted before its sectors are read
+	 * for the undo set: nothing writes to it between that image and the
+	 * new table.  Windows refuses writes into a mounted volume's sectors,
+	 * and a volume someone has open must not change under them. */
+	if (!convert_disk_lock_partition(&run->disk, esp->first_lba * CONVERT_BLOCK_SIZE,
+					 &volume, &error)) {
+		snprintf(why, sizeof(why), "System Reserved (partition %d, %c:) cannot be locked: "
+			 "close what has files open on it (Explorer windows, command prompts, "
+			 "antivirus scans) and run again", run->layout.esp + 1,
+			 run->letter[run->layout.esp]);
+		free(payload);
+		return convert_fail(run, why, error);
+	}
 	status = keep_undo(run, &set);
 	undo_set_free(&set);
-	if (status == 0) {
+	if (status != 0) {
+		convert_volume_release(&volume);
+	} else {
 		output_line(run->out, "The undo data is in %c:" UNDO_DIR_SHOWN " and reads back whole.",
 			    run->letter[run->layout.windows]);
-		status = write_table(run);
+		status = write_table(run, &volume);
 	}
 	if (status == 0)
 		status = make_esp(run, &esp_letter, &mounted);

@@ -3,8 +3,9 @@
  *
  * After every check passed (convertrun.c), in builder/cmd_convert.c's
  * order: the undo set onto the Windows volume, read back whole before
- * anything else happens.  Each step says, when it fails, what state the
- * disk is in and what puts it back.
+ * anything else happens; the GPT; the ESP; the registry and the Gen2
+ * fix.  Each step says, when it fails, what state the disk is in and
+ * what puts it back.
  *
  * SPDX-License-Identifier: MIT
  */
