@@ -258,6 +258,16 @@ test_expect_success 'the undo set cannot be written: stops before the table, say
 	cmp gen1.img disk.img
 '
 
+test_expect_success 'a SYSTEM hive Windows cannot load stops the run after the ESP: the state, --undo' '
+	fresh &&
+	cp system.regf $WIN_HIVE &&
+	test_expect_code 1 convert disk.img &&
+	grep "The disk is half converted: the GPT is written and the ESP has Windows'"'"' boot files; the SYSTEM hive is not changed yet." err &&
+	grep "win7gen2 convert --disk IMAGE --undo" err &&
+	cmp system.regf $WIN_HIVE &&
+	disk_log | tail -n 1 | grep -x "unmount S"
+'
+
 test_expect_success 'System Reserved cannot be locked: refused before anything is written, naming it' '
 	fresh &&
 	: >"$AGENT_DIR/lock-refused.txt" &&
