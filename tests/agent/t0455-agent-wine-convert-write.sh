@@ -194,6 +194,13 @@ test_expect_success 'the undo set is what win7gen2 convert keeps on Linux for th
 	grep -x "system-hive-size $(wc -c <hive.orig)" $kept/convert.txt
 '
 
+test_expect_success 'the agent'"'"'s own --undo --dry-run accepts the disk it converted' '
+	cp disk.img converted.before &&
+	convert disk.img --undo --dry-run &&
+	grep "^Dry run: the undo data in .win7gen2.gen1. checks out" out &&
+	cmp converted.before disk.img
+'
+
 test_expect_success 'win7gen2 convert --undo on Linux puts the agent'"'"'s conversion back' '
 	# The W: folder stands for the Windows volume: the undo set goes into
 	# the image'"'"'s NTFS, into the folder the Linux run of the test above
