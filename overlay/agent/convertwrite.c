@@ -48,6 +48,8 @@
 /* format.com /Q on 100 MiB and bcdboot take seconds; a tool that hangs
  * (a question nobody answers) is stopped. */
 #define TOOL_TIMEOUT_MS (10u * 60 * 1000)
+/* Seconds the new ESP's volume is waited for after the table is reread. */
+#define ESP_ARRIVAL_ATTEMPTS 30u
 
 /* The undo set's files, as they are written and as convert.txt describes them. */
 struct undo_set {
@@ -464,8 +466,17 @@ static int make_esp(struct convert_state *run, char *esp_letter, bool *mounted)
 	wchar_t boot[32], manager[48];
 	DWORD error = ERROR_SUCCESS;
 
-	*esp_letter = convert_disk_mount_partition(&run->disk, esp->first_lba * CONVERT_BLOCK_SIZE,
-						   mounted, &error);
+	/* The volumes of the new table arrive a moment after it is reread:
+	 * the mount manager learns of them from Plug and Play, not from the
+	 * ioctl's return. */
+	for (unsigned attempt = 0; attempt < ESP_ARRIVAL_ATTEMPTS; attempt++) {
+		*esp_letter = convert_disk_mount_partition(&run->disk,
+							   esp->first_lba * CONVERT_BLOCK_SIZE,
+							   mounted, &error);
+		if (*esp_letter || error != ERROR_NOT_FOUND)
+			break;
+		Sleep(1000);
+	}
 	if (!*esp_letter)
 		return fail_after_table(run, state, "the new ESP has no drive letter and none "
 					"could be given", error);
