@@ -361,9 +361,19 @@ void convert_log_text(const struct convert_layout *layout, const char *disk_name
 		      const char *tool_version, const char *timestamp,
 		      unsigned mounted_changed, struct text *out)
 {
+	convert_log_text_where(layout, disk_name, tool_version, timestamp, mounted_changed,
+			       "Linux host", "the fix's SYSTEM.win7gen2-backup above was made on a "
+			       "staged copy", out);
+}
+
+void convert_log_text_where(const struct convert_layout *layout, const char *disk_name,
+			    const char *tool_version, const char *timestamp,
+			    unsigned mounted_changed, const char *where, const char *backup_note,
+			    struct text *out)
+{
 	char guid[37];
 
-	text_appendf(out, "== %s win7gen2 convert %s (Linux host)\n", timestamp, tool_version);
+	text_appendf(out, "== %s win7gen2 convert %s (%s)\n", timestamp, tool_version, where);
 	convert_guid_text(layout->disk_guid, guid);
 	text_appendf(out, "disk %s: MBR signature %08lX -> GPT disk GUID %s, %llu sectors\n",
 		     disk_name, (unsigned long)layout->disk_signature, guid,
@@ -380,8 +390,7 @@ void convert_log_text(const struct convert_layout *layout, const char *disk_name
 	text_appendf(out, "MountedDevices: %u entr%s to GPT form\n", mounted_changed,
 		     mounted_changed == 1 ? "y" : "ies");
 	text_appendf(out, "undo data: \\win7gen2\\gen1\\ on partition %d (the SYSTEM hive as "
-		     "it was is there; the fix's SYSTEM.win7gen2-backup above was made on a "
-		     "staged copy)\n", layout->windows + 1);
+		     "it was is there; %s)\n", layout->windows + 1, backup_note);
 }
 
 static const char *role_text(enum convert_role role)

@@ -150,6 +150,12 @@ const char *convert_partition_name(enum convert_role role);
 void convert_log_text(const struct convert_layout *layout, const char *disk_name,
 		      const char *tool_version, const char *timestamp,
 		      unsigned mounted_changed, struct text *out);
+/* The same from elsewhere: where ("Windows host (win7gen2pe --convert)")
+ * and what the fix's SYSTEM.win7gen2-backup holds there. */
+void convert_log_text_where(const struct convert_layout *layout, const char *disk_name,
+			    const char *tool_version, const char *timestamp,
+			    unsigned mounted_changed, const char *where, const char *backup_note,
+			    struct text *out);
 
 /* "7C3D...-..." for a GUID in on-disk order; buf holds 37 bytes. */
 void convert_guid_text(const uint8_t guid[16], char buf[37]);

@@ -82,6 +82,10 @@ enum fix_status win32_hive_open(void *ctx, enum fix_volume volume, const char *p
 				bool writable, struct fix_hive **out, struct fix_error *err);
 enum fix_status win32_hive_subkeys(struct fix_hive *hive, const char *key, fix_name_fn fn,
 				   void *fn_ctx, struct fix_error *err);
+/* The names of key's values, for what needs more than the engine's
+ * contract (convertwrite.c: MountedDevices, whose names it cannot know). */
+enum fix_status win32_hive_values(struct fix_hive *hive, const char *key, fix_name_fn fn,
+				  void *fn_ctx, struct fix_error *err);
 enum fix_status win32_hive_key_exists(struct fix_hive *hive, const char *key,
 				      struct fix_error *err);
 enum fix_status win32_hive_get(struct fix_hive *hive, const char *key, const char *name,

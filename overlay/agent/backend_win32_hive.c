@@ -388,6 +388,48 @@ enum fix_status win32_hive_subkeys(struct fix_hive *hive, const char *key, fix_n
 	return status;
 }
 
+enum fix_status win32_hive_values(struct fix_hive *hive, const char *key, fix_name_fn fn,
+				  void *fn_ctx, struct fix_error *err)
+{
+	HKEY handle;
+	enum fix_status status = open_key(hive, key, KEY_QUERY_VALUE, &handle, err);
+
+	if (status != FIX_OK)
+		return status;
+	for (DWORD index = 0;; index++) {
+		/* Value names are at most 16383 characters. */
+		static wchar_t name[16384];
+		DWORD length = 16384;
+		char *utf8;
+		bool more;
+		LONG rc = RegEnumValueW(handle, index, name, &length, NULL, NULL, NULL, NULL);
+
+		if (rc == ERROR_NO_MORE_ITEMS)
+			break;
+		if (rc != ERROR_SUCCESS) {
+			char what[RELPATH_MAX + 300];
+
+			snprintf(what, sizeof(what), "%s: values of \"%s\"", hive->shown, key);
+			win32_fix_error(err, (DWORD)rc, what);
+			status = FIX_ERROR;
+			break;
+		}
+		utf8 = utf8_from_wide(name);
+		if (!utf8) {
+			win32_fix_errorf(err, "%s: a value of \"%s\" has a name that is not "
+					 "valid UTF-16", hive->shown, key);
+			status = FIX_ERROR;
+			break;
+		}
+		more = fn(fn_ctx, utf8);
+		free(utf8);
+		if (!more)
+			break;
+	}
+	RegCloseKey(handle);
+	return status;
+}
+
 enum fix_status win32_hive_key_exists(struct fix_hive *hive, const char *key,
 				      struct fix_error *err)
 {

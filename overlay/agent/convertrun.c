@@ -1,5 +1,6 @@
 /*
- * convertrun.c - win7gen2pe --convert: the checks and the plan on Windows
+ * convertrun.c - win7gen2pe --convert: the checks and the plan on Windows,
+ * then convertwrite.c's writes
  *
  * The engine sees the disk's bytes (convertdisk.h); the files on System
  * Reserved and on Windows are read through the drive letters Windows
@@ -23,6 +24,7 @@
 #include "convert.h"
 #include "convertdisk.h"
 #include "convertstate.h"
+#include "convertwrite.h"
 #include "decide.h"
 #include "installs.h"
 #include "partition_table.h"
@@ -329,11 +331,7 @@ int convert_run(const wchar_t *path, const char *name, bool dry_run, bool undo,
 		if (dry_run) {
 			output_line(out, "Dry run: every check passed; nothing was changed.");
 		} else {
-			convert_say_error(&run, "win7gen2pe --convert: %s: writing the new table from "
-				     "Windows is not in this agent yet: convert the disk with "
-				     "'win7gen2 convert --disk IMAGE' on Linux", name);
-			convert_say_error(&run, "Nothing was changed.");
-			status = AGENT_EXIT_FAILED;
+			status = convert_write(&run, path);
 		}
 	}
 	text_free(&plan);

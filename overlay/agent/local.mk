@@ -48,6 +48,7 @@ agent_win32_sources = \
 	overlay/agent/backend_win32_layout.c \
 	overlay/agent/convertrun.c overlay/agent/convertrun.h overlay/agent/convertstate.h \
 	overlay/agent/convertundo.c \
+	overlay/agent/convertwrite.c overlay/agent/convertwrite.h \
 	overlay/agent/convertdisk_io.c overlay/agent/convertdisk.h
 # The queries the wine tests replace: disk layouts (disklayout.h), and
 # volumes and partitions (disk.h: wine's storage IOCTLs show no ESP).
@@ -115,6 +116,7 @@ EXTRA_DIST += $(agent_portable_sources) $(agent_win32_sources) overlay/agent/REA
 	$(agent_convertdisk_source) tests/agent/fake-convertdisk.c \
 	tests/agent/lib-agent.sh tests/agent/win32-allowed.txt \
 	tests/agent/fake-setup.c tests/agent/fake-dism.c tests/agent/stand-in.h \
+	tests/agent/fake-format.c tests/agent/fake-bcdboot.c \
 	tests/agent/fake-kernel.rc
 
 # The agent's decisions and texts on the host (portable parts only).
@@ -148,6 +150,7 @@ agent_shell_tests = \
 	tests/agent/t0420-agent-wine-pe.sh \
 	tests/agent/t0430-agent-wine-guard.sh \
 	tests/agent/t0440-agent-wine-packages.sh \
-	tests/agent/t0450-agent-wine-convert.sh
+	tests/agent/t0450-agent-wine-convert.sh \
+	tests/agent/t0455-agent-wine-convert-write.sh
 TESTS += $(agent_shell_tests)
 EXTRA_DIST += $(agent_shell_tests)

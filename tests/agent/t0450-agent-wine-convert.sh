@@ -100,10 +100,10 @@ test_expect_success 'the plan is the one win7gen2 convert shows on Linux' '
 	test_cmp linux.plan agent.plan
 '
 
-test_expect_success 'writing is not done from Windows yet: it says so, the disk is unchanged' '
+test_expect_success 'a run without win7gen2.efi beside the agent is refused, unchanged (t0455 converts)' '
 	cp gen1.img before.img &&
 	test_expect_code 1 convert gen1.img &&
-	grep "not in this agent yet" err && grep -x "Nothing was changed." err &&
+	grep "the Gen2 fix needs the payload" err && grep -x "Nothing was changed." err &&
 	cmp before.img gen1.img
 '
 
