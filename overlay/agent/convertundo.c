@@ -239,6 +239,11 @@ static bool write_back(const struct convert_disk *disk, uint64_t offset, const u
 	return true;
 }
 
+static void hive_path(char letter, wchar_t path[MAX_PATH])
+{
+	swprintf(path, MAX_PATH, L"%c:\\Windows\\System32\\config\\SYSTEM", letter);
+}
+
 /* path holds exactly these size bytes. */
 static bool file_holds(const wchar_t *path, const uint8_t *data, size_t size)
 {
@@ -274,7 +279,7 @@ static bool put_hive_back(char letter, const uint8_t *hive, size_t size, const c
 	HANDLE file;
 	DWORD put = 0;
 
-	swprintf(path, MAX_PATH, L"%c:\\Windows\\System32\\config\\SYSTEM", letter);
+	hive_path(letter, path);
 	swprintf(temporary, MAX_PATH, L"%c:\\Windows\\System32\\config\\SYSTEM.win7gen2-undo",
 		 letter);
 	if (file_holds(path, hive, size))
@@ -306,68 +311,91 @@ static bool put_hive_back(char letter, const uint8_t *hive, size_t size, const c
 	return true;
 }
 
-/* The writes of --undo, the undo set already checked: reopens the disk
- * for writing, locks the ESP's volume, puts everything back. */
-static int put_back(struct convert_state *run, const struct undo_set *set, char letter)
+/*
+ * The checks read the disk through a handle that cannot write; the disk
+ * is reopened for writing only when they all passed, and checked to be
+ * the disk that was read (its size and first two sectors the same).  0,
+ * or AGENT_EXIT_FAILED reported with nothing changed.
+ */
+static int reopen_for_writing(struct convert_state *run)
 {
-	const struct convert_undo *undo = &set->undo;
-	uint64_t blocks = run->disk.size / CONVERT_BLOCK_SIZE;
-	uint64_t esp_offset = undo->esp_first_lba * CONVERT_BLOCK_SIZE;
-	uint8_t *system_reserved, before[2][CONVERT_BLOCK_SIZE], again[CONVERT_BLOCK_SIZE];
-	struct convert_volume esp;
+	uint64_t size = run->disk.size;
+	uint8_t before[2][CONVERT_BLOCK_SIZE], again[CONVERT_BLOCK_SIZE];
 	DWORD error = ERROR_SUCCESS;
-	const char *step = "";
 	wchar_t *path;
-	char reason[200];
 
-	system_reserved = system_reserved_unpacked(set);
-	if (!system_reserved) {
-		convert_say_error(run, "win7gen2pe --convert --undo: %s: %c:" UNDO_DIR_SHOWN
-				  CONVERT_UNDO_SYSTEM_RESERVED " does not unpack to System Reserved's "
-				  "%llu bytes with the CRC-32 in convert.txt: the undo data is damaged",
-				  run->name, letter,
-				  (unsigned long long)(undo->esp_blocks * CONVERT_BLOCK_SIZE));
-		convert_say_error(run, "Nothing was changed.");
-		return AGENT_EXIT_FAILED;
-	}
-	/* The checks read the disk through a handle that cannot write; the
-	 * disk is reopened for writing only now, and checked to be the disk
-	 * that was read (its first two sectors and size the same). */
 	if (!convert_disk_read(&run->disk, 0, before[0], CONVERT_BLOCK_SIZE, &error) ||
 	    !convert_disk_read(&run->disk, CONVERT_BLOCK_SIZE, before[1], CONVERT_BLOCK_SIZE,
-			       &error)) {
-		free(system_reserved);
+			       &error))
 		return convert_fail(run, "its first sectors cannot be read", error);
-	}
 	convert_disk_close(&run->disk);
+	/* run->name is the path the disk was opened by, as UTF-8 (main.c
+	 * and pe.c both pass it so). */
 	path = wide_from_utf8(run->name);
 	if (!path || !convert_disk_open(path, true, &run->disk, &error)) {
 		if (!path)
 			error = GetLastError();
 		free(path);
-		free(system_reserved);
 		return convert_fail(run, "cannot be opened for writing: run as administrator, and "
-				    "take the disk offline nowhere else (close Disk Management)",
-				    error);
+				    "close what else uses the disk (Disk Management, a VM it is "
+				    "attached to)", error);
 	}
 	free(path);
-	if (run->disk.size / CONVERT_BLOCK_SIZE != blocks ||
+	if (run->disk.size != size ||
 	    !convert_disk_read(&run->disk, 0, again, sizeof(again), &error) ||
 	    memcmp(again, before[0], sizeof(again)) != 0 ||
 	    !convert_disk_read(&run->disk, CONVERT_BLOCK_SIZE, again, sizeof(again), &error) ||
 	    memcmp(again, before[1], sizeof(again)) != 0) {
-		free(system_reserved);
 		convert_say_error(run, "win7gen2pe --convert --undo: %s: the disk changed while it was "
 				  "checked (another program writes to it?): run --undo again",
 				  run->name);
 		convert_say_error(run, "Nothing was changed.");
 		return AGENT_EXIT_FAILED;
 	}
+	return 0;
+}
+
+/* Every byte back: Windows rereads the table, and the run says what is
+ * kept, as win7gen2 convert --undo does; AGENT_EXIT_OK. */
+static int undone(struct convert_state *run, char letter)
+{
+	DWORD error = ERROR_SUCCESS;
+	char reason[200];
+
+	if (!convert_disk_refresh(&run->disk, &error)) {
+		win32_error_text(error, reason, sizeof(reason));
+		output_line(run->out, "Windows did not reread the disk's table (%s): every byte is "
+			    "back; detach and attach the disk (Dismount-VHD, Mount-VHD) or restart "
+			    "to see its old partitions", reason);
+	}
+	output_line(run->out, "Undone: the disk has its MBR, System Reserved and SYSTEM hive as "
+		    "before convert.");
+	output_line(run->out, "%c:" UNDO_DIR_SHOWN " stays on the Windows volume; delete it when "
+		    "you like.", letter);
+	return AGENT_EXIT_OK;
+}
+
+/* The writes of --undo, the undo set already checked and System
+ * Reserved unpacked: locks the ESP's volume, puts everything back. */
+static int put_back(struct convert_state *run, const struct undo_set *set,
+		    const uint8_t *system_reserved, char letter)
+{
+	const struct convert_undo *undo = &set->undo;
+	uint64_t blocks = run->disk.size / CONVERT_BLOCK_SIZE;
+	uint64_t esp_offset = undo->esp_first_lba * CONVERT_BLOCK_SIZE;
+	struct convert_volume esp;
+	DWORD error = ERROR_SUCCESS;
+	const char *step = "";
+	char reason[200];
+	int status;
+
+	status = reopen_for_writing(run);
+	if (status != 0)
+		return status;
 	/* Windows refuses writes to a mounted volume's sectors, and a volume
 	 * still mounted would keep the ESP's FAT in its cache over them. */
 	if (!convert_disk_lock_partition(&run->disk, esp_offset, &esp, &error)) {
 		win32_error_text(error, reason, sizeof(reason));
-		free(system_reserved);
 		convert_say_error(run, "win7gen2pe --convert --undo: %s: the EFI system partition's "
 				  "volume (partition at sector %llu) cannot be locked (%s): close every "
 				  "program, Explorer window and command prompt using it, then run "
@@ -401,55 +429,140 @@ static int put_back(struct convert_state *run, const struct undo_set *set, char 
 		goto stopped;
 	output_line(run->out, "  the first MiB: the MBR table is back");
 	convert_volume_release(&esp);
-	free(system_reserved);
-	if (!convert_disk_refresh(&run->disk, &error)) {
-		win32_error_text(error, reason, sizeof(reason));
-		output_line(run->out, "Windows did not reread the disk's table (%s): every byte is "
-			    "back; detach and attach the disk (Dismount-VHD, Mount-VHD) or restart "
-			    "to see its old partitions", reason);
-	}
-	output_line(run->out, "Undone: the disk has its MBR, System Reserved and SYSTEM hive as "
-		    "before convert.");
-	output_line(run->out, "%c:" UNDO_DIR_SHOWN " stays on the Windows volume; delete it when "
-		    "you like.", letter);
-	return AGENT_EXIT_OK;
+	return undone(run, letter);
 stopped:
 	convert_volume_release(&esp);
-	free(system_reserved);
 	return undo_stopped(run, step, error, letter);
 }
 
-/* --undo: the GPT win7gen2 convert wrote, and the undo data on one of its
- * NTFS partitions.  --dry-run stops after every check. */
+/* size bytes at offset on the disk are data, read a MiB at a time. */
+static bool disk_holds(const struct convert_disk *disk, uint64_t offset, const uint8_t *data,
+		       size_t size)
+{
+	uint8_t *buffer = malloc(CONVERT_UNDO_EDGE_BYTES);
+	DWORD error;
+	bool same = buffer != NULL;
+
+	for (size_t done = 0; same && done < size; done += CONVERT_UNDO_EDGE_BYTES) {
+		size_t part = size - done < CONVERT_UNDO_EDGE_BYTES ? size - done :
+			      CONVERT_UNDO_EDGE_BYTES;
+
+		same = convert_disk_read(disk, offset + done, buffer, (DWORD)part, &error) &&
+		       memcmp(buffer, data + done, part) == 0;
+	}
+	free(buffer);
+	return same;
+}
+
+static int not_converted(struct convert_state *run)
+{
+	convert_say_error(run, "win7gen2pe --convert --undo: %s: no valid GPT: this disk was not "
+			  "converted by win7gen2 convert (or its table is damaged)", run->name);
+	convert_say_error(run, "Nothing was changed.");
+	return AGENT_EXIT_FAILED;
+}
+
+/*
+ * The table is an MBR again, and an undo set is on the disk.  --undo
+ * writes the first MiB last, so when its first sector is the undo set's
+ * MBR, the disk was either put back whole (nothing to do) or that last
+ * write was cut off; when everything written before it is back too, it
+ * is made again.  Anything else is a disk --undo does not know.
+ */
+static int finish_cut_off(struct convert_state *run, const struct undo_set *set,
+			  const uint8_t *system_reserved, char letter, bool dry_run)
+{
+	const struct convert_undo *undo = &set->undo;
+	uint64_t blocks = run->disk.size / CONVERT_BLOCK_SIZE;
+	wchar_t hive[MAX_PATH];
+	DWORD error = ERROR_SUCCESS;
+	int status;
+
+	if (!disk_holds(&run->disk, 0, set->data[0], CONVERT_BLOCK_SIZE))
+		return not_converted(run);
+	if (disk_holds(&run->disk, 0, set->data[0], CONVERT_UNDO_EDGE_BYTES)) {
+		convert_say_error(run, "win7gen2pe --convert --undo: %s: no valid GPT: the disk's first "
+				  "MiB is %c:" UNDO_DIR_SHOWN CONVERT_UNDO_FIRST_MIB " again, so it was "
+				  "put back already; there is nothing to undo", run->name, letter);
+		convert_say_error(run, "Nothing was changed.");
+		return AGENT_EXIT_FAILED;
+	}
+	hive_path(letter, hive);
+	if (!disk_holds(&run->disk, undo->esp_first_lba * CONVERT_BLOCK_SIZE, system_reserved,
+			(size_t)(undo->esp_blocks * CONVERT_BLOCK_SIZE)) ||
+	    !disk_holds(&run->disk, (blocks - CONVERT_UNDO_EDGE_BYTES / CONVERT_BLOCK_SIZE) *
+			CONVERT_BLOCK_SIZE, set->data[1], CONVERT_UNDO_EDGE_BYTES) ||
+	    !file_holds(hive, set->data[3], set->size[3])) {
+		convert_say_error(run, "win7gen2pe --convert --undo: %s: no valid GPT: its MBR is the one "
+				  "in %c:" UNDO_DIR_SHOWN CONVERT_UNDO_FIRST_MIB ", but System Reserved, "
+				  "the last MiB or the SYSTEM hive differ from the undo data there, so "
+				  "this is not a disk an --undo stopped at its last write: there is "
+				  "nothing to finish", run->name, letter);
+		convert_say_error(run, "Nothing was changed.");
+		return AGENT_EXIT_FAILED;
+	}
+	if (dry_run) {
+		output_line(run->out, "Dry run: an --undo stopped while writing the first MiB (the "
+			    "MBR); everything else is back.");
+		output_line(run->out, "--undo would write the first MiB again from %c:" UNDO_DIR_SHOWN
+			    ".  Nothing was changed.", letter);
+		return AGENT_EXIT_OK;
+	}
+	status = reopen_for_writing(run);
+	if (status != 0)
+		return status;
+	output_line(run->out, "Finishing an --undo that stopped while writing the first MiB "
+		    "(System Reserved, the last MiB and the hive are back)...");
+	if (!write_back(&run->disk, 0, set->data[0], CONVERT_UNDO_EDGE_BYTES, &error)) {
+		char reason[200];
+
+		win32_error_text(error, reason, sizeof(reason));
+		convert_say_error(run, "win7gen2pe --convert --undo: %s: the first MiB (the MBR) cannot "
+				  "be written (%s)", run->name, reason);
+		convert_say_error(run, "Only the first MiB is left to put back, from %c:" UNDO_DIR_SHOWN
+				  CONVERT_UNDO_FIRST_MIB ": run --undo again once the cause is fixed.",
+				  letter);
+		return AGENT_EXIT_FAILED;
+	}
+	output_line(run->out, "  the first MiB: the MBR table is back");
+	return undone(run, letter);
+}
+
+/*
+ * --undo: the GPT win7gen2 convert wrote, and the undo data on one of its
+ * NTFS partitions (or an MBR again, for an --undo cut off at its last
+ * write).  --dry-run stops after every check.
+ */
 int convert_run_undo(struct convert_state *run, bool dry_run)
 {
 	uint8_t lba0[CONVERT_BLOCK_SIZE], lba1[CONVERT_BLOCK_SIZE], *entries = NULL;
+	uint8_t *system_reserved;
 	uint64_t blocks = run->disk.size / CONVERT_BLOCK_SIZE;
 	struct partition_table table;
 	struct gpt_header header;
 	struct undo_set set;
 	DWORD error = ERROR_SUCCESS;
 	char message[600], unlettered[160] = "", undo_letter = 0;
-	int found = 1, status = AGENT_EXIT_FAILED;
+	int found = 1, status;
 	size_t entry_bytes;
+	bool mbr_disk;
 
 	memset(&set, 0, sizeof(set));
 	if (!convert_disk_read(&run->disk, 0, lba0, sizeof(lba0), &error) ||
 	    !convert_disk_read(&run->disk, CONVERT_BLOCK_SIZE, lba1, sizeof(lba1), &error))
 		return convert_fail(run, "its first sectors cannot be read", error);
 	partition_table_from_mbr(&table, lba0, lba1, CONVERT_BLOCK_SIZE);
-	if (table.scheme != PARTITION_SCHEME_GPT || blocks < 2 ||
-	    !gpt_header_parse(lba1, CONVERT_BLOCK_SIZE, 1, blocks - 1, &header) ||
-	    (entry_bytes = gpt_entry_bytes(&header)) == 0 || entry_bytes > GPT_MAX_ENTRY_BYTES ||
-	    !(entries = malloc(entry_bytes)) ||
-	    !convert_disk_read(&run->disk, header.entry_lba * CONVERT_BLOCK_SIZE, entries,
-			       (DWORD)entry_bytes, &error) ||
-	    !gpt_entries_parse(&table, &header, entries, entry_bytes)) {
+	mbr_disk = table.scheme == PARTITION_SCHEME_MBR;
+	if (!mbr_disk &&
+	    (table.scheme != PARTITION_SCHEME_GPT || blocks < 2 ||
+	     !gpt_header_parse(lba1, CONVERT_BLOCK_SIZE, 1, blocks - 1, &header) ||
+	     (entry_bytes = gpt_entry_bytes(&header)) == 0 || entry_bytes > GPT_MAX_ENTRY_BYTES ||
+	     !(entries = malloc(entry_bytes)) ||
+	     !convert_disk_read(&run->disk, header.entry_lba * CONVERT_BLOCK_SIZE, entries,
+				(DWORD)entry_bytes, &error) ||
+	     !gpt_entries_parse(&table, &header, entries, entry_bytes))) {
 		free(entries);
-		convert_say_error(run, "win7gen2pe --convert --undo: %s: no valid GPT: this disk was not "
-			  "converted by win7gen2 convert (or its table is damaged)", run->name);
-		convert_say_error(run, "Nothing was changed.");
-		return AGENT_EXIT_FAILED;
+		return not_converted(run);
 	}
 	free(entries);
 	for (unsigned i = 0; i < table.count && i < PARTITION_TABLE_MAX && found > 0; i++) {
@@ -476,11 +589,17 @@ int convert_run_undo(struct convert_state *run, bool dry_run)
 		found = undo_set_load(letter, &set, message, sizeof(message));
 		if (found == 0)
 			undo_letter = letter;
-		if (found < 0) {
-			convert_say_error(run, "win7gen2pe --convert --undo: %s: %s", run->name, message);
-			convert_say_error(run, "Nothing was changed.");
-			return AGENT_EXIT_FAILED;
-		}
+	}
+	/* An MBR disk is one --undo may only finish, never one it reports
+	 * undo data on: a damaged or absent set there says it is not. */
+	if (mbr_disk && (found != 0 || set.undo.disk_blocks != blocks)) {
+		undo_set_free(&set);
+		return not_converted(run);
+	}
+	if (found < 0) {
+		convert_say_error(run, "win7gen2pe --convert --undo: %s: %s", run->name, message);
+		convert_say_error(run, "Nothing was changed.");
+		return AGENT_EXIT_FAILED;
 	}
 	if (found > 0) {
 		convert_say_error(run, "win7gen2pe --convert --undo: %s: no partition with a drive letter "
@@ -500,19 +619,20 @@ int convert_run_undo(struct convert_state *run, bool dry_run)
 		convert_say_error(run, "Nothing was changed.");
 		return AGENT_EXIT_FAILED;
 	}
-	if (dry_run) {
-		uint8_t *system_reserved = system_reserved_unpacked(&set);
-
-		if (!system_reserved) {
-			undo_set_free(&set);
-			convert_say_error(run, "win7gen2pe --convert --undo: %s: %c:" UNDO_DIR_SHOWN
-					  CONVERT_UNDO_SYSTEM_RESERVED " does not unpack to System "
-					  "Reserved with the CRC-32 in convert.txt: the undo data is "
-					  "damaged", run->name, undo_letter);
-			convert_say_error(run, "Nothing was changed.");
-			return AGENT_EXIT_FAILED;
-		}
-		free(system_reserved);
+	system_reserved = system_reserved_unpacked(&set);
+	if (!system_reserved) {
+		convert_say_error(run, "win7gen2pe --convert --undo: %s: %c:" UNDO_DIR_SHOWN
+				  CONVERT_UNDO_SYSTEM_RESERVED " does not unpack to System Reserved's "
+				  "%llu bytes with the CRC-32 in convert.txt: the undo data is damaged",
+				  run->name, undo_letter,
+				  (unsigned long long)(set.undo.esp_blocks * CONVERT_BLOCK_SIZE));
+		convert_say_error(run, "Nothing was changed.");
+		undo_set_free(&set);
+		return AGENT_EXIT_FAILED;
+	}
+	if (mbr_disk) {
+		status = finish_cut_off(run, &set, system_reserved, undo_letter, dry_run);
+	} else if (dry_run) {
 		output_line(run->out, "Dry run: the undo data in " UNDO_DIR_SHOWN " checks out "
 			    "(every CRC-32);");
 		output_line(run->out, "--undo would put back System Reserved (sectors %llu-%llu), "
@@ -521,8 +641,9 @@ int convert_run_undo(struct convert_state *run, bool dry_run)
 		output_line(run->out, "the SYSTEM hive and the MBR.  Nothing was changed.");
 		status = AGENT_EXIT_OK;
 	} else {
-		status = put_back(run, &set, undo_letter);
+		status = put_back(run, &set, system_reserved, undo_letter);
 	}
+	free(system_reserved);
 	undo_set_free(&set);
 	return status;
 }

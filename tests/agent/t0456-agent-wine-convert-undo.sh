@@ -115,8 +115,51 @@ test_expect_success 'it opens the disk for writing, locks the ESP, releases it, 
 test_expect_success 'once the MBR is back, --undo again finds no GPT and changes nothing' '
 	cp undo.img before.img &&
 	test_expect_code 1 convert undo.img --undo &&
-	grep "no valid GPT" err && grep -x "Nothing was changed." err &&
+	grep "no valid GPT: the disk.s first MiB is W:.win7gen2.gen1.first-mib.bin again, so it was put back already" err &&
+	grep -x "Nothing was changed." err &&
 	cmp before.img undo.img &&
+	test ! -e "$AGENT_DIR/convertdisk.log"
+'
+
+# cut_off IMAGE SECTORS: the disk an --undo leaves when it stops part way
+# through its last write: the first SECTORS of the first MiB back, the
+# rest still what convert wrote (the GPT), everything else put back.
+cut_off() {
+	cp undo.img "$1" &&
+	dd if=converted.img of="$1" bs=512 skip="$2" seek="$2" count=$((2048 - $2)) \
+		conv=notrunc status=none
+}
+
+test_expect_success 'an --undo cut off after the MBR sector: the GPT header is still there, it runs again' '
+	cut_off cut1.img 1 &&
+	convert cut1.img --undo &&
+	grep "^Undone: the disk has its MBR" out &&
+	put_back cut1.img
+'
+
+test_expect_success 'cut off after the MBR and the GPT header: --undo again writes the first MiB' '
+	cut_off cut.img 2 &&
+	! sfdisk -d cut.img 2>/dev/null | grep -q "label: gpt" &&
+	cp cut.img before.img &&
+	convert cut.img --undo --dry-run &&
+	grep "^Dry run: an --undo stopped while writing the first MiB" out &&
+	cmp before.img cut.img &&
+	convert cut.img --undo &&
+	grep "^Undone: the disk has its MBR" out &&
+	put_back cut.img &&
+	printf "%s\n" "open write" refresh >log.expected &&
+	tr -d "\r" <"$AGENT_DIR/convertdisk.log" >log.actual &&
+	test_cmp log.expected log.actual
+'
+
+test_expect_success 'an MBR disk that differs from the undo data beyond its MBR: refused, unchanged' '
+	cut_off other.img 2 &&
+	printf X | dd of=other.img bs=1 seek=$(( (SYSRES_START + 100) * 512 )) conv=notrunc status=none &&
+	cp other.img before.img &&
+	test_expect_code 1 convert other.img --undo &&
+	grep "this is not a disk an --undo stopped at its last write" err &&
+	grep -x "Nothing was changed." err &&
+	cmp before.img other.img &&
 	test ! -e "$AGENT_DIR/convertdisk.log"
 '
 
