@@ -209,15 +209,22 @@ static uint8_t *system_reserved_unpacked(const struct undo_set *set)
 
 /* After the first write: what failed, what state the disk is in, and
  * that --undo (here or on Linux) finishes the job; AGENT_EXIT_FAILED. */
-static int undo_stopped(struct convert_state *run, const char *step, DWORD error, char letter)
+static int undo_stopped(struct convert_state *run, const char *step, DWORD error, char letter,
+			bool in_first_mib)
 {
 	char reason[200];
 
 	win32_error_text(error, reason, sizeof(reason));
 	convert_say_error(run, "win7gen2pe --convert --undo: %s: %s (%s)", run->name, step, reason);
-	convert_say_error(run, "The disk is part way back: its table is still the GPT win7gen2 "
-			  "convert wrote (the MBR goes back last), so Windows does not start from "
-			  "it yet; the undo data in %c:" UNDO_DIR_SHOWN " is untouched.", letter);
+	if (in_first_mib)
+		convert_say_error(run, "The disk is back but for its first MiB, which may be part "
+				  "written: Windows may see neither table on it; the undo data in "
+				  "%c:" UNDO_DIR_SHOWN " is untouched.", letter);
+	else
+		convert_say_error(run, "The disk is part way back: its table is still the GPT "
+				  "win7gen2 convert wrote (the MBR goes back last), so Windows does "
+				  "not start from it yet; the undo data in %c:" UNDO_DIR_SHOWN " is "
+				  "untouched.", letter);
 	convert_say_error(run, "Run 'win7gen2pe --convert %s --undo' again once the cause is fixed, "
 			  "or 'win7gen2 convert --disk IMAGE --undo' on Linux: either puts "
 			  "everything back from the undo data.", run->name);
@@ -386,6 +393,7 @@ static int put_back(struct convert_state *run, const struct undo_set *set,
 	struct convert_volume esp;
 	DWORD error = ERROR_SUCCESS;
 	const char *step = "";
+	bool in_first_mib = false;
 	char reason[200];
 	int status;
 
@@ -425,6 +433,7 @@ static int put_back(struct convert_state *run, const struct undo_set *set,
 	/* The MBR last: until it is back, the GPT still describes the disk
 	 * and this run can be made again from the start. */
 	step = "the first MiB (the MBR) cannot be written";
+	in_first_mib = true;
 	if (!write_back(&run->disk, 0, set->data[0], CONVERT_UNDO_EDGE_BYTES, &error))
 		goto stopped;
 	output_line(run->out, "  the first MiB: the MBR table is back");
@@ -432,7 +441,7 @@ static int put_back(struct convert_state *run, const struct undo_set *set,
 	return undone(run, letter);
 stopped:
 	convert_volume_release(&esp);
-	return undo_stopped(run, step, error, letter);
+	return undo_stopped(run, step, error, letter, in_first_mib);
 }
 
 /* size bytes at offset on the disk are data, read a MiB at a time. */
