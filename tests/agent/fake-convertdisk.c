@@ -15,7 +15,8 @@
  *
  * What would change Windows' view of the disk is appended to
  * convertdisk.log beside the agent, a line each, for the test to check
- * the order: "open write", "lock FIRST-SECTOR", "release", "refresh",
+ * the order: "open write", "lock FIRST-SECTOR" (or "lock FIRST-SECTOR
+ * refused" when lock-refused.txt is there), "release", "refresh",
  * "mount FIRST-SECTOR LETTER", "unmount LETTER".
  *
  * SPDX-License-Identifier: MIT
@@ -76,13 +77,22 @@ bool convert_disk_refresh(const struct convert_disk *disk, DWORD *error)
 }
 
 /* An image file has no volumes to lock: the log shows the lock was asked
- * for before the partition's sectors were written. */
+ * for before the partition's sectors were written.  lock-refused.txt
+ * beside the agent makes it fail, as a volume someone has a file open on
+ * does (ERROR_ACCESS_DENIED). */
 bool convert_disk_lock_partition(const struct convert_disk *disk, uint64_t offset,
 				 struct convert_volume *volume, DWORD *error)
 {
+	FILE *refused = stand_in_open(L"lock-refused.txt", L"r");
+
 	(void)disk;
-	(void)error;
 	volume->handle = INVALID_HANDLE_VALUE;
+	if (refused) {
+		fclose(refused);
+		log_event("lock %llu refused", (unsigned long long)(offset / 512));
+		*error = ERROR_ACCESS_DENIED;
+		return false;
+	}
 	log_event("lock %llu", (unsigned long long)(offset / 512));
 	return true;
 }

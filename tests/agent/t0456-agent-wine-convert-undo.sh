@@ -202,6 +202,21 @@ test_expect_success 'System Reserved'"'"'s gzip with damaged deflate data: refus
 	cmp converted.SYSTEM "$HIVE"
 '
 
+test_expect_success 'the ESP'"'"'s volume cannot be locked: stops before any write, naming it' '
+	converted_state locked.img &&
+	cp locked.img before.img &&
+	: >"$AGENT_DIR/lock-refused.txt" &&
+	test_when_finished "rm -f \"$AGENT_DIR/lock-refused.txt\"" &&
+	test_expect_code 1 convert locked.img --undo &&
+	grep "the EFI system partition.s volume (partition at sector $SYSRES_START) cannot be locked" err &&
+	grep -x "Nothing was changed." err &&
+	printf "%s\n" "open write" "lock $SYSRES_START refused" >log.expected &&
+	tr -d "\r" <"$AGENT_DIR/convertdisk.log" >log.actual &&
+	test_cmp log.expected log.actual &&
+	cmp before.img locked.img &&
+	cmp converted.SYSTEM "$HIVE"
+'
+
 test_expect_success 'without the undo data: refused, unchanged' '
 	converted_state absent.img &&
 	cp absent.img before.img &&
