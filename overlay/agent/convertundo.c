@@ -159,18 +159,6 @@ out:
 	return rc;
 }
 
-int convert_undo_check(char letter, struct convert_undo *undo, char *message,
-		       size_t message_size)
-{
-	struct undo_set set;
-	int rc = undo_set_load(letter, &set, message, message_size);
-
-	if (rc == 0)
-		*undo = set.undo;
-	undo_set_free(&set);
-	return rc;
-}
-
 /*
  * System Reserved out of its gzip (zlib, as the Linux side wrote it):
  * exactly esp_blocks sectors whose CRC-32 is the manifest's, or NULL.  A
@@ -205,6 +193,31 @@ static uint8_t *system_reserved_unpacked(const struct undo_set *set)
 		return NULL;
 	}
 	return out;
+}
+
+/* The read-back of the run that converts, and what --undo relies on:
+ * every CRC-32, System Reserved's on what its gzip unpacks to. */
+int convert_undo_check(char letter, struct convert_undo *undo, char *message,
+		       size_t message_size)
+{
+	struct undo_set set;
+	uint8_t *system_reserved;
+	int rc = undo_set_load(letter, &set, message, message_size);
+
+	if (rc == 0) {
+		system_reserved = system_reserved_unpacked(&set);
+		if (system_reserved) {
+			*undo = set.undo;
+		} else {
+			snprintf(message, message_size, "%c:" UNDO_DIR_SHOWN
+				 CONVERT_UNDO_SYSTEM_RESERVED " does not unpack to System Reserved "
+				 "with the CRC-32 in convert.txt: the undo data is damaged", letter);
+			rc = -1;
+		}
+		free(system_reserved);
+	}
+	undo_set_free(&set);
+	return rc;
 }
 
 /* After the first write: what failed, what state the disk is in, and
