@@ -149,6 +149,6 @@ agent_shell_tests = \
 	tests/agent/t0430-agent-wine-guard.sh \
 	tests/agent/t0440-agent-wine-packages.sh \
 	tests/agent/t0450-agent-wine-convert.sh
-agent_shell_tests += tests/agent/t0456-agent-wine-convert-undo.sh
 TESTS += $(agent_shell_tests)
 EXTRA_DIST += $(agent_shell_tests)
+agent_shell_tests += tests/agent/t0456-agent-wine-convert-undo.sh
