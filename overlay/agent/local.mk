@@ -154,3 +154,4 @@ agent_shell_tests = \
 	tests/agent/t0455-agent-wine-convert-write.sh
 TESTS += $(agent_shell_tests)
 EXTRA_DIST += $(agent_shell_tests)
+agent_shell_tests += tests/agent/t0456-agent-wine-convert-undo.sh
