@@ -201,6 +201,28 @@ test_expect_success 'the agent'"'"'s own --undo --dry-run accepts the disk it co
 	cmp converted.before disk.img
 '
 
+test_expect_success 'win7gen2pe --convert --undo puts the agent'"'"'s own conversion back' '
+	cp disk.img agent-converted.img &&
+	cp $WIN_HIVE agent-converted.hive &&
+	test_when_finished "cp agent-converted.img disk.img && cp agent-converted.hive $WIN_HIVE" &&
+	rm -f "$AGENT_DIR/convertdisk.log" &&
+	convert disk.img --undo &&
+	grep "^Undone: the disk has its MBR" out &&
+	for range in "0 2048" "$SYSRES_START $SYSRES_SECTORS" \
+		"$((WINDOWS_START + WINDOWS_MIB * 2048)) 2048"; do
+		partition_bytes gen1.img $range a &&
+		partition_bytes disk.img $range b &&
+		cmp a b || return 1
+	done &&
+	sfdisk -d gen1.img | sed "s/gen1\.img//" >table.before &&
+	sfdisk -d disk.img | sed "s/disk\.img//" >table.after &&
+	test_cmp table.before table.after &&
+	cmp hive.orig $WIN_HIVE &&
+	printf "%s\n" "open write" "lock $SYSRES_START" release refresh >expect &&
+	disk_log >log &&
+	test_cmp expect log
+'
+
 test_expect_success 'win7gen2 convert --undo on Linux puts the agent'"'"'s conversion back' '
 	# The W: folder stands for the Windows volume: the undo set goes into
 	# the image'"'"'s NTFS, into the folder the Linux run of the test above
