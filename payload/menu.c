@@ -198,13 +198,13 @@ static BOOLEAN choose_convert(EFI_SYSTEM_TABLE *system_table, struct log *log,
 	/* A line at a time: log_print cuts what is longer than LOG_LINE_MAX. */
 	log_print(log, LOG_ERROR, L"\nConvert disk %d (MBR disk signature %a) to GPT?\n", number,
 		  SIGNATURE_DIGITS(digits));
-	/* Until the agent writes (overlay/agent/README.md), say what it does. */
+	/* What y sets going, and the way back, before anyone types it. */
 	log_print(log, LOG_ERROR,
-		  L"This Windows PE checks the disk and shows the plan on the screen and COM1,\n");
+		  L"Windows PE checks the disk, keeps what undo needs on the Windows volume,\n");
 	log_print(log, LOG_ERROR,
-		  L"then shuts down: it does not write yet, and the disk stays as it is.\n");
+		  L"writes GPT, makes System Reserved the ESP, applies the Gen2 fix, shuts down.\n");
 	log_print(log, LOG_ERROR,
-		  L"To convert, run win7gen2 convert on Linux (README, \"Moving a Generation 1 VM\").\n");
+		  L"win7gen2pe --convert DISK --undo on the host puts it back (README).\n");
 	log_print(log, LOG_ERROR, L"Type y to convert it; any other key goes back to the menu.\n");
 	key = wait_key(system_table);
 	if (key.UnicodeChar != L'y' && key.UnicodeChar != L'Y') {

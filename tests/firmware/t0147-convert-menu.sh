@@ -67,7 +67,8 @@ test_expect_success 'choosing Convert lists the disk by its signature and asks f
 	grep -x "  1. Disk 1, MBR disk signature $signature" refuse.log &&
 	grep -x "  2. Back to the menu" refuse.log &&
 	grep -x "Convert disk 1 (MBR disk signature $signature) to GPT?" refuse.log &&
-	grep -x "then shuts down: it does not write yet, and the disk stays as it is." refuse.log &&
+	grep -x "writes GPT, makes System Reserved the ESP, applies the Gen2 fix, shuts down." refuse.log &&
+	grep -x "win7gen2pe --convert DISK --undo on the host puts it back (README)." refuse.log &&
 	grep -x "Type y to convert it; any other key goes back to the menu." refuse.log
 '
 
