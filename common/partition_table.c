@@ -12,6 +12,8 @@
 #define MBR_ENTRIES_OFFSET 446
 #define MBR_ENTRY_SIZE 16
 #define MBR_SIGNATURE_OFFSET 510
+#define MBR_DISK_SIGNATURE_OFFSET 440
+#define MBR_BOOT_FLAG_ACTIVE 0x80
 #define MBR_TYPE_PROTECTIVE 0xee
 #define MBR_TYPE_ESP 0xef
 #define SECTOR_MIN 512
@@ -137,10 +139,11 @@ void partition_table_from_mbr(struct partition_table *table, const uint8_t *lba0
 	for (unsigned i = 0; i < 4; i++) {
 		uint8_t status = lba0[MBR_ENTRIES_OFFSET + i * MBR_ENTRY_SIZE];
 
-		if (status != 0x00 && status != 0x80)
+		if (status != 0x00 && status != MBR_BOOT_FLAG_ACTIVE)
 			return;
 	}
 	table->scheme = PARTITION_SCHEME_MBR;
+	table->mbr_signature = get_le32(lba0 + MBR_DISK_SIGNATURE_OFFSET);
 	for (unsigned i = 0; i < 4; i++) {
 		const uint8_t *entry = lba0 + MBR_ENTRIES_OFFSET + i * MBR_ENTRY_SIZE;
 		struct partition *partition;
@@ -156,6 +159,7 @@ void partition_table_from_mbr(struct partition_table *table, const uint8_t *lba0
 		partition->first_lba = get_le32(entry + 8);
 		partition->blocks = blocks;
 		partition->mbr_type = entry[4];
+		partition->active = entry[0] == MBR_BOOT_FLAG_ACTIVE;
 	}
 }
 

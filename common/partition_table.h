@@ -52,6 +52,7 @@ struct partition {
 	uint64_t first_lba;
 	uint64_t blocks;
 	uint8_t mbr_type;                 /* MBR: the type byte; GPT: 0 */
+	bool active;                      /* MBR: the boot flag (0x80) is set */
 	uint8_t type_guid[16];            /* GPT: on-disk byte order; MBR: zero */
 	uint16_t name[PARTITION_NAME_MAX + 1]; /* GPT name, always NUL-terminated */
 };
@@ -60,6 +61,8 @@ struct partition_table {
 	enum partition_scheme scheme;
 	bool gpt_backup_used;  /* the primary GPT header was damaged */
 	unsigned count;        /* partitions in use; may exceed PARTITION_TABLE_MAX */
+	uint32_t mbr_signature; /* MBR: the disk signature at byte 440, which
+				 * Windows names the disk by; GPT: 0 */
 	struct partition partition[PARTITION_TABLE_MAX];
 };
 

@@ -29,12 +29,6 @@
 /* UEFI 2.10 10.3.5.1: the hard drive media device path node. */
 #define HARDDRIVE_NODE_SIZE 42
 #define HARDDRIVE_START_OFFSET 8
-/* The MBR's disk signature, partition entries and an entry's fields. */
-#define MBR_DISK_SIGNATURE_OFFSET 440
-#define MBR_ENTRIES_OFFSET 446
-#define MBR_ENTRY_SIZE 16
-#define MBR_ENTRY_START_OFFSET 8
-#define MBR_BOOT_FLAG_ACTIVE 0x80
 
 /* Bytes of a device path without its end node. */
 static UINTN path_bytes(EFI_DEVICE_PATH *path)
@@ -116,26 +110,6 @@ static BOOLEAN read_gpt(EFI_BLOCK_IO *block_io, EFI_LBA lba, struct partition_ta
 	return parsed;
 }
 
-/*
- * The disk signature, which names the disk to convert in the mode for
- * Windows PE, and which partitions carry the boot flag.  lba0 is a whole
- * block of at least 512 bytes that partition_table_from_mbr read as an MBR.
- */
-static void read_mbr_facts(struct disk *disk, const UINT8 *lba0)
-{
-	disk->mbr_signature = get_le32(lba0 + MBR_DISK_SIGNATURE_OFFSET);
-	for (UINTN e = 0; e < 4; e++) {
-		const UINT8 *entry = lba0 + MBR_ENTRIES_OFFSET + e * MBR_ENTRY_SIZE;
-		UINT32 start = get_le32(entry + MBR_ENTRY_START_OFFSET);
-
-		if (entry[0] != MBR_BOOT_FLAG_ACTIVE)
-			continue;
-		for (UINTN i = 0; i < disk->table.count && i < PARTITION_TABLE_MAX; i++)
-			if (disk->table.partition[i].first_lba == start)
-				disk->active_mask |= (UINT32)1 << i;
-	}
-}
-
 static void read_table(EFI_BLOCK_IO *block_io, struct disk *disk)
 {
 	EFI_BLOCK_IO_MEDIA *media = block_io->Media;
@@ -145,8 +119,12 @@ static void read_table(EFI_BLOCK_IO *block_io, struct disk *disk)
 	disk->table.scheme = PARTITION_SCHEME_UNKNOWN;
 	if (lba0)
 		partition_table_from_mbr(&disk->table, lba0, lba1, media->BlockSize);
-	if (lba0 && disk->table.scheme == PARTITION_SCHEME_MBR)
-		read_mbr_facts(disk, lba0);
+	/* The signature names the disk to convert in the mode for Windows PE;
+	 * the boot flags tell a Generation 1 Windows disk. */
+	disk->mbr_signature = disk->table.mbr_signature;
+	for (UINTN i = 0; i < disk->table.count && i < PARTITION_TABLE_MAX; i++)
+		if (disk->table.partition[i].active)
+			disk->active_mask |= (UINT32)1 << i;
 	if (disk->table.scheme == PARTITION_SCHEME_GPT &&
 	    !read_gpt(block_io, 1, &disk->table)) {
 		if (read_gpt(block_io, media->LastBlock, &disk->table))

@@ -145,6 +145,17 @@ static void test_mbr(void)
 	tap_is_u64(table.partition[1].first_lba, 41, "the second at LBA 41");
 	tap_is_u64(table.partition[1].blocks, 80, "of 80 blocks");
 	tap_is_u64(table.partition[1].mbr_type, 7, "type 0x07");
+	tap_is_u64(table.mbr_signature, get_le32(disk + 440), "the disk signature, from byte 440");
+	tap_ok(table.partition[0].active && !table.partition[1].active,
+	       "the first partition is the active one, as sfdisk was told");
+	disk[446] = 0;
+	disk[446 + 16] = 0x80;
+	put_le32(disk + 440, 0xb3eba8f1);
+	read_disk(&table, 1);
+	tap_ok(!table.partition[0].active && table.partition[1].active,
+	       "the boot flag moved to the second: it alone is active");
+	tap_is_u64(table.mbr_signature, 0xb3eba8f1, "a signature Windows wrote reads back");
+	disk[446 + 16] = 0;
 
 	disk[446 + 16 + 4] = 0;
 	read_disk(&table, 1);
