@@ -54,7 +54,6 @@
 #include "win32util.h"
 
 #define NEW_SUFFIX L".win7gen2-new"
-#define KEY_NAME_MAX 256     /* registry key names are at most 255 characters */
 #define QUERY_ATTEMPTS 4     /* a value that keeps growing while we read it */
 #define UNLOAD_ATTEMPTS 5    /* the unload can race with Windows' own flush */
 #define MOUNT_ATTEMPTS 16    /* names under HKLM tried for one load */
@@ -347,35 +346,53 @@ static enum fix_status open_key(struct fix_hive *hive, const char *key, REGSAM a
 	return FIX_OK;
 }
 
-enum fix_status win32_hive_subkeys(struct fix_hive *hive, const char *key, fix_name_fn fn,
-				   void *fn_ctx, struct fix_error *err)
+/* Value names are at most 16383 characters, key names 255: one buffer
+ * serves both. */
+#define ENUM_NAME_MAX 16384
+
+/* The names of key's subkeys (values false) or of its values, to fn. */
+static enum fix_status enumerate_names(struct fix_hive *hive, const char *key, bool values,
+				       fix_name_fn fn, void *fn_ctx, struct fix_error *err)
 {
+	const char *what_kind = values ? "values" : "subkeys";
+	wchar_t *name;
 	HKEY handle;
-	enum fix_status status = open_key(hive, key, KEY_ENUMERATE_SUB_KEYS, &handle, err);
+	enum fix_status status = open_key(hive, key,
+					  values ? KEY_QUERY_VALUE : KEY_ENUMERATE_SUB_KEYS,
+					  &handle, err);
 
 	if (status != FIX_OK)
 		return status;
+	name = malloc(ENUM_NAME_MAX * sizeof(*name));
+	if (!name) {
+		RegCloseKey(handle);
+		win32_fix_errorf(err, "%s: out of memory listing the %s of \"%s\"", hive->shown,
+				 what_kind, key);
+		return FIX_ERROR;
+	}
 	for (DWORD index = 0;; index++) {
-		wchar_t name[KEY_NAME_MAX];
-		DWORD length = KEY_NAME_MAX;
+		DWORD length = ENUM_NAME_MAX;
 		char *utf8;
 		bool more;
-		LONG rc = RegEnumKeyExW(handle, index, name, &length, NULL, NULL, NULL, NULL);
+		LONG rc = values ?
+			  RegEnumValueW(handle, index, name, &length, NULL, NULL, NULL, NULL) :
+			  RegEnumKeyExW(handle, index, name, &length, NULL, NULL, NULL, NULL);
 
 		if (rc == ERROR_NO_MORE_ITEMS)
 			break;
 		if (rc != ERROR_SUCCESS) {
 			char what[RELPATH_MAX + 300];
 
-			snprintf(what, sizeof(what), "%s: subkeys of \"%s\"", hive->shown, key);
+			snprintf(what, sizeof(what), "%s: %s of \"%s\"", hive->shown, what_kind,
+				 key);
 			win32_fix_error(err, (DWORD)rc, what);
 			status = FIX_ERROR;
 			break;
 		}
 		utf8 = utf8_from_wide(name);
 		if (!utf8) {
-			win32_fix_errorf(err, "%s: a subkey of \"%s\" has a name that is not "
-					 "valid UTF-16", hive->shown, key);
+			win32_fix_errorf(err, "%s: one of the %s of \"%s\" has a name that is not "
+					 "valid UTF-16", hive->shown, what_kind, key);
 			status = FIX_ERROR;
 			break;
 		}
@@ -384,50 +401,21 @@ enum fix_status win32_hive_subkeys(struct fix_hive *hive, const char *key, fix_n
 		if (!more)
 			break;
 	}
+	free(name);
 	RegCloseKey(handle);
 	return status;
+}
+
+enum fix_status win32_hive_subkeys(struct fix_hive *hive, const char *key, fix_name_fn fn,
+				   void *fn_ctx, struct fix_error *err)
+{
+	return enumerate_names(hive, key, false, fn, fn_ctx, err);
 }
 
 enum fix_status win32_hive_values(struct fix_hive *hive, const char *key, fix_name_fn fn,
 				  void *fn_ctx, struct fix_error *err)
 {
-	HKEY handle;
-	enum fix_status status = open_key(hive, key, KEY_QUERY_VALUE, &handle, err);
-
-	if (status != FIX_OK)
-		return status;
-	for (DWORD index = 0;; index++) {
-		/* Value names are at most 16383 characters. */
-		static wchar_t name[16384];
-		DWORD length = 16384;
-		char *utf8;
-		bool more;
-		LONG rc = RegEnumValueW(handle, index, name, &length, NULL, NULL, NULL, NULL);
-
-		if (rc == ERROR_NO_MORE_ITEMS)
-			break;
-		if (rc != ERROR_SUCCESS) {
-			char what[RELPATH_MAX + 300];
-
-			snprintf(what, sizeof(what), "%s: values of \"%s\"", hive->shown, key);
-			win32_fix_error(err, (DWORD)rc, what);
-			status = FIX_ERROR;
-			break;
-		}
-		utf8 = utf8_from_wide(name);
-		if (!utf8) {
-			win32_fix_errorf(err, "%s: a value of \"%s\" has a name that is not "
-					 "valid UTF-16", hive->shown, key);
-			status = FIX_ERROR;
-			break;
-		}
-		more = fn(fn_ctx, utf8);
-		free(utf8);
-		if (!more)
-			break;
-	}
-	RegCloseKey(handle);
-	return status;
+	return enumerate_names(hive, key, true, fn, fn_ctx, err);
 }
 
 enum fix_status win32_hive_key_exists(struct fix_hive *hive, const char *key,
