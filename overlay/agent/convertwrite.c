@@ -531,7 +531,9 @@ static int engine_boot_files(struct convert_state *run, char esp_letter)
 	}
 	swprintf(from, MAX_PATH, L"%c:\\Windows\\System32\\config\\BCD-Template", windows);
 	swprintf(to, MAX_PATH, L"%c:\\EFI\\Microsoft\\Boot\\BCD", esp_letter);
-	if (!CopyFileW(from, to, FALSE)) {
+	/* Without the template's attributes: the backend's commit replaces
+	 * the store by a rename, which a read-only file refuses. */
+	if (!CopyFileW(from, to, FALSE) || !SetFileAttributesW(to, FILE_ATTRIBUTE_NORMAL)) {
 		error = GetLastError();
 		snprintf(why, sizeof(why), "%c:\\Windows\\System32\\config\\BCD-Template does not "
 			 "copy to %c:\\EFI\\Microsoft\\Boot\\BCD", windows, esp_letter);
