@@ -32,6 +32,7 @@
 #include "byteorder.h"
 #include "commands.h"
 #include "convert.h"
+#include "convert_bcd.h"
 #include "convert_hive.h"
 #include "fix.h"
 #include "numbers.h"
@@ -1110,6 +1111,25 @@ static int append_convert_log(const struct disk *disk, const struct convert_layo
 	return rc;
 }
 
+/* The staged ESP's BCD, a copy of BCD-Template, filled by the engine
+ * through the posix backend: the same writer win7gen2pe --convert uses
+ * on a Windows host, so both make the same store. */
+static int fill_bcd(const struct convert_layout *layout, const struct staged *staged,
+		    const uint8_t new_guids[32], struct text *err)
+{
+	struct posix_fix volumes;
+	struct fix_error fix_err;
+
+	memset(&fix_err, 0, sizeof(fix_err));
+	if (posix_fix_init(&volumes, staged->win_root, staged->esp_root, &fix_err) != FIX_OK ||
+	    convert_bcd_fill(&posix_fix_backend, &volumes, FIX_VOLUME_ESP, CONVERT_BCD_PATH,
+			     layout, new_guids, &fix_err) != FIX_OK) {
+		text_appendf(err, "the UEFI boot store: %s", fix_err.message);
+		return -1;
+	}
+	return 0;
+}
+
 /* Step 2: the ESP's content (Windows' UEFI boot files, a UEFI BCD), the
  * SYSTEM hive with MountedDevices in GPT form, then the Gen2 fix on
  * both, all in staged->tmp. */
@@ -1126,8 +1146,8 @@ static int stage_boot(const struct disk *disk, const struct convert_layout *layo
 	struct ntfspart *part;
 	struct extract_job job;
 	struct placeholder_job drivers;
-	uint8_t *hive = NULL, new_guids[32], *bcd = NULL, *template = NULL;
-	size_t hive_size = 0, bcd_size = 0, template_size = 0;
+	uint8_t *hive = NULL, new_guids[32], *template = NULL;
+	size_t hive_size = 0, template_size = 0;
 	int rc;
 
 	memset(staged, 0, sizeof(*staged));
@@ -1162,15 +1182,13 @@ static int stage_boot(const struct disk *disk, const struct convert_layout *layo
 					  &template_size, err) <= 0)
 		rc = -1;
 	ntfspart_close(part);
-	if (rc == 0)
-		rc = random_bytes(new_guids, sizeof(new_guids)) < 0 ? -1 :
-		     convert_make_bcd(template, template_size, layout, new_guids, &bcd, &bcd_size,
-				      err);
-	free(template);
 	snprintf(from, sizeof(from), "%s/BCD", dir);
 	if (rc == 0)
-		rc = write_local(from, bcd, bcd_size, err);
-	free(bcd);
+		rc = write_local(from, template, template_size, err);
+	free(template);
+	if (rc == 0)
+		rc = random_bytes(new_guids, sizeof(new_guids)) < 0 ? -1 :
+		     fill_bcd(layout, staged, new_guids, err);
 	if (rc == 0)
 		rc = convert_mounted_devices(&hive, &hive_size, layout, &staged->mounted_changed, err);
 	if (rc == 0)

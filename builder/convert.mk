@@ -6,10 +6,13 @@
 #                            link it with common/partition_table.c)
 #   builder/cmd_convert.c    the Linux command: a raw image or a block device
 #   builder/ntfspart.[ch]    NTFS inside the disk at a byte offset (libntfs-3g)
-#   builder/convert_hive.[ch] the SYSTEM hive and the UEFI BCD (hivex)
+#   builder/convert_hive.[ch] the SYSTEM hive (hivex); the UEFI BCD is
+#                            fixengine/convert_bcd.[ch], through a backend
 
 noinst_LIBRARIES += fixengine/libfixconvert.a
 fixengine_libfixconvert_a_SOURCES = fixengine/convert.c fixengine/convert.h
+# The UEFI boot store, through a fix backend (Linux and the agent alike).
+fixengine_libfixconvert_a_SOURCES += fixengine/convert_bcd.c fixengine/convert_bcd.h
 fixengine_libfixconvert_a_CPPFLAGS = $(AM_CPPFLAGS) $(FIXENGINE_CPPFLAGS)
 
 builder_convert_sources = builder/cmd_convert.c builder/ntfspart.c builder/ntfspart.h \

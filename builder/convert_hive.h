@@ -37,12 +37,4 @@ int convert_mounted_devices(uint8_t **hive_bytes, size_t *hive_size,
 			    const struct convert_layout *layout, unsigned *changed,
 			    struct text *err);
 
-/* The UEFI store as bcdboot makes it from BCD-Template's bytes:
- * {bootmgr} on the ESP, a Windows loader and its resume object on the
- * Windows partition, both named by GPT GUIDs; the two new objects'
- * GUIDs from new_guids.  0 with the store's bytes in *out, or -1. */
-int convert_make_bcd(const uint8_t *template, size_t size, const struct convert_layout *layout,
-		     const uint8_t new_guids[32], uint8_t **out, size_t *out_size,
-		     struct text *err);
-
 #endif

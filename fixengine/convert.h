@@ -185,7 +185,8 @@ bool convert_mounted_device(const struct convert_layout *layout, const uint8_t *
  * (BcdLibraryElementTypes, BcdBootMgrElementTypes, BcdOSLoaderElementTypes,
  * BcdResumeElementTypes, BcdElementType): strings REG_SZ, objects REG_SZ
  * "{guid}", object lists REG_MULTI_SZ, integers REG_BINARY of 8 bytes,
- * devices REG_BINARY as convert_bcd_partition_device writes them.
+ * devices REG_BINARY as convert_bcd_device_mbr/_gpt write them.
+ * convert_bcd.h's convert_bcd_fill writes the store through a backend.
  */
 #define CONVERT_BCD_BOOTMGR "{9dea862c-5cdd-4e70-acc1-f32b344d4795}"
 #define CONVERT_BCD_GLOBALSETTINGS "{7ea2e1ac-2e61-4728-aaa3-896d9d0a9f0e}"

@@ -18,7 +18,8 @@ FIXENGINE_CPPFLAGS = -I$(top_srcdir)/fixengine
 fixengine_public_headers = \
 	fixengine/fix.h fixengine/backend.h fixengine/text.h fixengine/ascii.h \
 	fixengine/posix/posix.h \
-	fixengine/convert.h
+	fixengine/convert.h \
+	fixengine/convert_bcd.h
 
 fixengine_core_sources = \
 	fixengine/fix.h fixengine/backend.h fixengine/plan.h \

@@ -296,7 +296,7 @@ static bool random_bytes(uint8_t *buf, DWORD size)
 }
 
 int convert_run(const wchar_t *path, const char *name, bool dry_run, bool undo,
-		bool errors_in_report, struct output *out)
+		bool in_windows_pe, struct output *out)
 {
 	struct convert_state run;
 	uint8_t random[16 * (1 + CONVERT_MBR_SLOTS)];
@@ -306,7 +306,8 @@ int convert_run(const wchar_t *path, const char *name, bool dry_run, bool undo,
 
 	memset(&run, 0, sizeof(run));
 	run.name = name;
-	run.errors_in_report = errors_in_report;
+	run.errors_in_report = in_windows_pe;
+	run.in_windows_pe = in_windows_pe;
 	run.out = out;
 	if (!convert_disk_open(path, false, &run.disk, &error))
 		return convert_fail(&run, "cannot be opened: run as administrator, and on a Hyper-V host "
@@ -318,7 +319,8 @@ int convert_run(const wchar_t *path, const char *name, bool dry_run, bool undo,
 		return status;
 	}
 	status = check_disk(&run);
-	if (status == 0 && !random_bytes(random, sizeof(random)))
+	if (status == 0 && (!random_bytes(random, sizeof(random)) ||
+			    !random_bytes(run.bcd_guids, sizeof(run.bcd_guids))))
 		status = convert_fail(&run, "no random bytes for the new GPT's unique GUIDs",
 			      GetLastError());
 	if (status == 0) {

@@ -18,10 +18,12 @@
 
 #include "output.h"
 
-/* path as CreateFileW opens it, name as the report shows it; problems
- * on stderr, or with errors_in_report in the report (Windows PE); an
- * AGENT_EXIT_* status. */
+/* path as CreateFileW opens it, name as the report shows it; an
+ * AGENT_EXIT_* status.  On a host (in_windows_pe false) problems go to
+ * stderr and the engine writes the ESP's boot store; in Windows PE they
+ * go in the report, which is all anyone sees there, and bcdboot writes
+ * the store. */
 int convert_run(const wchar_t *path, const char *name, bool dry_run, bool undo,
-		bool errors_in_report, struct output *out);
+		bool in_windows_pe, struct output *out);
 
 #endif

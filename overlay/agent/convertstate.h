@@ -22,6 +22,12 @@
 struct convert_state {
 	const char *name;
 	bool errors_in_report;
+	/* Windows PE in the Gen2 VM whose disk this is, not a host: the
+	 * ESP's boot store is then bcdboot's (convertwrite.c, make_esp). */
+	bool in_windows_pe;
+	/* The new BCD objects' GUIDs, drawn with the GPT's before anything
+	 * is written (a host writes the store with the engine). */
+	uint8_t bcd_guids[32];
 	struct output *out;
 	struct convert_disk disk;
 	struct convert_layout layout;

@@ -3,7 +3,8 @@
  *
  * In builder/cmd_convert.c's order, after every check: System Reserved
  * locked; the undo set kept and read back; the GPT; the ESP formatted by
- * format.com and filled by bcdboot; MountedDevices and the Gen2 fix in
+ * format.com and filled by bcdboot in Windows PE, by the engine on a
+ * host (make_esp says why); MountedDevices and the Gen2 fix in
  * the Windows partition's SYSTEM hive; convert's record in the ESP's log.
  * Until the first sector of the disk changes a failure says the table was
  * not changed; after it, what state the disk is in and that --undo puts
@@ -34,6 +35,7 @@
 #include "args.h"
 #include "backend_win32.h"
 #include "convert.h"
+#include "convert_bcd.h"
 #include "convertdisk.h"
 #include "fix.h"
 #include "fixrun.h"
@@ -398,26 +400,6 @@ failed:
 	return fail_after_table(run, state, "writing the new table failed", error);
 }
 
-/* The running Windows' version, from the kernel (GetVersionEx answers
- * what a program without a manifest is told). */
-static bool running_windows_at_least(DWORD major, DWORD minor)
-{
-	typedef LONG(WINAPI * rtl_get_version_fn)(OSVERSIONINFOW *);
-	HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
-	rtl_get_version_fn get_version;
-	OSVERSIONINFOW info;
-
-	if (!ntdll)
-		return false;
-	get_version = (rtl_get_version_fn)(void (*)(void))GetProcAddress(ntdll, "RtlGetVersion");
-	memset(&info, 0, sizeof(info));
-	info.dwOSVersionInfoSize = sizeof(info);
-	if (!get_version || get_version(&info) != 0)
-		return false;
-	return info.dwMajorVersion > major ||
-	       (info.dwMajorVersion == major && info.dwMinorVersion >= minor);
-}
-
 /* Runs a System32 tool with its arguments; true when it exited 0, else
  * false with what happened in why. */
 static bool run_tool(const wchar_t *tool, const char *arguments, char *why, size_t why_size)
@@ -443,19 +425,141 @@ static bool run_tool(const wchar_t *tool, const char *arguments, char *why, size
 	return false;
 }
 
+/* Folders below \Windows\Boot\EFI: its locale folders are one level
+ * down; anything deeper than this is not Windows' own. */
+#define COPY_DEPTH_MAX 4
+
+/* Copies every file and folder below from into to (which exists), as
+ * builder/cmd_convert.c's stage_boot extracts \Windows\Boot\EFI; a link
+ * or junction on the way is refused, not followed.  false with the file
+ * that failed in failed and the reason in *error. */
+static bool copy_tree(const wchar_t *from, const wchar_t *to, unsigned depth,
+		      wchar_t failed[MAX_PATH], DWORD *error)
+{
+	wchar_t pattern[MAX_PATH], source[MAX_PATH], target[MAX_PATH];
+	WIN32_FIND_DATAW found;
+	HANDLE find;
+	bool ok = true;
+
+	swprintf(failed, MAX_PATH, L"%ls", from);
+	if (depth > COPY_DEPTH_MAX || swprintf(pattern, MAX_PATH, L"%ls\\*", from) < 0) {
+		*error = ERROR_FILENAME_EXCED_RANGE;
+		return false;
+	}
+	find = FindFirstFileW(pattern, &found);
+	if (find == INVALID_HANDLE_VALUE) {
+		*error = GetLastError();
+		return false;
+	}
+	do {
+		if (wcscmp(found.cFileName, L".") == 0 || wcscmp(found.cFileName, L"..") == 0)
+			continue;
+		if (swprintf(source, MAX_PATH, L"%ls\\%ls", from, found.cFileName) < 0 ||
+		    swprintf(target, MAX_PATH, L"%ls\\%ls", to, found.cFileName) < 0) {
+			swprintf(failed, MAX_PATH, L"%ls", from);
+			*error = ERROR_FILENAME_EXCED_RANGE;
+			ok = false;
+		} else if (found.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) {
+			swprintf(failed, MAX_PATH, L"%ls", source);
+			*error = ERROR_CANT_ACCESS_FILE;
+			ok = false;
+		} else if (found.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) {
+			if (!CreateDirectoryW(target, NULL) && GetLastError() != ERROR_ALREADY_EXISTS) {
+				swprintf(failed, MAX_PATH, L"%ls", target);
+				*error = GetLastError();
+				ok = false;
+			} else {
+				ok = copy_tree(source, target, depth + 1, failed, error);
+			}
+		} else if (!CopyFileW(source, target, FALSE)) {
+			swprintf(failed, MAX_PATH, L"%ls", source);
+			*error = GetLastError();
+			ok = false;
+		}
+	} while (ok && FindNextFileW(find, &found));
+	if (ok && GetLastError() != ERROR_NO_MORE_FILES) {
+		swprintf(failed, MAX_PATH, L"%ls", from);
+		*error = GetLastError();
+		ok = false;
+	}
+	FindClose(find);
+	return ok;
+}
+
 /*
- * Step 3: the ESP: formatted FAT32 by Windows' own format.com, the boot
- * files and a UEFI boot store from the Windows partition by bcdboot.
+ * On a host, what bcdboot W:\Windows /s S: puts on the ESP, without
+ * bcdboot: Windows' UEFI boot files copied, and a boot store made from
+ * BCD-Template and filled by the engine (fixengine/convert_bcd.c, the
+ * one win7gen2 convert uses on Linux).  Microsoft's BCDBoot options page
+ * documents /p and /addlast as placing the Windows Boot Manager entry in
+ * the UEFI boot order and does not say that /s leaves the running
+ * machine's firmware alone: on a UEFI host bcdboot may add an entry for
+ * the converted disk to the host's own boot list.  A tool run on a host
+ * changes only the disk it was given.  0, or the state and the reason.
+ */
+static int engine_boot_files(struct convert_state *run, char esp_letter)
+{
+	const char *state = "the GPT is written and the ESP formatted, without boot files";
+	char windows = run->letter[run->layout.windows];
+	char windows_root[4] = { windows, ':', '\\', '\0' };
+	char esp_root[4] = { esp_letter, ':', '\\', '\0' };
+	wchar_t from[MAX_PATH], to[MAX_PATH], failed[MAX_PATH];
+	char shown[MAX_PATH * 3], why[MAX_PATH * 3 + FIX_ERROR_MAX];
+	static const wchar_t *const dirs[] = {
+		L"EFI", L"EFI\\Microsoft", L"EFI\\Microsoft\\Boot",
+	};
+	struct win32_fix backend;
+	struct fix_error err;
+	DWORD error = ERROR_SUCCESS;
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		swprintf(to, MAX_PATH, L"%c:\\%ls", esp_letter, dirs[i]);
+		if (!CreateDirectoryW(to, NULL) && GetLastError() != ERROR_ALREADY_EXISTS) {
+			error = GetLastError();
+			utf8_from_wide_buf(to, shown, sizeof(shown));
+			snprintf(why, sizeof(why), "%s cannot be made", shown);
+			return fail_after_table(run, state, why, error);
+		}
+	}
+	swprintf(from, MAX_PATH, L"%c:\\Windows\\Boot\\EFI", windows);
+	swprintf(to, MAX_PATH, L"%c:\\EFI\\Microsoft\\Boot", esp_letter);
+	if (!copy_tree(from, to, 0, failed, &error)) {
+		utf8_from_wide_buf(failed, shown, sizeof(shown));
+		snprintf(why, sizeof(why), "%s: Windows' UEFI boot files do not copy to %c:\\EFI\\"
+			 "Microsoft\\Boot", shown, esp_letter);
+		return fail_after_table(run, state, why, error);
+	}
+	swprintf(from, MAX_PATH, L"%c:\\Windows\\System32\\config\\BCD-Template", windows);
+	swprintf(to, MAX_PATH, L"%c:\\EFI\\Microsoft\\Boot\\BCD", esp_letter);
+	/* Without the template's attributes: the backend's commit replaces
+	 * the store by a rename, which a read-only file refuses. */
+	if (!CopyFileW(from, to, FALSE) || !SetFileAttributesW(to, FILE_ATTRIBUTE_NORMAL)) {
+		error = GetLastError();
+		snprintf(why, sizeof(why), "%c:\\Windows\\System32\\config\\BCD-Template does not "
+			 "copy to %c:\\EFI\\Microsoft\\Boot\\BCD", windows, esp_letter);
+		return fail_after_table(run, state, why, error);
+	}
+	state = "the GPT is written and the ESP has Windows' boot files, without a boot store";
+	memset(&err, 0, sizeof(err));
+	if (win32_fix_init(&backend, windows_root, esp_root, false, &err) != FIX_OK ||
+	    convert_bcd_fill(&win32_fix_backend, &backend, FIX_VOLUME_ESP, CONVERT_BCD_PATH,
+			     &run->layout, run->bcd_guids, &err) != FIX_OK) {
+		snprintf(why, sizeof(why), "the UEFI boot store: %s", err.message);
+		return fail_after_table(run, state, why, ERROR_SUCCESS);
+	}
+	output_line(run->out, "The UEFI boot store %c:\\EFI\\Microsoft\\Boot\\BCD is written "
+		    "(no bcdboot: this host's firmware boot entries are left alone).", esp_letter);
+	return 0;
+}
+
+/*
+ * Step 3: the ESP: formatted FAT32 by Windows' own format.com, then
+ * Windows' boot files and a UEFI boot store from the Windows partition.
  *
- * bcdboot writes the store for the firmware it runs on unless /f says
- * otherwise, and /f exists from Windows 8 (6.2) on: a Hyper-V host (a
- * BIOS or UEFI machine; its store must be UEFI's) gets /f UEFI.  Windows
- * PE 3 has no /f; it runs in the Gen2 VM, whose firmware is UEFI, so its
- * bcdboot writes the UEFI store by itself.  Microsoft's BCDBoot options
- * page documents /p and /addlast as placing the Windows Boot Manager
- * entry in the UEFI boot order and does not say that /s leaves the
- * running machine's firmware entries alone: on a UEFI host bcdboot may
- * add one for the converted disk there (README: the Verified table).
+ * In Windows PE, bcdboot W:\Windows /s S: (Windows PE 3's has no /f): it
+ * runs in the Gen2 VM whose disk this is, whose firmware is UEFI, so it
+ * writes the UEFI store, and the firmware boot entry it may add is the
+ * VM's own, which is wanted.  On a host, the engine (engine_boot_files).
  */
 static int make_esp(struct convert_state *run, char *esp_letter, bool *mounted)
 {
@@ -486,10 +590,13 @@ static int make_esp(struct convert_state *run, char *esp_letter, bool *mounted)
 	if (!run_tool(L"format.com", arguments, why, sizeof(why)))
 		return fail_after_table(run, state, why, ERROR_SUCCESS);
 	state = "the GPT is written and the ESP formatted, without boot files";
-	snprintf(arguments, sizeof(arguments), "%c:\\Windows /s %c:%s", windows, *esp_letter,
-		 running_windows_at_least(6, 2) ? " /f UEFI" : "");
-	if (!run_tool(L"bcdboot.exe", arguments, why, sizeof(why)))
-		return fail_after_table(run, state, why, ERROR_SUCCESS);
+	if (run->in_windows_pe) {
+		snprintf(arguments, sizeof(arguments), "%c:\\Windows /s %c:", windows, *esp_letter);
+		if (!run_tool(L"bcdboot.exe", arguments, why, sizeof(why)))
+			return fail_after_table(run, state, why, ERROR_SUCCESS);
+	} else if (engine_boot_files(run, *esp_letter) != 0) {
+		return AGENT_EXIT_FAILED;
+	}
 	/* The firmware's default path, which a Gen2 VM boots when it has no
 	 * boot entry for the disk yet. */
 	swprintf(boot, 32, L"%c:\\EFI\\Boot", *esp_letter);

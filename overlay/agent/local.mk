@@ -72,6 +72,7 @@ AGENT_LINK_LIBS = -lz -ladvapi32 -luser32 -lkernel32
 agent_engine_c_sources = $(filter %.c,$(fixengine_core_sources)) \
 	$(filter common/%,$(fixengine_all_c_sources)) \
 	fixengine/convert.c common/partition_table.c
+agent_engine_c_sources += fixengine/convert_bcd.c
 agent_common_objects = $(patsubst %.c,%.pe.o,$(filter %.c,$(agent_portable_sources) \
 	$(agent_win32_sources)) $(agent_engine_c_sources))
 agent_objects = $(agent_common_objects) $(agent_disklayout_source:.c=.pe.o) \

@@ -96,6 +96,7 @@ int wmain(int argc, wchar_t **argv)
 	case AGENT_ACTION_CONVERT: {
 		wchar_t *disk = wide_from_utf8(args.convert);
 
+		/* A host: the engine, not bcdboot, writes the boot store. */
 		status = disk ? convert_run(disk, args.convert, args.dry_run, args.undo,
 					     false, &out) :
 				AGENT_EXIT_USAGE;

@@ -587,6 +587,7 @@ static bool convert_in_pe(struct pe_run *run)
 		return false;
 	}
 	utf8_from_wide_buf(path, name, sizeof(name));
+	/* in_windows_pe: bcdboot writes the store of the VM it runs in. */
 	return convert_run(path, name, false, false, true, run->out) == 0;
 }
 

@@ -3,7 +3,9 @@
  * under wine
  *
  * Built by t0455-agent-wine-convert-write.sh with mingw-w64 as
- * bcdboot.exe in wine's System32.  It records its command line in
+ * bcdboot.exe in wine's System32, where --convert on a host must never
+ * start it (bcdboot-args.txt would say it ran); Windows PE's convert
+ * mode runs bcdboot.  It records its command line in
  * bcdboot-args.txt beside itself, exits with the number in
  * bcdboot-exit.txt there (0 without it) and, when that is 0, does what
  * "bcdboot W:\Windows /s S:" does to the ESP: copies the UEFI boot

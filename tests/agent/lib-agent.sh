@@ -115,6 +115,18 @@ fake_kernel() {
 	"$MINGW_CC" -o "$1" kernel.c kernel.res
 }
 
+# make_wine_bcd_template FILE: make_windows_tree's BCD-Template (one
+# settings object) in wine's registry format, which wine's RegLoadKey
+# reads where Windows reads a regf hive.
+make_wine_bcd_template() {
+	{
+		printf 'WINE REGISTRY Version 2\n;; All keys relative to REGISTRY\\\\Machine\\\\BCD00000000\n\n'
+		printf '#arch=win64\n\n'
+		printf '[Objects\\\\{7ea2e1ac-2e61-4728-aaa3-896d9d0a9f0e}\\\\Description] 1795661594\n'
+		printf '"Type"=dword:20100000\n\n'
+	} >"$1"
+}
+
 # tree_state DIR...: every file with its checksum, to show nothing changed.
 tree_state() {
 	find "$@" -type f -exec md5sum {} + | sort -k 2

@@ -2,9 +2,11 @@
 # win7gen2pe.exe --convert DISK, the run that writes, in win7gen2
 # convert's order: the undo set on the Windows volume (the same one the
 # Linux command keeps), read back whole; System Reserved locked, the
-# GPT; the ESP formatted by format.com and given the boot files by
-# bcdboot.exe; MountedDevices in GPT form and the Gen2 fix in W:'s SYSTEM
-# hive; the run record in the ESP's log.
+# GPT; the ESP formatted by format.com and given Windows' boot files and
+# a UEFI boot store written by the engine - on a host never bcdboot.exe,
+# which may add a boot entry to the host's own firmware; MountedDevices
+# in GPT form and the Gen2 fix in W:'s SYSTEM hive; the run record in the
+# ESP's log.
 #
 # As in t0450, wine opens no \\.\PhysicalDriveN: the test build of the
 # agent (tests/agent/win7gen2pe-test.exe, fake-convertdisk.c) reads and
@@ -13,12 +15,17 @@
 # lands in the W: folder; the tests copy it into the image's NTFS with
 # ntfscp where the Linux command is to read it.  format.com and
 # bcdboot.exe are stand-ins (fake-format.c, fake-bcdboot.c) in wine's
-# System32.  W:'s SYSTEM hive is in the format wine's RegLoadKey reads
-# (make_wine_hive), so the hive is checked as that text, not with hivex.
+# System32; bcdboot's leaves a record if it runs.  W:'s SYSTEM hive and
+# BCD-Template are in the format wine's RegLoadKey reads (make_wine_hive,
+# make_wine_bcd_template), so the hives are checked as that text, not
+# with hivex.  The disk image's own NTFS keeps make_windows_tree's regf
+# hives, for the Linux command.
 #
 # What only a real Windows shows: the volume lock and dismount, the
 # table reread (IOCTL_DISK_UPDATE_PROPERTIES), a letter for the new ESP,
-# and what the real format.com and bcdboot.exe do.
+# what the real format.com does, and RegLoadKey on a regf BCD.  The
+# Windows PE case (mode convert:, bcdboot W:\Windows /s S:) is not run
+# here: --convert is always the host's.
 
 . "$top_srcdir/tests/convert/lib-convert.sh"
 . "$top_srcdir/tests/agent/lib-agent.sh"
@@ -50,6 +57,7 @@ letters() {
 }
 
 SYSTEM32=$WINEPREFIX/drive_c/windows/system32
+BOOTMGR={9dea862c-5cdd-4e70-acc1-f32b344d4795}
 WIN_HIVE=wintree/Windows/System32/config/SYSTEM
 
 # wine_hive FILE: make_wine_hive's SYSTEM with MountedDevices as
@@ -98,6 +106,7 @@ test_expect_success 'setup: a Gen1 disk, its partitions'"'"' files on S: and W:,
 	make_windows_tree wintree &&
 	fake_kernel wintree/Windows/System32/ntoskrnl.exe 6 1 &&
 	make_gen1_disk gen1.img &&
+	make_wine_bcd_template wintree/Windows/System32/config/BCD-Template &&
 	cp -R sysres-tree sysres.orig &&
 	cp $WIN_HIVE system.regf &&
 	wine_hive hive.orig &&
@@ -142,15 +151,46 @@ test_expect_success 'the table: a clean GPT, every partition on its sectors, Win
 	cmp zero.sector boot.sector
 '
 
-test_expect_success 'the ESP: format.com and bcdboot.exe from System32, then the fallback boot path' '
+test_expect_success 'on a host the ESP is format.com'"'"'s, with Windows'"'"' boot files; no bcdboot.exe runs' '
 	tr -d "\r" <"$SYSTEM32/format-args.txt" >format.args &&
 	grep -x "\"C:.windows.system32.format.com\" S: /FS:FAT32 /Q /Y /V:SYSTEM" format.args &&
-	tr -d "\r" <"$SYSTEM32/bcdboot-args.txt" >bcdboot.args &&
-	grep -x "\"C:.windows.system32.bcdboot.exe\" W:.Windows /s S: /f UEFI" bcdboot.args &&
+	! test -e "$SYSTEM32/bcdboot-args.txt" &&
+	grep "^The UEFI boot store S:.EFI.Microsoft.Boot.BCD is written (no bcdboot" out &&
 	! test -e sysres-tree/bootmgr &&
-	test -f sysres-tree/EFI/Microsoft/Boot/BCD &&
+	cmp wintree/Windows/Boot/EFI/memtest.efi sysres-tree/EFI/Microsoft/Boot/memtest.efi &&
+	cmp wintree/Windows/Boot/EFI/en-US/bootmgfw.efi.mui \
+		sysres-tree/EFI/Microsoft/Boot/en-US/bootmgfw.efi.mui &&
 	cmp wintree/Windows/Boot/EFI/bootmgfw.efi sysres-tree/EFI/Microsoft/Boot/bootmgfw.original.efi &&
 	cmp wintree/Windows/Boot/EFI/bootmgfw.efi sysres-tree/EFI/Boot/bootx64.original.efi
+'
+
+# bcd_value OBJECT ELEMENT: the Element value in S:'s BCD, as wine's text.
+bcd_value() {
+	wine_value sysres-tree/EFI/Microsoft/Boot/BCD "Objects\\$1\\Elements\\$2" Element
+}
+
+test_expect_success 'the boot store names the ESP and Windows by the GUIDs of the GPT on the disk' '
+	disk_guid=$(sgdisk -p disk.img | sed -n "s/^Disk identifier (GUID): //p") &&
+	esp_guid=$(sgdisk -i 1 disk.img | sed -n "s/^Partition unique GUID: //p") &&
+	windows_guid=$(sgdisk -i 2 disk.img | sed -n "s/^Partition unique GUID: //p") &&
+	z8=00,00,00,00,00,00,00,00 &&
+	head="hex:$z8,$z8,06,00,00,00,00,00,00,00,48,00,00,00,00,00,00,00" &&
+	test "$(bcd_value $BOOTMGR 11000001)" = \
+		"$head,$(guid_bytes $esp_guid),$z8,$(guid_bytes $disk_guid),$z8,$z8" &&
+	test "$(bcd_value $BOOTMGR 12000002)" = "\"\\\\EFI\\\\Microsoft\\\\Boot\\\\bootmgfw.efi\"" &&
+	loader=$(bcd_value $BOOTMGR 23000003 | tr -d "\"") &&
+	resume=$(bcd_value $BOOTMGR 23000006 | tr -d "\"") &&
+	test -n "$loader" && test -n "$resume" && test "$loader" != "$resume" &&
+	windows_device="$head,$(guid_bytes $windows_guid),$z8,$(guid_bytes $disk_guid),$z8,$z8" &&
+	test "$(bcd_value $loader 11000001)" = "$windows_device" &&
+	test "$(bcd_value $loader 21000001)" = "$windows_device" &&
+	test "$(bcd_value $loader 12000002)" = "\"\\\\Windows\\\\system32\\\\winload.efi\"" &&
+	test "$(bcd_value $loader 22000002)" = "\"\\\\Windows\"" &&
+	test "$(bcd_value $loader 23000003)" = "\"$resume\"" &&
+	test "$(bcd_value $resume 12000002)" = "\"\\\\Windows\\\\system32\\\\winresume.efi\"" &&
+	test "$(bcd_value $resume 21000001)" = "$windows_device" &&
+	test "$(wine_value sysres-tree/EFI/Microsoft/Boot/BCD \
+		"Objects\\{7ea2e1ac-2e61-4728-aaa3-896d9d0a9f0e}\\Description" Type)" = dword:20100000
 '
 
 test_expect_success 'W:'"'"'s SYSTEM: MountedDevices by partition GUID, the Gen2 fix; the ESP'"'"'s log' '
@@ -243,12 +283,12 @@ test_expect_success 'win7gen2 convert --undo on Linux puts the agent'"'"'s conve
 	done
 '
 
-test_expect_success 'where Windows is 7 or older, bcdboot gets no /f (Windows PE 3 has none)' '
+test_expect_success 'on a host running Windows 7 too, no bcdboot.exe runs' '
 	fresh &&
 	"$WINE" winecfg /v win7 >/dev/null 2>&1 &&
 	convert disk.img &&
-	tr -d "\r" <"$SYSTEM32/bcdboot-args.txt" >bcdboot.args &&
-	grep -x "\"C:.windows.system32.bcdboot.exe\" W:.Windows /s S:" bcdboot.args
+	! test -e "$SYSTEM32/bcdboot-args.txt" &&
+	test -f sysres-tree/EFI/Microsoft/Boot/BCD
 '
 
 test_expect_success 'a failing format.com stops the run: the state, and --undo to put it back' '
@@ -265,14 +305,18 @@ test_expect_success 'a failing format.com stops the run: the state, and --undo t
 	cmp hive.orig $WIN_HIVE
 '
 
-test_expect_success 'a failing bcdboot.exe stops the run the same way' '
+test_expect_success 'a BCD-Template that does not load stops the run after the boot files: the state, --undo' '
 	fresh &&
-	echo 1 >"$SYSTEM32/bcdboot-exit.txt" &&
-	test_when_finished "rm -f \"$SYSTEM32/bcdboot-exit.txt\"" &&
+	cp wintree/Windows/System32/config/BCD-Template template.wine &&
+	test_when_finished "cp template.wine wintree/Windows/System32/config/BCD-Template" &&
+	echo "not a hive" >wintree/Windows/System32/config/BCD-Template &&
 	test_expect_code 1 convert disk.img &&
-	grep "bcdboot.exe W:.Windows /s S:.* failed (exit code 1)" err &&
-	grep "The disk is half converted: the GPT is written and the ESP formatted, without boot files." err &&
-	cmp hive.orig $WIN_HIVE
+	grep "the UEFI boot store: S:.EFI.Microsoft.Boot.BCD (a copy of BCD-Template) does not open as a hive" err &&
+	grep "The disk is half converted: the GPT is written and the ESP has Windows'"'"' boot files, without a boot store." err &&
+	grep "win7gen2 convert --disk IMAGE --undo" err &&
+	! test -e "$SYSTEM32/bcdboot-args.txt" &&
+	cmp hive.orig $WIN_HIVE &&
+	disk_log | tail -n 1 | grep -x "unmount S"
 '
 
 test_expect_success 'the undo set cannot be written: stops before the table, says so' '

@@ -8,11 +8,13 @@
  *
  * SPDX-License-Identifier: MIT
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "byteorder.h"
 #include "convert.h"
+#include "convert_bcd.h"
 #include "partition_table.h"
 #include "tap.h"
 
@@ -366,6 +368,184 @@ static void test_bcd_device(void)
 		   "BCD object names are lowercase GUIDs in braces");
 }
 
+/* A backend that keeps one hive's values in memory: what the BCD writer
+ * sets, whether it committed, and a set that fails when asked to. */
+#define FAKE_VALUES 64
+struct fake_value {
+	char key[96], name[16];
+	uint32_t type;
+	uint8_t data[128];
+	size_t size;
+};
+struct fake_bcd {
+	struct fake_value value[FAKE_VALUES];
+	unsigned count, fail_at; /* fail_at: the 1-based set that fails, 0 none */
+	bool open, committed, closed;
+};
+static struct fake_bcd fake;
+struct fix_hive {
+	int unused;
+};
+static struct fix_hive fake_hive;
+
+static enum fix_status fake_open(void *ctx, enum fix_volume volume, const char *path,
+				 bool writable, struct fix_hive **out, struct fix_error *err)
+{
+	(void)ctx;
+	(void)err;
+	fake.open = volume == FIX_VOLUME_ESP && strcmp(path, CONVERT_BCD_PATH) == 0 && writable;
+	*out = &fake_hive;
+	return FIX_OK;
+}
+
+static enum fix_status fake_set(struct fix_hive *hive, const char *key, const char *name,
+				uint32_t type, const void *data, size_t size, struct fix_error *err)
+{
+	struct fake_value *value = &fake.value[fake.count];
+
+	(void)hive;
+	if (fake.count + 1 == fake.fail_at) {
+		snprintf(err->message, sizeof(err->message), "no room in the hive");
+		return FIX_ERROR;
+	}
+	if (fake.count >= FAKE_VALUES || strlen(key) >= sizeof(value->key) ||
+	    strlen(name) >= sizeof(value->name) || size > sizeof(value->data))
+		return FIX_ERROR;
+	strcpy(value->key, key);
+	strcpy(value->name, name);
+	value->type = type;
+	memcpy(value->data, data, size);
+	value->size = size;
+	fake.count++;
+	return FIX_OK;
+}
+
+static enum fix_status fake_commit(struct fix_hive *hive, struct fix_error *err)
+{
+	(void)hive;
+	(void)err;
+	fake.committed = true;
+	return FIX_OK;
+}
+
+static void fake_close(struct fix_hive *hive)
+{
+	(void)hive;
+	fake.closed = true;
+}
+
+static void fake_display(void *ctx, enum fix_volume volume, const char *path, char *buf,
+			 size_t size)
+{
+	(void)ctx;
+	(void)volume;
+	snprintf(buf, size, "S:\\%s", path);
+}
+
+static const struct fake_value *fake_get(const char *object, const char *element)
+{
+	char key[96];
+
+	snprintf(key, sizeof(key), "Objects\\%s\\%s", object, element);
+	for (unsigned i = 0; i < fake.count; i++)
+		if (strcmp(fake.value[i].key, key) == 0)
+			return &fake.value[i];
+	return NULL;
+}
+
+/* The UTF-16LE string data names as ASCII, for comparing. */
+static const char *fake_string(const struct fake_value *value)
+{
+	static char text[64];
+	size_t n = 0;
+
+	if (!value)
+		return "(missing)";
+	for (; n + 1 < sizeof(text) && 2 * n + 1 < value->size && value->data[2 * n]; n++)
+		text[n] = (char)value->data[2 * n];
+	text[n] = 0;
+	return text;
+}
+
+static void test_bcd_fill(void)
+{
+	static const struct fix_backend backend = {
+		.display_path = fake_display, .hive_open = fake_open, .hive_set = fake_set,
+		.hive_commit = fake_commit, .hive_close = fake_close,
+	};
+	uint8_t mbr[512], boot[2][512], random[16 * 5], new_guids[32];
+	uint8_t esp_device[CONVERT_BCD_DEVICE_SIZE], windows_device[CONVERT_BCD_DEVICE_SIZE];
+	const uint8_t *boot_sector[4] = { boot[0], boot[1] };
+	const struct fake_value *value;
+	struct convert_layout layout;
+	struct fix_error err;
+	char loader[39], resume[39];
+
+	make_mbr(mbr);
+	make_ntfs_boot(boot[0], "NTFS    ");
+	make_ntfs_boot(boot[1], "NTFS    ");
+	for (unsigned i = 0; i < sizeof(random); i++)
+		random[i] = (uint8_t)(i * 7 + 3);
+	for (unsigned i = 0; i < sizeof(new_guids); i++)
+		new_guids[i] = (uint8_t)(i * 13 + 1);
+	if (read_mbr(mbr, DISK_BLOCKS, &layout, &err) != CONVERT_ACCEPTED ||
+	    convert_check_volumes(&layout, boot_sector, &err) != CONVERT_ACCEPTED)
+		return (void)tap_ok(false, "the layout for the BCD: %s", err.message);
+	convert_set_windows(&layout, 1);
+	convert_set_guids(&layout, random, sizeof(random));
+	convert_bcd_device_gpt(layout.disk_guid, layout.partition[layout.esp].guid, esp_device);
+	convert_bcd_device_gpt(layout.disk_guid, layout.partition[layout.windows].guid,
+			       windows_device);
+
+	memset(&fake, 0, sizeof(fake));
+	tap_ok(convert_bcd_fill(&backend, NULL, FIX_VOLUME_ESP, CONVERT_BCD_PATH, &layout,
+				new_guids, &err) == FIX_OK && fake.open && fake.committed &&
+	       fake.closed, "the store is opened for writing on the ESP, committed, closed");
+	value = fake_get(CONVERT_BCD_BOOTMGR, "Description");
+	tap_ok(value && value->type == FIX_REG_DWORD && get_le32(value->data) ==
+	       CONVERT_BCD_TYPE_BOOTMGR, "{bootmgr} is the firmware boot manager");
+	value = fake_get(CONVERT_BCD_BOOTMGR, "Elements\\11000001");
+	tap_ok(value && value->type == FIX_REG_BINARY && value->size == sizeof(esp_device) &&
+	       memcmp(value->data, esp_device, sizeof(esp_device)) == 0,
+	       "{bootmgr} lives on the ESP, named by its GPT GUIDs");
+	tap_is_str(fake_string(fake_get(CONVERT_BCD_BOOTMGR, "Elements\\12000002")),
+		   "\\EFI\\Microsoft\\Boot\\bootmgfw.efi", "{bootmgr} is bootmgfw.efi");
+	snprintf(loader, sizeof(loader), "%s", fake_string(fake_get(CONVERT_BCD_BOOTMGR,
+								    "Elements\\23000003")));
+	snprintf(resume, sizeof(resume), "%s", fake_string(fake_get(CONVERT_BCD_BOOTMGR,
+								    "Elements\\23000006")));
+	tap_ok(strlen(loader) == 38 && strcmp(loader, resume) != 0 && loader[15] == '4' &&
+	       resume[15] == '4', "the default loader and the resume object are new, "
+	       "distinct random GUIDs");
+	value = fake_get(loader, "Description");
+	tap_ok(value && get_le32(value->data) == CONVERT_BCD_TYPE_OSLOADER,
+	       "the default object is a Windows loader");
+	value = fake_get(loader, "Elements\\21000001");
+	tap_ok(value && value->size == sizeof(windows_device) &&
+	       memcmp(value->data, windows_device, sizeof(windows_device)) == 0,
+	       "the loader boots Windows from its partition, named by its GPT GUIDs");
+	tap_is_str(fake_string(fake_get(loader, "Elements\\12000002")),
+		   "\\Windows\\system32\\winload.efi", "the loader is winload.efi");
+	tap_is_str(fake_string(fake_get(loader, "Elements\\22000002")), "\\Windows",
+		   "the system root is \\Windows");
+	tap_is_str(fake_string(fake_get(loader, "Elements\\23000003")), resume,
+		   "the loader's resume object is {bootmgr}'s");
+	value = fake_get(resume, "Description");
+	tap_ok(value && get_le32(value->data) == CONVERT_BCD_TYPE_RESUME,
+	       "the resume object is a resume application");
+	tap_is_str(fake_string(fake_get(resume, "Elements\\12000002")),
+		   "\\Windows\\system32\\winresume.efi", "the resume object is winresume.efi");
+
+	memset(&fake, 0, sizeof(fake));
+	fake.fail_at = 5;
+	tap_ok(convert_bcd_fill(&backend, NULL, FIX_VOLUME_ESP, CONVERT_BCD_PATH, &layout,
+				new_guids, &err) == FIX_ERROR && !fake.committed && fake.closed &&
+	       fake.count == 4, "a value that cannot be set stops the store before its commit");
+	tap_ok(strstr(err.message, "S:\\EFI\\Microsoft\\Boot\\BCD") &&
+	       strstr(err.message, "no room in the hive"),
+	       "the message names the store and the reason: %s", err.message);
+}
+
 static void test_log_record(void)
 {
 	static const char head[] = "== 2026-12-07 12:00:00 UTC win7gen2 convert 0.1.0 ";
@@ -403,6 +583,7 @@ int main(void)
 {
 	test_log_record();
 	test_bcd_device();
+	test_bcd_fill();
 	test_mounted_devices();
 	test_undo_manifest();
 	test_accepted_and_gpt();
