@@ -1507,7 +1507,7 @@ int cmd_convert(int argc, char **argv)
 		convert_set_guids(&layout, random, sizeof(random));
 		text_appendf(&out, "Windows: %s, build %s, x64, on partition %d\n",
 			     windows.product, windows.build, layout.windows + 1);
-		convert_plan_text(&layout, disk.name, &out);
+		convert_plan_text(&layout, disk.name, CONVERT_WRITER_LINUX, &out);
 		fputs(text_string(&out), stdout);
 		fflush(stdout);
 		if (args.dry_run)

@@ -405,7 +405,7 @@ static const char *role_text(enum convert_role role)
 }
 
 void convert_plan_text(const struct convert_layout *layout, const char *disk_name,
-		       struct text *out)
+		       enum convert_writer writer, struct text *out)
 {
 	text_appendf(out, "Disk %s: MBR, disk signature %08lX, %llu sectors of 512 bytes\n",
 		     disk_name, (unsigned long)layout->disk_signature,
@@ -437,8 +437,20 @@ void convert_plan_text(const struct convert_layout *layout, const char *disk_nam
 		    "\\Windows\\System32\\config\\BCD-Template\n");
 	text_append(out, "  MountedDevices: the converted partitions' entries to their GPT form "
 		    "(DMIO:ID: and the partition GUID), so that C: stays C:\n");
-	text_append(out, "  then the Gen2 fix, as 'win7gen2 fix' plans it; all of this is made "
-		    "in a temporary folder before the disk's table changes\n");
+	text_append(out, "  then the Gen2 fix, as 'win7gen2 fix' plans it\n");
+	switch (writer) {
+	case CONVERT_WRITER_LINUX:
+		text_append(out, "Order: the ESP's files and the changed SYSTEM hive are made in a "
+			    "temporary folder first; the table changes only when all are ready\n");
+		break;
+	case CONVERT_WRITER_WINDOWS_HOST:
+	case CONVERT_WRITER_WINDOWS_PE:
+		text_appendf(out, "Order: the undo data (read back), the table, format.com on the "
+			     "ESP, the boot files and the store (%s), MountedDevices, the Gen2 "
+			     "fix\n", writer == CONVERT_WRITER_WINDOWS_PE ? "by bcdboot" :
+			     "from BCD-Template, by win7gen2pe");
+		break;
+	}
 }
 
 bool convert_mounted_device(const struct convert_layout *layout, const uint8_t *data,

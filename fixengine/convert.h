@@ -160,10 +160,17 @@ void convert_log_text_where(const struct convert_layout *layout, const char *dis
 /* "7C3D...-..." for a GUID in on-disk order; buf holds 37 bytes. */
 void convert_guid_text(const uint8_t guid[16], char buf[37]);
 
+/* Who carries the plan out, which decides the order of its steps. */
+enum convert_writer {
+	CONVERT_WRITER_LINUX,        /* win7gen2 convert: the ESP staged first */
+	CONVERT_WRITER_WINDOWS_HOST, /* win7gen2pe --convert: the store by the engine */
+	CONVERT_WRITER_WINDOWS_PE,   /* mode convert: in Windows PE: the store by bcdboot */
+};
+
 /* The plan, for people: every partition before and after, what is kept
- * for undo, and what the ESP receives. */
+ * for undo, what the ESP receives, and in which order writer does it. */
 void convert_plan_text(const struct convert_layout *layout, const char *disk_name,
-		       struct text *out);
+		       enum convert_writer writer, struct text *out);
 
 /*
  * MountedDevices: Windows remembers a basic MBR volume as 12 bytes, the

@@ -328,7 +328,8 @@ int convert_run(const wchar_t *path, const char *name, bool dry_run, bool undo,
 		text_appendf(&plan, "Windows: Windows %u.%u x64, on partition %d (%c:)\n",
 			     run.windows.facts.major, run.windows.facts.minor,
 			     run.layout.windows + 1, run.letter[run.layout.windows]);
-		convert_plan_text(&run.layout, name, &plan);
+		convert_plan_text(&run.layout, name, in_windows_pe ? CONVERT_WRITER_WINDOWS_PE :
+				  CONVERT_WRITER_WINDOWS_HOST, &plan);
 		output_text(out, text_string(&plan));
 		if (dry_run) {
 			output_line(out, "Dry run: every check passed; nothing was changed.");

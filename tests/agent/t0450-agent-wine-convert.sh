@@ -97,7 +97,11 @@ test_expect_success 'the plan is the one win7gen2 convert shows on Linux' '
 	sed -e "/^Windows:/d" -e "/GUID\|[0-9A-F]\{8\}-[0-9A-F]\{4\}-/d" -e "/[Dd]ry run/d" \
 		-e "s/Z:.*gen1\.img//;s/gen1\.img//" out >agent.plan &&
 	grep "EFI system partition" agent.plan &&
-	test_cmp linux.plan agent.plan
+	grep -x "Order: the ESP.s files .* temporary folder first; .*" linux.plan &&
+	grep -x "Order: the undo data (read back), the table, format.com on the ESP, the boot files and the store (from BCD-Template, by win7gen2pe), MountedDevices, the Gen2 fix" agent.plan &&
+	sed "/^Order: /d" linux.plan >linux.steps &&
+	sed "/^Order: /d" agent.plan >agent.steps &&
+	test_cmp linux.steps agent.steps
 '
 
 test_expect_success 'a run without win7gen2.efi beside the agent is refused, unchanged (t0455 converts)' '
