@@ -115,7 +115,7 @@ EXTRA_DIST += $(agent_portable_sources) $(agent_win32_sources) overlay/agent/REA
 	$(agent_disklayout_source) tests/agent/fake-disklayout.c \
 	$(agent_disk_source) tests/agent/fake-disk.c \
 	$(agent_convertdisk_source) tests/agent/fake-convertdisk.c \
-	tests/agent/lib-agent.sh tests/agent/win32-allowed.txt \
+	tests/agent/lib-agent.sh tests/agent/lib-agent-convert.sh tests/agent/win32-allowed.txt \
 	tests/agent/fake-setup.c tests/agent/fake-dism.c tests/agent/stand-in.h \
 	tests/agent/fake-format.c tests/agent/fake-bcdboot.c \
 	tests/agent/fake-kernel.rc

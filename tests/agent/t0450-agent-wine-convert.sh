@@ -14,33 +14,7 @@
 # Windows: opening \\.\PhysicalDriveN, its size and sector size, and
 # matching volumes to partitions by IOCTL_VOLUME_GET_VOLUME_DISK_EXTENTS.
 
-. "$top_srcdir/tests/convert/lib-convert.sh"
-. "$top_srcdir/tests/agent/lib-agent.sh"
-TEST_AGENT=$top_builddir/tests/agent/win7gen2pe-test.exe
-test -f "$TEST_AGENT" || skip_all "tests/agent/win7gen2pe-test.exe not built (make check builds it)"
-require_convert
-require_wine
-require_mingw
-
-AGENT_DIR=$WINEPREFIX/drive_c/win7gen2
-HOST_AGENT='C:\win7gen2\win7gen2pe.exe'
-
-# convert IMAGE ARGS...: win7gen2pe --convert on the image, as a person on
-# a Hyper-V host runs it; stdout in out, stderr in err.
-convert() {
-	image=$1
-	shift
-	"$WINE" "$HOST_AGENT" --convert "$(winpath "$PWD/$image")" "$@" >out 2>err.raw
-	status=$?
-	wine_stderr err.raw | tr -d '\r' >err
-	tr -d '\r' <out >out.lf && mv out.lf out
-	return $status
-}
-
-# letters LINE...: which drive each partition's volume is (fake-convertdisk.c).
-letters() {
-	printf '%s\n' "$@" >"$AGENT_DIR/letters.txt"
-}
+. "$top_srcdir/tests/agent/lib-agent-convert.sh"
 
 # refused IMAGE NAME: a dry run and a run refuse IMAGE as NAME and leave
 # it byte for byte as it was.

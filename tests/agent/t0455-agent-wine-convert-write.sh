@@ -27,34 +27,10 @@
 # Windows PE case (mode convert:, bcdboot W:\Windows /s S:) is not run
 # here: --convert is always the host's.
 
-. "$top_srcdir/tests/convert/lib-convert.sh"
-. "$top_srcdir/tests/agent/lib-agent.sh"
-TEST_AGENT=$top_builddir/tests/agent/win7gen2pe-test.exe
-test -f "$TEST_AGENT" || skip_all "tests/agent/win7gen2pe-test.exe not built (make check builds it)"
-require_convert
-require_wine
-require_mingw
+. "$top_srcdir/tests/agent/lib-agent-convert.sh"
 command -v ntfscp >/dev/null || skip_all "ntfscp not found (apt-get install ntfs-3g)"
 
-AGENT_DIR=$WINEPREFIX/drive_c/win7gen2
-HOST_AGENT='C:\win7gen2\win7gen2pe.exe'
 UNDO_FILES="first-mib.bin last-mib.bin system-reserved.img.gz SYSTEM convert.txt"
-
-# convert IMAGE ARGS...: win7gen2pe --convert on the image; stdout in
-# out, stderr in err.
-convert() {
-	image=$1
-	shift
-	"$WINE" "$HOST_AGENT" --convert "$(winpath "$PWD/$image")" "$@" >out 2>err.raw
-	status=$?
-	wine_stderr err.raw | tr -d '\r' >err
-	tr -d '\r' <out >out.lf && mv out.lf out
-	return $status
-}
-
-letters() {
-	printf '%s\n' "$@" >"$AGENT_DIR/letters.txt"
-}
 
 SYSTEM32=$WINEPREFIX/drive_c/windows/system32
 BOOTMGR={9dea862c-5cdd-4e70-acc1-f32b344d4795}
@@ -90,12 +66,6 @@ fresh() {
 	cp -R sysres.orig sysres-tree &&
 	cp hive.orig $WIN_HIVE &&
 	rm -f "$AGENT_DIR/convertdisk.log" "$SYSTEM32"/format-*.txt "$SYSTEM32"/bcdboot-*.txt
-}
-
-# disk_log: what the run did to Windows' view of the disk, in order
-# (fake-convertdisk.c), without Windows' line ends.
-disk_log() {
-	tr -d '\r' <"$AGENT_DIR/convertdisk.log"
 }
 
 test_expect_success 'setup: a Gen1 disk, its partitions'"'"' files on S: and W:, the stand-ins' '

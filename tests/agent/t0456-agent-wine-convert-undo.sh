@@ -15,30 +15,15 @@
 # real volume locks, and that Windows rereads a real disk's table, needs a
 # real Windows.
 
-. "$top_srcdir/tests/convert/lib-convert.sh"
-. "$top_srcdir/tests/agent/lib-agent.sh"
-TEST_AGENT=$top_builddir/tests/agent/win7gen2pe-test.exe
-test -f "$TEST_AGENT" || skip_all "tests/agent/win7gen2pe-test.exe not built (make check builds it)"
-require_convert
-require_wine
-require_mingw
+. "$top_srcdir/tests/agent/lib-agent-convert.sh"
 
-AGENT_DIR=$WINEPREFIX/drive_c/win7gen2
-HOST_AGENT='C:\win7gen2\win7gen2pe.exe'
 HIVE=wintree/Windows/System32/config/SYSTEM
 UNDO=wintree/win7gen2/gen1
 
-# convert IMAGE ARGS...: win7gen2pe --convert on the image, as a person on
-# a Hyper-V host runs it; stdout in out, stderr in err.
+# convert IMAGE ARGS...: one run, its disk log alone.
 convert() {
-	image=$1
-	shift
 	rm -f "$AGENT_DIR/convertdisk.log"
-	"$WINE" "$HOST_AGENT" --convert "$(winpath "$PWD/$image")" "$@" >out 2>err.raw
-	status=$?
-	wine_stderr err.raw | tr -d '\r' >err
-	tr -d '\r' <out >out.lf && mv out.lf out
-	return $status
+	agent_convert "$@"
 }
 
 # converted_state IMAGE: IMAGE is the disk win7gen2 convert left, and W:
