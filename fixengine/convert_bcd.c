@@ -109,6 +109,22 @@ static void bcd_integer(struct bcd_writer *w, const char *guid, uint32_t type, u
 	bcd_element(w, guid, type, FIX_REG_BINARY, data, sizeof(data));
 }
 
+/* What every application object carries: its type, the device and path
+ * of its program, a description, the locale, and the settings object it
+ * inherits from. */
+static void bcd_application(struct bcd_writer *w, const char *guid, uint32_t type,
+			    const uint8_t device[CONVERT_BCD_DEVICE_SIZE], const char *path,
+			    const char *description, const char *inherits)
+{
+	bcd_object(w, guid, type);
+	bcd_element(w, guid, CONVERT_BCD_APPLICATION_DEVICE, FIX_REG_BINARY, device,
+		    CONVERT_BCD_DEVICE_SIZE);
+	bcd_string(w, guid, CONVERT_BCD_APPLICATION_PATH, path);
+	bcd_string(w, guid, CONVERT_BCD_DESCRIPTION, description);
+	bcd_string(w, guid, CONVERT_BCD_LOCALE, "en-US");
+	bcd_list(w, guid, CONVERT_BCD_INHERIT, inherits);
+}
+
 /* A random GUID (RFC 4122 version 4) from 16 random bytes, as BCD names it. */
 static void object_name(const uint8_t random[16], char out[39])
 {
@@ -144,39 +160,26 @@ enum fix_status convert_bcd_fill(const struct fix_backend *backend, void *ctx,
 	convert_bcd_device_gpt(layout->disk_guid, esp->guid, esp_device);
 	convert_bcd_device_gpt(layout->disk_guid, windows->guid, windows_device);
 
-	bcd_object(&w, CONVERT_BCD_BOOTMGR, CONVERT_BCD_TYPE_BOOTMGR);
-	bcd_element(&w, CONVERT_BCD_BOOTMGR, CONVERT_BCD_APPLICATION_DEVICE, FIX_REG_BINARY,
-		    esp_device, sizeof(esp_device));
-	bcd_string(&w, CONVERT_BCD_BOOTMGR, CONVERT_BCD_APPLICATION_PATH,
-		   "\\EFI\\Microsoft\\Boot\\bootmgfw.efi");
-	bcd_string(&w, CONVERT_BCD_BOOTMGR, CONVERT_BCD_DESCRIPTION, "Windows Boot Manager");
-	bcd_string(&w, CONVERT_BCD_BOOTMGR, CONVERT_BCD_LOCALE, "en-US");
-	bcd_list(&w, CONVERT_BCD_BOOTMGR, CONVERT_BCD_INHERIT, CONVERT_BCD_GLOBALSETTINGS);
+	bcd_application(&w, CONVERT_BCD_BOOTMGR, CONVERT_BCD_TYPE_BOOTMGR, esp_device,
+			"\\EFI\\Microsoft\\Boot\\bootmgfw.efi", "Windows Boot Manager",
+			CONVERT_BCD_GLOBALSETTINGS);
 	bcd_string(&w, CONVERT_BCD_BOOTMGR, CONVERT_BCD_DEFAULT, loader);
 	bcd_string(&w, CONVERT_BCD_BOOTMGR, CONVERT_BCD_BOOTMGR_RESUME, resume);
 	bcd_list(&w, CONVERT_BCD_BOOTMGR, CONVERT_BCD_DISPLAY_ORDER, loader);
 	bcd_integer(&w, CONVERT_BCD_BOOTMGR, CONVERT_BCD_TIMEOUT, 30);
 
-	bcd_object(&w, loader, CONVERT_BCD_TYPE_OSLOADER);
-	bcd_element(&w, loader, CONVERT_BCD_APPLICATION_DEVICE, FIX_REG_BINARY, windows_device,
-		    sizeof(windows_device));
-	bcd_string(&w, loader, CONVERT_BCD_APPLICATION_PATH, "\\Windows\\system32\\winload.efi");
-	bcd_string(&w, loader, CONVERT_BCD_DESCRIPTION, "Windows 7");
-	bcd_string(&w, loader, CONVERT_BCD_LOCALE, "en-US");
-	bcd_list(&w, loader, CONVERT_BCD_INHERIT, CONVERT_BCD_BOOTLOADERSETTINGS);
+	bcd_application(&w, loader, CONVERT_BCD_TYPE_OSLOADER, windows_device,
+			"\\Windows\\system32\\winload.efi", "Windows 7",
+			CONVERT_BCD_BOOTLOADERSETTINGS);
 	bcd_element(&w, loader, CONVERT_BCD_OS_DEVICE, FIX_REG_BINARY, windows_device,
 		    sizeof(windows_device));
 	bcd_string(&w, loader, CONVERT_BCD_SYSTEM_ROOT, "\\Windows");
 	bcd_string(&w, loader, CONVERT_BCD_LOADER_RESUME, resume);
 	bcd_integer(&w, loader, CONVERT_BCD_NX_POLICY, 0);
 
-	bcd_object(&w, resume, CONVERT_BCD_TYPE_RESUME);
-	bcd_element(&w, resume, CONVERT_BCD_APPLICATION_DEVICE, FIX_REG_BINARY, windows_device,
-		    sizeof(windows_device));
-	bcd_string(&w, resume, CONVERT_BCD_APPLICATION_PATH, "\\Windows\\system32\\winresume.efi");
-	bcd_string(&w, resume, CONVERT_BCD_DESCRIPTION, "Windows Resume Application");
-	bcd_string(&w, resume, CONVERT_BCD_LOCALE, "en-US");
-	bcd_list(&w, resume, CONVERT_BCD_INHERIT, CONVERT_BCD_RESUMELOADERSETTINGS);
+	bcd_application(&w, resume, CONVERT_BCD_TYPE_RESUME, windows_device,
+			"\\Windows\\system32\\winresume.efi", "Windows Resume Application",
+			CONVERT_BCD_RESUMELOADERSETTINGS);
 	bcd_element(&w, resume, CONVERT_BCD_HIBERFILE_DEVICE, FIX_REG_BINARY, windows_device,
 		    sizeof(windows_device));
 	bcd_string(&w, resume, CONVERT_BCD_HIBERFILE_PATH, "\\hiberfil.sys");

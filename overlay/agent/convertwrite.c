@@ -77,10 +77,9 @@ static uint8_t *io_buffer(size_t size)
 	return VirtualAlloc(NULL, size, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
 }
 
-/* The message of a failure after the undo set began, before the table
- * changed; AGENT_EXIT_FAILED. */
-static int fail_before_table(struct convert_state *run, char letter, const char *message,
-			     DWORD error)
+/* "win7gen2pe --convert: DISK: message (the Win32 reason)"; no reason
+ * for ERROR_SUCCESS. */
+static void say_failure(struct convert_state *run, const char *message, DWORD error)
 {
 	char reason[200] = "";
 
@@ -88,6 +87,14 @@ static int fail_before_table(struct convert_state *run, char letter, const char 
 		win32_error_text(error, reason, sizeof(reason));
 	convert_say_error(run, "win7gen2pe --convert: %s: %s%s%s%s", run->name, message,
 			  reason[0] ? " (" : "", reason, reason[0] ? ")" : "");
+}
+
+/* The message of a failure after the undo set began, before the table
+ * changed; AGENT_EXIT_FAILED. */
+static int fail_before_table(struct convert_state *run, char letter, const char *message,
+			     DWORD error)
+{
+	say_failure(run, message, error);
 	convert_say_error(run, "The partition table was not changed; only %c:" UNDO_DIR_SHOWN
 			  " on the Windows volume may have been written.", letter);
 	return AGENT_EXIT_FAILED;
@@ -326,12 +333,7 @@ out:
 static int fail_after_table(struct convert_state *run, const char *state, const char *message,
 			    DWORD error)
 {
-	char reason[200] = "";
-
-	if (error != ERROR_SUCCESS)
-		win32_error_text(error, reason, sizeof(reason));
-	convert_say_error(run, "win7gen2pe --convert: %s: %s%s%s%s", run->name, message,
-			  reason[0] ? " (" : "", reason, reason[0] ? ")" : "");
+	say_failure(run, message, error);
 	convert_say_error(run, "The disk is half converted: %s.", state);
 	convert_say_error(run, "Put it back with 'win7gen2pe --convert %s --undo' here, or "
 			  "'win7gen2 convert --disk IMAGE --undo' on Linux: the undo data is in "
