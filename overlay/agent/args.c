@@ -39,7 +39,9 @@ static const char usage_text[] =
 	"down instead of restarting it.\n"
 	"\n"
 	"  --mode MODE       do MODE instead of what the boot menu chose: install,\n"
-	"                    install-confirmed, rescue or continue\n"
+	"                    install-confirmed, rescue, continue, or convert:SSSSSSSS\n"
+	"                    (the disk whose MBR signature is SSSSSSSS, 8 lower-case\n"
+	"                    hex digits, as the menu's Convert sets it)\n"
 	"  --no-reboot       end without restarting or shutting down\n"
 	"\n"
 	"On any Windows with a VM's disk mounted (run as administrator):\n"
@@ -164,9 +166,13 @@ static bool take_value(struct agent_args *args, enum option_id id, const char *v
 {
 	switch (id) {
 	case OPT_MODE:
-		if (!agent_mode_parse(value, &args->mode, &args->confirmed)) {
-			usage_error(args, "--mode wants install, install-confirmed, rescue or "
-				    "continue, not \"%s\"", value);
+		if (mode_convert_signature((const uint8_t *)value, strlen(value),
+					   &args->convert_signature)) {
+			args->mode = AGENT_MODE_CONVERT;
+			args->confirmed = false;
+		} else if (!agent_mode_parse(value, &args->mode, &args->confirmed)) {
+			usage_error(args, "--mode wants install, install-confirmed, rescue, "
+				    "continue or convert:SSSSSSSS, not \"%s\"", value);
 			return false;
 		}
 		args->mode_given = true;

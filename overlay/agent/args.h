@@ -5,7 +5,7 @@
  *
  *   in Windows PE, started by winpeshl.ini with no arguments (or --mode
  *   to override the boot menu's choice): install, install-confirmed,
- *   rescue or continue;
+ *   rescue, continue or convert:SSSSSSSS;
  *   on any Windows with a VM's disk mounted: --windows DIR --esp DIR
  *   runs the fix engine on that pair of volumes and exits;
  *   on a Windows host with a Generation 1 VM's disk attached (Mount-VHD):
@@ -44,6 +44,7 @@ struct agent_args {
 	bool mode_given;           /* --mode: the boot menu's choice is not read */
 	enum agent_mode mode;
 	bool confirmed;            /* --mode install-confirmed */
+	uint32_t convert_signature; /* --mode convert:SSSSSSSS: the disk's MBR signature */
 	bool no_power;             /* --no-reboot: end without a restart or shutdown */
 
 	/* --windows/--esp */

@@ -128,6 +128,7 @@ static enum mode_decision choose_mode(struct pe_run *run, enum agent_mode *mode,
 	if (run->args->mode_given) {
 		*mode = run->args->mode;
 		*confirmed = run->args->confirmed;
+		run->convert_signature = run->args->convert_signature;
 		output_line(run->out, "Mode: %s (given with --mode)",
 			    agent_mode_choice_name(*mode, *confirmed));
 		return MODE_DECIDED;

@@ -24,8 +24,8 @@
 # What only a real Windows shows: the volume lock and dismount, the
 # table reread (IOCTL_DISK_UPDATE_PROPERTIES), a letter for the new ESP,
 # what the real format.com does, and RegLoadKey on a regf BCD.  The
-# Windows PE case (mode convert:, bcdboot W:\Windows /s S:) is not run
-# here: --convert is always the host's.
+# Windows PE case (mode convert:SSSSSSSS, which runs bcdboot W:\Windows
+# /s S:) is run once, with --mode and wine's MiniNT key, at the end.
 
 . "$top_srcdir/tests/agent/lib-agent-convert.sh"
 command -v ntfscp >/dev/null || skip_all "ntfscp not found (apt-get install ntfs-3g)"
@@ -333,6 +333,36 @@ test_expect_success 'no win7gen2.efi beside the agent: refused before anything i
 	grep "win7gen2.efi" err && grep -x "Nothing was changed." err &&
 	! test -e wintree/win7gen2 &&
 	cmp gen1.img disk.img
+'
+
+# The key Windows PE has, by which the agent knows it runs there.
+MININT='HKLM\SYSTEM\CurrentControlSet\Control\MiniNT'
+# (disk.txt names the disk Windows PE finds by its signature, a short
+# path as \\.\PhysicalDriveN is: the image on drive T:.)
+not_windows_pe() {
+	"$WINE" reg delete "$MININT" /f >/dev/null 2>&1
+	rm -f "$AGENT_DIR/disk.txt" "$WINEPREFIX/dosdevices/t:"
+}
+
+test_expect_success 'in Windows PE (mode convert:SSSSSSSS) bcdboot fills the ESP: W:\Windows /s S:, no /f' '
+	fresh &&
+	"$WINE" winecfg /v win7 >/dev/null 2>&1 &&
+	"$WINE" reg add "$MININT" /f >/dev/null 2>&1 &&
+	test_when_finished "not_windows_pe" &&
+	ln -s "$PWD" "$WINEPREFIX/dosdevices/t:" &&
+	printf "%s\n" "T:\\disk.img" >"$AGENT_DIR/disk.txt" &&
+	"$WINE" "$HOST_AGENT" --mode convert:1234abcd --no-reboot >out 2>err.raw &&
+	tr -d "\r" <out >pe.out &&
+	grep -x "Mode: convert (given with --mode)" pe.out &&
+	grep "^Converting the Generation 1 disk whose MBR disk signature is 1234abcd" pe.out &&
+	grep -x "Order: the undo data (read back), the table, format.com on the ESP, the boot files and the store (by bcdboot), MountedDevices, the Gen2 fix" pe.out &&
+	tr -d "\r" <"$SYSTEM32/bcdboot-args.txt" >bcdboot.args &&
+	test $(wc -l <bcdboot.args) = 1 &&
+	grep "W:.Windows /s S:\$" bcdboot.args &&
+	test -f sysres-tree/EFI/Microsoft/Boot/BCD &&
+	test -f sysres-tree/EFI/Boot/bootx64.efi &&
+	sgdisk -v disk.img >verify &&
+	grep "No problems found" verify
 '
 
 test_expect_success 'cleanup: the wine server stopped' '

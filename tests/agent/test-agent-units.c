@@ -68,6 +68,15 @@ static void test_args(void)
 	       "the last --mode wins, confirmation included");
 	parse(&a, "--mode install-confirmedx");
 	tap_ok(a.action == AGENT_ACTION_USAGE_ERROR, "no prefix matching of mode names");
+	parse(&a, "--mode convert:0a1b2c3d --no-reboot");
+	tap_ok(a.action == AGENT_ACTION_PE && a.mode_given && a.mode == AGENT_MODE_CONVERT &&
+	       a.convert_signature == 0x0a1b2c3d && !a.confirmed,
+	       "--mode convert:SSSSSSSS: the menu's Convert, with the disk's signature");
+	parse(&a, "--mode convert:0A1B2C3D");
+	tap_ok(a.action == AGENT_ACTION_USAGE_ERROR && strstr(a.error, "convert:SSSSSSSS"),
+	       "upper-case digits are no signature the menu writes: a usage error");
+	parse(&a, "--mode convert");
+	tap_ok(a.action == AGENT_ACTION_USAGE_ERROR, "convert without a signature names no disk");
 
 	parse(&a, "--windows D:\\ --esp S:\\");
 	tap_ok(a.action == AGENT_ACTION_FIX && strcmp(a.windows, "D:\\") == 0 &&
