@@ -19,6 +19,7 @@
 #ifndef WIN7GEN2_REWRITE_H
 #define WIN7GEN2_REWRITE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "iso.h"
@@ -56,6 +57,11 @@ struct rewrite_job {
 	size_t add_count;
 	void (*on_progress)(void *ctx, uint64_t done, uint64_t total);
 	void *ctx;
+	/* Asked between pieces of the long copies (NULL: never): true stops
+	 * the job, which returns -1 with err untouched (the caller knows
+	 * why) and OUT, half written, for the caller to remove. */
+	bool (*stop)(void *stop_ctx);
+	void *stop_ctx;
 	uint64_t out_size;                 /* out: bytes */
 	/* out: every appended file (boot.wim, the EFI image, bytes UDF kept
 	 * in a File Entry, the adds in their order), malloc'd, and which one

@@ -8,13 +8,16 @@
  * the order given.  boot.wim and the EFI boot image are "replaced" by
  * copies of IN's own, so what changes is only what the adds change.
  * The shipped command gets its adds from its own options; this drives
- * the same code with none of the rest of a build.  OUT is synced between
- * the write and the read-back, where tests/builder/publish-shim.so can
- * change it when OUT is named output.iso.
+ * the same code with none of the rest of a build.  OUT's permissions are
+ * set between the write and the read-back, as build sets them, where
+ * tests/builder/publish-shim.so can change it when OUT is named
+ * output.iso.
  *
  * SPDX-License-Identifier: MIT
  */
+#include <errno.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -77,10 +80,16 @@ int main(int argc, char **argv)
 	    iso_copy_boot_image(&src, job.uefi, job.efi_image_disk, &efi_size, &err) < 0)
 		goto out;
 	written = true;
-	/* Synced before the read-back, as build does: the tests' shim
-	 * (publish-shim.so) changes OUT at that moment. */
-	if (rewrite_iso(&job, &err) < 0 || sync_file(job.out, &err) < 0 ||
-	    outcheck_run(&job, &err) < 0)
+	/* Permissions set before the read-back, as build does: the tests'
+	 * shim (publish-shim.so) changes OUT at that moment. */
+	if (rewrite_iso(&job, &err) < 0)
+		goto out;
+	if (chmod(job.out, 0644) < 0) {
+		text_appendf(&err, "cannot set the permissions of %s: %s", job.out,
+			     strerror(errno));
+		goto out;
+	}
+	if (sync_file(job.out, &err) < 0 || outcheck_run(&job, &err) < 0)
 		goto out;
 	status = 0;
 out:
