@@ -56,6 +56,7 @@ EXTRA_DIST += $(icpkg_shell_tests) tests/builder/make-ic-package
 
 # build --package and fix --package: update packages (builder/package.c);
 # t0296 reads them back from OUT.
-package_shell_tests = tests/builder/t0295-packages.sh tests/builder/t0296-packages-dvd.sh
+package_shell_tests = tests/builder/t0295-packages.sh tests/builder/t0296-packages-dvd.sh \
+	tests/builder/t0297-package-check.sh
 TESTS += $(package_shell_tests)
 EXTRA_DIST += $(package_shell_tests) tests/builder/make-package
