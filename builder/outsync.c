@@ -9,12 +9,12 @@
 
 #include "files.h"
 
-static int sync_thread(void *arg)
+static void *sync_thread(void *arg)
 {
 	struct outsync *sync = arg;
 
 	sync->result = sync_file(sync->path, &sync->reason);
-	return 0;
+	return NULL;
 }
 
 int outsync_start(struct outsync *sync, const char *path, struct text *err)
@@ -22,7 +22,7 @@ int outsync_start(struct outsync *sync, const char *path, struct text *err)
 	memset(sync, 0, sizeof(*sync));
 	sync->path = path;
 	sync->reason = (struct text)TEXT_INIT;
-	if (thrd_create(&sync->thread, sync_thread, sync) != thrd_success) {
+	if (pthread_create(&sync->thread, NULL, sync_thread, sync) != 0) {
 		text_appendf(err, "cannot start a thread to write %s to the disk: out of memory "
 			     "or threads", path);
 		return -1;
@@ -37,7 +37,7 @@ int outsync_finish(struct outsync *sync, struct text *err)
 
 	if (!sync->running)
 		return 0;
-	thrd_join(sync->thread, NULL);
+	pthread_join(sync->thread, NULL);
 	sync->running = false;
 	rc = sync->result;
 	if (rc < 0 && err)

@@ -13,7 +13,7 @@
 #define WIN7GEN2_OUTSYNC_H
 
 #include <stdbool.h>
-#include <threads.h>
+#include <pthread.h>
 
 #include "text.h"
 
@@ -21,7 +21,7 @@ struct outsync {
 	const char *path;
 	struct text reason;   /* the thread's; read only after the join */
 	int result;           /* the thread's; read only after the join */
-	thrd_t thread;
+	pthread_t thread;
 	bool running;
 };
 

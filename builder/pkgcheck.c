@@ -8,7 +8,7 @@
 #include <string.h>
 
 /* The thread: each package in turn until one fails or stop is set. */
-static int check_all(void *arg)
+static void *check_all(void *arg)
 {
 	struct package_check *check = arg;
 	int rc = 0;
@@ -18,7 +18,7 @@ static int check_all(void *arg)
 	if (rc < 0)
 		atomic_store(&check->failed, true);
 	check->result = rc;
-	return 0;
+	return NULL;
 }
 
 int package_check_start(struct package_check *check, const struct package *packages,
@@ -30,7 +30,7 @@ int package_check_start(struct package_check *check, const struct package *packa
 	atomic_init(&check->failed, false);
 	atomic_init(&check->stop, false);
 	check->reason = (struct text)TEXT_INIT;
-	if (thrd_create(&check->thread, check_all, check) != thrd_success) {
+	if (pthread_create(&check->thread, NULL, check_all, check) != 0) {
 		text_append(err, "cannot start a thread to check the update packages: out of "
 			    "memory or threads");
 		return -1;
@@ -47,7 +47,7 @@ bool package_check_failed(struct package_check *check)
 static void join(struct package_check *check)
 {
 	if (check->running)
-		thrd_join(check->thread, NULL);
+		pthread_join(check->thread, NULL);
 	check->running = false;
 }
 

@@ -21,7 +21,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <threads.h>
+#include <pthread.h>
 
 #include "package.h"
 #include "text.h"
@@ -33,7 +33,7 @@ struct package_check {
 	atomic_bool stop;     /* set by the caller: no need to go on */
 	struct text reason;   /* the thread's; read only after the join */
 	int result;           /* the thread's; read only after the join */
-	thrd_t thread;
+	pthread_t thread;
 	bool running;         /* started and not yet joined */
 };
 
