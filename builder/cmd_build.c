@@ -120,8 +120,10 @@ struct build {
 	struct package *packages;
 	struct package_list package_list;
 	/* Their members, checked on a second thread from open_packages until
-	 * write_iso has copied IN (pkgcheck.h). */
+	 * write_iso has copied IN, and each CAB's XXH64 for the read-back
+	 * (pkgcheck.h), in the order given. */
 	struct package_check package_check;
+	uint64_t *package_hashes;
 	struct rewrite_add *adds;
 	size_t add_count;
 	char **add_paths;
@@ -584,9 +586,10 @@ static int open_packages(struct build *b)
 	if (!b->opt.package_count)
 		return 0;
 	b->packages = calloc(b->opt.package_count, sizeof(*b->packages));
+	b->package_hashes = calloc(b->opt.package_count, sizeof(*b->package_hashes));
 	b->adds = calloc(b->opt.package_count + 1, sizeof(*b->adds));
 	b->add_paths = calloc(b->opt.package_count + 1, sizeof(*b->add_paths));
-	if (!b->packages || !b->adds || !b->add_paths) {
+	if (!b->packages || !b->package_hashes || !b->adds || !b->add_paths) {
 		text_append(&b->err, "out of memory");
 		return -1;
 	}
@@ -615,8 +618,9 @@ static int open_packages(struct build *b)
 			  &b->package_list, &b->err) < 0)
 		return -1;
 	for (unsigned i = 0; i < b->package_list.count; i++) {
+		size_t index = 0;
 		const struct package *pkg = package_by_name(b->packages, b->opt.package_count,
-							    b->package_list.entry[i].name, NULL);
+							    b->package_list.entry[i].name, &index);
 		char path[PACKAGE_DVD_PATH_MAX];
 
 		package_dvd_path(pkg->name, path);
@@ -633,6 +637,8 @@ static int open_packages(struct build *b)
 		}
 		b->adds[b->add_count].path = b->add_paths[b->add_count];
 		b->adds[b->add_count].disk = pkg->cab;
+		/* Copied by the kernel; the check's thread hashes the CAB. */
+		b->adds[b->add_count].source_hash = &b->package_hashes[index];
 		b->add_count++;
 	}
 	list_length = package_list_format(&b->package_list, "win7gen2 build", list_text,
@@ -660,13 +666,15 @@ static int open_packages(struct build *b)
 	b->add_count++;
 	ui_detail(&b->ui, "every member of the packages: checked beside the copy");
 	return package_check_start(&b->package_check, b->packages, b->opt.package_count,
-				   &b->err);
+				   b->package_hashes, &b->err);
 }
 
-/* rewrite_job.stop: a damaged package ends the copy early. */
-static bool package_damaged(void *package_check)
+/* rewrite_job.stop: a damaged package, or Ctrl-C, ends the copy early. */
+static bool stop_writing(void *build)
 {
-	return package_check_failed(package_check);
+	struct build *b = build;
+
+	return package_check_failed(&b->package_check) || interrupt_requested();
 }
 
 static void free_packages(struct build *b)
@@ -676,6 +684,7 @@ static void free_packages(struct build *b)
 	for (size_t i = 0; b->add_paths && i <= b->opt.package_count; i++)
 		free(b->add_paths[i]);
 	free(b->packages);
+	free(b->package_hashes);
 	free(b->adds);
 	free(b->add_paths);
 	free(b->package_list_disk);
@@ -1051,16 +1060,20 @@ static int write_iso(struct build *b)
 	job.add_count = b->add_count;
 	job.on_progress = ui_copy_progress;
 	job.ctx = &b->ui;
-	job.stop = package_damaged;
-	job.stop_ctx = &b->package_check;
+	job.stop = stop_writing;
+	job.stop_ctx = b;
 	ui_step(&b->ui, "writing the new ISO: a copy of %s, the changed files appended",
 		b->opt.iso);
 	rc = rewrite_iso(&job, &b->err);
 	ui_progress_end(&b->ui);
-	/* Stopped (err untouched) or done: every package's members are
-	 * proven before anything else happens to OUT. */
-	if (rc < 0 && b->err.length == 0 && package_check_finish(&b->package_check, &b->err) == 0)
-		text_append(&b->err, "writing the new ISO stopped for no reason given");
+	/* Every package's members are proven before anything else happens
+	 * to OUT; a damaged one that stopped the write gives the reason. */
+	if (job.stopped && interrupt_requested()) {
+		package_check_abandon(&b->package_check);
+		text_append(&b->err, "interrupted");
+	} else if (job.stopped) {
+		package_check_finish(&b->package_check, &b->err);
+	}
 	if (rc < 0)
 		goto out;
 	if (package_check_finish(&b->package_check, &b->err) < 0) {

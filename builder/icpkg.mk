@@ -59,7 +59,7 @@ EXTRA_DIST += $(icpkg_shell_tests) tests/builder/make-ic-package
 check_PROGRAMS += tests/builder/test-pkgcheck
 host_tests += tests/builder/test-pkgcheck
 tests_builder_test_pkgcheck_SOURCES = tests/builder/test-pkgcheck.c tests/tap.h \
-	builder/pkgcheck.c builder/pkgcheck.h
+	builder/pkgcheck.c builder/pkgcheck.h builder/xxh64.c builder/xxh64.h
 tests_builder_test_pkgcheck_CPPFLAGS = $(builder_test_cppflags)
 tests_builder_test_pkgcheck_LDADD = fixengine/libfixengine.a
 

@@ -381,6 +381,9 @@ static int check_appended(struct check *c)
 		const struct rewrite_placed *placed = &c->job->placed[i];
 		const char *name = placed->old ? placed->old->path :
 				   placed->add ? placed->add->path : "the EFI boot image";
+		/* What the writer hashed, or the caller from the source. */
+		uint64_t want = placed->add && placed->add->source_hash ?
+				*placed->add->source_hash : placed->hash;
 		struct xxh64 hash;
 		uint64_t done = 0;
 
@@ -395,7 +398,7 @@ static int check_appended(struct check *c)
 			xxh64_update(&hash, buffer, take);
 			done += take;
 		}
-		if (done != placed->extent.length || xxh64_digest(&hash) != placed->hash) {
+		if (done != placed->extent.length || xxh64_digest(&hash) != want) {
 			text_appendf(c->err, "OUT check failed: the %" PRIu64 " bytes at sector %"
 				     PRIu64 " are not those of %s written there (%s)",
 				     placed->extent.length, placed->extent.lba, name,

@@ -8,7 +8,10 @@
  * package_check_failed between pieces of the copy so that a damaged
  * package stops the build early.  package_check_finish is the join: OUT
  * gets its name only after it said 0, so the guarantee is package_open's
- * (package.h), only sooner.
+ * (package.h), only sooner.  The same thread first hashes each CAB's
+ * bytes (XXH64) as it reads them, so that the kernel can copy the CABs
+ * into OUT unread by this program and OUT's read-back still has their
+ * bytes to compare with (rewrite_add.source_hash).
  *
  * The thread reads the packages array and the CAB files only; the
  * caller must not change or free them before finish or abandon returns.
@@ -21,6 +24,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <pthread.h>
 
 #include "package.h"
@@ -29,6 +33,7 @@
 struct package_check {
 	const struct package *packages;
 	size_t count;
+	uint64_t *hashes;     /* the caller's; written by the thread */
 	atomic_bool failed;   /* set by the thread: a package will not do */
 	atomic_bool stop;     /* set by the caller: no need to go on */
 	struct text reason;   /* the thread's; read only after the join */
@@ -37,10 +42,11 @@ struct package_check {
 	bool running;         /* started and not yet joined */
 };
 
-/* Starts checking packages[0..count) in order.  0, or -1 with the reason
- * in err (nothing started). */
+/* Starts checking packages[0..count) in order; hashes[i] gets the XXH64
+ * of packages[i].cab's bytes, to be read only after package_check_finish
+ * said 0.  0, or -1 with the reason in err (nothing started). */
 int package_check_start(struct package_check *check, const struct package *packages,
-			size_t count, struct text *err);
+			size_t count, uint64_t *hashes, struct text *err);
 
 /* True as soon as the thread found a package that will not do (before
  * the join): the caller may stop its own work then. */

@@ -187,6 +187,45 @@ static int append_disk_file(struct writer *w, const struct iso_file *old, const 
 	return done == (uint64_t)st.st_size ? 0 : -1;
 }
 
+/* Appends an add the kernel copies (rewrite_add.source_hash), in pieces
+ * like IN's copy. */
+static int append_by_kernel(struct writer *w, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	struct rewrite_placed *placed;
+	uint64_t done = 0, size, base;
+
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		text_appendf(w->err, "cannot read %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	size = (uint64_t)st.st_size;
+	placed = place(w, NULL, size);
+	if (!placed) {
+		close(fd);
+		return -1;
+	}
+	placed->hash = 0;
+	base = placed->extent.lba * ISO_SECTOR;
+	while (done < size && !stop_asked(w)) {
+		uint64_t from = done, piece = size - done < COPY_PIECE ? size - done : COPY_PIECE;
+
+		if (copy_fd_range(fd, from, w->out, base + from, piece, NULL, NULL, &done,
+				  size) < 0) {
+			/* copy_fd_range says EIO when its source ended early. */
+			text_appendf(w->err, "cannot copy %s into %s: %s", path, w->job->out,
+				     errno == EIO ? "it shrank while being read" : strerror(errno));
+			break;
+		}
+		start_writeback(w, base + from, piece);
+	}
+	close(fd);
+	return done == size ? 0 : -1;
+}
+
 static int copy_in(struct writer *w)
 {
 	uint64_t done = 0, size = w->job->listing->image_size;
@@ -404,7 +443,8 @@ static int write_image(struct writer *w)
 			return -1;
 	}
 	for (size_t i = 0; i < job->add_count; i++) {
-		if (append_disk_file(w, NULL, job->adds[i].disk, NULL) < 0)
+		if ((job->adds[i].source_hash ? append_by_kernel(w, job->adds[i].disk)
+		     : append_disk_file(w, NULL, job->adds[i].disk, NULL)) < 0)
 			return -1;
 		w->placed[w->placed_count - 1].add = &job->adds[i];
 	}
@@ -633,6 +673,7 @@ int rewrite_iso(struct rewrite_job *job, struct text *err)
 		return -1;
 	}
 	rc = write_image(&w);
+	job->stopped = w.stopped;
 	if (close(w.out) < 0 && rc == 0)
 		rc = fail_errno(&w, "closing it");
 	free_add_paths(&w);

@@ -103,7 +103,7 @@ int main(int argc, char **argv)
 	/* Permissions set before the read-back, as build does: the tests'
 	 * shim (publish-shim.so) changes OUT at that moment. */
 	if (rewrite_iso(&job, &err) < 0) {
-		if (err.length == 0)
+		if (job.stopped && err.length == 0)
 			text_append(&err, "stopped, nothing said");
 		goto out;
 	}

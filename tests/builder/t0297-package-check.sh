@@ -7,7 +7,8 @@
 # early member of a package whose rest is large (found while the copy
 # still runs, which then stops).  Packages are synthetic
 # (tests/builder/make-package, gcab); the damage is to bytes of one
-# member's compressed data only.
+# member's compressed data only.  Then what the thread also does for the
+# read-back, and what stops the copy, each on its own.
 
 . "$top_srcdir/tests/builder/lib-builder.sh"
 require_builder
@@ -72,6 +73,27 @@ test_expect_success 'an early member damaged, megabytes after it: refused, that 
 	damage early/Windows6.1-KB4534310-x64.cab 80000 &&
 	refuse early "early/Windows6.1-KB4534310-x64.cab is damaged: its member .*crypt32.dll does not decompress" \
 		--package early/Windows6.1-KB4534310-x64.cab --package Windows6.1-KB4474419-x64.cab
+'
+
+# The kernel copies each package CAB into OUT; the check's thread hashes
+# the CAB as it reads it, and the read-back compares OUT's bytes with
+# that.  A byte of the CAB changed in OUT between the write and the
+# read-back (publish-shim.so, at the chmod before it) is caught.
+SHIM=$top_builddir/tests/builder/publish-shim.so
+test_expect_success 'a package CAB changed in OUT before the read-back: refused, named, no OUT' '
+	test -f "$SHIM" || { echo "publish-shim.so not built"; return 1; }
+	"$WIN7GEN2" build --quiet --iso sample.iso --output out/good.iso --edition 1 \
+		--password p --package Windows6.1-KB4474419-x64.cab \
+		--package Windows6.1-KB4534310-x64.cab >/dev/null &&
+	offset=$(file_offset out/good.iso /win7gen2/packages/Windows6.1-KB4534310-x64.cab) &&
+	test -n "$offset" && rm out/good.iso &&
+	test_expect_code 1 env LD_PRELOAD="$SHIM" WIN7GEN2_SHIM_FLIP=$((offset + 1000)) \
+		"$WIN7GEN2" build --quiet --iso sample.iso --output out/good.iso --edition 1 \
+		--password p --package Windows6.1-KB4474419-x64.cab \
+		--package Windows6.1-KB4534310-x64.cab >shim.out 2>shim.err &&
+	cat shim.err &&
+	grep "OUT check failed: the [0-9]* bytes at sector [0-9]* are not those of /win7gen2/packages/Windows6.1-KB4534310-x64.cab written there (XXH64 hash differs)" shim.err &&
+	no_leftovers out
 '
 
 # What stops the copy: rewrite_iso asks its caller between pieces of

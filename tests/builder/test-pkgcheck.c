@@ -23,6 +23,8 @@
  * join (pthread_join orders them). */
 static unsigned checked;
 static bool saw_stop;
+/* Set by the stand-in once it waits: the main thread's cue to abandon. */
+static atomic_bool waiting;
 
 int package_check_members(const struct package *pkg, const atomic_bool *stop, struct text *err)
 {
@@ -32,6 +34,7 @@ int package_check_members(const struct package *pkg, const atomic_bool *stop, st
 		return -1;
 	}
 	if (strcmp(pkg->label, "wait") == 0) {
+		atomic_store(&waiting, true);
 		/* At most about 10 s, so a broken stop fails the test, not the run. */
 		for (int i = 0; i < 10000; i++) {
 			if (atomic_load(stop)) {
@@ -47,8 +50,10 @@ int package_check_members(const struct package *pkg, const atomic_bool *stop, st
 static void with_labels(struct package *packages, const char *const *labels, size_t count)
 {
 	memset(packages, 0, count * sizeof(*packages));
-	for (size_t i = 0; i < count; i++)
+	for (size_t i = 0; i < count; i++) {
 		packages[i].label = (char *)labels[i];
+		packages[i].cab = (char *)"/dev/null";   /* hashed: no bytes */
+	}
 }
 
 int main(void)
@@ -57,6 +62,7 @@ int main(void)
 	static const char *const bad[] = { "good", "bad", "good" };
 	static const char *const wait[] = { "good", "wait", "good" };
 	struct package packages[3];
+	uint64_t hashes[3];
 	struct package_check check;
 	struct text err = TEXT_INIT;
 
@@ -67,16 +73,18 @@ int main(void)
 
 	with_labels(packages, good, 3);
 	checked = 0;
-	tap_is_u64(package_check_start(&check, packages, 3, &err), 0, "good: started");
+	tap_is_u64(package_check_start(&check, packages, 3, hashes, &err), 0, "good: started");
 	tap_is_u64(package_check_finish(&check, &err), 0, "good: finish says 0");
 	tap_is_u64(checked, 3, "good: every package checked");
+	/* XXH64 of no bytes, seed 0 (the specification's vector). */
+	tap_is_u64(hashes[2], 0xEF46DB3751D8E999ull, "good: each CAB hashed");
 	tap_ok(!package_check_failed(&check), "good: not failed");
 	tap_is_u64(err.length, 0, "good: nothing said");
 	tap_is_u64(package_check_finish(&check, &err), 0, "good: a second finish says 0 too");
 
 	with_labels(packages, bad, 3);
 	checked = 0;
-	tap_is_u64(package_check_start(&check, packages, 3, &err), 0, "bad: started");
+	tap_is_u64(package_check_start(&check, packages, 3, hashes, &err), 0, "bad: started");
 	/* The copy loop's view, before any join: it must see the failure. */
 	while (!package_check_failed(&check))
 		sched_yield();
@@ -91,7 +99,9 @@ int main(void)
 	with_labels(packages, wait, 3);
 	checked = 0;
 	saw_stop = false;
-	tap_is_u64(package_check_start(&check, packages, 3, &err), 0, "abandon: started");
+	tap_is_u64(package_check_start(&check, packages, 3, hashes, &err), 0, "abandon: started");
+	while (!atomic_load(&waiting))
+		sched_yield();
 	package_check_abandon(&check);
 	tap_ok(saw_stop, "abandon: the thread saw stop mid-package");
 	tap_ok(checked <= 2, "abandon: nothing checked after it stopped");
