@@ -80,6 +80,9 @@ test_expect_success 'an early member damaged, megabytes after it: refused, that 
 # that.  A byte of the CAB changed in OUT between the write and the
 # read-back (publish-shim.so, at the chmod before it) is caught.
 SHIM=$top_builddir/tests/builder/publish-shim.so
+# A sanitizer build's runtime must come first; the shim is plain C.
+ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+export ASAN_OPTIONS
 test_expect_success 'a package CAB changed in OUT before the read-back: refused, named, no OUT' '
 	test -f "$SHIM" || { echo "publish-shim.so not built"; return 1; }
 	"$WIN7GEN2" build --quiet --iso sample.iso --output out/good.iso --edition 1 \
