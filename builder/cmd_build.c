@@ -35,6 +35,7 @@
 #include "icpkg.h"
 #include "package.h"
 #include "package_list.h"
+#include "pkgcheck.h"
 #include "insource.h"
 #include "interrupt.h"
 #include "iso.h"
@@ -42,6 +43,7 @@
 #include "media.h"
 #include "numbers.h"
 #include "outcheck.h"
+#include "outsync.h"
 #include "rewrite.h"
 #include "password.h"
 #include "payload.h"
@@ -117,6 +119,11 @@ struct build {
 	 * the install order (packages.txt) and what OUT gains. */
 	struct package *packages;
 	struct package_list package_list;
+	/* Their members, checked on a second thread from open_packages until
+	 * write_iso has copied IN, and each CAB's XXH64 for the read-back
+	 * (pkgcheck.h), in the order given. */
+	struct package_check package_check;
+	uint64_t *package_hashes;
 	struct rewrite_add *adds;
 	size_t add_count;
 	char **add_paths;
@@ -566,9 +573,10 @@ static int check_space(struct build *b)
 /* ---- update packages ------------------------------------------------ */
 
 /*
- * Every --package checked before the long steps, and staged in the
- * temporary folder; then what OUT gains: the CABs under
- * \win7gen2\packages\ in install order and packages.txt.
+ * Every --package checked before the long steps (but their members'
+ * data: that check starts here and runs beside them, see pkgcheck.h),
+ * and staged in the temporary folder; then what OUT gains: the CABs
+ * under \win7gen2\packages\ in install order and packages.txt.
  */
 static int open_packages(struct build *b)
 {
@@ -578,9 +586,10 @@ static int open_packages(struct build *b)
 	if (!b->opt.package_count)
 		return 0;
 	b->packages = calloc(b->opt.package_count, sizeof(*b->packages));
+	b->package_hashes = calloc(b->opt.package_count, sizeof(*b->package_hashes));
 	b->adds = calloc(b->opt.package_count + 1, sizeof(*b->adds));
 	b->add_paths = calloc(b->opt.package_count + 1, sizeof(*b->add_paths));
-	if (!b->packages || !b->adds || !b->add_paths) {
+	if (!b->packages || !b->package_hashes || !b->adds || !b->add_paths) {
 		text_append(&b->err, "out of memory");
 		return -1;
 	}
@@ -597,7 +606,8 @@ static int open_packages(struct build *b)
 			text_append(&b->err, "out of memory");
 			return -1;
 		}
-		rc = package_open(b->opt.packages[i], staged, PACKAGE_FOR_UPDATE, pkg, &b->err);
+		rc = package_open_quick(b->opt.packages[i], staged, PACKAGE_FOR_UPDATE, pkg,
+					&b->err);
 		free(staged);
 		if (rc < 0)
 			return -1;
@@ -608,8 +618,9 @@ static int open_packages(struct build *b)
 			  &b->package_list, &b->err) < 0)
 		return -1;
 	for (unsigned i = 0; i < b->package_list.count; i++) {
+		size_t index = 0;
 		const struct package *pkg = package_by_name(b->packages, b->opt.package_count,
-							    b->package_list.entry[i].name, NULL);
+							    b->package_list.entry[i].name, &index);
 		char path[PACKAGE_DVD_PATH_MAX];
 
 		package_dvd_path(pkg->name, path);
@@ -626,6 +637,8 @@ static int open_packages(struct build *b)
 		}
 		b->adds[b->add_count].path = b->add_paths[b->add_count];
 		b->adds[b->add_count].disk = pkg->cab;
+		/* Copied by the kernel; the check's thread hashes the CAB. */
+		b->adds[b->add_count].source_hash = &b->package_hashes[index];
 		b->add_count++;
 	}
 	list_length = package_list_format(&b->package_list, "win7gen2 build", list_text,
@@ -651,7 +664,17 @@ static int open_packages(struct build *b)
 	b->adds[b->add_count].path = b->add_paths[b->add_count];
 	b->adds[b->add_count].disk = b->package_list_disk;
 	b->add_count++;
-	return 0;
+	ui_detail(&b->ui, "every member of the packages: checked beside the copy");
+	return package_check_start(&b->package_check, b->packages, b->opt.package_count,
+				   b->package_hashes, &b->err);
+}
+
+/* rewrite_job.stop: a damaged package, or Ctrl-C, ends the copy early. */
+static bool stop_writing(void *build)
+{
+	struct build *b = build;
+
+	return package_check_failed(&b->package_check) || interrupt_requested();
 }
 
 static void free_packages(struct build *b)
@@ -661,6 +684,7 @@ static void free_packages(struct build *b)
 	for (size_t i = 0; b->add_paths && i <= b->opt.package_count; i++)
 		free(b->add_paths[i]);
 	free(b->packages);
+	free(b->package_hashes);
 	free(b->adds);
 	free(b->add_paths);
 	free(b->package_list_disk);
@@ -1004,8 +1028,9 @@ static int write_iso(struct build *b)
 	char *out_tmp = path_join(b->tempdir, "output.iso");
 	struct efiimg_file files[3];
 	struct rewrite_job job = { 0 };
+	struct outsync sync;
 	uint64_t efi_size = 0;
-	int rc = -1;
+	int rc = -1, checked;
 
 	if (!config || !efi_image || !out_tmp) {
 		text_append(&b->err, "out of memory");
@@ -1035,12 +1060,26 @@ static int write_iso(struct build *b)
 	job.add_count = b->add_count;
 	job.on_progress = ui_copy_progress;
 	job.ctx = &b->ui;
+	job.stop = stop_writing;
+	job.stop_ctx = b;
 	ui_step(&b->ui, "writing the new ISO: a copy of %s, the changed files appended",
 		b->opt.iso);
 	rc = rewrite_iso(&job, &b->err);
 	ui_progress_end(&b->ui);
+	/* Every package's members are proven before anything else happens
+	 * to OUT; a damaged one that stopped the write gives the reason. */
+	if (job.stopped && interrupt_requested()) {
+		package_check_abandon(&b->package_check);
+		text_append(&b->err, "interrupted");
+	} else if (job.stopped) {
+		package_check_finish(&b->package_check, &b->err);
+	}
 	if (rc < 0)
 		goto out;
+	if (package_check_finish(&b->package_check, &b->err) < 0) {
+		rc = -1;
+		goto out;
+	}
 	b->out_size = job.out_size;
 	if (interrupt_requested()) {
 		text_append(&b->err, "interrupted");
@@ -1054,16 +1093,19 @@ static int write_iso(struct build *b)
 		rc = -1;
 		goto out;
 	}
-	/* OUT must be whole on the disk before its name says it is done. */
-	if (sync_file(out_tmp, &b->err) < 0) {
+	/* OUT must be whole on the disk before its name says it is done;
+	 * while the disk writes, OUT is read back by code that did not write
+	 * it (the same bytes: the reader sees what fsync writes); and IN must
+	 * be the file it was when the build began. */
+	if (outsync_start(&sync, out_tmp, &b->err) < 0) {
 		rc = -1;
 		goto out;
 	}
-	/* Read back, as it lies on the disk, by code that did not write
-	 * it; and IN must be the file it was when the build began. */
 	ui_step(&b->ui, "reading the new ISO back: boot catalog, UDF, ISO 9660");
-	if (outcheck_run(&job, &b->err) < 0) {
+	checked = outcheck_run(&job, &b->err);
+	if (checked < 0)
 		text_appendf(&b->err, "; %s was not written", b->opt.output);
+	if (outsync_finish(&sync, checked < 0 ? NULL : &b->err) < 0 || checked < 0) {
 		rc = -1;
 		goto out;
 	}
@@ -1302,6 +1344,8 @@ int cmd_build(int argc, char **argv)
 			 text_failed(&b.err) ? "out of memory" : text_string(&b.err));
 	if (b.media_open)
 		media_close(&b.media);
+	/* The thread reads the packages and the CABs staged in tempdir. */
+	package_check_abandon(&b.package_check);
 	in_source_close(&b.in);
 	tempdir_remove(b.tempdir);
 	free(b.tempdir);

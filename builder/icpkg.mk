@@ -54,8 +54,18 @@ icpkg_shell_tests = tests/builder/t0280-icpkg.sh tests/builder/t0285-integration
 TESTS += $(icpkg_shell_tests)
 EXTRA_DIST += $(icpkg_shell_tests) tests/builder/make-ic-package
 
+# The packages' members checked on a second thread (builder/pkgcheck.c),
+# against a stand-in for the check itself.
+check_PROGRAMS += tests/builder/test-pkgcheck
+host_tests += tests/builder/test-pkgcheck
+tests_builder_test_pkgcheck_SOURCES = tests/builder/test-pkgcheck.c tests/tap.h \
+	builder/pkgcheck.c builder/pkgcheck.h builder/xxh64.c builder/xxh64.h
+tests_builder_test_pkgcheck_CPPFLAGS = $(builder_test_cppflags)
+tests_builder_test_pkgcheck_LDADD = fixengine/libfixengine.a
+
 # build --package and fix --package: update packages (builder/package.c);
 # t0296 reads them back from OUT.
-package_shell_tests = tests/builder/t0295-packages.sh tests/builder/t0296-packages-dvd.sh
+package_shell_tests = tests/builder/t0295-packages.sh tests/builder/t0296-packages-dvd.sh \
+	tests/builder/t0297-package-check.sh
 TESTS += $(package_shell_tests)
 EXTRA_DIST += $(package_shell_tests) tests/builder/make-package

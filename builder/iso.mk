@@ -11,6 +11,8 @@ builder_iso_sources = $(isofs_sources) $(hostlib_sources) \
 	builder/publish.c builder/publish.h \
 	builder/rewrite.c builder/rewrite.h builder/xxh64.c builder/xxh64.h \
 	builder/outcheck.c builder/outcheck.h \
+	builder/outsync.c builder/outsync.h \
+	builder/pkgcheck.c builder/pkgcheck.h \
 	builder/efiimg.c builder/efiimg.h \
 	builder/wimxml.c builder/wimxml.h builder/xmldata.c builder/xmldata.h \
 	builder/wimfile.c builder/wimfile.h \

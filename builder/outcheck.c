@@ -6,6 +6,7 @@
 #include "outcheck.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -368,45 +369,115 @@ static int check_catalog(struct check *c)
 	return 0;
 }
 
-/* The appended files hold the bytes written there. */
-static int check_appended(struct check *c)
+/* What a reader finds at an appended file's extent. */
+enum found { FOUND_SAME, FOUND_OTHER_BYTES, FOUND_UNREADABLE };
+
+static enum found hash_placed(int fd, const struct rewrite_placed *placed,
+			      unsigned char *buffer)
 {
+	/* What the writer hashed, or the caller from the source. */
+	uint64_t want = placed->add && placed->add->source_hash ?
+			*placed->add->source_hash : placed->hash;
+	struct xxh64 hash;
+	uint64_t done = 0;
+
+	xxh64_init(&hash, 0);
+	while (done < placed->extent.length) {
+		size_t take = placed->extent.length - done < HASH_CHUNK ?
+			      (size_t)(placed->extent.length - done) : HASH_CHUNK;
+
+		if (pread_full(fd, buffer, take, placed->extent.lba * ISO_SECTOR + done) < 0)
+			return FOUND_UNREADABLE;
+		xxh64_update(&hash, buffer, take);
+		done += take;
+	}
+	return xxh64_digest(&hash) == want ? FOUND_SAME : FOUND_OTHER_BYTES;
+}
+
+/*
+ * The appended files are a gigabyte or more with update packages, and
+ * the second core is idle while the fsync waits for the disk: a helper
+ * thread hashes the files marked for it, the caller the others.  Each
+ * writes only its files' found[] entries; they are read after the join.
+ */
+struct hash_share {
+	const struct rewrite_job *job;
+	int fd;
+	const bool *helpers;         /* [i]: the helper's file */
+	bool mine;                   /* which side this share hashes */
+	enum found *found;
+	bool no_memory;
+};
+
+static void *hash_share(void *arg)
+{
+	struct hash_share *share = arg;
 	unsigned char *buffer = malloc(HASH_CHUNK);
 
 	if (!buffer) {
+		share->no_memory = true;
+		return NULL;
+	}
+	for (size_t i = 0; i < share->job->placed_count; i++)
+		if (share->helpers[i] == share->mine)
+			share->found[i] = hash_placed(share->fd, &share->job->placed[i], buffer);
+	free(buffer);
+	return NULL;
+}
+
+/* The appended files hold the bytes written there. */
+static int check_appended(struct check *c)
+{
+	size_t count = c->job->placed_count;
+	enum found *found = calloc(count + 1, sizeof(*found));
+	bool *helpers = calloc(count + 1, sizeof(*helpers));
+	struct hash_share helper = { .job = c->job, .fd = c->out.fd, .helpers = helpers,
+				     .mine = true, .found = found };
+	struct hash_share caller = helper;
+	uint64_t bytes[2] = { 0, 0 };
+	pthread_t thread;
+	bool helped;
+	int rc = 0;
+
+	if (!found || !helpers) {
+		free(found);
+		free(helpers);
 		text_append(c->err, "out of memory");
 		return -1;
 	}
-	for (size_t i = 0; i < c->job->placed_count; i++) {
+	/* Each file to the side with fewer bytes so far. */
+	for (size_t i = 0; i < count; i++) {
+		helpers[i] = bytes[1] < bytes[0];
+		bytes[helpers[i]] += c->job->placed[i].extent.length;
+	}
+	caller.mine = false;
+	helped = pthread_create(&thread, NULL, hash_share, &helper) == 0;
+	hash_share(&caller);
+	if (helped)
+		pthread_join(thread, NULL);
+	else
+		hash_share(&helper);    /* no thread: the helper's files here too */
+	if (helper.no_memory || caller.no_memory) {
+		text_append(c->err, "out of memory");
+		rc = -1;
+	}
+	for (size_t i = 0; rc == 0 && i < count; i++) {
 		const struct rewrite_placed *placed = &c->job->placed[i];
 		const char *name = placed->old ? placed->old->path :
 				   placed->add ? placed->add->path : "the EFI boot image";
-		struct xxh64 hash;
-		uint64_t done = 0;
 
-		xxh64_init(&hash, 0);
-		while (done < placed->extent.length) {
-			size_t take = placed->extent.length - done < HASH_CHUNK ?
-				      (size_t)(placed->extent.length - done) : HASH_CHUNK;
-
-			if (pread_full(c->out.fd, buffer, take,
-				       placed->extent.lba * ISO_SECTOR + done) < 0)
-				break;
-			xxh64_update(&hash, buffer, take);
-			done += take;
-		}
-		if (done != placed->extent.length || xxh64_digest(&hash) != placed->hash) {
-			text_appendf(c->err, "OUT check failed: the %" PRIu64 " bytes at sector %"
-				     PRIu64 " are not those of %s written there (%s)",
-				     placed->extent.length, placed->extent.lba, name,
-				     done == placed->extent.length ? "XXH64 hash differs"
-								   : "cannot read them");
-			free(buffer);
-			return -1;
-		}
+		if (found[i] == FOUND_SAME)
+			continue;
+		text_appendf(c->err, "OUT check failed: the %" PRIu64 " bytes at sector %"
+			     PRIu64 " are not those of %s written there (%s)",
+			     placed->extent.length, placed->extent.lba, name,
+			     found[i] == FOUND_OTHER_BYTES ? "XXH64 hash differs"
+							   : "cannot read them");
+		rc = -1;
 	}
-	free(buffer);
-	return 0;
+	free(helpers);
+	free(found);
+	return rc;
 }
 
 int outcheck_run(const struct rewrite_job *job, struct text *err)

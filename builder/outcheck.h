@@ -8,7 +8,9 @@
  * parser for the boot catalog.  Each must name every file of IN at its
  * old extents with its old size, but the files appended in its place
  * (boot.wim, the EFI boot image), which must lie exactly where they were
- * written and hold the bytes written there (by their XXH64 hash).  Each
+ * written and hold the bytes written there (by their XXH64 hash; for an
+ * add the kernel copied, the bytes its source held when the caller
+ * hashed them, rewrite_add.source_hash).  Each
  * file added (rewrite_job.adds) must be named by its path in UDF and
  * Joliet, at a record of the primary tree, exactly where it was written,
  * and hold its bytes; and no reader may name a file more.

@@ -95,6 +95,7 @@ void package_free(struct package *pkg)
 {
 	free(pkg->cab);
 	free(pkg->inside);
+	free(pkg->label);
 	memset(pkg, 0, sizeof(*pkg));
 }
 
@@ -424,8 +425,7 @@ static int check_package(struct opening *o, const char *label)
 	unsigned char *data = NULL;
 	char version[ICVER_TEXT_MAX];
 	const char *why;
-	size_t size = 0, failed;
-	char name[SHOWN_MAX];
+	size_t size = 0;
 	struct stat st;
 	long manifest;
 	int rc = -1;
@@ -474,12 +474,6 @@ static int check_package(struct opening *o, const char *label)
 	for (size_t i = 0; i < cabfile_count(cab) && !pkg->servicing_stack; i++)
 		pkg->servicing_stack = starts_with_nocase(cabfile_name(cab, i),
 							  SERVICING_STACK_PREFIX);
-	/* DISM would find a damaged member only on the VM, mid-install. */
-	if (cabfile_verify(cab, &failed, &why) < 0) {
-		text_appendf(o->err, "%s is damaged: its member %s does not decompress: %s",
-			     label, shown(cabfile_name(cab, failed), name), why);
-		goto out;
-	}
 	if (stat(o->cab, &st) < 0) {
 		text_appendf(o->err, "cannot read %s: %s", o->cab, strerror(errno));
 		goto out;
@@ -488,6 +482,35 @@ static int check_package(struct opening *o, const char *label)
 	rc = 0;
 out:
 	free(data);
+	cabfile_close(cab);
+	return rc;
+}
+
+/* DISM would find a damaged member only on the VM, mid-install. */
+int package_check_members(const struct package *pkg, const atomic_bool *stop, struct text *err)
+{
+	struct cabfile *cab;
+	const char *why;
+	char name[SHOWN_MAX];
+	int rc = 0;
+
+	if (cabfile_open(pkg->cab, &cab, &why) < 0) {
+		text_appendf(err, "%s: %s", pkg->label, why);
+		return -1;
+	}
+	for (size_t i = 0; rc == 0 && i < cabfile_count(cab); i++) {
+		if (stop && atomic_load(stop)) {
+			rc = PACKAGE_CHECK_STOPPED;
+			break;
+		}
+		/* libmspack checks the data on the way; the null device takes
+		 * the bytes. */
+		if (cabfile_extract(cab, i, "/dev/null", &why) < 0) {
+			text_appendf(err, "%s is damaged: its member %s does not decompress: %s",
+				     pkg->label, shown(cabfile_name(cab, i), name), why);
+			rc = -1;
+		}
+	}
 	cabfile_close(cab);
 	return rc;
 }
@@ -606,8 +629,8 @@ static char *with_suffix(const char *path, const char *suffix)
 	return joined;
 }
 
-int package_open(const char *path, const char *staged, enum package_purpose purpose,
-		 struct package *pkg, struct text *err)
+static int open_package(const char *path, const char *staged, enum package_purpose purpose,
+			bool members_now, struct package *pkg, struct text *err)
 {
 	char *member_work = with_suffix(staged, MEMBER_WORK_SUFFIX);
 	char *mum_work = with_suffix(staged, MUM_WORK_SUFFIX);
@@ -664,12 +687,15 @@ int package_open(const char *path, const char *staged, enum package_purpose purp
 		goto out;
 	pkg->staged = o.cab == staged;
 	staged_copy = strdup(o.cab);
-	if (!staged_copy) {
+	pkg->label = strdup(text_string(&label));
+	if (!staged_copy || !pkg->label) {
 		text_append(err, "out of memory");
 		goto out;
 	}
 	pkg->cab = staged_copy;
 	staged_copy = NULL;
+	if (members_now && package_check_members(pkg, NULL, err) < 0)
+		goto out;
 	rc = 0;
 out:
 	if (rc < 0) {
@@ -685,4 +711,16 @@ out:
 	free(mum_work);
 	text_free(&label);
 	return rc;
+}
+
+int package_open(const char *path, const char *staged, enum package_purpose purpose,
+		 struct package *pkg, struct text *err)
+{
+	return open_package(path, staged, purpose, true, pkg, err);
+}
+
+int package_open_quick(const char *path, const char *staged, enum package_purpose purpose,
+		       struct package *pkg, struct text *err)
+{
+	return open_package(path, staged, purpose, false, pkg, err);
 }

@@ -40,6 +40,7 @@
 #ifndef WIN7GEN2_PACKAGE_H
 #define WIN7GEN2_PACKAGE_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/stat.h>
@@ -75,6 +76,8 @@ struct package {
 	struct stat seen;   /* the user's .cab when not staged */
 	char *inside;       /* for an .msu or ISO, the member or path the CAB came
 			     * from; else NULL (malloc'd) */
+	char *label;        /* what messages call it: "INSIDE in PATH" or PATH
+			     * (malloc'd) */
 	/* The package CAB's own file name: the .msu's member, the .cab's
 	 * name as given, or "" when it breaks package_name_valid (an ISO's
 	 * path, a renamed file): the caller says so if it needs one. */
@@ -97,6 +100,25 @@ struct package {
  */
 int package_open(const char *path, const char *staged, enum package_purpose purpose,
 		 struct package *pkg, struct text *err);
+
+/*
+ * package_open without the check of every member's data (the long part:
+ * a read and decompression of the whole CAB), for a caller that runs
+ * package_check_members itself, e.g. beside other work, before it relies
+ * on the package.
+ */
+int package_open_quick(const char *path, const char *staged, enum package_purpose purpose,
+		       struct package *pkg, struct text *err);
+
+/*
+ * Every member of pkg's CAB decompresses (libmspack checks each data
+ * block).  0 when they do; -1 with the reason, naming the file and the
+ * member, appended to err; PACKAGE_CHECK_STOPPED, err untouched, when
+ * stop (NULL: never) became true before the last member.  It reads pkg
+ * only, so it may run on another thread while nothing changes pkg.
+ */
+#define PACKAGE_CHECK_STOPPED 1
+int package_check_members(const struct package *pkg, const atomic_bool *stop, struct text *err);
 
 /* 0 when pkg->cab is still the file that was checked (always, for a
  * staged copy); -1 with the reason appended to err. */

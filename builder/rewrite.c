@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -37,6 +38,9 @@
 #include "voldesc.h"
 
 #define APPEND_CHUNK (1u << 20)
+/* The long copies go in pieces this large: between two, the disk is
+ * told to start writing the piece just copied, and job->stop is asked. */
+#define COPY_PIECE (64ull << 20)
 /* Zero sectors after the trees when nothing else follows them
  * (genisoimage's default -pad). */
 #define TAIL_PADDING 150u
@@ -57,6 +61,7 @@ struct writer {
 	uint64_t meta_lba;           /* UDF's structures for the added files */
 	uint64_t meta_sectors;
 	char **add_paths;            /* the adds' paths as the trees get them */
+	bool stopped;                /* job->stop said so: err is the caller's */
 };
 
 static int fail_errno(struct writer *w, const char *what)
@@ -85,6 +90,25 @@ static int write_all(struct writer *w, const void *data, size_t size, uint64_t o
 	return 0;
 }
 
+/*
+ * OUT's bytes in [offset, offset + size) go to the disk now rather than
+ * when the kernel's dirty limit is reached: the disk writes while the
+ * copy goes on, and the fsync before OUT gets its name has less left to
+ * wait for.  Only a hint; the fsync reports any write error.
+ */
+static void start_writeback(struct writer *w, uint64_t offset, uint64_t size)
+{
+	(void)sync_file_range(w->out, (off64_t)offset, (off64_t)size, SYNC_FILE_RANGE_WRITE);
+}
+
+/* Whether the caller asked the job to stop (rewrite_job.stop). */
+static bool stop_asked(struct writer *w)
+{
+	if (!w->stopped && w->job->stop && w->job->stop(w->job->stop_ctx))
+		w->stopped = true;
+	return w->stopped;
+}
+
 static struct rewrite_placed *place(struct writer *w, const struct iso_file *old, uint64_t size)
 {
 	struct rewrite_placed *grown = realloc(w->placed, (w->placed_count + 1) * sizeof(*grown));
@@ -110,7 +134,7 @@ static int append_disk_file(struct writer *w, const struct iso_file *old, const 
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
-	uint64_t done = 0;
+	uint64_t done = 0, written_back = 0;
 	struct rewrite_placed *placed;
 	struct xxh64 hash;
 	unsigned char *buffer;
@@ -140,6 +164,8 @@ static int append_disk_file(struct writer *w, const struct iso_file *old, const 
 			      (size_t)((uint64_t)st.st_size - done) : APPEND_CHUNK;
 		struct rewrite_placed *now = &w->placed[w->placed_count - 1];
 
+		if (stop_asked(w))
+			break;
 		if (pread_full(fd, buffer, take, done) < 0) {
 			text_appendf(w->err, "cannot read %s: %s", path,
 				     errno ? strerror(errno) : "it shrank while being read");
@@ -149,6 +175,11 @@ static int append_disk_file(struct writer *w, const struct iso_file *old, const 
 		if (write_all(w, buffer, take, now->extent.lba * ISO_SECTOR + done, path) < 0)
 			break;
 		done += take;
+		if (done - written_back >= COPY_PIECE || done == (uint64_t)st.st_size) {
+			start_writeback(w, now->extent.lba * ISO_SECTOR + written_back,
+					done - written_back);
+			written_back = done;
+		}
 	}
 	free(buffer);
 	close(fd);
@@ -156,13 +187,59 @@ static int append_disk_file(struct writer *w, const struct iso_file *old, const 
 	return done == (uint64_t)st.st_size ? 0 : -1;
 }
 
+/* Appends an add the kernel copies (rewrite_add.source_hash), in pieces
+ * like IN's copy. */
+static int append_by_kernel(struct writer *w, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	struct rewrite_placed *placed;
+	uint64_t done = 0, size, base;
+
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		text_appendf(w->err, "cannot read %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	size = (uint64_t)st.st_size;
+	placed = place(w, NULL, size);
+	if (!placed) {
+		close(fd);
+		return -1;
+	}
+	placed->hash = 0;
+	base = placed->extent.lba * ISO_SECTOR;
+	while (done < size && !stop_asked(w)) {
+		uint64_t from = done, piece = size - done < COPY_PIECE ? size - done : COPY_PIECE;
+
+		if (copy_fd_range(fd, from, w->out, base + from, piece, NULL, NULL, &done,
+				  size) < 0) {
+			/* copy_fd_range says EIO when its source ended early. */
+			text_appendf(w->err, "cannot copy %s into %s: %s", path, w->job->out,
+				     errno == EIO ? "it shrank while being read" : strerror(errno));
+			break;
+		}
+		start_writeback(w, base + from, piece);
+	}
+	close(fd);
+	return done == size ? 0 : -1;
+}
+
 static int copy_in(struct writer *w)
 {
 	uint64_t done = 0, size = w->job->listing->image_size;
 
-	if (copy_fd_range(w->in, 0, w->out, 0, size, w->job->on_progress, w->job->ctx, &done,
-			  size) < 0)
-		return fail_errno(w, "copying the ISO");
+	while (done < size) {
+		uint64_t from = done, piece = size - done < COPY_PIECE ? size - done : COPY_PIECE;
+
+		if (stop_asked(w))
+			return -1;
+		if (copy_fd_range(w->in, from, w->out, from, piece, w->job->on_progress,
+				  w->job->ctx, &done, size) < 0)
+			return fail_errno(w, "copying the ISO");
+		start_writeback(w, from, piece);
+	}
 	w->next = sectors_of(size);
 	return 0;
 }
@@ -366,7 +443,8 @@ static int write_image(struct writer *w)
 			return -1;
 	}
 	for (size_t i = 0; i < job->add_count; i++) {
-		if (append_disk_file(w, NULL, job->adds[i].disk, NULL) < 0)
+		if ((job->adds[i].source_hash ? append_by_kernel(w, job->adds[i].disk)
+		     : append_disk_file(w, NULL, job->adds[i].disk, NULL)) < 0)
 			return -1;
 		w->placed[w->placed_count - 1].add = &job->adds[i];
 	}
@@ -595,6 +673,7 @@ int rewrite_iso(struct rewrite_job *job, struct text *err)
 		return -1;
 	}
 	rc = write_image(&w);
+	job->stopped = w.stopped;
 	if (close(w.out) < 0 && rc == 0)
 		rc = fail_errno(&w, "closing it");
 	free_add_paths(&w);

@@ -19,13 +19,14 @@
 #ifndef WIN7GEN2_REWRITE_H
 #define WIN7GEN2_REWRITE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "iso.h"
 #include "text.h"
 
 /* A file appended to OUT: where its bytes lie, and their XXH64 hash
- * taken as they were written. */
+ * taken as they were written (0 for an add with a source_hash). */
 struct rewrite_placed {
 	const struct iso_file *old;        /* the file of IN it replaces, or NULL */
 	const struct rewrite_add *add;     /* the file added, or NULL */
@@ -39,6 +40,11 @@ struct rewrite_placed {
 struct rewrite_add {
 	const char *path;                  /* "/win7gen2/packages/x.cab" */
 	const char *disk;                  /* where its bytes are now */
+	/* NULL: its bytes are hashed as they are written.  Else the kernel
+	 * copies them (copy_file_range: no pass through this program, for
+	 * large files) and *source_hash is their XXH64 as the caller read
+	 * them from disk, set before outcheck_run compares OUT's with it. */
+	const uint64_t *source_hash;
 };
 
 struct rewrite_job {
@@ -56,6 +62,12 @@ struct rewrite_job {
 	size_t add_count;
 	void (*on_progress)(void *ctx, uint64_t done, uint64_t total);
 	void *ctx;
+	/* Asked between pieces of the long copies (NULL: never): true stops
+	 * the job, which returns -1 with stopped set and err untouched (the
+	 * caller knows why), OUT half written for the caller to remove. */
+	bool (*stop)(void *stop_ctx);
+	void *stop_ctx;
+	bool stopped;                      /* out: stop ended the job */
 	uint64_t out_size;                 /* out: bytes */
 	/* out: every appended file (boot.wim, the EFI image, bytes UDF kept
 	 * in a File Entry, the adds in their order), malloc'd, and which one

@@ -2,10 +2,12 @@
  * publish-shim.c - LD_PRELOAD shim: change OUT or IN just before the
  * read-back, for the tests that prove build catches it
  *
- * `build` writes OUT as output.iso in its private folder, fsyncs it,
- * reads it back and only then gives it its name.  This shim wraps
- * fsync(): when the file synced is a build's output.iso, it first does
- * what its environment says, deterministically, at that one moment:
+ * `build` writes OUT as output.iso in its private folder, sets its
+ * permissions, fsyncs it while it reads it back, and only then gives it
+ * its name.  This shim wraps chmod(): when the file is a build's
+ * output.iso, it first does what its environment says,
+ * deterministically, at that one moment after the write and before the
+ * read-back:
  *
  *   WIN7GEN2_SHIM_ZERO="16 256 last"  zero these 2048-byte sectors of
  *                                     OUT ("last": its last sector)
@@ -22,7 +24,6 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,31 +33,22 @@
 #define SECTOR 2048
 #define OUT_NAME "/output.iso"
 
-static int is_output(int fd)
+static int is_output(const char *path)
 {
-	char link[64], path[PATH_MAX];
-	ssize_t n;
-	size_t len = strlen(OUT_NAME);
+	size_t n = strlen(path), len = strlen(OUT_NAME);
 
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	n = readlink(link, path, sizeof(path) - 1);
-	if (n < (ssize_t)len)
-		return 0;
-	path[n] = '\0';
-	return strcmp(path + n - len, OUT_NAME) == 0;
+	return n >= len && strcmp(path + n - len, OUT_NAME) == 0;
 }
 
-static void change_output(int fd)
+static void change_output(const char *path)
 {
 	const char *zero = getenv("WIN7GEN2_SHIM_ZERO");
 	const char *flip = getenv("WIN7GEN2_SHIM_FLIP");
 	const char *touch = getenv("WIN7GEN2_SHIM_TOUCH");
 	const char *replace = getenv("WIN7GEN2_SHIM_REPLACE");
-	char link[64];
 	int out;
 
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	out = open(link, O_RDWR | O_CLOEXEC);
+	out = open(path, O_RDWR | O_CLOEXEC);
 	if (out < 0) {
 		perror("publish-shim: open");
 		abort();
@@ -107,13 +99,13 @@ static void change_output(int fd)
 	close(out);
 }
 
-int fsync(int fd)
+int chmod(const char *path, mode_t mode)
 {
-	static int (*real_fsync)(int);
+	static int (*real_chmod)(const char *, mode_t);
 
-	if (!real_fsync)
-		real_fsync = (int (*)(int))dlsym(RTLD_NEXT, "fsync");
-	if (is_output(fd))
-		change_output(fd);
-	return real_fsync(fd);
+	if (!real_chmod)
+		real_chmod = (int (*)(const char *, mode_t))dlsym(RTLD_NEXT, "chmod");
+	if (is_output(path))
+		change_output(path);
+	return real_chmod(path, mode);
 }

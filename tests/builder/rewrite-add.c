@@ -8,13 +8,18 @@
  * the order given.  boot.wim and the EFI boot image are "replaced" by
  * copies of IN's own, so what changes is only what the adds change.
  * The shipped command gets its adds from its own options; this drives
- * the same code with none of the rest of a build.  OUT is synced between
- * the write and the read-back, where tests/builder/publish-shim.so can
- * change it when OUT is named output.iso.
+ * the same code with none of the rest of a build.  OUT's permissions are
+ * set between the write and the read-back, as build sets them, where
+ * tests/builder/publish-shim.so can change it when OUT is named
+ * output.iso.  With REWRITE_ADD_STOP_AT=N in the environment, the job's
+ * stop callback says stop the Nth time it is asked: rewrite_iso must
+ * then fail with err untouched ("rewrite-add: stopped, nothing said").
  *
  * SPDX-License-Identifier: MIT
  */
+#include <errno.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,6 +30,18 @@
 #include "rewrite.h"
 #include "text.h"
 
+/* rewrite_job.stop: true from the Nth question on (N > 0). */
+static bool stop_at(void *ctx)
+{
+	long *left = ctx;
+
+	if (*left > 1) {
+		--*left;
+		return false;
+	}
+	return true;
+}
+
 int main(int argc, char **argv)
 {
 	struct iso_source src = { .fd = -1 };
@@ -34,6 +51,8 @@ int main(int argc, char **argv)
 	struct text err = TEXT_INIT, boot_wim = TEXT_INIT, efi = TEXT_INIT;
 	uint64_t efi_size = 0;
 	bool listed = false, written = false;
+	const char *stop = getenv("REWRITE_ADD_STOP_AT");
+	long stop_left = stop ? atol(stop) : 0;
 	int status = 1;
 
 	if (argc < 3) {
@@ -69,6 +88,10 @@ int main(int argc, char **argv)
 	job.efi_image_disk = text_string(&efi);
 	job.adds = adds;
 	job.add_count = (size_t)argc - 3;
+	if (stop_left > 0) {
+		job.stop = stop_at;
+		job.stop_ctx = &stop_left;
+	}
 	if (!job.boot_wim || !job.uefi) {
 		text_append(&err, "IN has no /sources/boot.wim or no UEFI boot image");
 		goto out;
@@ -77,10 +100,19 @@ int main(int argc, char **argv)
 	    iso_copy_boot_image(&src, job.uefi, job.efi_image_disk, &efi_size, &err) < 0)
 		goto out;
 	written = true;
-	/* Synced before the read-back, as build does: the tests' shim
-	 * (publish-shim.so) changes OUT at that moment. */
-	if (rewrite_iso(&job, &err) < 0 || sync_file(job.out, &err) < 0 ||
-	    outcheck_run(&job, &err) < 0)
+	/* Permissions set before the read-back, as build does: the tests'
+	 * shim (publish-shim.so) changes OUT at that moment. */
+	if (rewrite_iso(&job, &err) < 0) {
+		if (job.stopped && err.length == 0)
+			text_append(&err, "stopped, nothing said");
+		goto out;
+	}
+	if (chmod(job.out, 0644) < 0) {
+		text_appendf(&err, "cannot set the permissions of %s: %s", job.out,
+			     strerror(errno));
+		goto out;
+	}
+	if (sync_file(job.out, &err) < 0 || outcheck_run(&job, &err) < 0)
 		goto out;
 	status = 0;
 out:
