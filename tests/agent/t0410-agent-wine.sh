@@ -46,7 +46,8 @@ test_expect_success '--version prints the version and exits 0' '
 test_expect_success '--help says what it does, its options and exit status, exit 0' '
 	agent --help && test ! -s err &&
 	grep "^Usage: win7gen2pe.exe \[--mode MODE\] \[--no-reboot\]" out &&
-	grep -e "--mode MODE .*: install,$" out && grep "^ *install-confirmed, rescue or continue$" out &&
+	grep -e "--mode MODE .*: install,$" out &&
+	grep "^ *install-confirmed, rescue, continue, or convert:SSSSSSSS$" out &&
 	grep -e "--windows DIR" out && grep -e "--esp DIR" out && grep -e "--dry-run" out &&
 	grep -e "--payload FILE" out && grep "never waits for a key" out &&
 	grep "Exit status: 0 done, or nothing to do; 1" out
