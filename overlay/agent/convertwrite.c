@@ -43,6 +43,7 @@
 #include "process.h"
 #include "text.h"
 #include "win32util.h"
+#include "win7gen2.h"
 
 #define UNDO_DIR_SHOWN "\\win7gen2\\gen1\\"
 /* System Reserved is read and compressed a piece at a time. */
@@ -749,7 +750,7 @@ static int fix_windows(struct convert_state *run, char esp_letter, const uint8_t
 	logged = !record.failed && fixrun_append_esp_log(esp_root, text_string(&record), run->out);
 	text_free(&record);
 	if (!logged)
-		output_line(run->out, "(convert's record was not added to \\EFI\\win7gen2\\log.txt)");
+		output_line(run->out, "(convert's record was not added to " WIN7GEN2_LOG_PATH ")");
 	return 0;
 }
 
