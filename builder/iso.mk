@@ -12,6 +12,7 @@ builder_iso_sources = $(isofs_sources) $(hostlib_sources) \
 	builder/rewrite.c builder/rewrite.h builder/xxh64.c builder/xxh64.h \
 	builder/outcheck.c builder/outcheck.h \
 	builder/outsync.c builder/outsync.h \
+	builder/writeback.c builder/writeback.h \
 	builder/pkgcheck.c builder/pkgcheck.h \
 	builder/efiimg.c builder/efiimg.h \
 	builder/wimxml.c builder/wimxml.h builder/xmldata.c builder/xmldata.h \
@@ -73,6 +74,7 @@ builder_host_tests = \
 	tests/builder/test-textfmt \
 	tests/fuzz/replay-langini \
 	tests/builder/test-xxh64 \
+	tests/builder/test-writeback \
 	tests/fuzz/replay-wimxml \
 	tests/builder/test-eltorito \
 	tests/builder/test-isotree \
@@ -119,6 +121,13 @@ CLEANFILES += tests/fuzz/fuzz-langini
 tests_builder_test_xxh64_SOURCES = tests/builder/test-xxh64.c tests/tap.h \
 	builder/xxh64.c builder/xxh64.h
 tests_builder_test_xxh64_CPPFLAGS = $(builder_test_cppflags)
+
+# writeback.c's calls recorded by wrapping them (-Wl,--wrap), so the
+# test can make the disk fail.
+tests_builder_test_writeback_SOURCES = tests/builder/test-writeback.c tests/tap.h \
+	builder/writeback.c builder/writeback.h
+tests_builder_test_writeback_CPPFLAGS = $(builder_test_cppflags)
+tests_builder_test_writeback_LDFLAGS = -Wl,--wrap=sync_file_range -Wl,--wrap=posix_fadvise
 
 tests_builder_test_textfmt_SOURCES = tests/builder/test-textfmt.c tests/tap.h \
 	builder/textfmt.c builder/textfmt.h
@@ -198,6 +207,7 @@ check_PROGRAMS += tests/builder/rewrite-add
 endif
 tests_builder_rewrite_add_SOURCES = tests/builder/rewrite-add.c \
 	builder/rewrite.c builder/rewrite.h builder/outcheck.c builder/outcheck.h \
+	builder/writeback.c builder/writeback.h \
 	builder/xxh64.c builder/xxh64.h $(isofs_sources) $(hostlib_sources)
 tests_builder_rewrite_add_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/builder \
 	-I$(top_srcdir)/isofs -I$(top_srcdir)/hostlib \

@@ -36,6 +36,7 @@
 #include "isotree.h"
 #include "udfpatch.h"
 #include "voldesc.h"
+#include "writeback.h"
 
 #define APPEND_CHUNK (1u << 20)
 /* The long copies go in pieces this large: between two, the disk is
@@ -62,6 +63,7 @@ struct writer {
 	uint64_t meta_sectors;
 	char **add_paths;            /* the adds' paths as the trees get them */
 	bool stopped;                /* job->stop said so: err is the caller's */
+	struct writeback writeback;  /* OUT's pieces on their way to the disk */
 };
 
 static int fail_errno(struct writer *w, const char *what)
@@ -91,10 +93,11 @@ static int write_all(struct writer *w, const void *data, size_t size, uint64_t o
 }
 
 /*
- * OUT's bytes in [offset, offset + size) go to the disk now rather than
- * when the kernel's dirty limit is reached: the disk writes while the
- * copy goes on, and the fsync before OUT gets its name has less left to
- * wait for.  Only a hint; the fsync reports any write error.
+ * An appended file's bytes in [offset, offset + size) go to the disk now
+ * rather than when the kernel's dirty limit is reached, and stay in the
+ * page cache: the read-back hashes them next (writeback.h lets go of
+ * IN's copied pieces instead).  Only a hint; the fsync reports any write
+ * error.
  */
 static void start_writeback(struct writer *w, uint64_t offset, uint64_t size)
 {
@@ -238,7 +241,8 @@ static int copy_in(struct writer *w)
 		if (copy_fd_range(w->in, from, w->out, from, piece, w->job->on_progress,
 				  w->job->ctx, &done, size) < 0)
 			return fail_errno(w, "copying the ISO");
-		start_writeback(w, from, piece);
+		if (writeback_piece(&w->writeback, from, piece) < 0)
+			return fail_errno(w, "copying the ISO");
 	}
 	w->next = sectors_of(size);
 	return 0;
@@ -672,6 +676,7 @@ int rewrite_iso(struct rewrite_job *job, struct text *err)
 		text_appendf(err, "cannot create %s: %s", job->out, strerror(errno));
 		return -1;
 	}
+	writeback_init(&w.writeback, w.out);
 	rc = write_image(&w);
 	job->stopped = w.stopped;
 	if (close(w.out) < 0 && rc == 0)
