@@ -38,43 +38,25 @@ static int read_undo_file(char letter, const wchar_t *name, size_t max, uint8_t 
 			  size_t *size, char *message, size_t message_size)
 {
 	wchar_t path[MAX_PATH];
-	LARGE_INTEGER length;
-	DWORD got = 0, error;
-	HANDLE file;
+	DWORD error;
 	char shown[MAX_PATH * 3], reason[200];
 
-	*data = NULL;
-	*size = 0;
 	swprintf(path, MAX_PATH, L"%c:\\win7gen2\\gen1\\%ls", letter, name);
+	if (win32_read_whole(path, max, data, size, &error))
+		return 1;
+	if (error == ERROR_FILE_NOT_FOUND || error == ERROR_PATH_NOT_FOUND)
+		return 0;
 	utf8_from_wide_buf(path, shown, sizeof(shown));
-	file = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
-	if (file == INVALID_HANDLE_VALUE) {
-		error = GetLastError();
-		if (error == ERROR_FILE_NOT_FOUND || error == ERROR_PATH_NOT_FOUND)
-			return 0;
-		win32_error_text(error, reason, sizeof(reason));
-		snprintf(message, message_size, "%s cannot be read (%s)", shown, reason);
-		return -1;
-	}
-	if (!GetFileSizeEx(file, &length) || length.QuadPart < 0 ||
-	    (uint64_t)length.QuadPart > max) {
+	if (error == ERROR_FILE_TOO_LARGE) {
 		snprintf(message, message_size, "%s is larger than the undo data can be: it is "
 			 "damaged", shown);
-		CloseHandle(file);
-		return -1;
-	}
-	*data = malloc(length.QuadPart ? (size_t)length.QuadPart : 1);
-	if (!*data || !ReadFile(file, *data, (DWORD)length.QuadPart, &got, NULL) ||
-	    got != (DWORD)length.QuadPart) {
+	} else if (error == ERROR_HANDLE_EOF) {
 		snprintf(message, message_size, "%s cannot be read whole", shown);
-		free(*data);
-		*data = NULL;
-		CloseHandle(file);
-		return -1;
+	} else {
+		win32_error_text(error, reason, sizeof(reason));
+		snprintf(message, message_size, "%s cannot be read (%s)", shown, reason);
 	}
-	CloseHandle(file);
-	*size = (size_t)length.QuadPart;
-	return 1;
+	return -1;
 }
 
 static uint32_t le32_at(const uint8_t *p)
@@ -267,21 +249,15 @@ static void hive_path(char letter, wchar_t path[MAX_PATH])
 /* path holds exactly these size bytes. */
 static bool file_holds(const wchar_t *path, const uint8_t *data, size_t size)
 {
-	HANDLE file = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0,
-				  NULL);
-	LARGE_INTEGER length;
-	uint8_t *now = NULL;
-	DWORD got = 0;
-	bool same = false;
+	uint8_t *now;
+	size_t now_size;
+	DWORD error;
+	bool same;
 
-	if (file == INVALID_HANDLE_VALUE)
+	if (!win32_read_whole(path, size, &now, &now_size, &error))
 		return false;
-	if (GetFileSizeEx(file, &length) && (uint64_t)length.QuadPart == size &&
-	    (now = malloc(size ? size : 1)) && ReadFile(file, now, (DWORD)size, &got, NULL) &&
-	    got == size)
-		same = memcmp(now, data, size) == 0;
+	same = now_size == size && memcmp(now, data, size) == 0;
 	free(now);
-	CloseHandle(file);
 	return same;
 }
 

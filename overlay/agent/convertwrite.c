@@ -155,40 +155,6 @@ out:
 	return ok;
 }
 
-/* The whole of a file, up to max bytes. */
-static bool read_whole_file(const wchar_t *path, size_t max, uint8_t **data, size_t *size,
-			    DWORD *error)
-{
-	HANDLE file = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0,
-				  NULL);
-	LARGE_INTEGER length;
-	DWORD got = 0;
-
-	*data = NULL;
-	if (file == INVALID_HANDLE_VALUE) {
-		*error = GetLastError();
-		return false;
-	}
-	if (!GetFileSizeEx(file, &length) || length.QuadPart <= 0 ||
-	    (uint64_t)length.QuadPart > max) {
-		*error = ERROR_FILE_INVALID;
-		CloseHandle(file);
-		return false;
-	}
-	*data = malloc((size_t)length.QuadPart);
-	if (!*data || !ReadFile(file, *data, (DWORD)length.QuadPart, &got, NULL) ||
-	    got != (DWORD)length.QuadPart) {
-		*error = *data ? ERROR_HANDLE_EOF : ERROR_NOT_ENOUGH_MEMORY;
-		free(*data);
-		*data = NULL;
-		CloseHandle(file);
-		return false;
-	}
-	CloseHandle(file);
-	*size = (size_t)length.QuadPart;
-	return true;
-}
-
 /* <letter>:\win7gen2\gen1\<name>, replaced whole and flushed. */
 static bool write_undo_file(char letter, const wchar_t *name, const void *data, size_t size,
 			    DWORD *error)
@@ -274,7 +240,11 @@ static int keep_undo(struct convert_state *run, struct undo_set *set)
 		return convert_fail(run, "System Reserved cannot be read and compressed for the "
 				    "undo data", error);
 	swprintf(hive_path, MAX_PATH, L"%c:\\Windows\\System32\\config\\SYSTEM", letter);
-	if (!read_whole_file(hive_path, FIX_MAX_HIVE_SIZE, &set->hive, &set->hive_size, &error)) {
+	/* An empty hive is no hive: nothing to put back. */
+	if (win32_read_whole(hive_path, FIX_MAX_HIVE_SIZE, &set->hive, &set->hive_size, &error) &&
+	    set->hive_size == 0)
+		error = ERROR_FILE_INVALID;
+	if (!set->hive || set->hive_size == 0) {
 		snprintf(message, sizeof(message), "%c:\\Windows\\System32\\config\\SYSTEM cannot "
 			 "be read for the undo data", letter);
 		return convert_fail(run, message, error);

@@ -183,10 +183,9 @@ bool fixrun_read_payload(const char *path, uint8_t **data, size_t *size, char *w
 			 size_t why_size)
 {
 	wchar_t *wide = wide_from_utf8(path);
-	LARGE_INTEGER length;
-	HANDLE file;
-	uint8_t *buffer = NULL;
-	DWORD got = 0, error;
+	DWORD error;
+	char reason[256];
+	bool read;
 
 	*data = NULL;
 	*size = 0;
@@ -194,45 +193,17 @@ bool fixrun_read_payload(const char *path, uint8_t **data, size_t *size, char *w
 		snprintf(why, why_size, "%s: not a valid name", path);
 		return false;
 	}
-	file = CreateFileW(wide, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
-	error = GetLastError();
+	read = win32_read_whole(wide, PAYLOAD_MAX_SIZE, data, size, &error);
 	free(wide);
-	if (file == INVALID_HANDLE_VALUE)
-		goto fail;
-	if (!GetFileSizeEx(file, &length)) {
-		error = GetLastError();
-		goto fail;
-	}
-	if (length.QuadPart > PAYLOAD_MAX_SIZE) {
+	if (read)
+		return true;
+	if (error == ERROR_FILE_TOO_LARGE) {
 		snprintf(why, why_size, "%s: larger than any win7gen2.efi (%u MiB): not the payload",
 			 path, (unsigned)(PAYLOAD_MAX_SIZE >> 20));
-		CloseHandle(file);
 		return false;
 	}
-	buffer = malloc((size_t)length.QuadPart + 1);
-	if (!buffer) {
-		error = ERROR_NOT_ENOUGH_MEMORY;
-		goto fail;
-	}
-	if (!ReadFile(file, buffer, (DWORD)length.QuadPart, &got, NULL) ||
-	    got != (DWORD)length.QuadPart) {
-		error = got != (DWORD)length.QuadPart ? ERROR_HANDLE_EOF : GetLastError();
-		goto fail;
-	}
-	CloseHandle(file);
-	*data = buffer;
-	*size = got;
-	return true;
-fail:
-	{
-		char reason[256];
-
-		win32_error_text(error, reason, sizeof(reason));
-		snprintf(why, why_size, "%s: %s", path, reason);
-	}
-	free(buffer);
-	if (file != INVALID_HANDLE_VALUE)
-		CloseHandle(file);
+	win32_error_text(error, reason, sizeof(reason));
+	snprintf(why, why_size, "%s: %s", path, reason);
 	return false;
 }
 

@@ -111,3 +111,49 @@ unsigned long long filetime_value(const FILETIME *time)
 {
 	return (unsigned long long)time->dwHighDateTime << 32 | time->dwLowDateTime;
 }
+
+bool win32_read_whole(const wchar_t *path, size_t max, uint8_t **data, size_t *size,
+		     DWORD *error)
+{
+	HANDLE file = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0,
+				  NULL);
+	LARGE_INTEGER length;
+	DWORD got = 0;
+
+	*data = NULL;
+	*size = 0;
+	if (file == INVALID_HANDLE_VALUE) {
+		*error = GetLastError();
+		return false;
+	}
+	/* One ReadFile call: a DWORD's worth at most. */
+	if (!GetFileSizeEx(file, &length)) {
+		*error = GetLastError();
+		CloseHandle(file);
+		return false;
+	}
+	if (length.QuadPart < 0 || (uint64_t)length.QuadPart > max ||
+	    (uint64_t)length.QuadPart > MAXDWORD - 1) {
+		*error = ERROR_FILE_TOO_LARGE;
+		CloseHandle(file);
+		return false;
+	}
+	*data = malloc((size_t)length.QuadPart + 1);
+	if (!*data) {
+		*error = ERROR_NOT_ENOUGH_MEMORY;
+		CloseHandle(file);
+		return false;
+	}
+	if (!ReadFile(file, *data, (DWORD)length.QuadPart, &got, NULL) ||
+	    got != (DWORD)length.QuadPart) {
+		*error = got == (DWORD)length.QuadPart ? GetLastError() : ERROR_HANDLE_EOF;
+		free(*data);
+		*data = NULL;
+		CloseHandle(file);
+		return false;
+	}
+	CloseHandle(file);
+	(*data)[got] = 0;
+	*size = got;
+	return true;
+}

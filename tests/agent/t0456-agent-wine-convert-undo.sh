@@ -202,6 +202,19 @@ test_expect_success 'the ESP'"'"'s volume cannot be locked: stops before any wri
 	cmp converted.SYSTEM "$HIVE"
 '
 
+test_expect_success 'a manifest larger than undo data can be: refused as damaged, unchanged' '
+	converted_state huge.img &&
+	cp huge.img before.img &&
+	cp "$UNDO/convert.txt" manifest.keep &&
+	test_when_finished "cp manifest.keep $UNDO/convert.txt" &&
+	head -c 5000 /dev/zero | tr "\\0" "#" >>"$UNDO/convert.txt" &&
+	test_expect_code 1 convert huge.img --undo &&
+	grep "gen1.convert.txt is larger than the undo data can be: it is damaged" err &&
+	grep -x "Nothing was changed." err &&
+	cmp before.img huge.img &&
+	cmp converted.SYSTEM "$HIVE"
+'
+
 test_expect_success 'without the undo data: refused, unchanged' '
 	converted_state absent.img &&
 	cp absent.img before.img &&
