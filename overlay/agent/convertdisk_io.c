@@ -14,15 +14,23 @@
 
 #include "convertdisk.h"
 
-bool convert_disk_read(const struct convert_disk *disk, uint64_t offset, void *buffer,
-		       DWORD size, DWORD *error)
+/* Where a synchronous ReadFile or WriteFile on the disk starts. */
+static OVERLAPPED at_offset(uint64_t offset)
 {
 	OVERLAPPED at;
-	DWORD got = 0;
 
 	memset(&at, 0, sizeof(at));
 	at.Offset = (DWORD)offset;
 	at.OffsetHigh = (DWORD)(offset >> 32);
+	return at;
+}
+
+bool convert_disk_read(const struct convert_disk *disk, uint64_t offset, void *buffer,
+		       DWORD size, DWORD *error)
+{
+	OVERLAPPED at = at_offset(offset);
+	DWORD got = 0;
+
 	if (!ReadFile(disk->handle, buffer, size, &got, &at)) {
 		*error = GetLastError();
 		return false;
@@ -37,12 +45,9 @@ bool convert_disk_read(const struct convert_disk *disk, uint64_t offset, void *b
 bool convert_disk_write(const struct convert_disk *disk, uint64_t offset, const void *buffer,
 			DWORD size, DWORD *error)
 {
-	OVERLAPPED at;
+	OVERLAPPED at = at_offset(offset);
 	DWORD put = 0;
 
-	memset(&at, 0, sizeof(at));
-	at.Offset = (DWORD)offset;
-	at.OffsetHigh = (DWORD)(offset >> 32);
 	if (!WriteFile(disk->handle, buffer, size, &put, &at) || !FlushFileBuffers(disk->handle)) {
 		*error = GetLastError();
 		return false;
