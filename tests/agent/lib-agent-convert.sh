@@ -37,6 +37,20 @@ convert() {
 	agent_convert "$@"
 }
 
+# gen1_on_drives: wine started, the test agent in C:\win7gen2, a Gen1
+# disk gen1.img made from the trees wintree (Windows 7 SP1) and
+# sysres-tree, and those trees as drives W: and S:.
+gen1_on_drives() {
+	start_wine &&
+	mkdir -p "$AGENT_DIR" &&
+	cp "$TEST_AGENT" "$AGENT_DIR/win7gen2pe.exe" &&
+	make_windows_tree wintree &&
+	fake_kernel wintree/Windows/System32/ntoskrnl.exe 6 1 &&
+	make_gen1_disk gen1.img &&
+	ln -s "$PWD/sysres-tree" "$WINEPREFIX/dosdevices/s:" &&
+	ln -s "$PWD/wintree" "$WINEPREFIX/dosdevices/w:"
+}
+
 # letters LINE...: which drive each partition's volume is, a
 # "FIRST-SECTOR LETTER" line each (fake-convertdisk.c).
 letters() {

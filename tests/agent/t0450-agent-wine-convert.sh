@@ -28,14 +28,7 @@ refused() {
 }
 
 test_expect_success 'setup: a Gen1 disk, its partitions'"'"' files on drives S: and W:' '
-	start_wine &&
-	mkdir -p "$AGENT_DIR" &&
-	cp "$TEST_AGENT" "$AGENT_DIR/win7gen2pe.exe" &&
-	make_windows_tree wintree &&
-	fake_kernel wintree/Windows/System32/ntoskrnl.exe 6 1 &&
-	make_gen1_disk gen1.img &&
-	ln -s "$PWD/sysres-tree" "$WINEPREFIX/dosdevices/s:" &&
-	ln -s "$PWD/wintree" "$WINEPREFIX/dosdevices/w:" &&
+	gen1_on_drives &&
 	letters "$SYSRES_START S" "$WINDOWS_START W" &&
 	say "wine learns of new drives when it starts" &&
 	stop_wine &&

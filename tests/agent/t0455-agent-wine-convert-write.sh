@@ -69,21 +69,14 @@ fresh() {
 }
 
 test_expect_success 'setup: a Gen1 disk, its partitions'"'"' files on S: and W:, the stand-ins' '
-	start_wine &&
-	mkdir -p "$AGENT_DIR" &&
-	cp "$TEST_AGENT" "$AGENT_DIR/win7gen2pe.exe" &&
+	gen1_on_drives &&
 	fake_payload "$AGENT_DIR/win7gen2.efi" 0.1.0 &&
-	make_windows_tree wintree &&
-	fake_kernel wintree/Windows/System32/ntoskrnl.exe 6 1 &&
-	make_gen1_disk gen1.img &&
 	make_wine_bcd_template wintree/Windows/System32/config/BCD-Template &&
 	cp -R sysres-tree sysres.orig &&
 	cp $WIN_HIVE system.regf &&
 	wine_hive hive.orig &&
 	"$MINGW_CC" -municode -o "$SYSTEM32/format.com" "$top_srcdir/tests/agent/fake-format.c" &&
 	"$MINGW_CC" -municode -o "$SYSTEM32/bcdboot.exe" "$top_srcdir/tests/agent/fake-bcdboot.c" &&
-	ln -s "$PWD/sysres-tree" "$WINEPREFIX/dosdevices/s:" &&
-	ln -s "$PWD/wintree" "$WINEPREFIX/dosdevices/w:" &&
 	letters "$SYSRES_START S" "$WINDOWS_START W" &&
 	stop_wine &&
 	test -f "$WINEPREFIX/dosdevices/w:/Windows/System32/ntoskrnl.exe"

@@ -52,16 +52,9 @@ put_back() {
 }
 
 test_expect_success 'setup: a Gen1 disk converted on Linux, W: as Windows then sees it' '
-	start_wine &&
-	mkdir -p "$AGENT_DIR" &&
-	cp "$TEST_AGENT" "$AGENT_DIR/win7gen2pe.exe" &&
-	make_windows_tree wintree &&
-	fake_kernel wintree/Windows/System32/ntoskrnl.exe 6 1 &&
-	make_gen1_disk gen1.img &&
+	gen1_on_drives &&
 	cp "$HIVE" original.SYSTEM &&
-	ln -s "$PWD/sysres-tree" "$WINEPREFIX/dosdevices/s:" &&
-	ln -s "$PWD/wintree" "$WINEPREFIX/dosdevices/w:" &&
-	printf "%s\n" "$WINDOWS_START W" >"$AGENT_DIR/letters.txt" &&
+	letters "$WINDOWS_START W" &&
 	say "wine learns of new drives when it starts" &&
 	stop_wine &&
 	fake_payload payload.efi 0.1.0 &&
